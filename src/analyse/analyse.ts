@@ -1,0 +1,87 @@
+import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
+import { runtimeProfile, type RuntimeProfile } from "./profile.js";
+import { format, SEVERITIES, type Detection, type Finding, type Rule, type RuleContext, type Unknown } from "./rule.js";
+import { RULES } from "./rules/index.js";
+
+export interface Analysis {
+  findings: Finding[];
+  unknowns: Unknown[];
+  profiles: Record<Role, RuntimeProfile>;
+}
+
+const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
+  site: (env) => env.site,
+  config: (env) => env.config,
+  appSettings: (env) => env.appSettings,
+  connectionStrings: (env) => env.connectionStrings,
+  slotConfigNames: (env) => env.slotSettingNames,
+  plan: (env) => env.plan,
+  functions: (env) => env.functions,
+  slots: (env) => env.slots,
+  deployments: (env) => env.deployments,
+  hostStatus: (env) => env.host,
+};
+
+function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {
+  return rule.needs.filter((source) => FACT_PRESENT[source](env) === undefined);
+}
+
+function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {
+  return missing.map((source) => `${source}: ${env.gaps.find((g) => g.source === source)?.reason ?? "not read"}`).join("; ");
+}
+
+/** Runs every rule over both environments. Pure: the same facts always give the same analysis. */
+export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Analysis {
+  const profiles = { qa: runtimeProfile(facts.qa, facts.stacks.rows), prod: runtimeProfile(facts.prod, facts.stacks.rows) };
+  const base: RuleContext = { facts, now: new Date(facts.now), qa: facts.qa, prod: facts.prod, profile: profiles };
+  const findings: Finding[] = [];
+  const unknowns: Unknown[] = [];
+
+  const run = (rule: Rule, environments: EnvironmentFacts[], detect: () => Detection[]) => {
+    const gaps = environments.map((env) => [env, missingFacts(rule, env)] as const).filter(([, missing]) => missing.length > 0);
+    if (gaps.length > 0) {
+      for (const [env, missing] of gaps) unknowns.push({ ruleId: rule.id, environment: env.role, missing, reason: reasonFor(env, missing) });
+      return;
+    }
+    try {
+      for (const d of detect()) {
+        findings.push({
+          ruleId: rule.id,
+          severity: d.severity ?? rule.severity,
+          environment: d.environment,
+          title: format(rule.messages[d.message] ?? d.message, d.args),
+          evidence: Object.fromEntries(Object.entries(d.evidence).filter(([, v]) => v !== undefined)),
+          ...(d.fix ? { fix: d.fix } : {}),
+        });
+      }
+    } catch (error) {
+      // A rule that fails must show, never vanish: it becomes an unknown, which blocks PROCEED.
+      for (const env of environments) unknowns.push({ ruleId: rule.id, environment: env.role, missing: [], reason: `rule failed: ${(error as Error).message}` });
+    }
+  };
+
+  for (const rule of rules) {
+    if (rule.scope === "pair") {
+      run(rule, [facts.qa, facts.prod], () => rule.check(base));
+    } else {
+      for (const [env, other] of [
+        [facts.qa, facts.prod],
+        [facts.prod, facts.qa],
+      ] as const) {
+        run(rule, [env], () => rule.check({ ...base, env, other, self: profiles[env.role] }));
+      }
+    }
+  }
+  return { findings: sortFindings(findings), unknowns, profiles };
+}
+
+const ENV_ORDER = { prod: 0, both: 1, qa: 2 } as const;
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      ENV_ORDER[a.environment] - ENV_ORDER[b.environment] ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}

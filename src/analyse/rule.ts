@@ -1,0 +1,100 @@
+import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
+import type { RuntimeProfile } from "./profile.js";
+
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/**
+ * How a finding is fixed, which is what the verdict turns on:
+ * `config`: an `az` setting or scale change (a hotfix); `code`: needs a new build or a
+ * migration (not a release-day fix); `rollback`: no configuration fix is known.
+ */
+export type FixKind = "config" | "code" | "rollback";
+
+export interface Fix {
+  kind: FixKind;
+  summary: string;
+  commands: string[];
+}
+
+export interface Evidence {
+  setting?: string;
+  qa?: string;
+  prod?: string;
+  stack?: string;
+  detail?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  environment: Role | "both";
+  title: string;
+  evidence: Evidence;
+  fix?: Fix;
+}
+
+/** A rule that could not judge because a fact it needs was not read. */
+export interface Unknown {
+  ruleId: string;
+  environment: Role;
+  missing: FactSource[];
+  reason: string;
+}
+
+/** What a rule's detection returns: wording is applied afterwards from the rule's messages. */
+export interface Detection<Args extends Record<string, string> = Record<string, string>> {
+  message: string;
+  args?: Args;
+  environment: Role | "both";
+  severity?: Severity;
+  evidence: Evidence;
+  fix?: Fix;
+}
+
+export interface RuleContext {
+  facts: CheckFacts;
+  now: Date;
+  qa: EnvironmentFacts;
+  prod: EnvironmentFacts;
+  profile: Record<Role, RuntimeProfile>;
+}
+
+export interface EnvironmentContext extends RuleContext {
+  env: EnvironmentFacts;
+  other: EnvironmentFacts;
+  self: RuntimeProfile;
+}
+
+interface RuleMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** The Microsoft doc or issue behind the rule. */
+  docs: string;
+  why: string;
+  /** Facts the rule reads, per environment; missing ones make it report "unknown". */
+  needs: FactSource[];
+  messages: Record<string, string>;
+}
+
+export interface EachEnvironmentRule extends RuleMeta {
+  scope: "each";
+  check(ctx: EnvironmentContext): Detection[];
+}
+
+export interface PairRule extends RuleMeta {
+  scope: "pair";
+  check(ctx: RuleContext): Detection[];
+}
+
+export type Rule = EachEnvironmentRule | PairRule;
+
+export function defineRule<R extends Rule>(rule: R): R {
+  return rule;
+}
+
+/** Fills `{name}` placeholders; the wording lives with the rule, apart from detection. */
+export function format(template: string, args: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => args[key] ?? whole);
+}

@@ -1,0 +1,86 @@
+import type { Role, StackRow } from "../../core/facts.js";
+import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
+import { codeFix } from "../fixes.js";
+import { stackLabel } from "../profile.js";
+import { defineRule, type Detection, type Severity } from "../rule.js";
+
+/** Past the date: out of support; within Microsoft's 6-month window: warn (ux ENDOFLIFEMAXSECONDS). */
+function supportSeverity(date: Date, now: Date): Severity | undefined {
+  if (date.getTime() <= now.getTime()) return "high";
+  if (date.getTime() - now.getTime() <= EOL_WARNING_MS) return "medium";
+  return undefined;
+}
+
+function successor(row: StackRow, rows: StackRow[], now: Date): StackRow | undefined {
+  return rows
+    .filter((r) => r.os === row.os && r.workerRuntime === "dotnet-isolated" && r.extensionVersions.includes("~4") && !r.isDeprecated)
+    .filter((r) => !r.endOfLife || new Date(r.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS)
+    .sort((a, b) => (b.endOfLife ?? "9999").localeCompare(a.endOfLife ?? "9999"))[0];
+}
+
+/** R11: every Microsoft client flags a stack past `endOfLifeDate` and warns 6 months ahead. */
+export const stackEndOfLife = defineRule({
+  id: "R11",
+  scope: "each",
+  title: "The language stack is inside its support window",
+  severity: "high",
+  docs: "https://learn.microsoft.com/azure/azure-functions/supported-languages",
+  why: "Past end-of-life the stack gets no security fixes; the portal, az, Core Tools and VS Code all flag it, and warn 6 months ahead.",
+  needs: ["appSettings", "config", "site"],
+  messages: {
+    past: "{env} runs {stack}, which reached end-of-life on {date}",
+    soon: "{env} runs {stack}, which reaches end-of-life on {date}",
+  },
+  check({ env, self, now, facts }) {
+    const row = self.stack;
+    if (!row?.endOfLife) return [];
+    const date = new Date(row.endOfLife);
+    const severity = supportSeverity(date, now);
+    if (!severity) return [];
+    const next = successor(row, facts.stacks.rows, now);
+    return [
+      {
+        message: severity === "high" ? "past" : "soon",
+        args: { env: env.role, stack: row.major, date: isoDate(date) },
+        environment: env.role,
+        severity,
+        evidence: { stack: stackLabel(row), [env.role]: self.target ?? "", detail: `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} (${facts.stacks.source} stacks)` },
+        fix: codeFix(next ? `Retarget the app to ${next.major} (${next.minor}) in a planned release.` : "Retarget the app to a supported stack in a planned release."),
+      } satisfies Detection,
+    ];
+  },
+});
+
+/** The in-process model's support ends on 2026-11-10 (Learn retirement note). */
+export const IN_PROCESS_END = new Date("2026-11-10T00:00:00Z");
+
+/** R12: .NET in-process apps must move to the isolated worker model. */
+export const inProcessRetirement = defineRule({
+  id: "R12",
+  scope: "each",
+  title: "The app does not rely on the retiring in-process model",
+  severity: "medium",
+  docs: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
+  why: "Support for the .NET in-process model ends on 2026-11-10; after that it gets no fixes.",
+  needs: ["appSettings", "site"],
+  messages: {
+    past: "{env} uses the in-process model, whose support ended on {date}",
+    soon: "{env} uses the in-process model, whose support ends on {date}",
+  },
+  check({ env, self, now }) {
+    if (self.workerRuntime !== "dotnet") return [];
+    const severity = supportSeverity(IN_PROCESS_END, now);
+    if (!severity) return [];
+    const role: Role = env.role;
+    return [
+      {
+        message: severity === "high" ? "past" : "soon",
+        args: { env: role, date: isoDate(IN_PROCESS_END) },
+        environment: role,
+        severity,
+        evidence: { setting: "FUNCTIONS_WORKER_RUNTIME", [role]: "dotnet", detail: `in-process support ends ${isoDate(IN_PROCESS_END)}, checked on ${isoDate(now)}` },
+        fix: codeFix("Migrate to the isolated worker model (dotnet-isolated) in a planned release."),
+      },
+    ];
+  },
+});

@@ -1,0 +1,38 @@
+import { analyse, type Analysis } from "./analyse/analyse.js";
+import { decide, type Recommendation } from "./decide/decide.js";
+import { resolveRelease, type Release } from "./decide/release.js";
+import type { AzureAccess } from "./collect/azure.js";
+import type { CheckFacts } from "./core/facts.js";
+import type { AppRef } from "./core/resource-id.js";
+
+export interface CheckRequest {
+  qa: AppRef;
+  prod: AppRef;
+  /** The release time from --since, already parsed against `now`. */
+  since?: Date;
+  now: Date;
+  access: AzureAccess;
+  /** Keys the setting-value hashes; random per run unless a test fixes it. */
+  hashKey: Uint8Array;
+}
+
+export interface CheckResult {
+  facts: CheckFacts;
+  analysis: Analysis;
+  release: Release;
+  recommendation: Recommendation;
+}
+
+/** collect → analyse → decide. The SDKs load only here, so `--help` never pays for them. */
+export async function runCheck(request: CheckRequest): Promise<CheckResult> {
+  const { collectCheckFacts } = await import("./collect/azure.js");
+  const facts = await collectCheckFacts(request.access, { qa: request.qa, prod: request.prod }, { now: request.now, hashKey: request.hashKey });
+  return judge(facts, request.since);
+}
+
+/** The pure part: the same facts always give the same result. */
+export function judge(facts: CheckFacts, since?: Date): CheckResult {
+  const analysis = analyse(facts);
+  const release = resolveRelease(facts.prod, since);
+  return { facts, analysis, release, recommendation: decide(analysis, facts, release) };
+}

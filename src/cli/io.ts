@@ -1,0 +1,6 @@
+/** What the commands may touch of the process: handed in, so tests can run them in-process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  color: boolean;
+}

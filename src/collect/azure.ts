@@ -1,0 +1,297 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
+import type { FunctionAppStack, Site, WebSiteManagementClient } from "@azure/arm-appservice";
+import { WebSiteManagementClient as Client } from "@azure/arm-appservice";
+import { CollectError } from "../core/errors.js";
+import type {
+  CheckFacts,
+  EnvironmentFacts,
+  FactSource,
+  Gap,
+  Role,
+  SettingFact,
+  StackRow,
+  StacksFacts,
+} from "../core/facts.js";
+import type { AppRef } from "../core/resource-id.js";
+import { parsePlanId } from "../core/resource-id.js";
+import { bundledStacks } from "./bundled-stacks.js";
+import { createRedactor, type Redactor } from "./redact.js";
+
+export const ARM_ENDPOINT = "https://management.azure.com";
+/** Not in the SDK or the REST specs: ARM's pass-through to the Functions host, as the portal uses it. */
+const HOST_STATUS_API_VERSION = "2022-03-01";
+const MAX_LISTED = 200;
+
+export interface AzureAccess {
+  credential: TokenCredential;
+  /** Replay (or a test transport); the SDK's default client otherwise. */
+  httpClient?: HttpClient;
+  endpoint?: string;
+  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+}
+
+export interface CollectOptions {
+  now: Date;
+  hashKey: Uint8Array;
+}
+
+/** Reads both environments, and the stacks matrix, every independent call at once. */
+export async function collectCheckFacts(
+  access: AzureAccess,
+  apps: { qa: AppRef; prod: AppRef },
+  options: CollectOptions,
+): Promise<CheckFacts> {
+  const clients = new Map<string, WebSiteManagementClient>();
+  const clientFor = (subscriptionId: string) => {
+    let client = clients.get(subscriptionId);
+    if (!client) {
+      client = new Client(access.credential, subscriptionId, clientOptions(access));
+      clients.set(subscriptionId, client);
+    }
+    return client;
+  };
+  const redact = createRedactor(options.hashKey);
+  const [qa, prod, stacks] = await Promise.all([
+    collectEnvironment(clientFor(apps.qa.subscriptionId), access, "qa", apps.qa, redact),
+    collectEnvironment(clientFor(apps.prod.subscriptionId), access, "prod", apps.prod, redact),
+    collectStacks(clientFor(apps.prod.subscriptionId), access),
+  ]);
+  return { now: options.now.toISOString(), qa, prod, stacks };
+}
+
+function clientOptions(access: AzureAccess) {
+  return {
+    endpoint: access.endpoint ?? ARM_ENDPOINT,
+    userAgentOptions: { userAgentPrefix: "azfn-health" },
+    ...(access.httpClient ? { httpClient: access.httpClient } : {}),
+    ...(access.retryOptions ? { retryOptions: access.retryOptions } : {}),
+  };
+}
+
+async function collectEnvironment(
+  client: WebSiteManagementClient,
+  access: AzureAccess,
+  role: Role,
+  ref: AppRef,
+  redact: Redactor,
+): Promise<EnvironmentFacts> {
+  const web = client.webApps;
+  const { resourceGroup: rg, site: name, slot } = ref;
+  const gaps: Gap[] = [];
+  const read = <T>(source: FactSource, load: () => Promise<T>): Promise<T | undefined> =>
+    load().catch((error: unknown) => {
+      gaps.push(gapFrom(source, error));
+      return undefined;
+    });
+
+  const sitePromise = (slot ? web.getSlot(rg, name, slot) : web.get(rg, name)).catch((error: unknown) => {
+    throw siteError(role, ref, error);
+  });
+  const planPromise = sitePromise.then((site) => {
+    const plan = site.serverFarmId ? parsePlanId(site.serverFarmId) : undefined;
+    return plan ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name)) : undefined;
+  });
+  const [site, config, settings, connections, slotNames, functions, slots, deployments, host, plan] = await Promise.all([
+    sitePromise,
+    read("config", () => (slot ? web.getConfigurationSlot(rg, name, slot) : web.getConfiguration(rg, name))),
+    read("appSettings", () => (slot ? web.listApplicationSettingsSlot(rg, name, slot) : web.listApplicationSettings(rg, name))),
+    read("connectionStrings", () => (slot ? web.listConnectionStringsSlot(rg, name, slot) : web.listConnectionStrings(rg, name))),
+    // Sticky setting names live on the site, whichever slot is checked.
+    read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name)),
+    read("functions", () => take(slot ? web.listInstanceFunctionsSlot(rg, name, slot) : web.listFunctions(rg, name))),
+    slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name))),
+    read("deployments", () => take(slot ? web.listDeploymentsSlot(rg, name, slot) : web.listDeployments(rg, name))),
+    read("hostStatus", () => hostStatus(client, access, ref)),
+    planPromise,
+  ]);
+
+  const facts: EnvironmentFacts = { role, ref, gaps, site: siteFacts(site) };
+  if (config) {
+    facts.config = {
+      netFrameworkVersion: config.netFrameworkVersion || undefined,
+      linuxFxVersion: config.linuxFxVersion || undefined,
+      use32BitWorkerProcess: config.use32BitWorkerProcess,
+      alwaysOn: config.alwaysOn,
+      functionAppScaleLimit: config.functionAppScaleLimit,
+      minimumElasticInstanceCount: config.minimumElasticInstanceCount,
+      powerShellVersion: config.powerShellVersion || undefined,
+      javaVersion: config.javaVersion || undefined,
+    };
+  }
+  if (settings) {
+    facts.appSettings = Object.fromEntries(
+      Object.entries(settings.properties ?? {}).map(([key, value]) => [key, redact(key, String(value ?? ""))]),
+    );
+  }
+  if (connections) {
+    facts.connectionStrings = Object.fromEntries(
+      Object.entries(connections.properties ?? {}).map(([key, entry]) => [
+        key,
+        { ...redactConnection(redact, key, entry?.value ?? ""), type: String(entry?.type ?? "Custom") },
+      ]),
+    );
+  }
+  if (slotNames) facts.slotSettingNames = [...(slotNames.appSettingNames ?? []), ...(slotNames.connectionStringNames ?? [])];
+  if (plan) {
+    const planRef = parsePlanId(plan.id ?? "");
+    facts.plan = {
+      id: plan.id ?? "",
+      name: plan.name ?? planRef?.name ?? "",
+      resourceGroup: planRef?.resourceGroup ?? rg,
+      skuName: plan.sku?.name ?? "unknown",
+      tier: plan.sku?.tier ?? "unknown",
+      os: plan.reserved ? "linux" : "windows",
+      capacity: plan.sku?.capacity,
+      numberOfSites: plan.numberOfSites,
+      maximumElasticWorkerCount: plan.maximumElasticWorkerCount,
+    };
+  }
+  if (functions) facts.functions = functions.map((f) => ({ name: (f.name ?? "").split("/").pop() ?? "", disabled: f.isDisabled === true }));
+  if (slots) facts.slots = slots.map((s) => ({ name: (s.name ?? "").split("/").pop() ?? "", state: s.state ?? "unknown" }));
+  if (deployments) {
+    facts.deployments = deployments
+      .map((d) => ({
+        id: (d.name ?? d.id ?? "").split("/").pop() ?? "",
+        status: d.status ?? -1,
+        active: d.active === true,
+        startTime: d.startTime?.toISOString(),
+        endTime: d.endTime?.toISOString(),
+        author: d.author,
+        deployer: d.deployer,
+      }))
+      .sort((a, b) => (b.endTime ?? b.startTime ?? "").localeCompare(a.endTime ?? a.startTime ?? ""));
+  }
+  if (host) facts.host = host;
+  return facts;
+}
+
+function siteFacts(site: Site): EnvironmentFacts["site"] {
+  const kind = site.kind ?? "";
+  const swap = site.slotSwapStatus;
+  return {
+    name: site.name ?? "",
+    kind,
+    state: site.state ?? "unknown",
+    enabled: site.enabled !== false,
+    os: site.reserved || /linux/i.test(kind) ? "linux" : "windows",
+    location: site.location ?? "",
+    planId: site.serverFarmId,
+    lastModified: site.lastModifiedTimeUtc?.toISOString(),
+    flexRuntime: site.functionAppConfig?.runtime?.name
+      ? { name: site.functionAppConfig.runtime.name, version: site.functionAppConfig.runtime.version ?? "" }
+      : undefined,
+    lastSwap:
+      swap?.timestampUtc && swap.sourceSlotName
+        ? { time: swap.timestampUtc.toISOString(), sourceSlot: swap.sourceSlotName, destinationSlot: swap.destinationSlotName ?? "production" }
+        : undefined,
+  };
+}
+
+function redactConnection(redact: Redactor, name: string, value: string): SettingFact {
+  return redact(name, value);
+}
+
+/** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */
+async function hostStatus(client: WebSiteManagementClient, access: AzureAccess, ref: AppRef): Promise<EnvironmentFacts["host"]> {
+  const url = `${access.endpoint ?? ARM_ENDPOINT}${ref.id}/hostruntime/admin/host/status?api-version=${HOST_STATUS_API_VERSION}`;
+  const response = await client.pipeline.sendRequest(access.httpClient ?? createDefaultHttpClient(), createPipelineRequest({ url, method: "GET" }));
+  if (response.status >= 400) throw Object.assign(new Error(armErrorMessage(response.bodyAsText ?? undefined) ?? `HTTP ${response.status}`), { statusCode: response.status });
+  const body = JSON.parse(response.bodyAsText ?? "{}") as { state?: string; version?: string; errors?: unknown; extensionBundle?: { id?: string; version?: string } };
+  return {
+    state: body.state ?? "unknown",
+    version: body.version,
+    errors: Array.isArray(body.errors) ? body.errors.map(String) : [],
+    extensionBundle: body.extensionBundle?.id ? { id: body.extensionBundle.id, version: body.extensionBundle.version ?? "" } : undefined,
+  };
+}
+
+async function collectStacks(client: WebSiteManagementClient, access: AzureAccess): Promise<StacksFacts> {
+  try {
+    const rows = stackRows(await take(client.provider.listFunctionAppStacks(), 1000));
+    if (rows.length > 0) return { source: "api", rows };
+    throw new Error("the response listed no stacks");
+  } catch (error) {
+    const bundled = await bundledStacks();
+    return { source: "bundled", note: `Function App Stacks API unavailable (${describe(error)})`, snapshotDate: bundled.snapshotDate, rows: stackRows(bundled.stacks) };
+  }
+}
+
+export function stackRows(stacks: FunctionAppStack[]): StackRow[] {
+  const rows: StackRow[] = [];
+  for (const stack of stacks) {
+    for (const major of stack.majorVersions ?? []) {
+      for (const minor of major.minorVersions ?? []) {
+        for (const [os, settings] of [
+          ["windows", minor.stackSettings?.windowsRuntimeSettings],
+          ["linux", minor.stackSettings?.linuxRuntimeSettings],
+        ] as const) {
+          if (!settings?.runtimeVersion) continue;
+          const appSettings = { ...(settings.appSettingsDictionary ?? {}) };
+          rows.push({
+            stack: stack.value ?? stack.name ?? "",
+            major: major.value ?? "",
+            minor: minor.displayText ?? minor.value ?? "",
+            os,
+            runtimeVersion: settings.runtimeVersion,
+            workerRuntime: appSettings.FUNCTIONS_WORKER_RUNTIME,
+            appSettings,
+            use32BitWorkerProcess: settings.siteConfigPropertiesDictionary?.use32BitWorkerProcess,
+            extensionVersions: settings.supportedFunctionsExtensionVersions ?? [],
+            endOfLife: settings.endOfLifeDate && !Number.isNaN(settings.endOfLifeDate.getTime()) ? settings.endOfLifeDate.toISOString() : undefined,
+            isDeprecated: settings.isDeprecated === true,
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+async function take<T>(items: AsyncIterable<T>, max = MAX_LISTED): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) {
+    result.push(item);
+    if (result.length >= max) break;
+  }
+  return result;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+function describe(error: unknown): string {
+  const status = statusOf(error);
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return [status ? `HTTP ${status}` : undefined, typeof code === "string" && code !== message ? code : undefined, message].filter(Boolean).join(" ");
+}
+
+function armErrorMessage(body: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(body ?? "") as { error?: { code?: string; message?: string }; Message?: string };
+    return parsed.error?.message ?? parsed.Message;
+  } catch {
+    return undefined;
+  }
+}
+
+const REQUIRED_ROLE: Partial<Record<FactSource, string>> = {
+  appSettings: "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
+  connectionStrings: "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
+};
+
+function gapFrom(source: FactSource, error: unknown): Gap {
+  const statusCode = statusOf(error);
+  const needs = statusCode === 403 && REQUIRED_ROLE[source] ? `; grant ${REQUIRED_ROLE[source]}` : "";
+  return { source, reason: `${describe(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
+}
+
+function siteError(role: Role, ref: AppRef, error: unknown): CollectError {
+  const status = statusOf(error);
+  const what = status === 404 ? "not found" : status === 403 ? "not readable with the current identity (grant Reader on it)" : "could not be read";
+  return new CollectError(`${role} app ${ref.id}: ${what} (${describe(error)})`, ref.id, status);
+}

@@ -1,0 +1,126 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { UsageError } from "../core/errors.js";
+
+/**
+ * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
+ * SDK clients through their `httpClient` option, so a replayed check deserialises and
+ * judges exactly what a live one would.
+ */
+export const RECORDING_FORMAT = "azfn-health-recording";
+export const RECORDING_FILE = "recording.json";
+
+export interface RecordedExchange {
+  request: { method: string; url: string };
+  response: { status: number; headers?: Record<string, string>; body?: unknown };
+}
+
+export interface Recording {
+  format: typeof RECORDING_FORMAT;
+  version: 1;
+  /** The check's clock in replay. */
+  recordedAt: string;
+  /** True for recordings built by hand from documented API shapes rather than captured. */
+  constructed?: boolean;
+  description?: string;
+  apps: { qa: string; prod: string };
+  exchanges: RecordedExchange[];
+}
+
+export async function readRecording(dir: string): Promise<Recording> {
+  const path = join(dir, RECORDING_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--from: cannot read ${path}${code === "ENOENT" ? ": no such file" : `: ${code ?? "error"}`}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--from: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  const problem = recordingProblem(data);
+  if (problem) throw new UsageError(`--from: ${path} is not an azfn-health recording: ${problem}`);
+  return data as Recording;
+}
+
+function recordingProblem(data: unknown): string | undefined {
+  if (typeof data !== "object" || data === null) return "expected a JSON object";
+  const r = data as Partial<Recording>;
+  if (r.format !== RECORDING_FORMAT) return `"format" must be "${RECORDING_FORMAT}"`;
+  if (r.version !== 1) return `unsupported "version" ${JSON.stringify(r.version)} (this build reads 1)`;
+  if (typeof r.recordedAt !== "string" || Number.isNaN(Date.parse(r.recordedAt))) return `"recordedAt" must be an ISO 8601 time`;
+  if (typeof r.apps?.qa !== "string" || typeof r.apps?.prod !== "string") return `"apps.qa" and "apps.prod" must be resource IDs`;
+  if (!Array.isArray(r.exchanges)) return `"exchanges" must be an array`;
+  const bad = r.exchanges.findIndex(
+    (e) => typeof e?.request?.method !== "string" || typeof e?.request?.url !== "string" || typeof e?.response?.status !== "number",
+  );
+  if (bad >= 0) return `exchanges[${bad}] needs request.method, request.url and response.status`;
+  return undefined;
+}
+
+/**
+ * Requests are matched on method, path and query, whatever the host: ARM paths are
+ * case-insensitive, the SDKs may write `//subscriptions`, and some percent-encode query keys
+ * (`api%2Dversion`). A request asked for more often than it was recorded gets its last answer.
+ */
+export function requestKey(method: string, url: string, { ignoreApiVersion = false } = {}): string {
+  const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
+  const path = parsed.pathname.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+  const query = [...parsed.searchParams.entries()]
+    .map(([key, value]) => [key.toLowerCase(), value] as const)
+    .filter(([key]) => !(ignoreApiVersion && key === "api-version"))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}=${value}`)
+    .join("&");
+  return `${method.toUpperCase()} ${path}?${query}`;
+}
+
+export function createReplayHttpClient(recording: Recording): HttpClient {
+  const exact = new Map<string, RecordedExchange[]>();
+  const loose = new Map<string, RecordedExchange[]>();
+  for (const exchange of recording.exchanges) {
+    const { method, url } = exchange.request;
+    for (const [map, key] of [
+      [exact, requestKey(method, url)],
+      [loose, requestKey(method, url, { ignoreApiVersion: true })],
+    ] as const) {
+      map.set(key, [...(map.get(key) ?? []), exchange]);
+    }
+  }
+  const served = new Map<string, number>();
+  return {
+    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+      const key = requestKey(request.method, request.url);
+      const candidates = exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
+      if (!candidates) return notRecorded(request);
+      const count = served.get(key) ?? 0;
+      served.set(key, count + 1);
+      const { response } = candidates[Math.min(count, candidates.length - 1)]!;
+      return {
+        request,
+        status: response.status,
+        headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8", ...response.headers }),
+        bodyAsText: response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body),
+      };
+    },
+  };
+}
+
+/** What ARM says for a resource that is not there, so a gap in a recording reads like one in Azure. */
+function notRecorded(request: PipelineRequest): PipelineResponse {
+  const path = new URL(request.url).pathname.replace(/\/{2,}/g, "/");
+  return {
+    request,
+    status: 404,
+    headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8", "x-ms-failure-cause": "gateway" }),
+    bodyAsText: JSON.stringify({
+      error: { code: "NotInRecording", message: `The recording holds no response for ${request.method} ${path}.` },
+    }),
+  };
+}

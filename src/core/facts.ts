@@ -1,0 +1,159 @@
+import type { AppRef } from "./resource-id.js";
+
+/**
+ * What the check knows about one environment, already redacted: no app-setting or
+ * connection-string value is kept here except the allow-listed non-secret ones.
+ * Everything the rules see comes from this shape, live or replayed.
+ */
+export type Os = "windows" | "linux";
+export type Role = "qa" | "prod";
+
+export interface SiteFacts {
+  name: string;
+  kind: string;
+  state: string;
+  enabled: boolean;
+  os: Os;
+  location: string;
+  planId?: string;
+  lastModified?: string;
+  /** Flex Consumption apps carry their runtime here, not in FUNCTIONS_* settings. */
+  flexRuntime?: { name: string; version: string };
+  /** The last slot swap into this site: the source slot then holds the previous build. */
+  lastSwap?: { time: string; sourceSlot: string; destinationSlot: string };
+}
+
+export interface ConfigFacts {
+  netFrameworkVersion?: string;
+  linuxFxVersion?: string;
+  use32BitWorkerProcess?: boolean;
+  alwaysOn?: boolean;
+  functionAppScaleLimit?: number;
+  minimumElasticInstanceCount?: number;
+  powerShellVersion?: string;
+  javaVersion?: string;
+}
+
+/**
+ * One app setting or connection string as the check keeps it: the value only for
+ * allow-listed non-secret settings, otherwise a keyed hash (to compare QA with prod)
+ * and the few non-secret facts the rules need.
+ */
+export interface SettingFact {
+  value?: string;
+  hash: string;
+  storageAccount?: string;
+  /** For a WEBSITE_RUN_FROM_PACKAGE URL: the SAS expiry (`se=`), never the URL itself. */
+  packageUrl?: { sasExpiry?: string };
+}
+
+export interface PlanFacts {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  skuName: string;
+  tier: string;
+  os: Os;
+  capacity?: number;
+  numberOfSites?: number;
+  maximumElasticWorkerCount?: number;
+}
+
+export interface DeploymentFacts {
+  id: string;
+  /** Kudu DeployStatus: 0 pending, 1 building, 2 deploying, 3 failed, 4 success. */
+  status: number;
+  active: boolean;
+  startTime?: string;
+  endTime?: string;
+  author?: string;
+  deployer?: string;
+}
+
+export interface HostStatusFacts {
+  state: string;
+  version?: string;
+  errors: string[];
+  extensionBundle?: { id: string; version: string };
+}
+
+export type FactSource =
+  | "site"
+  | "config"
+  | "appSettings"
+  | "connectionStrings"
+  | "slotConfigNames"
+  | "plan"
+  | "functions"
+  | "slots"
+  | "deployments"
+  | "hostStatus";
+
+/** A fact that could not be read, and why. Rules that need it report "unknown". */
+export interface Gap {
+  source: FactSource;
+  reason: string;
+  statusCode?: number;
+}
+
+export interface EnvironmentFacts {
+  role: Role;
+  ref: AppRef;
+  site?: SiteFacts;
+  config?: ConfigFacts;
+  appSettings?: Record<string, SettingFact>;
+  connectionStrings?: Record<string, SettingFact & { type: string }>;
+  slotSettingNames?: string[];
+  plan?: PlanFacts;
+  functions?: { name: string; disabled: boolean }[];
+  slots?: { name: string; state: string }[];
+  deployments?: DeploymentFacts[];
+  host?: HostStatusFacts;
+  gaps: Gap[];
+}
+
+/** One row of the Function App Stacks matrix, for one OS. */
+export interface StackRow {
+  stack: string;
+  major: string;
+  minor: string;
+  os: Os;
+  runtimeVersion: string;
+  workerRuntime?: string;
+  appSettings: Record<string, string>;
+  use32BitWorkerProcess?: boolean;
+  extensionVersions: string[];
+  endOfLife?: string;
+  isDeprecated: boolean;
+}
+
+export interface StacksFacts {
+  source: "api" | "bundled";
+  /** Why the bundled copy was used, when it was. */
+  note?: string;
+  /** The bundled snapshot's date. */
+  snapshotDate?: string;
+  rows: StackRow[];
+}
+
+export interface CheckFacts {
+  /** The check's own clock: now for a live run, the recording's time in replay. */
+  now: string;
+  qa: EnvironmentFacts;
+  prod: EnvironmentFacts;
+  stacks: StacksFacts;
+}
+
+export function setting(env: EnvironmentFacts, name: string): SettingFact | undefined {
+  if (!env.appSettings) return undefined;
+  // App setting names are case-insensitive on Windows and the portal treats them so.
+  const exact = env.appSettings[name];
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(env.appSettings)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+export function settingValue(env: EnvironmentFacts, name: string): string | undefined {
+  return setting(env, name)?.value;
+}

@@ -1,0 +1,57 @@
+import { UsageError } from "./errors.js";
+
+/** A Function App, or one of its deployment slots, named by its ARM resource ID. */
+export interface AppRef {
+  id: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  site: string;
+  slot?: string;
+}
+
+// https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftweb
+const APP_ID =
+  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w.()]{1,90})\/providers\/Microsoft\.Web\/sites\/([a-zA-Z0-9-]{2,60})(?:\/slots\/([a-zA-Z0-9-]{1,59}))?\/?$/i;
+
+export function parseAppId(text: string, flag: string): AppRef {
+  const match = APP_ID.exec(text.trim());
+  if (!match) {
+    throw new UsageError(
+      `${flag}: not a Function App resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
+    );
+  }
+  const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [string, string, string, string, string | undefined];
+  const ref: AppRef = {
+    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}${slot ? `/slots/${slot}` : ""}`,
+    subscriptionId: subscriptionId.toLowerCase(),
+    resourceGroup,
+    site,
+  };
+  if (slot && slot.toLowerCase() !== "production") ref.slot = slot;
+  return ref;
+}
+
+/** ARM resource IDs compare case-insensitively. */
+export function sameApp(a: AppRef, b: AppRef): boolean {
+  return (
+    a.subscriptionId === b.subscriptionId &&
+    a.resourceGroup.toLowerCase() === b.resourceGroup.toLowerCase() &&
+    a.site.toLowerCase() === b.site.toLowerCase() &&
+    (a.slot ?? "").toLowerCase() === (b.slot ?? "").toLowerCase()
+  );
+}
+
+export function displayName(ref: AppRef): string {
+  return ref.slot ? `${ref.site}/${ref.slot}` : ref.site;
+}
+
+/** The `az` arguments that name this app, slot included. */
+export function azTarget(ref: AppRef): string {
+  return `-g ${ref.resourceGroup} -n ${ref.site}${ref.slot ? ` --slot ${ref.slot}` : ""}`;
+}
+
+/** Parses "…/resourceGroups/<rg>/providers/Microsoft.Web/serverfarms/<name>". */
+export function parsePlanId(id: string): { resourceGroup: string; name: string } | undefined {
+  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Web\/serverfarms\/([^/]+)$/i.exec(id);
+  return match ? { resourceGroup: match[1]!, name: match[2]! } : undefined;
+}

@@ -1,0 +1,126 @@
+import type { Analysis } from "../analyse/analyse.js";
+import type { Finding } from "../analyse/rule.js";
+import type { Verdict } from "../core/exit-codes.js";
+import type { CheckFacts, EnvironmentFacts } from "../core/facts.js";
+import { azTarget } from "../core/resource-id.js";
+import { isoDate } from "../core/time.js";
+import { successfulDeployments, type Release } from "./release.js";
+
+export interface Recommendation {
+  action: Verdict;
+  summary: string;
+  /** The findings that decided the verdict, as `ruleId: title`. */
+  drivers: string[];
+  steps: string[];
+  alternatives: string[];
+  warnings: string[];
+}
+
+const affectsProd = (f: Finding) => f.environment !== "qa";
+const isSevere = (f: Finding) => f.severity === "critical" || f.severity === "high";
+const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
+
+/**
+ * The one decision over the findings, in order:
+ * ROLLBACK when production is broken (critical) and no configuration fix is known;
+ * HOTFIX when a severe production finding has a configuration or scale fix;
+ * INCONCLUSIVE when any rule could not judge (missing data never becomes PROCEED);
+ * MONITOR on any other warning; PROCEED otherwise.
+ */
+export function decide(analysis: Analysis, facts: CheckFacts, release: Release): Recommendation {
+  const { findings, unknowns } = analysis;
+  const hotfixes = findings.filter((f) => affectsProd(f) && isSevere(f) && f.fix?.kind === "config");
+  const breakers = findings.filter((f) => affectsProd(f) && f.severity === "critical" && f.fix?.kind === "rollback");
+  const warnings = findings.filter((f) => f.severity !== "info");
+  const back = wayBack(facts, analysis, release);
+  const featureOnOldBuild =
+    "Ship the feature on the previous known-good build: merge it onto the last release that ran cleanly in production and deploy that, leaving the runtime or configuration change for a release of its own.";
+
+  if (breakers.length > 0 && hotfixes.length === 0) {
+    return {
+      action: "ROLLBACK",
+      summary: `Production is broken and no configuration fix is known: ${breakers.map((f) => f.title).join("; ")}.`,
+      drivers: breakers.map(describe),
+      steps: back.steps,
+      alternatives: [featureOnOldBuild],
+      warnings: back.warnings,
+    };
+  }
+  if (hotfixes.length > 0) {
+    const steps = [...new Set(hotfixes.flatMap((f) => (f.fix!.commands.length > 0 ? [`# ${f.ruleId}: ${f.fix!.summary}`, ...f.fix!.commands] : [`# ${f.ruleId}: ${f.fix!.summary}`])))];
+    steps.push(`# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`);
+    const alternatives = [`Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`, featureOnOldBuild];
+    const fallback = breakers.length > 0 ? [`If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`] : [];
+    return {
+      action: "HOTFIX",
+      summary: `Production needs ${hotfixes.length} configuration change(s): ${hotfixes.map((f) => f.title).join("; ")}.`,
+      drivers: [...hotfixes, ...breakers].map(describe),
+      steps,
+      alternatives,
+      warnings: [...fallback, ...back.warnings],
+    };
+  }
+  if (unknowns.length > 0) {
+    const missing = [...new Set(unknowns.map((u) => `${u.environment} ${u.reason}`))];
+    return {
+      action: "INCONCLUSIVE",
+      summary: `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call the release clean: ${missing.join("; ")}.`,
+      drivers: unknowns.map((u) => `${u.ruleId} (${u.environment}): unknown, ${u.reason}`),
+      steps: ["# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again."],
+      alternatives: [],
+      warnings: warnings.map(describe),
+    };
+  }
+  if (warnings.length > 0) {
+    return {
+      action: "MONITOR",
+      summary: `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
+      drivers: warnings.map(describe),
+      steps: warnings.filter((f) => f.fix).map((f) => `# ${f.ruleId}: ${f.fix!.summary}`),
+      alternatives: [],
+      warnings: [],
+    };
+  }
+  return { action: "PROCEED", summary: "QA and production agree and nothing blocks the release.", drivers: [], steps: [], alternatives: [], warnings: [] };
+}
+
+/** How production gets back to the build it ran before the release. */
+function wayBack(facts: CheckFacts, analysis: Analysis, release: Release): { steps: string[]; warnings: string[] } {
+  const prod = facts.prod;
+  const steps: string[] = [];
+  const warnings: string[] = [];
+  const swap = prod.site?.lastSwap;
+  const swappedSlot = swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase()) ? swap : undefined;
+  const previous = successfulDeployments(prod)[1];
+  if (swappedSlot && (!release.time || swappedSlot.time >= previousTime(prod))) {
+    steps.push(
+      `# Slot ${swappedSlot.sourceSlot} holds the build production ran before the swap of ${swappedSlot.time}: swap it back.`,
+      `az functionapp deployment slot swap ${azTarget(prod.ref)} --slot ${swappedSlot.sourceSlot} --target-slot production`,
+    );
+    if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
+      warnings.push(
+        "In a swap FUNCTIONS_EXTENSION_VERSION stays with its slot unless WEBSITE_OVERRIDE_STICKY_EXTENSION_VERSIONS=0 is set on both slots; set it first if the previous build needs the previous runtime version.",
+      );
+    }
+  } else if (previous) {
+    const who = previous.author || previous.deployer;
+    steps.push(
+      `# Redeploy the package of deployment ${previous.id} (${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last good one before the release.`,
+      `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src <package of deployment ${previous.id}>`,
+    );
+  } else {
+    steps.push("# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.");
+  }
+  const profile = analysis.profiles.prod;
+  const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);
+  if ((profile.extensionMajor ?? 0) >= 4 && profile.workerRuntime === "dotnet" && dotnetCore3?.endOfLife) {
+    warnings.push(
+      `If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life software (runtime 3.x since 2022-12-13, .NET Core 3.1 since ${isoDate(new Date(dotnetCore3.endOfLife))}; Linux Consumption stops running 3.x apps after 2026-09-30): prefer the hotfix or shipping the feature on the previous build.`,
+    );
+  }
+  return { steps, warnings };
+}
+
+function previousTime(env: EnvironmentFacts): string {
+  return successfulDeployments(env)[1]?.endTime ?? "";
+}

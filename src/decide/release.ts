@@ -1,0 +1,31 @@
+import type { EnvironmentFacts } from "../core/facts.js";
+
+export interface Release {
+  time?: string;
+  source: "--since" | "deployment" | "site last modified" | "unknown";
+  detail: string;
+}
+
+/** Kudu's DeployStatus.Success. */
+const DEPLOY_SUCCESS = 4;
+
+/**
+ * When production was released: `--since` if given, else the end of its latest successful
+ * deployment, else the site's last-modified time (which any config change also moves).
+ */
+export function resolveRelease(prod: EnvironmentFacts, since?: Date): Release {
+  if (since) return { time: since.toISOString(), source: "--since", detail: "given with --since" };
+  const deployment = successfulDeployments(prod)[0];
+  if (deployment?.endTime) {
+    const who = deployment.author || deployment.deployer;
+    return { time: deployment.endTime, source: "deployment", detail: `end of deployment ${deployment.id}${who ? ` by ${who}` : ""}` };
+  }
+  if (prod.site?.lastModified) {
+    return { time: prod.site.lastModified, source: "site last modified", detail: "no successful deployment recorded; the site's last change (config changes move it too)" };
+  }
+  return { source: "unknown", detail: "no deployment or modification time could be read" };
+}
+
+export function successfulDeployments(env: EnvironmentFacts) {
+  return (env.deployments ?? []).filter((d) => d.status === DEPLOY_SUCCESS);
+}

@@ -1,0 +1,18 @@
+import type { Report } from "./model.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderText } from "./text.js";
+
+export const FORMATS = ["text", "json", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** One renderer per format, same signature. */
+export function render(report: Report, format: Format, options: { color: boolean }): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case "markdown":
+      return renderMarkdown(report);
+    case "text":
+      return renderText(report, options);
+  }
+}

@@ -1,0 +1,104 @@
+import type { Finding, Unknown } from "../analyse/rule.js";
+import type { RuntimeProfile } from "../analyse/profile.js";
+import type { CheckResult } from "../check.js";
+import type { Verdict } from "../core/exit-codes.js";
+import type { EnvironmentFacts, Gap } from "../core/facts.js";
+import { daysBetween } from "../core/time.js";
+import type { Recommendation } from "../decide/decide.js";
+import type { Release } from "../decide/release.js";
+
+/**
+ * The report every format renders: `--format json` prints it as it is, so its shape is a
+ * contract (docs/report-schema.md). Bump SCHEMA_VERSION on any breaking change.
+ */
+export const SCHEMA_VERSION = 1;
+
+export interface EnvironmentSummary {
+  id: string;
+  name: string;
+  extensionVersion: string | null;
+  hostVersion: string | null;
+  hostState: string | null;
+  siteState: string | null;
+  os: string | null;
+  target: string | null;
+  workerRuntime: string | null;
+  workerModel: string | null;
+  bitness: string | null;
+  stack: { major: string; runtimeVersion: string; endOfLife: string | null } | null;
+  plan: { name: string; sku: string; tier: string; instances: number | null; appsOnPlan: number | null } | null;
+  functions: { total: number; disabled: number } | null;
+  gaps: Gap[];
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: "azfn-health"; version: string };
+  checkedAt: string;
+  mode: "live" | "replay";
+  recording?: { path: string; constructed: boolean; description?: string };
+  verdict: Verdict;
+  exitCode: number;
+  failOn: string;
+  release: Release;
+  stacks: { source: "api" | "bundled"; note?: string; snapshotDate?: string; ageDays?: number };
+  environments: { qa: EnvironmentSummary; prod: EnvironmentSummary };
+  findings: Finding[];
+  unknowns: Unknown[];
+  recommendation: Recommendation;
+}
+
+export interface ReportContext {
+  toolVersion: string;
+  exitCode: number;
+  failOn: string;
+  mode: "live" | "replay";
+  recording?: Report["recording"];
+}
+
+function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentSummary {
+  return {
+    id: env.ref.id,
+    name: env.ref.slot ? `${env.ref.site}/${env.ref.slot}` : env.ref.site,
+    extensionVersion: profile.isFlex ? "4.x (Flex)" : (profile.extensionVersion ?? null),
+    hostVersion: env.host?.version ?? null,
+    hostState: env.host?.state ?? null,
+    siteState: env.site?.state ?? null,
+    os: env.site?.os ?? null,
+    target: profile.target ?? null,
+    workerRuntime: profile.workerRuntime ?? null,
+    workerModel: profile.workerModel ?? null,
+    bitness: profile.bitness ?? null,
+    stack: profile.stack ? { major: profile.stack.major, runtimeVersion: profile.stack.runtimeVersion, endOfLife: profile.stack.endOfLife ?? null } : null,
+    plan: env.plan
+      ? { name: env.plan.name, sku: env.plan.skuName, tier: env.plan.tier, instances: env.plan.capacity ?? null, appsOnPlan: env.plan.numberOfSites ?? null }
+      : null,
+    functions: env.functions ? { total: env.functions.length, disabled: env.functions.filter((f) => f.disabled).length } : null,
+    gaps: env.gaps,
+  };
+}
+
+export function buildReport(result: CheckResult, context: ReportContext): Report {
+  const { facts, analysis } = result;
+  const stacks = facts.stacks;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "azfn-health", version: context.toolVersion },
+    checkedAt: facts.now,
+    mode: context.mode,
+    ...(context.recording ? { recording: context.recording } : {}),
+    verdict: result.recommendation.action,
+    exitCode: context.exitCode,
+    failOn: context.failOn,
+    release: result.release,
+    stacks: {
+      source: stacks.source,
+      ...(stacks.note ? { note: stacks.note } : {}),
+      ...(stacks.snapshotDate ? { snapshotDate: stacks.snapshotDate, ageDays: daysBetween(new Date(stacks.snapshotDate), new Date(facts.now)) } : {}),
+    },
+    environments: { qa: summarise(facts.qa, analysis.profiles.qa), prod: summarise(facts.prod, analysis.profiles.prod) },
+    findings: analysis.findings,
+    unknowns: analysis.unknowns,
+    recommendation: result.recommendation,
+  };
+}
