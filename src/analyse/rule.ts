@@ -94,7 +94,13 @@ export function defineRule<R extends Rule>(rule: R): R {
   return rule;
 }
 
-/** Fills `{name}` placeholders; the wording lives with the rule, apart from detection. */
+const ENV_NAMES: Record<string, string> = { qa: "QA", prod: "production" };
+
+/**
+ * Fills `{name}` placeholders; the wording lives with the rule, apart from detection.
+ * `{env}` reads as "QA" or "production", and a title starts with a capital.
+ */
 export function format(template: string, args: Record<string, string> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => args[key] ?? whole);
+  const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => (key === "env" ? ENV_NAMES[args.env ?? ""] : undefined) ?? args[key] ?? whole);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -2,7 +2,7 @@ import type { EnvironmentFacts } from "../core/facts.js";
 
 export interface Release {
   time?: string;
-  source: "--since" | "deployment" | "site last modified" | "unknown";
+  source: "--since" | "deployment" | "slot swap" | "site last modified" | "unknown";
   detail: string;
 }
 
@@ -10,12 +10,17 @@ export interface Release {
 const DEPLOY_SUCCESS = 4;
 
 /**
- * When production was released: `--since` if given, else the end of its latest successful
- * deployment, else the site's last-modified time (which any config change also moves).
+ * When production was released: `--since` if given, else the later of its latest successful
+ * deployment and the last slot swap into it (a release through a staging slot deploys to the
+ * slot, then swaps), else the site's last-modified time (which config changes also move).
  */
 export function resolveRelease(prod: EnvironmentFacts, since?: Date): Release {
   if (since) return { time: since.toISOString(), source: "--since", detail: "given with --since" };
   const deployment = successfulDeployments(prod)[0];
+  const swap = prod.site?.lastSwap;
+  if (swap && (!deployment?.endTime || swap.time > deployment.endTime)) {
+    return { time: swap.time, source: "slot swap", detail: `swap of slot ${swap.sourceSlot} into ${swap.destinationSlot}` };
+  }
   if (deployment?.endTime) {
     const who = deployment.author || deployment.deployer;
     return { time: deployment.endTime, source: "deployment", detail: `end of deployment ${deployment.id}${who ? ` by ${who}` : ""}` };

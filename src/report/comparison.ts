@@ -23,7 +23,7 @@ export function comparisonRows(report: Report): { label: string; qa: string; pro
 
 export function releaseLine(report: Report): string {
   const { release } = report;
-  return release.time ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} (${release.source}: ${release.detail})` : `unknown (${release.detail})`;
+  return release.time ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} (${release.source === "--since" ? release.detail : `from the ${release.detail}`})` : `unknown (${release.detail})`;
 }
 
 export function stacksLine(report: Report): string {

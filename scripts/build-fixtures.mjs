@@ -1,0 +1,279 @@
+#!/usr/bin/env node
+// Builds the bundled recordings in fixtures/. They are CONSTRUCTED, not captured: every body
+// follows the documented REST shapes (azure-rest-api-specs examples GetWebApp, GetSiteConfig,
+// ListAppSettings, GetAppServicePlan, GetFunctionAppStacks; azure-functions-host HostStatus.cs),
+// at the URLs and api-versions the SDK really sends. Secret-looking values are obvious
+// TEST-SECRET markers, so tests can prove none of them reaches any output.
+// Run: node scripts/build-fixtures.mjs
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
+const ARM = "https://management.azure.com";
+const API = "api-version=2025-05-01";
+const SUB = "8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05";
+const LOCATION = "West Europe";
+
+const siteId = (rg, name) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name}`;
+const planId = (rg, name) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/serverfarms/${name}`;
+const ok = (body) => ({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body });
+const get = (path, body) => ({ request: { method: "GET", url: `${ARM}${path}?${API}` }, response: ok(body) });
+const post = (path, body) => ({ request: { method: "POST", url: `${ARM}${path}?${API}` }, response: ok(body) });
+
+const storage = (account, env) =>
+  `DefaultEndpointsProtocol=https;AccountName=${account};AccountKey=TEST-SECRET-${env}-storage-key;EndpointSuffix=core.windows.net`;
+
+function environment(spec) {
+  const id = siteId(spec.rg, spec.name);
+  const plan = planId(spec.rg, spec.plan.name);
+  const exchanges = [
+    get(id, {
+      id,
+      name: spec.name,
+      type: "Microsoft.Web/sites",
+      kind: "functionapp",
+      location: LOCATION,
+      tags: { environment: spec.env },
+      properties: {
+        state: spec.state ?? "Running",
+        hostNames: [`${spec.name}.azurewebsites.net`],
+        repositorySiteName: spec.name,
+        usageState: "Normal",
+        enabled: true,
+        enabledHostNames: [`${spec.name}.azurewebsites.net`, `${spec.name}.scm.azurewebsites.net`],
+        availabilityState: "Normal",
+        serverFarmId: plan,
+        reserved: false,
+        isXenon: false,
+        hyperV: false,
+        lastModifiedTimeUtc: spec.lastModified,
+        // The site GET leaves these null; config/web has them (reference azure-sdk.md §8).
+        siteConfig: { numberOfWorkers: 1, netFrameworkVersion: null, use32BitWorkerProcess: null, linuxFxVersion: "", alwaysOn: false, http20Enabled: false, functionAppScaleLimit: 0, minimumElasticInstanceCount: 0 },
+        ...(spec.swap ? { slotSwapStatus: spec.swap } : {}),
+        scmSiteAlsoStopped: false,
+        clientAffinityEnabled: false,
+        httpsOnly: true,
+        redundancyMode: "None",
+        containerSize: 1536,
+        dailyMemoryTimeQuota: 0,
+        defaultHostName: `${spec.name}.azurewebsites.net`,
+        resourceGroup: spec.rg,
+        keyVaultReferenceIdentity: "SystemAssigned",
+      },
+    }),
+    get(`${id}/config/web`, {
+      id: `${id}/config/web`,
+      name: "web",
+      type: "Microsoft.Web/sites/config",
+      location: LOCATION,
+      properties: {
+        numberOfWorkers: 1,
+        netFrameworkVersion: spec.netFrameworkVersion,
+        phpVersion: "",
+        pythonVersion: "",
+        nodeVersion: "",
+        powerShellVersion: "",
+        linuxFxVersion: "",
+        use32BitWorkerProcess: spec.use32Bit,
+        webSocketsEnabled: false,
+        alwaysOn: false,
+        managedPipelineMode: "Integrated",
+        loadBalancing: "LeastRequests",
+        http20Enabled: true,
+        minTlsVersion: "1.2",
+        scmMinTlsVersion: "1.2",
+        ftpsState: "FtpsOnly",
+        functionAppScaleLimit: 0,
+        functionsRuntimeScaleMonitoringEnabled: false,
+        minimumElasticInstanceCount: 1,
+        azureStorageAccounts: {},
+      },
+    }),
+    post(`${id}/config/appsettings/list`, {
+      id: `${id}/config/appsettings`,
+      name: "appsettings",
+      type: "Microsoft.Web/sites/config",
+      location: LOCATION,
+      properties: spec.settings,
+    }),
+    post(`${id}/config/connectionstrings/list`, {
+      id: `${id}/config/connectionstrings`,
+      name: "connectionstrings",
+      type: "Microsoft.Web/sites/config",
+      location: LOCATION,
+      properties: {
+        OrdersDb: { value: `Server=tcp:sql-orders-${spec.env}.database.windows.net,1433;Database=orders;User ID=orders;Password=TEST-SECRET-${spec.env}-sql-password;Encrypt=true`, type: "SQLAzure" },
+      },
+    }),
+    get(`${id}/config/slotConfigNames`, {
+      id: `${id}/config/slotConfigNames`,
+      name: "slotConfigNames",
+      type: "Microsoft.Web/sites/config",
+      location: LOCATION,
+      properties: { connectionStringNames: null, appSettingNames: spec.stickySettings ?? null, azureStorageConfigNames: null },
+    }),
+    ...functionPages(id, spec),
+    get(`${id}/slots`, { value: (spec.slots ?? []).map((slot) => slotBody(spec, slot)), nextLink: null }),
+    get(`${id}/deployments`, {
+      value: spec.deployments.map((d) => ({
+        id: `${id}/deployments/${d.id}`,
+        name: d.id,
+        type: "Microsoft.Web/sites/deployments",
+        properties: { status: d.status ?? 4, message: d.message, author: d.author, deployer: "ZipDeploy", author_email: `${d.author}@contoso.example`, start_time: d.start, end_time: d.end, active: d.active ?? false },
+      })),
+      nextLink: null,
+    }),
+    get(plan, {
+      id: plan,
+      name: spec.plan.name,
+      type: "Microsoft.Web/serverfarms",
+      kind: "elastic",
+      location: LOCATION,
+      properties: {
+        serverFarmId: 0,
+        name: spec.plan.name,
+        workerSize: "D1",
+        workerSizeId: 3,
+        currentWorkerSize: "D1",
+        currentWorkerSizeId: 3,
+        currentNumberOfWorkers: spec.plan.capacity,
+        status: "Ready",
+        maximumNumberOfWorkers: 20,
+        geoRegion: LOCATION,
+        numberOfSites: spec.plan.sites,
+        isSpot: false,
+        kind: "elastic",
+        reserved: false,
+        isXenon: false,
+        hyperV: false,
+        targetWorkerCount: 0,
+        targetWorkerSizeId: 0,
+        provisioningState: "Succeeded",
+        elasticScaleEnabled: true,
+        maximumElasticWorkerCount: 20,
+        numberOfWorkers: spec.plan.capacity,
+        zoneRedundant: false,
+        resourceGroup: spec.rg,
+      },
+      sku: { name: spec.plan.sku, tier: "ElasticPremium", size: spec.plan.sku, family: "EP", capacity: spec.plan.capacity },
+    }),
+    // ARM's pass-through to the host (not in the REST specs; fields from azure-functions-host HostStatus.cs).
+    {
+      request: { method: "GET", url: `${ARM}${id}/hostruntime/admin/host/status?api-version=2022-03-01` },
+      response: ok({
+        id: spec.name,
+        state: spec.host.state,
+        version: spec.host.version,
+        versionDetails: `${spec.host.version} Commit hash: 5a1f9c0e`,
+        platformVersion: "105.0.7.568",
+        instanceId: "8d2a4c2b3f0e41b7a1e6",
+        computerName: "10-30-1-48",
+        processUptime: spec.host.uptimeMs,
+        functionAppContentEditingState: "NotAllowed",
+        ...(spec.host.errors ? { errors: spec.host.errors } : {}),
+      }),
+    },
+  ];
+  return exchanges;
+}
+
+/** The functions list, paged when there are many: the SDK follows nextLink as ARM writes it. */
+function functionPages(id, spec) {
+  const body = (name) => ({
+    id: `${id}/functions/${name}`,
+    name: `${spec.name}/${name}`,
+    type: "Microsoft.Web/sites/functions",
+    location: LOCATION,
+    properties: {
+      name,
+      function_app_id: null,
+      script_root_path_href: `https://${spec.name}.azurewebsites.net/admin/vfs/site/wwwroot/${name}/`,
+      script_href: `https://${spec.name}.azurewebsites.net/admin/vfs/site/wwwroot/bin/Contoso.Orders.Functions.dll`,
+      config_href: `https://${spec.name}.azurewebsites.net/admin/vfs/site/wwwroot/${name}/function.json`,
+      href: `https://${spec.name}.azurewebsites.net/admin/functions/${name}`,
+      config: { generatedBy: "Microsoft.NET.Sdk.Functions", configurationSource: "attributes", bindings: [{ type: name.endsWith("Http") ? "httpTrigger" : "serviceBusTrigger", name: "input" }], disabled: false, scriptFile: "../bin/Contoso.Orders.Functions.dll", entryPoint: `Contoso.Orders.Functions.${name}.Run` },
+      invoke_url_template: name.endsWith("Http") ? `https://${spec.name}.azurewebsites.net/api/${name.toLowerCase()}` : null,
+      language: "DotNetAssembly",
+      isDisabled: false,
+    },
+  });
+  const all = spec.functions.map(body);
+  if (!spec.pagedFunctions) return [get(`${id}/functions`, { value: all, nextLink: null })];
+  const half = Math.ceil(all.length / 2);
+  const next = `${ARM}${id}/functions?${API}&$skipToken=${encodeURIComponent("eyJwYWdlIjoyfQ==")}`;
+  return [
+    get(`${id}/functions`, { value: all.slice(0, half), nextLink: next }),
+    { request: { method: "GET", url: next }, response: ok({ value: all.slice(half), nextLink: null }) },
+  ];
+}
+
+function slotBody(spec, slot) {
+  const id = `${siteId(spec.rg, spec.name)}/slots/${slot}`;
+  return { id, name: `${spec.name}/${slot}`, type: "Microsoft.Web/sites/slots", kind: "functionapp", location: LOCATION, properties: { state: "Running", enabled: true, serverFarmId: planId(spec.rg, spec.plan.name), reserved: false, lastModifiedTimeUtc: spec.lastModified, defaultHostName: `${spec.name}-${slot}.azurewebsites.net` } };
+}
+
+/** The dotnet stack of the bundled Core Tools copy, with ISO dates as api-version 2025-05-01 returns them. */
+function stacksExchange() {
+  const all = JSON.parse(readFileSync(new URL("../data/function-app-stacks.json", import.meta.url), "utf8"));
+  const dotnet = all.value.filter((s) => s.name === "dotnet");
+  const iso = JSON.parse(JSON.stringify(dotnet), (key, value) => (key === "endOfLifeDate" && value ? new Date(value).toISOString() : value));
+  return { request: { method: "GET", url: `${ARM}/providers/Microsoft.Web/functionAppStacks?${API}` }, response: ok({ value: iso, nextLink: null }) };
+}
+
+function baseSettings(env, overrides) {
+  return {
+    FUNCTIONS_EXTENSION_VERSION: "~4",
+    FUNCTIONS_WORKER_RUNTIME: "dotnet",
+    AzureWebJobsStorage: storage(`storders${env}`, env),
+    WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: storage(`storders${env}`, env),
+    WEBSITE_CONTENTSHARE: `orders-func-${env}-content`,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=TEST-SECRET-${env}-appinsights-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+    ServiceBusConnection: `Endpoint=sb://sb-orders-${env}.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=TEST-SECRET-${env}-servicebus-key`,
+    Pricing__ApiKey: `TEST-SECRET-${env}-pricing-api-key`,
+    WEBSITE_RUN_FROM_PACKAGE: "1",
+    ...overrides,
+  };
+}
+
+const FUNCTIONS = ["ProcessOrder", "ShipOrder", "GetOrderHttp", "RefundOrderHttp", "NightlyReconcile"];
+
+function write(name, recording) {
+  mkdirSync(new URL(`../fixtures/${name}/`, import.meta.url), { recursive: true });
+  writeFileSync(new URL(`../fixtures/${name}/recording.json`, import.meta.url), `${JSON.stringify(recording, null, 2)}\n`);
+}
+
+// The story: .NET Core 3.1 on ~3, upgraded to .NET 6 on ~4. QA was recreated from the portal
+// (64-bit); production was upgraded in place and kept the 3.1 stack's use32BitWorkerProcess=true.
+{
+  const common = { plan: { sku: "EP1", capacity: 2, sites: 1 }, functions: FUNCTIONS, netFrameworkVersion: "v6.0", lastModified: "2026-11-19T18:44:02.000Z" };
+  const qa = { ...common, env: "qa", rg: "rg-orders-qa", name: "orders-func-qa", plan: { ...common.plan, name: "plan-orders-qa", capacity: 1 }, use32Bit: false, settings: baseSettings("qa"), host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 601_000_000 }, deployments: [{ id: "9b41e6d07a", author: "release-pipeline", message: "Orders 2.0: .NET 6 / Functions v4", start: "2026-11-12T09:58:40Z", end: "2026-11-12T10:02:13Z", active: true }] };
+  const prod = { ...common, env: "prod", rg: "rg-orders-prod", name: "orders-func-prod", plan: { ...common.plan, name: "plan-orders-prod" }, use32Bit: true, settings: baseSettings("prod"), pagedFunctions: true, host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 2_280_000 }, deployments: [
+    { id: "9b41e6d07a", author: "release-pipeline", message: "Orders 2.0: .NET 6 / Functions v4", start: "2026-11-19T18:39:55Z", end: "2026-11-19T18:42:10Z", active: true },
+    { id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z" },
+  ] };
+  write("story-32bit-upgrade", {
+    format: "azfn-health-recording",
+    version: 1,
+    recordedAt: "2026-11-20T09:30:00.000Z",
+    constructed: true,
+    description: "Orders app upgraded from .NET Core 3.1 on Functions 3.x to .NET 6 on ~4: healthy in QA (64-bit), slow and failing in production, which kept the 32-bit worker.",
+    apps: { qa: siteId(qa.rg, qa.name), prod: siteId(prod.rg, prod.name) },
+    exchanges: [...environment(qa), ...environment(prod), stacksExchange()],
+  });
+}
+
+// A healthy upgrade to .NET 10 isolated, released through a staging slot. The stacks call is
+// not in this recording, so the check uses (and names) the bundled stacks copy.
+{
+  const settings = (env) => baseSettings(env, { FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated", WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: "1" });
+  const common = { functions: FUNCTIONS, netFrameworkVersion: "v10.0", use32Bit: false, lastModified: "2026-11-24T07:15:31.000Z", host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 86_000_000 } };
+  const qa = { ...common, env: "qa", rg: "rg-orders-qa", name: "orders-func-qa", plan: { name: "plan-orders-qa", sku: "EP1", capacity: 1, sites: 1 }, settings: settings("qa"), deployments: [{ id: "e07c55b2d1", author: "release-pipeline", message: "Orders 3.0: .NET 10 isolated", start: "2026-11-20T13:02:00Z", end: "2026-11-20T13:05:41Z", active: true }] };
+  const prod = { ...common, env: "prod", rg: "rg-orders-prod", name: "orders-func-prod", plan: { name: "plan-orders-prod", sku: "EP2", capacity: 2, sites: 1 }, settings: settings("prod"), slots: ["staging"], swap: { timestampUtc: "2026-11-24T07:15:30.000Z", sourceSlotName: "staging", destinationSlotName: "production" }, deployments: [{ id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z", active: true }] };
+  write("healthy-upgrade", {
+    format: "azfn-health-recording",
+    version: 1,
+    recordedAt: "2026-11-24T09:00:00.000Z",
+    constructed: true,
+    description: "Orders app upgraded to .NET 10 isolated on ~4, 64-bit, released by a staging-slot swap; QA and production agree.",
+    apps: { qa: siteId(qa.rg, qa.name), prod: siteId(prod.rg, prod.name) },
+    exchanges: [...environment(qa), ...environment(prod)],
+  });
+}
