@@ -1,11 +1,24 @@
 #!/usr/bin/env node
-import { useColor } from "./color.js";
-import { main } from "./main.js";
+import { readFileSync } from "node:fs";
 
-const exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  color: useColor(process.env, process.stdout),
-});
-// Set, never process.exit(): a large report on a pipe must be flushed first.
-process.exitCode = exitCode;
+/**
+ * Fast paths: `--help` and `--version` print text that yargs rendered at build time
+ * (scripts/render-help.mjs), so they never pay for loading yargs (~100 ms, mostly string-width).
+ */
+const FAST_HELP: Record<string, string> = { "--help": "root", "-h": "root", "check --help": "check", "check -h": "check" };
+
+const args = process.argv.slice(2);
+const fast = FAST_HELP[args.join(" ")];
+if (fast && !process.env.AZFN_HEALTH_NO_FAST_PATH) {
+  process.stdout.write(readFileSync(new URL(`../help/${fast}.txt`, import.meta.url), "utf8"));
+} else if (args.length === 1 && args[0] === "--version" && !process.env.AZFN_HEALTH_NO_FAST_PATH) {
+  process.stdout.write(`${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`);
+} else {
+  const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
+  // Set, never process.exit(): a large report on a pipe must be flushed first.
+  process.exitCode = await main(args, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: useColor(process.env, process.stdout),
+  });
+}

@@ -20,7 +20,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command(
       "check",
       "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
-      (y) => checkOptions(y),
+      (y) => checkOptions(y).epilog(EPILOG),
       async (args) => {
         exitCode = await runCheckCommand(args as unknown as CheckArgs, io, VERSION);
       },
@@ -31,10 +31,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .help()
     .alias("h", "help")
     .epilog(EPILOG)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100))
     // yargs would print usage and exit 1; a usage error is exit 2, in one line.
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      throw error ?? new UsageError(message.replace(/\s*\n\s*/g, " "));
     });
   try {
     await cli.parseAsync();

@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Analysis } from "../src/analyse/analyse.js";
+import { analyse } from "../src/analyse/analyse.js";
+import type { Finding, Unknown } from "../src/analyse/rule.js";
+import { judge } from "../src/check.js";
+import type { CheckFacts } from "../src/core/facts.js";
+import { decide } from "../src/decide/decide.js";
+import { resolveRelease } from "../src/decide/release.js";
+import { HEALTHY, replayFacts, STORY, variant } from "./helpers.js";
+
+let healthy: CheckFacts;
+let story: CheckFacts;
+beforeAll(async () => {
+  [healthy, story] = await Promise.all([replayFacts(HEALTHY), replayFacts(STORY)]);
+});
+
+function finding(over: Partial<Finding>): Finding {
+  return { ruleId: "T01", severity: "high", environment: "prod", title: "a test finding", evidence: { setting: "X" }, ...over };
+}
+const config = { kind: "config" as const, summary: "set X", commands: ["az functionapp config set -g rg -n app --x y"] };
+const rollback = { kind: "rollback" as const, summary: "roll back", commands: [] };
+const code = { kind: "code" as const, summary: "migrate", commands: [] };
+const unknown: Unknown = { ruleId: "R09", environment: "prod", missing: ["config"], reason: "config: HTTP 503" };
+
+function verdictOf(facts: CheckFacts, findings: Finding[], unknowns: Unknown[] = []) {
+  const analysis: Analysis = { ...analyse(facts), findings, unknowns };
+  return decide(analysis, facts, resolveRelease(facts.prod));
+}
+
+describe("decision table", () => {
+  const rows: [string, Finding[], Unknown[], string][] = [
+    ["nothing found", [], [], "PROCEED"],
+    ["info only", [finding({ severity: "info" })], [], "PROCEED"],
+    ["a low warning", [finding({ severity: "low", fix: config })], [], "MONITOR"],
+    ["a critical config problem in QA only", [finding({ severity: "critical", environment: "qa", fix: config })], [], "MONITOR"],
+    ["a high production finding that needs code", [finding({ fix: code })], [], "MONITOR"],
+    ["a high production finding fixed by config", [finding({ fix: config })], [], "HOTFIX"],
+    ["a critical finding on both, fixed by config", [finding({ severity: "critical", environment: "both", fix: config })], [], "HOTFIX"],
+    ["production broken, no config fix", [finding({ severity: "critical", fix: rollback })], [], "ROLLBACK"],
+    ["production broken, and a config fix for it", [finding({ severity: "critical", fix: rollback }), finding({ fix: config })], [], "HOTFIX"],
+    ["a medium rollback-kind finding is a warning", [finding({ severity: "medium", fix: rollback })], [], "MONITOR"],
+    ["missing facts", [], [unknown], "INCONCLUSIVE"],
+    ["missing facts beat a warning", [finding({ severity: "low" })], [unknown], "INCONCLUSIVE"],
+    ["a hotfix is still a hotfix with facts missing", [finding({ fix: config })], [unknown], "HOTFIX"],
+    ["a rollback is still a rollback with facts missing", [finding({ severity: "critical", fix: rollback })], [unknown], "ROLLBACK"],
+  ];
+  for (const [name, findings, unknowns, verdict] of rows) {
+    it(`${name} → ${verdict}`, () => expect(verdictOf(healthy, findings, unknowns).action).toBe(verdict));
+  }
+});
+
+describe("plans", () => {
+  it("a hotfix lists each change as an az command, then a re-check", () => {
+    const plan = verdictOf(healthy, [finding({ fix: config }), finding({ ruleId: "T02", fix: config })]);
+    expect(plan.steps).toEqual([
+      "# T01: set X",
+      "az functionapp config set -g rg -n app --x y",
+      "# T02: set X",
+      expect.stringMatching(/^# Then check again: azfn-health check --qa \/subscriptions\/.* --prod .* --since 2026-11-24T07:15:30\.000Z$/),
+    ]);
+    expect(plan.drivers).toEqual(["T01 (prod): a test finding", "T02 (prod): a test finding"]);
+    expect(plan.alternatives[0]).toMatch(/^Roll back instead: az functionapp deployment slot swap/);
+  });
+
+  it("rolls back by swapping the slot that holds the previous build", () => {
+    const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rollback })]);
+    expect(plan.steps).toEqual([
+      "# Slot staging holds the build production ran before the swap of 2026-11-24T07:15:30.000Z: swap it back.",
+      "az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production",
+    ]);
+    expect(plan.warnings.join(" ")).toMatch(/WEBSITE_OVERRIDE_STICKY_EXTENSION_VERSIONS=0/);
+    expect(plan.alternatives.join(" ")).toMatch(/previous known-good build/);
+  });
+
+  it("without a slot, redeploys the last good deployment and warns that the way back is end-of-life", () => {
+    const plan = verdictOf(story, [finding({ severity: "critical", fix: rollback })]);
+    expect(plan.steps[1]).toBe("az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src <package of deployment 4c0d2a9e11>");
+    expect(plan.warnings.join(" ")).toMatch(/end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-03/);
+  });
+
+  it("with no earlier deployment, says to redeploy from the pipeline", () => {
+    const facts = variant(story, (f) => { f.prod.deployments = f.prod.deployments!.slice(0, 1); });
+    expect(verdictOf(facts, [finding({ severity: "critical", fix: rollback })]).steps).toEqual([
+      "# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.",
+    ]);
+  });
+
+  it("the story is a HOTFIX: production's 32-bit worker, fixed by one command", () => {
+    const { recommendation } = judge(story);
+    expect(recommendation.action).toBe("HOTFIX");
+    expect(recommendation.drivers).toEqual(["R09 (prod): Production runs a 32-bit worker while QA ran 64-bit"]);
+    expect(recommendation.steps).toContain("az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false");
+  });
+
+  it("the healthy upgrade is PROCEED", () => {
+    expect(judge(healthy).recommendation.action).toBe("PROCEED");
+  });
+});
+
+describe("release time", () => {
+  it("prefers --since, then the later of deployment and swap, then last modified", () => {
+    const since = new Date("2026-11-24T08:00:00Z");
+    expect(resolveRelease(healthy.prod, since)).toMatchObject({ time: since.toISOString(), source: "--since" });
+    expect(resolveRelease(healthy.prod)).toMatchObject({ time: "2026-11-24T07:15:30.000Z", source: "slot swap" });
+    expect(resolveRelease(story.prod)).toMatchObject({ time: "2026-11-19T18:42:10.000Z", source: "deployment", detail: "end of deployment 9b41e6d07a by release-pipeline" });
+    const noDeployments = variant(story, (f) => { f.prod.deployments = [{ id: "x", status: 3, active: false, endTime: "2026-11-19T19:00:00Z" }]; });
+    expect(resolveRelease(noDeployments.prod)).toMatchObject({ time: "2026-11-19T18:44:02.000Z", source: "site last modified" });
+    const nothing = variant(story, (f) => { delete f.prod.deployments; delete f.prod.site!.lastModified; });
+    expect(resolveRelease(nothing.prod)).toMatchObject({ source: "unknown" });
+  });
+});

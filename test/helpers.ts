@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { collectCheckFacts } from "../src/collect/azure.js";
+import { createReplayHttpClient, readRecording, type Recording } from "../src/collect/recording.js";
+import { createRedactor } from "../src/collect/redact.js";
+import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
+import { parseAppId } from "../src/core/resource-id.js";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const STORY = "fixtures/story-32bit-upgrade";
+export const HEALTHY = "fixtures/healthy-upgrade";
+export const HASH_KEY = new Uint8Array(32).fill(7);
+export const TEST_CREDENTIAL = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+
+/** Facts as a replayed check collects them: through the SDK clients and the replaying transport. */
+export async function replayFacts(dir: string, edit?: (recording: Recording) => void): Promise<CheckFacts> {
+  const recording = await readRecording(`${ROOT}/${dir}`);
+  edit?.(recording);
+  return collectCheckFacts(
+    { credential: TEST_CREDENTIAL, httpClient: createReplayHttpClient(recording), retryOptions: { maxRetries: 0 } },
+    { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
+    { now: new Date(recording.recordedAt), hashKey: HASH_KEY },
+  );
+}
+
+export function variant(base: CheckFacts, edit: (facts: CheckFacts) => void): CheckFacts {
+  const copy = structuredClone(base);
+  edit(copy);
+  return copy;
+}
+
+const redact = createRedactor(HASH_KEY);
+
+/** Sets an app setting the way the collector would have kept it. */
+export function setSetting(env: EnvironmentFacts, name: string, value: string): void {
+  env.appSettings = { ...env.appSettings, [name]: redact(name, value) };
+}
+
+export function deleteSetting(env: EnvironmentFacts, name: string): void {
+  const { [name]: _removed, ...rest } = env.appSettings ?? {};
+  env.appSettings = rest;
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, with no Azure credentials in reach. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}/dist/cli/bin.js`, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

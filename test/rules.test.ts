@@ -1,0 +1,218 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { analyse } from "../src/analyse/analyse.js";
+import type { Finding, Rule } from "../src/analyse/rule.js";
+import { RULES, ruleById } from "../src/analyse/rules/index.js";
+import { defaultHostId } from "../src/analyse/rules/storage.js";
+import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
+import { deleteSetting, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
+
+/** One case per behaviour: an edit of the healthy upgrade's facts, and what the rule must say. */
+interface Case {
+  name: string;
+  edit: (f: CheckFacts) => void;
+  expect: { environment: Finding["environment"]; severity: Finding["severity"]; fixKind?: "config" | "code" | "rollback"; command?: RegExp; title?: RegExp }[];
+}
+
+const bothEnvs = (f: CheckFacts, edit: (env: EnvironmentFacts) => void) => [f.qa, f.prod].forEach(edit);
+const rename = (env: EnvironmentFacts, site: string) => {
+  env.ref = { ...env.ref, site, id: env.ref.id.replace(/sites\/[^/]+$/, `sites/${site}`) };
+};
+const toLinux = (env: EnvironmentFacts, fx: string) => {
+  env.site!.os = "linux";
+  env.config!.linuxFxVersion = fx;
+};
+const inProcessNet8 = (env: EnvironmentFacts) => {
+  setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+  env.config!.netFrameworkVersion = "v8.0";
+};
+
+const CASES: Record<string, Case[]> = {
+  R01: [
+    { name: "missing in production", edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"), expect: [{ environment: "prod", severity: "critical", command: /--settings FUNCTIONS_EXTENSION_VERSION=~4$/ }] },
+    { name: "a Flex app needs none", edit: (f) => { deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"); f.prod.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" }; }, expect: [] },
+  ],
+  R02: [
+    { name: "production left on ~3 while QA runs ~4", edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3"), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_EXTENSION_VERSION=~4/ }] },
+    { name: "both on ~3", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "~3")), expect: [{ environment: "prod", severity: "high" }, { environment: "qa", severity: "high" }] },
+    { name: "~4 is supported", edit: () => {}, expect: [] },
+  ],
+  R03: [
+    { name: "production pinned to an exact build", edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "4.1044.3.25066"), expect: [{ environment: "prod", severity: "high", title: /QA runs .* ~4 but production runs 4\.1044/ }, { environment: "prod", severity: "medium", title: /pins/ }] },
+    { name: "both pinned alike", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.0.1.16815")), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
+    { name: "4.* is not a pin", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.*")), expect: [] },
+  ],
+  R04: [
+    { name: "a 3.x leftover v4.0 on ~4", edit: (f) => { setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"); f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [{ environment: "prod", severity: "critical", command: /--net-framework-version v10\.0$/ }] },
+    { name: ".NET Framework 4.8 isolated legitimately reports v4.0", edit: (f) => { f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [] },
+    { name: "Linux apps are judged by linuxFxVersion", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [] },
+  ],
+  R05: [
+    { name: "dotnet|3.1 on ~4 (Linux)", edit: (f) => { setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"); toLinux(f.prod, "dotnet|3.1"); }, expect: [{ environment: "prod", severity: "critical", fixKind: "code", title: /supports runtime ~3, not ~4/ }] },
+    { name: "DOTNET|6.0 with dotnet-isolated, QA on the right row", edit: (f) => { toLinux(f.qa, "DOTNET-ISOLATED|10.0"); toLinux(f.prod, "DOTNET|6.0"); }, expect: [{ environment: "prod", severity: "critical", command: /--linux-fx-version "DOTNET-ISOLATED\|10\.0"$/ }] },
+    { name: "a listed stack", edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|8.0"), expect: [] },
+  ],
+  R06: [
+    { name: "missing in production, QA has it", edit: (f) => deleteSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME"), expect: [{ environment: "prod", severity: "high", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ }] },
+    { name: "missing in both", edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")), expect: [{ environment: "prod", severity: "high", fixKind: "code" }, { environment: "qa", severity: "high", fixKind: "code" }] },
+  ],
+  R07: [
+    { name: "production on dotnet while QA runs the build as dotnet-isolated", edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ }] },
+    { name: "the host reports AZFD0013", edit: (f) => { f.prod.host!.errors = ["AZFD0013: The 'FUNCTIONS_WORKER_RUNTIME' setting does not match the worker runtime metadata"]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }] },
+    { name: "same worker, no host errors", edit: () => {}, expect: [] },
+  ],
+  R08: [
+    { name: ".NET 8 in-process without the flag", edit: (f) => bothEnvs(f, inProcessNet8), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_INPROC_NET8_ENABLED=1$/ }, { environment: "qa", severity: "critical" }] },
+    { name: "with FUNCTIONS_INPROC_NET8_ENABLED=1", edit: (f) => bothEnvs(f, (e) => { inProcessNet8(e); setSetting(e, "FUNCTIONS_INPROC_NET8_ENABLED", "1"); }), expect: [] },
+  ],
+  R09: [
+    { name: "production 32-bit, QA 64-bit", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; }, expect: [{ environment: "prod", severity: "high", command: /--use-32bit-worker-process false$/ }] },
+    { name: "both 32-bit", edit: (f) => bothEnvs(f, (e) => { e.config!.use32BitWorkerProcess = true; }), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
+    { name: "Linux ignores the flag", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); f.prod.config!.use32BitWorkerProcess = true; }, expect: [] },
+  ],
+  R10: [
+    { name: "isolated without the placeholder", edit: (f) => deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED"), expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED=1$/ }] },
+    { name: "Linux does not use it", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED"); }, expect: [] },
+  ],
+  R11: [
+    { name: "within 6 months of .NET 10's end of life", edit: (f) => { f.now = "2028-06-01T00:00:00.000Z"; }, expect: [{ environment: "prod", severity: "medium", fixKind: "code" }, { environment: "qa", severity: "medium" }] },
+    { name: "past .NET 6's end of life", edit: (f) => bothEnvs(f, (e) => { e.config!.netFrameworkVersion = "v6.0"; }), expect: [{ environment: "prod", severity: "high", title: /reached end-of-life on 2024-11-12/ }, { environment: "qa", severity: "high" }] },
+    { name: ".NET 10 well inside support", edit: () => {}, expect: [] },
+  ],
+  R12: [
+    { name: "in-process after 2026-11-10", edit: (f) => { inProcessNet8(f.prod); }, expect: [{ environment: "prod", severity: "high", fixKind: "code" }] },
+    { name: "in-process within 6 months of the end", edit: (f) => { f.now = "2026-06-01T00:00:00.000Z"; inProcessNet8(f.prod); }, expect: [{ environment: "prod", severity: "medium" }] },
+    { name: "isolated", edit: () => {}, expect: [] },
+  ],
+  R13: [
+    {
+      name: "QA and production cut to one host ID on one storage account",
+      edit: (f) => {
+        rename(f.qa, "contoso-orders-fulfilment-processor-qa");
+        rename(f.prod, "contoso-orders-fulfilment-processor-prod");
+        f.prod.slots = [];
+        bothEnvs(f, (e) => setSetting(e, "AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=stshared;AccountKey=TEST-SECRET-x"));
+      },
+      expect: [{ environment: "both", severity: "critical", command: /--slot-settings AzureFunctionsWebHost__hostid=contoso-orders-fulfilment-pro-qa$/ }],
+    },
+    { name: "a long production name and its staging slot", edit: (f) => rename(f.prod, "contoso-orders-fulfilment-processor-prod"), expect: [{ environment: "prod", severity: "critical", title: /host ID "contoso-orders-fulfilment-proces"/ }] },
+    { name: "an explicit host ID on production ends it", edit: (f) => { rename(f.prod, "contoso-orders-fulfilment-processor-prod"); f.prod.slots = []; rename(f.qa, "contoso-orders-fulfilment-processor-qa"); setSetting(f.prod, "AzureFunctionsWebHost__hostid", "orders-prod"); bothEnvs(f, (e) => setSetting(e, "AzureWebJobsStorage", "AccountName=stshared;AccountKey=TEST-SECRET-y")); }, expect: [{ environment: "both", severity: "medium", title: /share storage account stshared/ }] },
+    { name: "short names, own storage", edit: () => {}, expect: [] },
+  ],
+  R15: [
+    { name: "AzureWebJobsStorage missing", edit: (f) => deleteSetting(f.prod, "AzureWebJobsStorage"), expect: [{ environment: "prod", severity: "critical", command: /--settings "AzureWebJobsStorage=<connection string from Key Vault>"$/ }] },
+    { name: "content share missing on Elastic Premium", edit: (f) => deleteSetting(f.prod, "WEBSITE_CONTENTSHARE"), expect: [{ environment: "prod", severity: "critical" }] },
+    { name: "storage marked sticky", edit: (f) => { f.prod.slotSettingNames = ["AzureWebJobsStorage", "Pricing__ApiKey"]; }, expect: [{ environment: "prod", severity: "high", command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/ }] },
+    { name: "a Dedicated plan needs no content share", edit: (f) => { f.prod.plan!.tier = "PremiumV3"; deleteSetting(f.prod, "WEBSITE_CONTENTSHARE"); deleteSetting(f.prod, "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"); }, expect: [] },
+  ],
+  R16: [
+    { name: "AzureWebJobsDashboard on ~4", edit: (f) => setSetting(f.prod, "AzureWebJobsDashboard", "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=TEST-SECRET-d"), expect: [{ environment: "prod", severity: "low", command: /appsettings delete .* --setting-names AzureWebJobsDashboard$/ }] },
+    { name: "fine on ~3", edit: (f) => { setSetting(f.prod, "AzureWebJobsDashboard", "x"); setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3"); }, expect: [] },
+  ],
+  R19: [
+    { name: "V2 compatibility on ~4", edit: (f) => setSetting(f.qa, "FUNCTIONS_V2_COMPATIBILITY_MODE", "true"), expect: [{ environment: "qa", severity: "low" }] },
+    { name: "not set", edit: () => {}, expect: [] },
+  ],
+  R20: [
+    { name: "an expired SAS URL in production", edit: (f) => setSetting(f.prod, "WEBSITE_RUN_FROM_PACKAGE", "https://st.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-11-01T00%3A00%3A00Z&sig=TEST-SECRET-sig"), expect: [{ environment: "prod", severity: "critical", title: /expired on 2026-11-01/ }, { environment: "prod", severity: "medium", title: /is 1 in QA but URL in production/ }] },
+    { name: "a SAS expiring within 30 days", edit: (f) => bothEnvs(f, (e) => setSetting(e, "WEBSITE_RUN_FROM_PACKAGE", "https://st.blob.core.windows.net/pkg/app.zip?se=2026-12-10T00:00:00Z&sig=TEST-SECRET-sig")), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
+    { name: "set on Flex", edit: (f) => bothEnvs(f, (e) => { e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" }; }), expect: [{ environment: "prod", severity: "high" }, { environment: "qa", severity: "high" }] },
+    { name: "1 in both", edit: () => {}, expect: [] },
+  ],
+  D01: [
+    { name: "a setting QA has and production lacks", edit: (f) => setSetting(f.qa, "Pricing__Endpoint", "https://pricing-qa.contoso.example"), expect: [{ environment: "prod", severity: "medium", title: /lacks 1 app setting.*Pricing__Endpoint/ }] },
+    { name: "a non-secret value that differs", edit: (f) => { setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20"); setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18"); }, expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }] },
+    { name: "secrets that differ are expected", edit: () => {}, expect: [] },
+  ],
+  D02: [
+    { name: "production's plan smaller than QA's", edit: (f) => { f.qa.plan!.skuName = "EP3"; }, expect: [{ environment: "prod", severity: "high", command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/ }] },
+    { name: "Consumption in production, Premium in QA", edit: (f) => { f.prod.plan!.skuName = "Y1"; f.prod.plan!.tier = "Dynamic"; }, expect: [{ environment: "prod", severity: "high", title: /Y1 \(1536 MB per instance\) is smaller than QA's EP1/ }] },
+    { name: "a crowded production plan", edit: (f) => { f.prod.plan!.numberOfSites = 6; }, expect: [{ environment: "prod", severity: "medium" }] },
+    { name: "another OS", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); }, expect: [{ environment: "prod", severity: "high", fixKind: "code" }] },
+    { name: "production larger than QA", edit: () => {}, expect: [] },
+  ],
+  D03: [
+    { name: "Always On off in production on a Dedicated plan", edit: (f) => { bothEnvs(f, (e) => { e.plan!.tier = "PremiumV3"; e.plan!.skuName = "P1v3"; }); f.qa.config!.alwaysOn = true; }, expect: [{ environment: "prod", severity: "high", command: /--always-on true$/ }] },
+    { name: "a lower scale limit", edit: (f) => { f.prod.config!.functionAppScaleLimit = 5; }, expect: [{ environment: "prod", severity: "medium" }] },
+    { name: "Elastic Premium does not need Always On", edit: (f) => { f.qa.config!.alwaysOn = true; }, expect: [] },
+  ],
+  H01: [
+    { name: "the production host in Error", edit: (f) => { f.prod.host!.state = "Error"; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }] },
+    { name: "the site stopped", edit: (f) => { f.prod.site!.state = "Stopped"; }, expect: [{ environment: "prod", severity: "critical", command: /az functionapp start -g rg-orders-prod -n orders-func-prod$/ }] },
+    { name: "running", edit: () => {}, expect: [] },
+  ],
+  H02: [
+    { name: "AZFD0004 in production", edit: (f) => { f.prod.host!.errors = ["AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account."]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }] },
+    { name: "no errors", edit: () => {}, expect: [] },
+  ],
+};
+
+let healthy: CheckFacts;
+beforeAll(async () => {
+  healthy = await replayFacts(HEALTHY);
+});
+
+describe("rules", () => {
+  it("every rule has a test table, a stable id, wording and a doc link", () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^[RDH]\d{2}$/);
+      expect(rule.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
+      expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("the healthy upgrade raises no finding and no unknown", () => {
+    const { findings, unknowns } = analyse(healthy);
+    expect(findings).toEqual([]);
+    expect(unknowns).toEqual([]);
+  });
+
+  for (const [id, cases] of Object.entries(CASES)) {
+    describe(id, () => {
+      for (const c of cases) {
+        it(c.name, () => {
+          const rule = ruleById(id) as Rule;
+          const { findings } = analyse(variant(healthy, c.edit), [rule]);
+          expect(findings.map((f) => [f.environment, f.severity])).toEqual(c.expect.map((e) => [e.environment, e.severity]));
+          c.expect.forEach((e, i) => {
+            const f = findings[i]!;
+            expect(f.ruleId).toBe(id);
+            expect(f.title).not.toMatch(/\{\w+\}/);
+            expect(Object.keys(f.evidence).length).toBeGreaterThan(0);
+            if (e.fixKind) expect(f.fix?.kind).toBe(e.fixKind);
+            if (e.command) expect(f.fix?.commands.some((cmd) => e.command!.test(cmd)), `${f.fix?.commands.join("\n")} !~ ${e.command}`).toBe(true);
+            if (e.title) expect(f.title).toMatch(e.title);
+          });
+        });
+      }
+    });
+  }
+});
+
+describe("analysis", () => {
+  it("a rule whose facts are missing reports unknown, never a pass", () => {
+    const facts = variant(healthy, (f) => {
+      delete f.prod.appSettings;
+      f.prod.gaps.push({ source: "appSettings", reason: "HTTP 403 AuthorizationFailed; grant Microsoft.Web/sites/config/list/action", statusCode: 403 });
+    });
+    const { unknowns, findings } = analyse(facts);
+    expect(findings).toEqual([]);
+    expect(unknowns.map((u) => u.ruleId)).toContain("R09");
+    expect(unknowns.find((u) => u.ruleId === "R01")).toMatchObject({ environment: "prod", missing: ["appSettings"], reason: expect.stringContaining("403") });
+  });
+
+  it("a rule that throws shows as unknown instead of vanishing", () => {
+    const broken = { ...ruleById("R01")!, check: () => { throw new Error("boom"); } } as Rule;
+    expect(analyse(healthy, [broken]).unknowns).toEqual([
+      { ruleId: "R01", environment: "qa", missing: [], reason: "rule failed: boom" },
+      { ruleId: "R01", environment: "prod", missing: [], reason: "rule failed: boom" },
+    ]);
+  });
+
+  it("computes host IDs as the host does", () => {
+    expect(defaultHostId("Orders-Func-Prod")).toBe("orders-func-prod");
+    expect(defaultHostId("orders-func-prod", "staging")).toBe("orders-func-prod-staging");
+    expect(defaultHostId("contoso-orders-fulfilment-processor-prod")).toBe("contoso-orders-fulfilment-proces");
+    expect(defaultHostId("contoso-orders-fulfilment-proce-x")).toBe("contoso-orders-fulfilment-proce");
+  });
+});
