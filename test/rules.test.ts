@@ -121,6 +121,8 @@ const CASES: Record<string, Case[]> = {
   D01: [
     { name: "a setting QA has and production lacks", edit: (f) => setSetting(f.qa, "Pricing__Endpoint", "https://pricing-qa.contoso.example"), expect: [{ environment: "prod", severity: "medium", title: /lacks 1 app setting.*Pricing__Endpoint/ }] },
     { name: "a non-secret value that differs", edit: (f) => { setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20"); setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18"); }, expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }] },
+    { name: "the same Service Bus secret in QA and production", edit: (f) => bothEnvs(f, (e) => setSetting(e, "ServiceBusConnection", "Endpoint=sb://sb-shared/;SharedAccessKey=TEST-SECRET-shared")), expect: [{ environment: "prod", severity: "medium", title: /same secret value for ServiceBusConnection/ }] },
+    { name: "the same database connection string", edit: (f) => { f.qa.connectionStrings!.OrdersDb!.hash = f.prod.connectionStrings!.OrdersDb!.hash; }, expect: [{ environment: "prod", severity: "medium", title: /for OrdersDb/ }] },
     { name: "secrets that differ are expected", edit: () => {}, expect: [] },
   ],
   D02: [

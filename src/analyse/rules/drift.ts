@@ -33,10 +33,11 @@ export const settingDrift = defineRule({
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-how-to-use-azure-function-app-settings#settings",
   why: "A release tested in QA depends on QA's settings; a setting missing or different in production changes behaviour the tests never saw.",
-  needs: ["appSettings"],
+  needs: ["appSettings", "connectionStrings"],
   messages: {
     missing: "production lacks {count} app setting(s) that QA has: {names}",
     value: "{setting} is {qa} in QA but {prod} in production",
+    shared: "QA and production use the same secret value for {names}: production shares those resources with QA",
   },
   check({ qa, prod }) {
     const out: Detection[] = [];
@@ -59,6 +60,20 @@ export const settingDrift = defineRule({
         environment: "prod",
         evidence: { setting: name, qa: a.value, prod: b.value },
         fix: configFix(`Use QA's value in production if the difference is not intended.`, az.setSetting(prod, name, a.value)),
+      });
+    }
+    // Same keyed hash, same secret: QA's load and test data reach production's resources.
+    const shared = [
+      ...names(qa).filter((n) => !setting(qa, n)?.value && setting(qa, n)?.hash === setting(prod, n)?.hash),
+      ...Object.keys(qa.connectionStrings ?? {}).filter((n) => qa.connectionStrings![n]!.hash === prod.connectionStrings?.[n]?.hash),
+    ];
+    if (shared.length > 0) {
+      out.push({
+        message: "shared",
+        args: { names: shared.join(", ") },
+        environment: "prod",
+        evidence: { setting: shared.join(", "), qa: "same hash as production", prod: "same hash as QA" },
+        fix: configFix("Point production at its own resources (values from production's Key Vault)."),
       });
     }
     return out;
