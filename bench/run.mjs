@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run bench: cold-start cost of the CLI against a bare `node -e 0`, measured in one run on
 // this machine. Targets (issue #2): --help under 2x bare node, a replayed check under 6x.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -38,4 +40,39 @@ for (const c of cases) {
 }
 console.log(`cold start, ${RUNS} runs each, Node ${process.version}`);
 console.table(results);
+
+// Round trips (issue #3): a live two-environment check against the local Azure stand-in, with
+// 200 ms added to every response (token endpoints included), against the same with none. The
+// difference, divided by 200 ms, is how many round trips the check waited for; target <= 4.
+const LATENCY = 200;
+const story = JSON.parse(readFileSync(`${ROOT}/fixtures/story-32bit-upgrade/recording.json`, "utf8"));
+function liveRun(standIn) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--fail-on", "never"], {
+      cwd: ROOT,
+      stdio: "ignore",
+      env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`live check exited ${code}`))));
+  });
+}
+const standIns = await Promise.all([0, LATENCY].map((latencyMs) => startStandIn({ recording: story, latencyMs })));
+const liveSamples = standIns.map(() => []);
+for (let i = 0; i < RUNS; i++) {
+  // Interleaved, so machine noise hits both alike.
+  for (const [j, standIn] of standIns.entries()) {
+    standIn.state.requests.length = 0;
+    liveSamples[j].push(await liveRun(standIn));
+  }
+}
+const live = standIns.map((standIn, j) => ({ latencyMs: j === 0 ? 0 : LATENCY, median: quantile(liveSamples[j].sort((a, b) => a - b), 0.5), requests: standIn.state.requests.length }));
+await Promise.all(standIns.map((standIn) => standIn.close()));
+const roundTrips = (live[1].median - live[0].median) / LATENCY;
+const roundTripsOk = roundTrips <= 4;
+if (!roundTripsOk) failed = true;
+console.log(`\nlive check against the local Azure stand-in (story, both environments, client-secret sign-in)`);
+console.table(live.map((l) => ({ "added latency ms": l.latencyMs, "median ms": l.median.toFixed(0), requests: l.requests })));
+console.log(`waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})`);
 process.exitCode = failed ? 1 : 0;

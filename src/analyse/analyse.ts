@@ -23,7 +23,9 @@ const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
 };
 
 function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {
-  return rule.needs.filter((source) => FACT_PRESENT[source](env) === undefined);
+  const absent = (source: FactSource) => FACT_PRESENT[source](env) === undefined;
+  const notFound = (source: FactSource) => env.gaps.some((g) => g.source === source && g.statusCode === 404);
+  return [...rule.needs.filter(absent), ...(rule.optional ?? []).filter((source) => absent(source) && !notFound(source))];
 }
 
 function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {

@@ -75,6 +75,8 @@ interface RuleMeta {
   why: string;
   /** Facts the rule reads, per environment; missing ones make it report "unknown". */
   needs: FactSource[];
+  /** Facts the rule can do without when Azure says they do not exist (404); any other failure still makes it unknown. */
+  optional?: FactSource[];
   messages: Record<string, string>;
 }
 

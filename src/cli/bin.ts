@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time
  * (scripts/render-help.mjs), so they never pay for loading yargs (~100 ms, mostly string-width).
  */
-const FAST_HELP: Record<string, string> = { "--help": "root", "-h": "root", "check --help": "check", "check -h": "check" };
+const FAST_HELP: Record<string, string> = { "--help": "root", "-h": "root", "check --help": "check", "check -h": "check", "record --help": "record", "record -h": "record" };
 
 const args = process.argv.slice(2);
 const fast = FAST_HELP[args.join(" ")];

@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Argv } from "yargs";
+import type { AzureAccess } from "../collect/azure.js";
+import type { AuthMode } from "../collect/credentials.js";
+import { CLOUD_NAMES, resolveEndpoints, type CloudName } from "../core/clouds.js";
 import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
@@ -7,32 +10,60 @@ import { parseSince } from "../core/time.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { Io } from "./io.js";
 
-export interface CheckArgs {
+/** Options shared by `check` and `record`: which apps, and how to reach Azure. */
+export interface AccessArgs {
   qa?: string;
   prod?: string;
+  from?: string;
+  cloud: CloudName;
+  armEndpoint?: string;
+  logsEndpoint?: string;
+  metricsEndpoint?: string;
+  auth: AuthMode;
+  tenant?: string;
+  timeout: number;
+  requestTimeout: number;
+}
+
+export interface CheckArgs extends AccessArgs {
   since?: string;
   format: Format;
   failOn: FailOn;
-  from?: string;
+  record?: string;
 }
 
-export function checkOptions(yargs: Argv): Argv<CheckArgs> {
+const AUTH_CHOICES: readonly AuthMode[] = ["default", "cli", "managed-identity", "workload-identity", "environment"];
+
+export function accessOptions(yargs: Argv): Argv<AccessArgs> {
   return yargs
     .option("qa", { type: "string", describe: "QA Function App (or slot) resource ID" })
     .option("prod", { type: "string", describe: "Production Function App (or slot) resource ID" })
-    .option("since", { type: "string", describe: "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest successful deployment" })
+    .option("cloud", { choices: CLOUD_NAMES, default: "AzureCloud" as CloudName, describe: "Azure cloud: its Resource Manager, Log Analytics and metrics endpoints and token audiences" })
+    .option("arm-endpoint", { type: "string", describe: "Override the Resource Manager endpoint (Azure Stack, private clouds)" })
+    .option("logs-endpoint", { type: "string", describe: "Override the Log Analytics endpoint" })
+    .option("metrics-endpoint", { type: "string", describe: "Override the metrics endpoint" })
+    .option("auth", { choices: AUTH_CHOICES, default: "default" as AuthMode, describe: "Credential: DefaultAzureCredential, Azure CLI, managed identity, workload identity, or AZURE_* environment variables" })
+    .option("tenant", { type: "string", describe: "Entra tenant ID, for the credentials that take one" })
+    .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
+    .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" }) as unknown as Argv<AccessArgs>;
+}
+
+export function checkOptions(yargs: Argv): Argv<CheckArgs> {
+  return accessOptions(yargs)
+    .option("since", { type: "string", describe: "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest deployment or slot swap" })
     .option("format", { choices: FORMATS, default: "text" as Format, describe: "Report format" })
     .option("fail-on", { choices: FAIL_ON_CHOICES, default: "hotfix" as FailOn, describe: "Lowest verdict that exits non-zero" })
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
+    .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording in this directory" })
     .example("$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders", "Compare QA with production after a release")
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
     .example("$0 check --qa … --prod … --since 2h --format json --fail-on rollback", "A pipeline gate that fails only on ROLLBACK") as unknown as Argv<CheckArgs>;
 }
 
-function appsFrom(args: CheckArgs, recorded?: { qa: string; prod: string }): { qa: AppRef; prod: AppRef } {
+function appsFrom(args: AccessArgs, recorded?: { qa: string; prod: string }): { qa: AppRef; prod: AppRef } {
   const qaText = args.qa ?? recorded?.qa;
   const prodText = args.prod ?? recorded?.prod;
-  if (!qaText || !prodText) throw new UsageError("check needs --qa and --prod (or --from <recording>)");
+  if (!qaText || !prodText) throw new UsageError("needs --qa and --prod (or --from <recording>)");
   const qa = parseAppId(qaText, "--qa");
   const prod = parseAppId(prodText, "--prod");
   if (sameApp(qa, prod)) throw new UsageError("--qa and --prod name the same app: compare two environments");
@@ -44,36 +75,115 @@ function appsFrom(args: CheckArgs, recorded?: { qa: string; prod: string }): { q
   return { qa, prod };
 }
 
-export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string): Promise<number> {
-  const [{ runCheck }, { buildReport }, { render }] = await Promise.all([import("../check.js"), import("../report/model.js"), import("../report/index.js")]);
-  let now = new Date();
-  let access;
-  let recording;
+interface Session {
+  apps: { qa: AppRef; prod: AppRef };
+  now: Date;
+  access: AzureAccess;
+  replayed?: { path: string; constructed: boolean; description?: string };
+  hashKey: Uint8Array;
+  recorder?: { recording: (meta: { recordedAt: Date; apps: { qa: string; prod: string } }) => import("../collect/recording.js").Recording };
+  done(): void;
+}
+
+/** Replay or live access, the clock, the whole-check timeout, and the recorder when asked for. */
+async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: string): Promise<Session> {
+  for (const [flag, value] of [["--timeout", args.timeout], ["--request-timeout", args.requestTimeout]] as const) {
+    if (!(value > 0)) throw new UsageError(`${flag}: expected a number of seconds above 0, got ${value}`);
+  }
+  const endpoints = resolveEndpoints(args.cloud, { arm: args.armEndpoint, logs: args.logsEndpoint, metrics: args.metricsEndpoint, authority: env.AZURE_AUTHORITY_HOST });
+  const hashKey = randomBytes(32);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), args.timeout * 1000);
+  let session: Session;
   if (args.from) {
     const replay = await import("../collect/recording.js");
-    recording = await replay.readRecording(args.from);
-    now = new Date(recording.recordedAt);
-    // Replay needs no token: the pipeline still asks for one, and this one never leaves the process.
-    access = {
-      credential: { getToken: async () => ({ token: "replay", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
-      httpClient: replay.createReplayHttpClient(recording),
-      retryOptions: { maxRetries: 0 },
+    const recording = await replay.readRecording(args.from);
+    session = {
+      apps: appsFrom(args, recording.apps),
+      now: new Date(recording.recordedAt),
+      hashKey,
+      replayed: { path: args.from, constructed: recording.constructed === true, description: recording.description },
+      // Replay needs no token: the pipeline still asks for one, and this one never leaves the process.
+      access: {
+        credential: { getToken: async () => ({ token: "replay", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
+        httpClient: replay.createReplayHttpClient(recording),
+        retryOptions: { maxRetries: 0 },
+        abortSignal: deadline.signal,
+      },
+      done: () => clearTimeout(timer),
     };
   } else {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    access = { credential: new DefaultAzureCredential() };
+    const apps = appsFrom(args);
+    const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
+    const credential = sharedTokenCredential(await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }));
+    // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
+    // dropped from the cache and surfaces, explained, on the first real request.
+    credential.getToken(endpoints.armScope, { abortSignal: deadline.signal }).catch(() => undefined);
+    session = {
+      apps,
+      now: new Date(),
+      hashKey,
+      access: {
+        credential,
+        endpoint: endpoints.arm,
+        scope: endpoints.armScope,
+        abortSignal: deadline.signal,
+        perTryTimeoutMs: args.requestTimeout * 1000,
+        authHint: AUTH_HINTS[args.auth],
+      },
+      done: () => clearTimeout(timer),
+    };
   }
-  const apps = appsFrom(args, recording?.apps);
-  const since = args.since ? parseSince(args.since, now) : undefined;
-  const result = await runCheck({ ...apps, since, now, access, hashKey: randomBytes(32) });
-  const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
-  const report = buildReport(result, {
-    toolVersion,
-    exitCode,
-    failOn: args.failOn,
-    mode: recording ? "replay" : "live",
-    ...(recording && args.from ? { recording: { path: args.from, constructed: recording.constructed === true, description: recording.description } } : {}),
-  });
-  io.stdout(render(report, args.format, { color: io.color }));
-  return exitCode;
+  if (recordTo) {
+    const [{ createRecorder }, { createRedactor }, { createDefaultHttpClient }] = await Promise.all([
+      import("../collect/recorder.js"),
+      import("../collect/redact.js"),
+      import("@azure/core-rest-pipeline"),
+    ]);
+    const recorder = createRecorder(session.access.httpClient ?? createDefaultHttpClient(), createRedactor(hashKey));
+    session.access.httpClient = recorder.httpClient;
+    session.recorder = recorder;
+  }
+  return session;
+}
+
+async function saveRecording(session: Session, dir: string): Promise<string> {
+  const { writeRecording } = await import("../collect/recorder.js");
+  return writeRecording(dir, session.recorder!.recording({ recordedAt: session.now, apps: { qa: session.apps.qa.id, prod: session.apps.prod.id } }));
+}
+
+export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const [{ runCheck }, { buildReport }, { render }] = await Promise.all([import("../check.js"), import("../report/model.js"), import("../report/index.js")]);
+  const session = await openSession(args, env, args.record);
+  try {
+    const since = args.since ? parseSince(args.since, session.now) : undefined;
+    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey });
+    if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
+    const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
+    const report = buildReport(result, {
+      toolVersion,
+      exitCode,
+      failOn: args.failOn,
+      mode: session.replayed ? "replay" : "live",
+      ...(session.replayed ? { recording: session.replayed } : {}),
+    });
+    io.stdout(render(report, args.format, { color: io.color }));
+    return exitCode;
+  } finally {
+    session.done();
+  }
+}
+
+/** `record`: read both environments and save them, redacted, for an offline `check --from`. */
+export async function runRecordCommand(args: AccessArgs & { out: string }, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { runCheck } = await import("../check.js");
+  const session = await openSession(args, env, args.out);
+  try {
+    const result = await runCheck({ ...session.apps, now: session.now, access: session.access, hashKey: session.hashKey });
+    const path = await saveRecording(session, args.out);
+    io.stdout(`recorded ${path} (verdict when replayed: ${result.recommendation.action}); replay with: azfn-health check --from ${args.out}\n`);
+    return 0;
+  } finally {
+    session.done();
+  }
 }

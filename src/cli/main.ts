@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import yargs from "yargs";
 import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
-import { checkOptions, runCheckCommand, type CheckArgs } from "./check-command.js";
+import { accessOptions, checkOptions, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
 import type { Io } from "./io.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -22,10 +22,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
       "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
       (y) => checkOptions(y).epilog(EPILOG),
       async (args) => {
-        exitCode = await runCheckCommand(args as unknown as CheckArgs, io, VERSION);
+        exitCode = await runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env);
       },
     )
-    .demandCommand(1, "name a command: check")
+    .command(
+      "record",
+      "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
+      (y) =>
+        accessOptions(y)
+          .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
+          .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket")
+          .epilog(EPILOG),
+      async (args) => {
+        exitCode = await runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env);
+      },
+    )
+    .demandCommand(1, "name a command: check or record")
     .strict()
     .version(VERSION)
     .help()

@@ -17,6 +17,8 @@ import type {
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
 import { bundledStacks } from "./bundled-stacks.js";
+import { isAuthError } from "./credentials.js";
+import { perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
 import { createRedactor, type Redactor } from "./redact.js";
 
 export const ARM_ENDPOINT = "https://management.azure.com";
@@ -26,11 +28,27 @@ const MAX_LISTED = 200;
 
 export interface AzureAccess {
   credential: TokenCredential;
-  /** Replay (or a test transport); the SDK's default client otherwise. */
+  /** Replay, recording or a test transport; the SDK's default client otherwise. */
   httpClient?: HttpClient;
+  /** Resource Manager; https://management.azure.com unless a cloud or --arm-endpoint says otherwise. */
   endpoint?: string;
+  /** The token scope for Resource Manager (the cloud's audience, even behind an overridden endpoint). */
+  scope?: string;
   retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Each attempt of each request; a slower answer is retried like a dropped connection. */
+  perTryTimeoutMs?: number;
+  /** Ends the whole check (--timeout). */
+  abortSignal?: AbortSignal;
+  /** What to tell the user when the credential fails. */
+  authHint?: string;
 }
+
+/**
+ * Throttling (429 + Retry-After) and transient 5xx share one retry budget in the SDK; a
+ * subscription that throttles a burst needs more than the default 3 (reference azure-sdk.md §8).
+ */
+const RETRY = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 };
+const PER_TRY_TIMEOUT_MS = 30_000;
 
 export interface CollectOptions {
   now: Date;
@@ -64,9 +82,14 @@ export async function collectCheckFacts(
 function clientOptions(access: AzureAccess) {
   return {
     endpoint: access.endpoint ?? ARM_ENDPOINT,
+    credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
     userAgentOptions: { userAgentPrefix: "azfn-health" },
+    retryOptions: access.retryOptions ?? RETRY,
+    additionalPolicies: [
+      { policy: readOnlyPolicy, position: "perCall" as const },
+      { policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS), position: "perRetry" as const },
+    ],
     ...(access.httpClient ? { httpClient: access.httpClient } : {}),
-    ...(access.retryOptions ? { retryOptions: access.retryOptions } : {}),
   };
 }
 
@@ -79,6 +102,7 @@ async function collectEnvironment(
 ): Promise<EnvironmentFacts> {
   const web = client.webApps;
   const { resourceGroup: rg, site: name, slot } = ref;
+  const o = { abortSignal: access.abortSignal };
   const gaps: Gap[] = [];
   const read = <T>(source: FactSource, load: () => Promise<T>): Promise<T | undefined> =>
     load().catch((error: unknown) => {
@@ -86,23 +110,23 @@ async function collectEnvironment(
       return undefined;
     });
 
-  const sitePromise = (slot ? web.getSlot(rg, name, slot) : web.get(rg, name)).catch((error: unknown) => {
-    throw siteError(role, ref, error);
+  const sitePromise = (slot ? web.getSlot(rg, name, slot, o) : web.get(rg, name, o)).catch((error: unknown) => {
+    throw siteError(role, ref, error, access);
   });
   const planPromise = sitePromise.then((site) => {
     const plan = site.serverFarmId ? parsePlanId(site.serverFarmId) : undefined;
-    return plan ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name)) : undefined;
+    return plan ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name, o)) : undefined;
   });
   const [site, config, settings, connections, slotNames, functions, slots, deployments, host, plan] = await Promise.all([
     sitePromise,
-    read("config", () => (slot ? web.getConfigurationSlot(rg, name, slot) : web.getConfiguration(rg, name))),
-    read("appSettings", () => (slot ? web.listApplicationSettingsSlot(rg, name, slot) : web.listApplicationSettings(rg, name))),
-    read("connectionStrings", () => (slot ? web.listConnectionStringsSlot(rg, name, slot) : web.listConnectionStrings(rg, name))),
+    read("config", () => (slot ? web.getConfigurationSlot(rg, name, slot, o) : web.getConfiguration(rg, name, o))),
+    read("appSettings", () => (slot ? web.listApplicationSettingsSlot(rg, name, slot, o) : web.listApplicationSettings(rg, name, o))),
+    read("connectionStrings", () => (slot ? web.listConnectionStringsSlot(rg, name, slot, o) : web.listConnectionStrings(rg, name, o))),
     // Sticky setting names live on the site, whichever slot is checked.
-    read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name)),
-    read("functions", () => take(slot ? web.listInstanceFunctionsSlot(rg, name, slot) : web.listFunctions(rg, name))),
-    slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name))),
-    read("deployments", () => take(slot ? web.listDeploymentsSlot(rg, name, slot) : web.listDeployments(rg, name))),
+    read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name, o)),
+    read("functions", () => take(slot ? web.listInstanceFunctionsSlot(rg, name, slot, o) : web.listFunctions(rg, name, o))),
+    slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name, o))),
+    read("deployments", () => take(slot ? web.listDeploymentsSlot(rg, name, slot, o) : web.listDeployments(rg, name, o))),
     read("hostStatus", () => hostStatus(client, access, ref)),
     planPromise,
   ]);
@@ -196,7 +220,7 @@ function redactConnection(redact: Redactor, name: string, value: string): Settin
 /** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */
 async function hostStatus(client: WebSiteManagementClient, access: AzureAccess, ref: AppRef): Promise<EnvironmentFacts["host"]> {
   const url = `${access.endpoint ?? ARM_ENDPOINT}${ref.id}/hostruntime/admin/host/status?api-version=${HOST_STATUS_API_VERSION}`;
-  const response = await client.pipeline.sendRequest(access.httpClient ?? createDefaultHttpClient(), createPipelineRequest({ url, method: "GET" }));
+  const response = await client.pipeline.sendRequest(access.httpClient ?? createDefaultHttpClient(), createPipelineRequest({ url, method: "GET", abortSignal: access.abortSignal }));
   if (response.status >= 400) throw Object.assign(new Error(armErrorMessage(response.bodyAsText ?? undefined) ?? `HTTP ${response.status}`), { statusCode: response.status });
   const body = JSON.parse(response.bodyAsText ?? "{}") as { state?: string; version?: string; errors?: unknown; extensionBundle?: { id?: string; version?: string } };
   return {
@@ -209,7 +233,7 @@ async function hostStatus(client: WebSiteManagementClient, access: AzureAccess, 
 
 async function collectStacks(client: WebSiteManagementClient, access: AzureAccess): Promise<StacksFacts> {
   try {
-    const rows = stackRows(await take(client.provider.listFunctionAppStacks(), 1000));
+    const rows = stackRows(await take(client.provider.listFunctionAppStacks({ abortSignal: access.abortSignal }), 1000));
     if (rows.length > 0) return { source: "api", rows };
     throw new Error("the response listed no stacks");
   } catch (error) {
@@ -264,6 +288,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function describe(error: unknown): string {
+  if ((error as Error)?.name === "AbortError") return "timed out: the check's --timeout ran out";
   const status = statusOf(error);
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
@@ -290,7 +315,11 @@ function gapFrom(source: FactSource, error: unknown): Gap {
   return { source, reason: `${describe(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
 }
 
-function siteError(role: Role, ref: AppRef, error: unknown): CollectError {
+function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {
+  if (isAuthError(error)) {
+    const reason = error.message.split("\n").find((line) => line.trim()) ?? error.name;
+    return new CollectError(`authentication failed (${error.name}): ${reason.trim().slice(0, 300)}. To fix: ${access.authHint ?? "check the credential"}`, ref.id);
+  }
   const status = statusOf(error);
   const what = status === 404 ? "not found" : status === 403 ? "not readable with the current identity (grant Reader on it)" : "could not be read";
   return new CollectError(`${role} app ${ref.id}: ${what} (${describe(error)})`, ref.id, status);

@@ -85,3 +85,16 @@ function packageUrlFacts(url: string): { sasExpiry?: string } {
   const decoded = decodeURIComponent(expiry);
   return Number.isNaN(Date.parse(decoded)) ? {} : { sasExpiry: new Date(decoded).toISOString() };
 }
+
+/** What a recording stores for a setting: an allow-listed value as it is, anything else as a marker. */
+export function recordedValue(redact: Redactor, name: string, value: string): string {
+  const fact = redact(name, value);
+  return fact.value ?? redactedMarker(fact);
+}
+
+/** Secret-shaped text anywhere else in a response (a connection string in a site body, a SAS URL). */
+const SECRET_SHAPED = /(AccountKey|SharedAccessKey|Password|Pwd|InstrumentationKey|ApiKey|client_secret|access_token|refresh_token)=|[?&](sig|code)=/i;
+
+export function scrubSecretShaped(redact: Redactor, value: string): string {
+  return SECRET_SHAPED.test(value) ? redactedMarker(redact("", value)) : value;
+}

@@ -19,10 +19,13 @@ export const hostNotRunning = defineRule({
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-recover-storage-account",
   why: "A host that is not Running serves no triggers; the portal shows \"Azure Functions Runtime is unreachable\".",
-  needs: ["site", "hostStatus"],
+  needs: ["site"],
+  // Some hosts do not expose the status pass-through (404): then the site state is all there is.
+  optional: ["hostStatus"],
   messages: {
     site: "the {env} site is {state}",
     host: "the {env} Functions host is {state}, not Running",
+    unavailable: "the {env} host status is not available ({reason}): judged on the site state alone",
   },
   check({ env }) {
     const site = env.site!;
@@ -37,7 +40,11 @@ export const hostNotRunning = defineRule({
         },
       ];
     }
-    const host = env.host!;
+    const host = env.host;
+    if (!host) {
+      const reason = env.gaps.find((g) => g.source === "hostStatus")?.reason ?? "not read";
+      return [{ message: "unavailable", args: { env: env.role, reason }, environment: env.role, severity: "info", evidence: { setting: "host status", [env.role]: "unavailable", detail: reason } }];
+    }
     if (host.state === "Running") return [];
     return [
       {
@@ -59,10 +66,11 @@ export const hostErrors = defineRule({
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/errors-diagnostics/diagnostic-events",
   why: "Host status errors (AZFD diagnostic events) are the host failing to start or load functions.",
-  needs: ["hostStatus"],
+  needs: [],
+  optional: ["hostStatus"],
   messages: { errors: "the {env} host reports {count} error(s): {first}" },
   check({ env }) {
-    const errors = env.host!.errors;
+    const errors = env.host?.errors ?? [];
     if (errors.length === 0) return [];
     const codes = [...new Set(errors.flatMap((e) => e.match(/AZFD\d{4}/g) ?? []))];
     const explained = codes.map((c) => AZFD_RULE[c]).filter(Boolean);
