@@ -98,14 +98,14 @@ describe("bad input", () => {
   it.each([
     [["check", "--qa", "orders-qa", "--prod", site("b")], /--qa: not a Function App resource ID/],
     [["check", "--qa", site("orders-a"), "--prod", site("Orders-A")], /--qa and --prod name the same app/],
-    [["check"], /check needs --qa and --prod/],
+    [["check"], /needs --qa and --prod \(or --from <recording>\)/],
     [["check", "--from", "fixtures/nope"], /--from: cannot read fixtures\/nope\/recording\.json: no such file/],
     [["check", "--from", STORY, "--bogus"], /Unknown argument: bogus/],
     [["check", "--from", STORY, "--format", "yaml"], /Invalid values:.*format/],
     [["check", "--from", STORY, "--since", "yesterday"], /--since: expected an ISO 8601 time/],
     [["check", "--from", STORY, "--qa", site("other")], /--qa: the recording was made for .*orders-func-qa/],
     [["chek"], /Unknown argument: chek/],
-    [[], /name a command: check/],
+    [[], /name a command: check or record/],
   ])("%j exits 2 with one line", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

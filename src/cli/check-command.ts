@@ -93,7 +93,8 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
   const endpoints = resolveEndpoints(args.cloud, { arm: args.armEndpoint, logs: args.logsEndpoint, metrics: args.metricsEndpoint, authority: env.AZURE_AUTHORITY_HOST });
   const hashKey = randomBytes(32);
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), args.timeout * 1000);
+  // Never what keeps the process alive: a usage error must exit at once.
+  const timer = setTimeout(() => deadline.abort(), args.timeout * 1000).unref();
   let session: Session;
   if (args.from) {
     const replay = await import("../collect/recording.js");
