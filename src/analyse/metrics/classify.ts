@@ -34,7 +34,9 @@ export interface MetricResult {
   interval?: ShiftInterval;
 }
 
-export function defaultConfig(overrides: Partial<ClassifierConfig> = {}): ClassifierConfig {
+export type ClassifierOverrides = Partial<Omit<ClassifierConfig, "effectSize">> & { effectSize?: Partial<ClassifierConfig["effectSize"]> };
+
+export function defaultConfig(overrides: ClassifierOverrides = {}): ClassifierConfig {
   const measure = overrides.effectSize?.measure ?? "meanRatio";
   const neutral = measure === "cles" ? 0.5 : 1.0;
   return {
