@@ -5,10 +5,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
+import { benchAnalysis } from "./analysis.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const BIN = `${ROOT}/dist/cli/bin.js`;
+const BIN = `${ROOT}/dist/bundle/bin.js`;
 
 const cases = [
   { name: "node -e 0 (bare)", args: ["-e", "0"] },
@@ -49,7 +50,7 @@ const story = JSON.parse(readFileSync(`${ROOT}/fixtures/story-32bit-upgrade/reco
 function liveRun(standIn) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--fail-on", "never"], {
+    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", story.recordedAt, "--fail-on", "never"], {
       cwd: ROOT,
       stdio: "ignore",
       env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
@@ -75,4 +76,11 @@ if (!roundTripsOk) failed = true;
 console.log(`\nlive check against the local Azure stand-in (story, both environments, client-secret sign-in)`);
 console.table(live.map((l) => ({ "added latency ms": l.latencyMs, "median ms": l.median.toFixed(0), requests: l.requests })));
 console.log(`waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})`);
+
+// The metric analysis (issue #4): 2 environments x 20 metrics x 7 days at 1-minute grain.
+const analysis = await benchAnalysis(RUNS);
+const analysisOk = analysis.median < 150;
+if (!analysisOk) failed = true;
+console.log(`\nmetric analysis of ${analysis.points.toLocaleString("en")} points (2 environments x 20 metrics x 7 days at PT1M), ${RUNS} runs in-process`);
+console.log(`median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`);
 process.exitCode = failed ? 1 : 0;

@@ -6,6 +6,11 @@
 // TEST-SECRET markers, so tests can prove none of them reaches any output.
 // Run: node scripts/build-fixtures.mjs
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { collectCheckFacts } from "../dist/collect/azure.js";
+import { createReplayHttpClient } from "../dist/collect/recording.js";
+import { parseAppId } from "../dist/core/resource-id.js";
+import { METRICS } from "../dist/analyse/metrics/catalogue.js";
 
 const ARM = "https://management.azure.com";
 const API = "api-version=2025-05-01";
@@ -41,6 +46,7 @@ function environment(spec) {
         enabledHostNames: [`${spec.name}.azurewebsites.net`, `${spec.name}.scm.azurewebsites.net`],
         availabilityState: "Normal",
         serverFarmId: plan,
+        sku: "ElasticPremium",
         reserved: false,
         isXenon: false,
         hyperV: false,
@@ -235,9 +241,138 @@ function baseSettings(env, overrides) {
 
 const FUNCTIONS = ["ProcessOrder", "ShipOrder", "GetOrderHttp", "RefundOrderHttp", "NightlyReconcile"];
 
+// ---- Metrics -------------------------------------------------------------------------------
+// Azure Monitor answers (Metrics - List and Metric Definitions, api-version 2018-01-01, shapes
+// of the azure-rest-api-specs examples), generated per scenario and captured at the exact URLs
+// our collector sends, by running it over the exchanges above.
+const MINUTE = 60_000;
+const MB = 1024 ** 2;
+const UNITS = { Count: "Count", Bytes: "Bytes", Seconds: "Seconds", Percent: "Percent" };
+/** Offered by a Windows function app's metricDefinitions; CpuTime is WebApps-only. */
+const OFFERED = METRICS.filter((m) => m.namespace === "Microsoft.Web/sites" && m.name !== "CpuTime");
+
+function unit01(...parts) {
+  let h = 2166136261;
+  for (const ch of parts.join("|")) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0x5bd1e995);
+  return ((h ^ (h >>> 15)) >>> 0) / 4294967296;
+}
+
+/** Per-minute behaviour of an app: rates for counts, levels for gauges. */
+function profile(base, overrides = {}) {
+  return { requests: 80, errorRate: 0.003, responseTime: 0.3, memory: 900 * MB, threads: 60, handles: 900, executions: 120, gen2: 1, cpu: 35, memoryPercent: 45, queue: 1, ...base, ...overrides };
+}
+
+function value(metric, p, minutes, jitter) {
+  const j = (spread) => 1 + spread * (jitter - 0.5) * 2;
+  const count = (perMinute) => Math.round(perMinute * minutes * j(0.2));
+  switch (metric) {
+    case "Requests": return count(p.requests);
+    case "Http5xx": return Math.round(p.requests * minutes * p.errorRate * (0.5 + jitter));
+    case "Http4xx": return count(p.requests * 0.01);
+    case "HttpResponseTime": return +(p.responseTime * j(0.15)).toFixed(4);
+    case "MemoryWorkingSet": return Math.round(p.memory * j(0.05));
+    case "AverageMemoryWorkingSet": return Math.round(p.memory * 0.95 * j(0.05));
+    case "PrivateBytes": return Math.round(p.memory * 1.08 * j(0.05));
+    case "Threads": return Math.round(p.threads * j(0.08));
+    case "Handles": return Math.round(p.handles * j(0.05));
+    case "FunctionExecutionCount": return count(p.executions);
+    case "FunctionExecutionUnits": return count(p.executions * 256 * 300);
+    case "Gen0Collections": return count(30);
+    case "Gen1Collections": return count(5);
+    case "Gen2Collections": return count(p.gen2);
+    case "AppConnections": return Math.round(20 * j(0.2));
+    case "CpuPercentage": return +(p.cpu * j(0.15)).toFixed(2);
+    case "MemoryPercentage": return +(p.memoryPercent * j(0.08)).toFixed(2);
+    case "HttpQueueLength": return Math.round(p.queue * jitter * 2);
+    case "DiskQueueLength": return Math.round(jitter);
+    default: throw new Error(metric);
+  }
+}
+
+function metricsResponse(resourceId, query, scenario, role) {
+  const [start, end] = query.get("timespan").split("/").map((t) => Date.parse(t));
+  const grain = query.get("interval");
+  const step = Number(/^PT(\d+)M$/.exec(grain)?.[1] ?? 60) * MINUTE;
+  const names = query.get("metricnames").split(",");
+  return {
+    cost: 0,
+    timespan: query.get("timespan"),
+    interval: grain,
+    value: names.map((name) => {
+      const spec = METRICS.find((m) => m.name === name);
+      const data = [];
+      for (let t = start; t < end; t += step) {
+        const point = { timeStamp: new Date(t).toISOString().replace(".000Z", "Z") };
+        // The newest bucket holds only a timestamp (ingestion delay), as Azure's does.
+        if (t + step < end || t + step <= scenario.now - 10 * MINUTE) point[spec.aggregation === "Total" ? "total" : "average"] = value(name, scenario.at(role, t), step / MINUTE, unit01(role, name, t));
+        data.push(point);
+      }
+      return {
+        id: `${resourceId}/providers/Microsoft.Insights/metrics/${name}`,
+        type: "Microsoft.Insights/metrics",
+        name: { value: name, localizedValue: spec.label },
+        unit: UNITS[spec.unit],
+        timeseries: [{ metadatavalues: [], data }],
+        errorCode: "Success",
+      };
+    }),
+    namespace: query.get("metricnamespace"),
+    resourceregion: "westeurope",
+  };
+}
+
+function definitionsResponse(resourceId) {
+  return {
+    value: OFFERED.map((m) => ({
+      id: `${resourceId}/providers/microsoft.insights/metricdefinitions/${m.name}`,
+      resourceId,
+      namespace: "Microsoft.Web/sites",
+      name: { value: m.name, localizedValue: m.label },
+      isDimensionRequired: false,
+      unit: UNITS[m.unit],
+      primaryAggregationType: m.aggregation,
+      supportedAggregationTypes: ["None", "Average", "Minimum", "Maximum", "Total", "Count"],
+      metricAvailabilities: ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"].map((timeGrain) => ({ timeGrain, retention: "P93D" })),
+      dimensions: [{ value: "Instance", localizedValue: "Instance" }],
+    })),
+  };
+}
+
+/** Runs our collector over the recording (for each baseline mode) and keeps the metric exchanges it caused. */
+async function addMetrics(recording, scenario, baselines = ["before"]) {
+  const replay = createReplayHttpClient(recording);
+  const captured = new Map();
+  const roleOf = (path) => (path.toLowerCase().includes(recording.apps.qa.toLowerCase().replace(/^\//, "")) || path.toLowerCase().includes("rg-orders-qa") ? "qa" : "prod");
+  const httpClient = {
+    async sendRequest(request) {
+      const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
+      const resourceId = url.pathname.replace(/\/providers\/Microsoft\.Insights\/metric(definitions|s)$/i, "");
+      let body;
+      if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname)) body = definitionsResponse(resourceId);
+      else if (/\/providers\/microsoft\.insights\/metrics$/i.test(url.pathname)) body = metricsResponse(resourceId, url.searchParams, scenario, roleOf(url.pathname));
+      else return replay.sendRequest(request);
+      captured.set(`${request.method} ${request.url}`, { request: { method: request.method, url: request.url }, response: { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body } });
+      return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify(body) };
+    },
+  };
+  for (const baseline of baselines) {
+    await collectCheckFacts(
+      { credential: { getToken: async () => ({ token: "build", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) }, httpClient, retryOptions: { maxRetries: 0 } },
+      { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
+      { now: new Date(recording.recordedAt), hashKey: new Uint8Array(32), metrics: { settleMinutes: 5, baseline } },
+    );
+  }
+  recording.exchanges.push(...captured.values());
+}
+
 function write(name, recording) {
   mkdirSync(new URL(`../fixtures/${name}/`, import.meta.url), { recursive: true });
-  writeFileSync(new URL(`../fixtures/${name}/recording.json`, import.meta.url), `${JSON.stringify(recording, null, 2)}\n`);
+  // The header readable, one exchange per line: small, and a change shows as the lines it touches.
+  const { exchanges, ...header } = recording;
+  const head = JSON.stringify(header, null, 2).replace(/\n}$/, "");
+  writeFileSync(new URL(`../fixtures/${name}/recording.json`, import.meta.url), `${head},\n  "exchanges": [\n${exchanges.map((e) => `    ${JSON.stringify(e)}`).join(",\n")}\n  ]\n}\n`);
 }
 
 // The story: .NET Core 3.1 on ~3, upgraded to .NET 6 on ~4. QA was recreated from the portal
@@ -249,15 +384,29 @@ function write(name, recording) {
     { id: "9b41e6d07a", author: "release-pipeline", message: "Orders 2.0: .NET 6 / Functions v4", start: "2026-11-19T18:39:55Z", end: "2026-11-19T18:42:10Z", active: true },
     { id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z" },
   ] };
-  write("story-32bit-upgrade", {
+  const recording = {
     format: "azfn-health-recording",
     version: 1,
     recordedAt: "2026-11-20T09:30:00.000Z",
     constructed: true,
-    description: "Orders app upgraded from .NET Core 3.1 on Functions 3.x to .NET 6 on ~4: healthy in QA (64-bit), slow and failing in production, which kept the 32-bit worker.",
+    description: "Orders app upgraded from .NET Core 3.1 on Functions 3.x to .NET 6 on ~4: healthy in QA (64-bit), slow and failing in production, which kept the 32-bit worker and runs out of address space.",
     apps: { qa: siteId(qa.rg, qa.name), prod: siteId(prod.rg, prod.name) },
     exchanges: [...environment(qa), ...environment(prod), stacksExchange()],
-  });
+  };
+  const release = Date.parse("2026-11-19T18:42:10Z");
+  const now = Date.parse(recording.recordedAt);
+  await addMetrics(recording, {
+    now,
+    at(role, t) {
+      if (role === "qa") return profile({ requests: 8, executions: 12, errorRate: 0.001, responseTime: 0.25, memory: 650 * MB, threads: 45, cpu: 20, memoryPercent: 35 });
+      if (t < release) return profile({});
+      // A 32-bit worker: memory climbs to the ~2 GB address-space ceiling and recycles, GC thrashes, requests fail.
+      const cycle = ((t - release) / (150 * MINUTE)) % 1;
+      const progress = Math.min(1, (t - release) / (now - release));
+      return profile({ memory: (1300 + 560 * cycle) * MB, errorRate: 0.04, responseTime: 1.4, gen2: 12, threads: 60 + 60 * progress, handles: 900 + 500 * progress, cpu: 72, memoryPercent: 70 });
+    },
+  }, ["before", "last-week"]);
+  write("story-32bit-upgrade", recording);
 }
 
 // A healthy upgrade to .NET 10 isolated, released through a staging slot. The stacks call is
@@ -267,13 +416,23 @@ function write(name, recording) {
   const common = { functions: FUNCTIONS, netFrameworkVersion: "v10.0", use32Bit: false, lastModified: "2026-11-24T07:15:31.000Z", host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 86_000_000 } };
   const qa = { ...common, env: "qa", rg: "rg-orders-qa", name: "orders-func-qa", plan: { name: "plan-orders-qa", sku: "EP1", capacity: 1, sites: 1 }, settings: settings("qa"), deployments: [{ id: "e07c55b2d1", author: "release-pipeline", message: "Orders 3.0: .NET 10 isolated", start: "2026-11-20T13:02:00Z", end: "2026-11-20T13:05:41Z", active: true }] };
   const prod = { ...common, env: "prod", rg: "rg-orders-prod", name: "orders-func-prod", plan: { name: "plan-orders-prod", sku: "EP2", capacity: 2, sites: 1 }, settings: settings("prod"), slots: ["staging"], swap: { timestampUtc: "2026-11-24T07:15:30.000Z", sourceSlotName: "staging", destinationSlotName: "production" }, deployments: [{ id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z", active: true }] };
-  write("healthy-upgrade", {
+  const healthy = (regression) => ({
     format: "azfn-health-recording",
     version: 1,
     recordedAt: "2026-11-24T09:00:00.000Z",
     constructed: true,
-    description: "Orders app upgraded to .NET 10 isolated on ~4, 64-bit, released by a staging-slot swap; QA and production agree.",
+    description: regression
+      ? "The healthy upgrade's configuration, identical in QA and production, but the release raises production's 5xx rate from none to 5 % of requests (a zero baseline, which a rank test alone would pass): a code regression that no setting explains."
+      : "Orders app upgraded to .NET 10 isolated on ~4, 64-bit, released by a staging-slot swap; QA and production agree, before and after.",
     apps: { qa: siteId(qa.rg, qa.name), prod: siteId(prod.rg, prod.name) },
     exchanges: [...environment(qa), ...environment(prod)],
   });
+  const release = Date.parse("2026-11-24T07:15:30Z");
+  const steady = (role) => (role === "qa" ? profile({ requests: 10, executions: 15, errorRate: 0.002, responseTime: 0.22, memory: 620 * MB, threads: 40, cpu: 18, memoryPercent: 30 }) : profile({ errorRate: 0.002, responseTime: 0.24, memory: 700 * MB, threads: 50, cpu: 30, memoryPercent: 35 }));
+  const good = healthy(false);
+  await addMetrics(good, { now: Date.parse(good.recordedAt), at: (role) => steady(role) });
+  write("healthy-upgrade", good);
+  const bad = healthy(true);
+  await addMetrics(bad, { now: Date.parse(bad.recordedAt), at: (role, t) => (role === "prod" && t >= release ? { ...steady(role), errorRate: 0.05 } : steady(role)) });
+  write("regression-5xx", bad);
 }

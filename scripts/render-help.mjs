@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 
-const bin = new URL("../dist/cli/bin.js", import.meta.url).pathname;
+const bin = new URL("../dist/bundle/bin.js", import.meta.url).pathname;
 mkdirSync(new URL("../dist/help/", import.meta.url), { recursive: true });
 for (const [name, args] of [["root", ["--help"]], ["check", ["check", "--help"]], ["record", ["record", "--help"]]]) {
   const text = execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, AZFN_HEALTH_NO_FAST_PATH: "1", COLUMNS: "100" }, encoding: "utf8" });

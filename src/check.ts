@@ -1,6 +1,7 @@
 import { analyse, type Analysis } from "./analyse/analyse.js";
 import { decide, type Recommendation } from "./decide/decide.js";
-import { resolveRelease, type Release } from "./decide/release.js";
+import { resolveRelease, type Release } from "./core/release.js";
+import type { BaselineMode } from "./analyse/metrics/windows.js";
 import type { AzureAccess } from "./collect/azure.js";
 import type { CheckFacts } from "./core/facts.js";
 import type { AppRef } from "./core/resource-id.js";
@@ -14,6 +15,8 @@ export interface CheckRequest {
   access: AzureAccess;
   /** Keys the setting-value hashes; random per run unless a test fixes it. */
   hashKey: Uint8Array;
+  /** Metric windows: minutes to skip after the release, and the baseline. */
+  metrics?: { settleMinutes: number; baseline: BaselineMode };
 }
 
 export interface CheckResult {
@@ -26,7 +29,11 @@ export interface CheckResult {
 /** collect → analyse → decide. The SDKs load only here, so `--help` never pays for them. */
 export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const { collectCheckFacts } = await import("./collect/azure.js");
-  const facts = await collectCheckFacts(request.access, { qa: request.qa, prod: request.prod }, { now: request.now, hashKey: request.hashKey });
+  const facts = await collectCheckFacts(
+    request.access,
+    { qa: request.qa, prod: request.prod },
+    { now: request.now, hashKey: request.hashKey, since: request.since, metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" } },
+  );
   return judge(facts, request.since);
 }
 

@@ -58,7 +58,7 @@ describe("check on the bundled recordings", () => {
 
   it("json is the documented, stable shape", async () => {
     const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
-    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "checkedAt", "mode", "recording", "verdict", "exitCode", "failOn", "release", "stacks", "environments", "findings", "unknowns", "recommendation"]);
+    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "checkedAt", "mode", "recording", "verdict", "exitCode", "failOn", "release", "stacks", "environments", "findings", "unknowns", "metrics", "recommendation"]);
     expect(report).toMatchObject({
       schemaVersion: 1,
       tool: { name: "azfn-health", version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
@@ -71,7 +71,17 @@ describe("check on the bundled recordings", () => {
       recommendation: { action: "HOTFIX", steps: expect.any(Array), alternatives: expect.any(Array) },
     });
     for (const f of report.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(["ruleId", "severity", "environment", "title", "evidence"]));
-    expect(report.findings[0]).toMatchObject({ ruleId: "R09", severity: "high", environment: "prod", evidence: { setting: "use32BitWorkerProcess", qa: "false", prod: "true" }, fix: { kind: "config" } });
+    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "R09")).toMatchObject({ severity: "high", environment: "prod", evidence: { setting: "use32BitWorkerProcess", qa: "false", prod: "true" }, fix: { kind: "config" } });
+    expect(report.findings[0]).toMatchObject({ ruleId: "M01", severity: "critical", environment: "prod", fix: { kind: "rollback" } });
+    expect(report.metrics.windows).toEqual({ after: { start: "2026-11-19T18:50:00.000Z", end: "2026-11-20T09:30:00.000Z" }, baseline: { start: "2026-11-19T04:00:00.000Z", end: "2026-11-19T18:40:00.000Z" }, baselineMode: "before", settleMinutes: 5, grain: "PT5M" });
+    expect(report.metrics.judgments.find((j: { environment: string; metric: string }) => j.environment === "prod" && j.metric === "PrivateBytes")).toMatchObject({
+      comparison: "after-vs-before",
+      classification: "High",
+      outcome: "worse",
+      control: { n: 176 },
+      experiment: { n: 175 },
+      interval: { low: expect.any(Number), high: expect.any(Number), estimate: expect.any(Number) },
+    });
   });
 
   it("markdown carries the same report for a ticket", async () => {
@@ -79,7 +89,8 @@ describe("check on the bundled recordings", () => {
     expect(run.stdout).toMatch(/^## 🛠️ azfn-health: HOTFIX\n/);
     expect(run.stdout).toContain("| Bitness | 64-bit | **32-bit** ≠ |");
     expect(run.stdout).toMatch(/\| high \| R09 \| prod \| Production runs a 32-bit worker/);
-    expect(run.stdout).toContain("```sh\n# R09: Switch to the 64-bit worker (the app restarts).\naz functionapp config set");
+    expect(run.stdout).toContain("```sh\n# M03, R09: Switch to the 64-bit worker (the app restarts).\naz functionapp config set");
+    expect(run.stdout).toMatch(/\| prod \| Private bytes \| 968 MiB \| 1\.65 GiB \| \+75 % \| \*\*worse\*\* \| [▁▂▃▄▅▆▇█]+ \|/);
   });
 
   it("colours only when asked", async () => {

@@ -5,8 +5,8 @@ import type { Finding, Unknown } from "../src/analyse/rule.js";
 import { judge } from "../src/check.js";
 import type { CheckFacts } from "../src/core/facts.js";
 import { decide } from "../src/decide/decide.js";
-import { resolveRelease } from "../src/decide/release.js";
-import { HEALTHY, replayFacts, STORY, variant } from "./helpers.js";
+import { resolveRelease } from "../src/core/release.js";
+import { HEALTHY, REGRESSION, replayFacts, STORY, variant } from "./helpers.js";
 
 let healthy: CheckFacts;
 let story: CheckFacts;
@@ -50,15 +50,17 @@ describe("decision table", () => {
 });
 
 describe("plans", () => {
-  it("a hotfix lists each change as an az command, then a re-check", () => {
-    const plan = verdictOf(healthy, [finding({ fix: config }), finding({ ruleId: "T02", fix: config })]);
+  it("a hotfix lists each change once as an az command, then a re-check", () => {
+    const other = { ...config, summary: "set Z", commands: ["az functionapp config set -g rg -n app --z 1"] };
+    const plan = verdictOf(healthy, [finding({ fix: config }), finding({ ruleId: "T02", fix: config }), finding({ ruleId: "T03", fix: other })]);
     expect(plan.steps).toEqual([
-      "# T01: set X",
+      "# T01, T02: set X",
       "az functionapp config set -g rg -n app --x y",
-      "# T02: set X",
+      "# T03: set Z",
+      "az functionapp config set -g rg -n app --z 1",
       expect.stringMatching(/^# Then check again: azfn-health check --qa \/subscriptions\/.* --prod .* --since 2026-11-24T07:15:30\.000Z$/),
     ]);
-    expect(plan.drivers).toEqual(["T01 (prod): a test finding", "T02 (prod): a test finding"]);
+    expect(plan.drivers).toEqual(["T01 (prod): a test finding", "T02 (prod): a test finding", "T03 (prod): a test finding"]);
     expect(plan.alternatives[0]).toMatch(/^Roll back instead: az functionapp deployment slot swap/);
   });
 
@@ -85,11 +87,23 @@ describe("plans", () => {
     ]);
   });
 
-  it("the story is a HOTFIX: production's 32-bit worker, fixed by one command", () => {
+  it("the story is a HOTFIX: production's 32-bit worker, fixed by one command, with the 5xx rise as the fallback trigger", () => {
     const { recommendation } = judge(story);
     expect(recommendation.action).toBe("HOTFIX");
-    expect(recommendation.drivers).toEqual(["R09 (prod): Production runs a 32-bit worker while QA ran 64-bit"]);
-    expect(recommendation.steps).toContain("az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false");
+    expect(recommendation.drivers).toEqual([
+      "M03 (prod): Production 32-bit worker peaks at 1.92 GiB of its ~2 GB address space (PrivateBytes)",
+      "R09 (prod): Production runs a 32-bit worker while QA ran 64-bit",
+      "M01 (prod): Production 5xx rate rose from 0.33 % to 4.03 % of requests after the release",
+    ]);
+    expect(recommendation.steps.slice(0, 2)).toEqual(["# M03, R09: Switch to the 64-bit worker (the app restarts).", "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false"]);
+    expect(recommendation.warnings[0]).toBe("If M01 persists after these changes, roll back (see alternatives).");
+  });
+
+  it("a code regression with identical configuration is a ROLLBACK by slot swap", async () => {
+    const { recommendation } = judge(await replayFacts(REGRESSION));
+    expect(recommendation.action).toBe("ROLLBACK");
+    expect(recommendation.drivers).toEqual(["M01 (prod): Production 5xx rate rose from 0.00 % to 5.24 % of requests after the release"]);
+    expect(recommendation.steps[1]).toBe("az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production");
   });
 
   it("the healthy upgrade is PROCEED", () => {

@@ -9,6 +9,7 @@ import { parseAppId } from "../src/core/resource-id.js";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const STORY = "fixtures/story-32bit-upgrade";
 export const HEALTHY = "fixtures/healthy-upgrade";
+export const REGRESSION = "fixtures/regression-5xx";
 export const HASH_KEY = new Uint8Array(32).fill(7);
 export const TEST_CREDENTIAL = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
 
@@ -19,7 +20,7 @@ export async function replayFacts(dir: string, edit?: (recording: Recording) => 
   return collectCheckFacts(
     { credential: TEST_CREDENTIAL, httpClient: createReplayHttpClient(recording), retryOptions: { maxRetries: 0 } },
     { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
-    { now: new Date(recording.recordedAt), hashKey: HASH_KEY },
+    { now: new Date(recording.recordedAt), hashKey: HASH_KEY, metrics: { settleMinutes: 5, baseline: "before" } },
   );
 }
 
@@ -50,7 +51,7 @@ export interface CliRun {
 /** Runs the built CLI as a user would, with no Azure credentials in reach. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${ROOT}/dist/cli/bin.js`, ...args], {
+    const child = spawn(process.execPath, [`${ROOT}/dist/bundle/bin.js`, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],

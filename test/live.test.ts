@@ -20,7 +20,8 @@ async function liveCheck(recording: Recording, options: { faults?: Fault[]; late
   standIn = await startStandIn({ recording, faults: options.faults, latencyMs: options.latencyMs });
   const started = Date.now();
   const run = await runCli(
-    ["check", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--format", "json", ...(options.args ?? [])],
+    // Judged as of the recording's time, so the metric windows are the recorded ones.
+    ["check", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt, "--format", "json", ...(options.args ?? [])],
     { ...standInEnv(standIn), ...options.env },
   );
   return { ...run, ms: Date.now() - started, report: run.stdout ? JSON.parse(run.stdout) : undefined };
@@ -132,7 +133,7 @@ describe("live checks against the Azure stand-in", () => {
     const recording = load(HEALTHY);
     standIn = await startStandIn({ recording });
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
-    const run = await runCli(["record", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--out", dir, "--arm-endpoint", standIn.url, "--auth", "environment"], standInEnv(standIn));
+    const run = await runCli(["record", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--out", dir, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt], standInEnv(standIn));
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`);
     expect((await runCli(["check", "--from", dir])).code).toBe(0);

@@ -10,6 +10,8 @@ import { deleteSetting, HEALTHY, replayFacts, setSetting, variant } from "./help
 interface Case {
   name: string;
   edit: (f: CheckFacts) => void;
+  /** Environments the rule must report as unknown (could not judge). */
+  unknown?: ("qa" | "prod")[];
   expect: { environment: Finding["environment"]; severity: Finding["severity"]; fixKind?: "config" | "code" | "rollback"; command?: RegExp; title?: RegExp }[];
 }
 
@@ -25,6 +27,18 @@ const inProcessNet8 = (env: EnvironmentFacts) => {
   setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
   env.config!.netFrameworkVersion = "v8.0";
 };
+
+/** Edits one metric's buckets of one window. */
+const series = (f: CheckFacts, role: "qa" | "prod", metric: string) => f[role].metrics!.series[metric]!;
+const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: number) => {
+  const s = series(f, role, metric);
+  s.after = s.after.map((v) => (v === null ? null : v * k));
+};
+const setAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, at: (i: number, n: number) => number) => {
+  const s = series(f, role, metric);
+  s.after = s.after.map((v, i) => (v === null ? null : at(i, s.after.length)));
+};
+const GiB = 1024 ** 3;
 
 const CASES: Record<string, Case[]> = {
   R01: [
@@ -142,6 +156,48 @@ const CASES: Record<string, Case[]> = {
     { name: "the site stopped", edit: (f) => { f.prod.site!.state = "Stopped"; }, expect: [{ environment: "prod", severity: "critical", command: /az functionapp start -g rg-orders-prod -n orders-func-prod$/ }] },
     { name: "running", edit: () => {}, expect: [] },
   ],
+  M00: [
+    { name: "no metric windows (release time unknown)", edit: (f) => { delete f.metricWindows; }, unknown: ["qa", "prod"], expect: [] },
+    { name: "metrics not readable", edit: (f) => { delete f.prod.metrics; f.prod.gaps.push({ source: "metrics", reason: "HTTP 403 AuthorizationFailed", statusCode: 403 }); }, unknown: ["prod"], expect: [] },
+    { name: "an essential metric without data", edit: (f) => { f.prod.metrics!.series.Requests = { baseline: [], after: [] }; }, unknown: ["prod"], expect: [] },
+    { name: "too few points is not enough data, never a pass", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.after = s.after.slice(0, 5); }, unknown: ["prod"], expect: [] },
+    { name: "all metrics judged", edit: () => {}, expect: [] },
+  ],
+  M01: [
+    { name: "5 % of requests fail after the release", edit: (f) => { const r = series(f, "prod", "Requests"); series(f, "prod", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.05))); }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /5xx rate rose from .* to 5\.\d\d %/ }] },
+    { name: "a zero baseline does not hide errors (spinnaker#5622)", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.baseline = s.baseline.map(() => 0); s.after = s.after.map((_, i) => (i % 2 ? 3 : 0)); }, expect: [{ environment: "prod", severity: "critical", title: /from 0\.00 %/ }] },
+    { name: "in QA it is high, not critical", edit: (f) => { const r = series(f, "qa", "Requests"); series(f, "qa", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.2))); }, expect: [{ environment: "qa", severity: "high" }] },
+    { name: "one more error on busy traffic is noise", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.after = s.after.map((v, i) => (v === null ? null : v + (i === 0 ? 1 : 0))); }, expect: [] },
+  ],
+  M02: [
+    { name: "executions stop after the release", edit: (f) => setAfter(f, "prod", "FunctionExecutionCount", () => 0), expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /Executions fell to zero/ }] },
+    { name: "executions drop by two thirds", edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3), expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }] },
+    { name: "steady traffic", edit: () => {}, expect: [] },
+  ],
+  M03: [
+    { name: "a 32-bit worker near its 2 GB address space", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; setAfter(f, "prod", "PrivateBytes", () => 1.8 * GiB); }, expect: [{ environment: "prod", severity: "high", command: /--use-32bit-worker-process false$/, title: /peaks at 1\.80 GiB of its ~2 GB/ }] },
+    { name: "64-bit, but at 95 % of the EP2 plan's memory", edit: (f) => setAfter(f, "prod", "MemoryWorkingSet", () => 0.95 * 7168 * 1024 ** 2), expect: [{ environment: "prod", severity: "high", command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/ }] },
+    { name: "a 32-bit worker with room to spare", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; }, expect: [] },
+  ],
+  M04: [
+    { name: "plan CPU above 80 %", edit: (f) => setAfter(f, "prod", "CpuPercentage", () => 91), expect: [{ environment: "prod", severity: "high", command: /--sku EP3$/ }] },
+    { name: "at the scale-out limit", edit: (f) => { f.prod.plan!.capacity = 20; f.prod.plan!.maximumElasticWorkerCount = 20; }, expect: [{ environment: "prod", severity: "medium", command: /--max-burst 40$/ }] },
+    { name: "CPU at 30 %", edit: () => {}, expect: [] },
+  ],
+  M05: [
+    { name: "threads climbing through the window", edit: (f) => setAfter(f, "prod", "Threads", (i, n) => 50 + (150 * i) / n), expect: [{ environment: "prod", severity: "medium", title: /threads climbed \d+ %/ }] },
+    { name: "a growing HTTP queue", edit: (f) => setAfter(f, "prod", "HttpQueueLength", (i) => 15 + (i % 10)), expect: [{ environment: "prod", severity: "medium", title: /HTTP queue grew/ }] },
+    { name: "flat threads and queue", edit: () => {}, expect: [] },
+  ],
+  M07: [
+    { name: "responses twice as slow", edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2), expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }] },
+    { name: "in QA only it is low", edit: (f) => scaleAfter(f, "qa", "Gen2Collections", 5), expect: [{ environment: "qa", severity: "low" }] },
+    { name: "nothing worse", edit: () => {}, expect: [] },
+  ],
+  M08: [
+    { name: "production three times slower than QA per request", edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 3), expect: [{ environment: "prod", severity: "low", title: /response time is \d+ % above QA's/ }] },
+    { name: "production like QA", edit: () => {}, expect: [] },
+  ],
   H02: [
     { name: "AZFD0004 in production", edit: (f) => { f.prod.host!.errors = ["AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account."]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }] },
     { name: "no errors", edit: () => {}, expect: [] },
@@ -157,7 +213,7 @@ describe("rules", () => {
   it("every rule has a test table, a stable id, wording and a doc link", () => {
     expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
     for (const rule of RULES) {
-      expect(rule.id).toMatch(/^[RDH]\d{2}$/);
+      expect(rule.id).toMatch(/^[RDHM]\d{2}$/);
       expect(rule.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
       expect(Object.keys(rule.messages).length).toBeGreaterThan(0);
     }
@@ -174,7 +230,8 @@ describe("rules", () => {
       for (const c of cases) {
         it(c.name, () => {
           const rule = ruleById(id) as Rule;
-          const { findings } = analyse(variant(healthy, c.edit), [rule]);
+          const { findings, unknowns } = analyse(variant(healthy, c.edit), [rule]);
+          expect(unknowns.map((u) => u.environment).sort()).toEqual([...(c.unknown ?? [])].sort());
           expect(findings.map((f) => [f.environment, f.severity])).toEqual(c.expect.map((e) => [e.environment, e.severity]));
           c.expect.forEach((e, i) => {
             const f = findings[i]!;

@@ -1,4 +1,5 @@
 import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
+import { judgeMetrics, type MetricJudgments } from "./metrics/judge.js";
 import { runtimeProfile, type RuntimeProfile } from "./profile.js";
 import { format, SEVERITIES, type Detection, type Finding, type Rule, type RuleContext, type Unknown } from "./rule.js";
 import { RULES } from "./rules/index.js";
@@ -7,6 +8,7 @@ export interface Analysis {
   findings: Finding[];
   unknowns: Unknown[];
   profiles: Record<Role, RuntimeProfile>;
+  metrics: MetricJudgments;
 }
 
 const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
@@ -20,6 +22,7 @@ const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
   slots: (env) => env.slots,
   deployments: (env) => env.deployments,
   hostStatus: (env) => env.host,
+  metrics: (env) => env.metrics,
 };
 
 function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {
@@ -35,7 +38,8 @@ function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {
 /** Runs every rule over both environments. Pure: the same facts always give the same analysis. */
 export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Analysis {
   const profiles = { qa: runtimeProfile(facts.qa, facts.stacks.rows), prod: runtimeProfile(facts.prod, facts.stacks.rows) };
-  const base: RuleContext = { facts, now: new Date(facts.now), qa: facts.qa, prod: facts.prod, profile: profiles };
+  const metrics = judgeMetrics(facts);
+  const base: RuleContext = { facts, now: new Date(facts.now), qa: facts.qa, prod: facts.prod, profile: profiles, metrics };
   const findings: Finding[] = [];
   const unknowns: Unknown[] = [];
 
@@ -47,6 +51,11 @@ export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Anal
     }
     try {
       for (const d of detect()) {
+        if (d.unknown) {
+          const roles = d.environment === "both" ? (["qa", "prod"] as const) : [d.environment];
+          for (const environment of roles) unknowns.push({ ruleId: rule.id, environment, missing: [], reason: format(rule.messages[d.message] ?? d.message, d.args) });
+          continue;
+        }
         findings.push({
           ruleId: rule.id,
           severity: d.severity ?? rule.severity,
@@ -74,7 +83,7 @@ export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Anal
       }
     }
   }
-  return { findings: sortFindings(findings), unknowns, profiles };
+  return { findings: sortFindings(findings), unknowns, profiles, metrics };
 }
 
 const ENV_ORDER = { prod: 0, both: 1, qa: 2 } as const;

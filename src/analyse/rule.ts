@@ -1,4 +1,5 @@
 import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
+import type { MetricJudgments } from "./metrics/judge.js";
 import type { RuntimeProfile } from "./profile.js";
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
@@ -45,6 +46,8 @@ export interface Unknown {
 /** What a rule's detection returns: wording is applied afterwards from the rule's messages. */
 export interface Detection<Args extends Record<string, string> = Record<string, string>> {
   message: string;
+  /** The rule looked and could not judge (no data, an analysis error): an unknown, not a finding. */
+  unknown?: true;
   args?: Args;
   environment: Role | "both";
   severity?: Severity;
@@ -58,6 +61,7 @@ export interface RuleContext {
   qa: EnvironmentFacts;
   prod: EnvironmentFacts;
   profile: Record<Role, RuntimeProfile>;
+  metrics: MetricJudgments;
 }
 
 export interface EnvironmentContext extends RuleContext {

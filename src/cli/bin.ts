@@ -7,6 +7,12 @@ import { readFileSync } from "node:fs";
  */
 const FAST_HELP: Record<string, string> = { "--help": "root", "-h": "root", "check --help": "check", "check -h": "check", "record --help": "record", "record -h": "record" };
 
+// A reader that stops early (`| head`) closes the pipe: stop writing, quietly, as other CLIs do.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const args = process.argv.slice(2);
 const fast = FAST_HELP[args.join(" ")];
 if (fast && !process.env.AZFN_HEALTH_NO_FAST_PATH) {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Argv } from "yargs";
 import type { AzureAccess } from "../collect/azure.js";
+import type { BaselineMode } from "../analyse/metrics/windows.js";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES, resolveEndpoints, type CloudName } from "../core/clouds.js";
 import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
@@ -23,10 +24,13 @@ export interface AccessArgs {
   tenant?: string;
   timeout: number;
   requestTimeout: number;
+  until?: string;
 }
 
 export interface CheckArgs extends AccessArgs {
   since?: string;
+  settle: number;
+  baseline: BaselineMode;
   format: Format;
   failOn: FailOn;
   record?: string;
@@ -45,12 +49,15 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     .option("auth", { choices: AUTH_CHOICES, default: "default" as AuthMode, describe: "Credential: DefaultAzureCredential, Azure CLI, managed identity, workload identity, or AZURE_* environment variables" })
     .option("tenant", { type: "string", describe: "Entra tenant ID, for the credentials that take one" })
     .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
-    .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" }) as unknown as Argv<AccessArgs>;
+    .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" })
+    .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" }) as unknown as Argv<AccessArgs>;
 }
 
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
   return accessOptions(yargs)
     .option("since", { type: "string", describe: "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest deployment or slot swap" })
+    .option("settle", { type: "number", default: 5, describe: "Minutes after the release left out of the metrics (warm-up)" })
+    .option("baseline", { choices: ["before", "last-week"] as const, default: "before" as BaselineMode, describe: "Metric baseline: the same length right before the release, or the same hours 7 days earlier" })
     .option("format", { choices: FORMATS, default: "text" as Format, describe: "Report format" })
     .option("fail-on", { choices: FAIL_ON_CHOICES, default: "hotfix" as FailOn, describe: "Lowest verdict that exits non-zero" })
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
@@ -92,6 +99,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
   }
   const endpoints = resolveEndpoints(args.cloud, { arm: args.armEndpoint, logs: args.logsEndpoint, metrics: args.metricsEndpoint, authority: env.AZURE_AUTHORITY_HOST });
   const hashKey = randomBytes(32);
+  const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
   const deadline = new AbortController();
   // Never what keeps the process alive: a usage error must exit at once.
   const timer = setTimeout(() => deadline.abort(), args.timeout * 1000).unref();
@@ -101,7 +109,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
     const recording = await replay.readRecording(args.from);
     session = {
       apps: appsFrom(args, recording.apps),
-      now: new Date(recording.recordedAt),
+      now: until ?? new Date(recording.recordedAt),
       hashKey,
       replayed: { path: args.from, constructed: recording.constructed === true, description: recording.description },
       // Replay needs no token: the pipeline still asks for one, and this one never leaves the process.
@@ -122,7 +130,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
     credential.getToken(endpoints.armScope, { abortSignal: deadline.signal }).catch(() => undefined);
     session = {
       apps,
-      now: new Date(),
+      now: until ?? new Date(),
       hashKey,
       access: {
         credential,
@@ -158,7 +166,9 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
   const session = await openSession(args, env, args.record);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
-    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey });
+    if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
+    const metrics = { settleMinutes: args.settle, baseline: args.baseline };
+    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics });
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
     const report = buildReport(result, {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
 import { accessOptions, checkOptions, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
@@ -11,46 +11,65 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-/** Wires arguments to commands and errors to exit codes; nothing else lives here. */
-export async function main(argv: string[], io: Io): Promise<number> {
-  let exitCode: number = EXIT_CODES.PROCEED.code;
-  const cli = yargs(argv)
+type Command = "check" | "record";
+
+const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; run: (args: unknown, io: Io) => Promise<number> }> = {
+  check: {
+    describe: "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
+    options: (y) => checkOptions(y),
+    run: (args, io) => runCheckCommand(args as CheckArgs, io, VERSION, process.env),
+  },
+  record: {
+    describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
+    options: (y) =>
+      accessOptions(y)
+        .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
+        .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket"),
+    run: (args, io) => runRecordCommand(args as AccessArgs & { out: string }, io, process.env),
+  },
+};
+
+function failAsUsage(y: Argv): Argv {
+  // yargs would print usage and exit 1; a usage error is exit 2, in one line.
+  return y.fail((message, error) => {
+    throw error ?? new UsageError(message.replace(/\s*\n\s*/g, " "));
+  });
+}
+
+/** The whole command line as yargs describes it: help, version, and errors about commands. */
+function describedCli(argv: string[]): Argv {
+  let cli = yargs(argv)
     .scriptName("azfn-health")
-    .usage("$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.")
-    .command(
-      "check",
-      "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
-      (y) => checkOptions(y).epilog(EPILOG),
-      async (args) => {
-        exitCode = await runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env);
-      },
-    )
-    .command(
-      "record",
-      "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
-      (y) =>
-        accessOptions(y)
-          .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
-          .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket")
-          .epilog(EPILOG),
-      async (args) => {
-        exitCode = await runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env);
-      },
-    )
-    .demandCommand(1, "name a command: check or record")
-    .strict()
-    .version(VERSION)
-    .help()
-    .alias("h", "help")
-    .epilog(EPILOG)
-    .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100))
-    // yargs would print usage and exit 1; a usage error is exit 2, in one line.
-    .fail((message, error) => {
-      throw error ?? new UsageError(message.replace(/\s*\n\s*/g, " "));
-    });
+    .usage("$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.");
+  for (const [name, command] of Object.entries(COMMANDS)) cli = cli.command(name, command.describe, (y) => command.options(y).epilog(EPILOG));
+  return failAsUsage(
+    cli
+      .demandCommand(1, "name a command: check or record")
+      .strict()
+      .version(VERSION)
+      .help()
+      .alias("h", "help")
+      .epilog(EPILOG)
+      .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100)),
+  );
+}
+
+/**
+ * Wires arguments to commands and errors to exit codes; nothing else lives here. A run parses
+ * its command's options directly: through yargs' command layer, every run would also render the
+ * whole help text (~50 ms of string-width) in case the command fails.
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    await cli.parseAsync();
-    return exitCode;
+    const [first, ...rest] = argv;
+    const command = first && first in COMMANDS && !rest.some((a) => /^(--help|-h|--version)$/.test(a)) ? COMMANDS[first as Command] : undefined;
+    if (!command) {
+      await describedCli(argv).parseAsync();
+      return EXIT_CODES.PROCEED.code;
+    }
+    const args = await failAsUsage(command.options(yargs(rest)).strict()).parseAsync();
+    if (args._.length > 0) throw new UsageError(`Unknown argument: ${args._.join(", ")}`);
+    return await command.run(args, io);
   } catch (error) {
     if (isKnownError(error)) {
       io.stderr(`azfn-health: ${error.message}\n`);

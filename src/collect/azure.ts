@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { FunctionAppStack, Site, WebSiteManagementClient } from "@azure/arm-appservice";
+import type { Deployment, FunctionAppStack, Site, WebSiteManagementClient } from "@azure/arm-appservice";
 import { WebSiteManagementClient as Client } from "@azure/arm-appservice";
 import { CollectError } from "../core/errors.js";
 import type {
@@ -16,6 +16,9 @@ import type {
 } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
+import { resolveRelease } from "../core/release.js";
+import { planWindows, type BaselineMode, type Windows } from "../analyse/metrics/windows.js";
+import { startMetrics, type MetricsReader } from "./metrics.js";
 import { bundledStacks } from "./bundled-stacks.js";
 import { isAuthError } from "./credentials.js";
 import { perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
@@ -53,6 +56,10 @@ const PER_TRY_TIMEOUT_MS = 30_000;
 export interface CollectOptions {
   now: Date;
   hashKey: Uint8Array;
+  /** The release time from --since; else production's latest deployment or swap. */
+  since?: Date;
+  /** Metric windows (--settle, --baseline); no metrics are read without them. */
+  metrics?: { settleMinutes: number; baseline: BaselineMode };
 }
 
 /** Reads both environments, and the stacks matrix, every independent call at once. */
@@ -71,18 +78,54 @@ export async function collectCheckFacts(
     return client;
   };
   const redact = createRedactor(options.hashKey);
-  const [qa, prod, stacks] = await Promise.all([
-    collectEnvironment(clientFor(apps.qa.subscriptionId), access, "qa", apps.qa, redact),
-    collectEnvironment(clientFor(apps.prod.subscriptionId), access, "prod", apps.prod, redact),
+  const qa = collectEnvironment(clientFor(apps.qa.subscriptionId), access, "qa", apps.qa, redact);
+  const prod = collectEnvironment(clientFor(apps.prod.subscriptionId), access, "prod", apps.prod, redact);
+  // Metrics start as soon as production's release time is known: the same wave as the plans.
+  const windows = options.metrics
+    ? prod.early.then(({ site, deployments }) => {
+        const release = resolveRelease({ site, deployments }, options.since);
+        return release.time ? planWindows(new Date(release.time), options.now, options.metrics!) : undefined;
+      })
+    : Promise.resolve(undefined);
+  const metricsOf = (run: EnvironmentRun) => {
+    if (!options.metrics) return Promise.resolve(undefined);
+    const reader = startMetrics(access, { subscriptionId: run.ref.subscriptionId, siteId: run.ref.id });
+    return Promise.all([windows, run.early]).then(([w, { site }]) => (w ? readMetrics(reader, w, site) : undefined));
+  };
+  const [qaFacts, prodFacts, stacks, metricWindows, qaMetrics, prodMetrics] = await Promise.all([
+    qa.done,
+    prod.done,
     collectStacks(clientFor(apps.prod.subscriptionId), access),
+    windows.catch(() => undefined),
+    metricsOf(qa).catch(() => undefined),
+    metricsOf(prod).catch(() => undefined),
   ]);
-  return { now: options.now.toISOString(), qa, prod, stacks };
+  for (const [facts, metrics] of [[qaFacts, qaMetrics], [prodFacts, prodMetrics]] as const) {
+    if (metrics && "gap" in metrics) facts.gaps.push(metrics.gap);
+    else if (metrics) facts.metrics = metrics;
+  }
+  return { now: options.now.toISOString(), qa: qaFacts, prod: prodFacts, stacks, ...(metricWindows ? { metricWindows } : {}) };
+}
+
+async function readMetrics(reader: MetricsReader, windows: Windows, site: EnvironmentFacts["site"]) {
+  try {
+    return await reader.read(windows, { planId: site?.planId, planTier: site?.sku });
+  } catch (error) {
+    return { gap: gapFrom("metrics", error) };
+  }
 }
 
 function clientOptions(access: AzureAccess) {
   return {
     endpoint: access.endpoint ?? ARM_ENDPOINT,
     credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
+    ...armClientOptions(access),
+  };
+}
+
+/** Transport options every Resource Manager client shares: retries, timeouts, the read-only guard. */
+export function armClientOptions(access: AzureAccess) {
+  return {
     userAgentOptions: { userAgentPrefix: "azfn-health" },
     retryOptions: access.retryOptions ?? RETRY,
     additionalPolicies: [
@@ -93,26 +136,62 @@ function clientOptions(access: AzureAccess) {
   };
 }
 
-async function collectEnvironment(
+interface EnvironmentRun {
+  ref: AppRef;
+  /** What the release time and the metrics need, as soon as it is read. */
+  early: Promise<{ site: EnvironmentFacts["site"]; deployments?: EnvironmentFacts["deployments"] }>;
+  done: Promise<EnvironmentFacts>;
+}
+
+function collectEnvironment(client: WebSiteManagementClient, access: AzureAccess, role: Role, ref: AppRef, redact: Redactor): EnvironmentRun {
+  const gaps: Gap[] = [];
+  const slot = ref.slot;
+  const deployments = readOrGap(gaps, "deployments", () =>
+    take(slot ? client.webApps.listDeploymentsSlot(ref.resourceGroup, ref.site, slot, { abortSignal: access.abortSignal }) : client.webApps.listDeployments(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal })),
+  ).then((list) => list && deploymentFacts(list));
+  const site = (slot ? client.webApps.getSlot(ref.resourceGroup, ref.site, slot, { abortSignal: access.abortSignal }) : client.webApps.get(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal })).catch((error: unknown) => {
+    throw siteError(role, ref, error, access);
+  });
+  const early = Promise.all([site, deployments]).then(([s, d]) => ({ site: siteFacts(s), deployments: d }));
+  early.catch(() => undefined); // the same failure surfaces through `done`
+  return { ref, early, done: collectRest(client, access, role, ref, redact, gaps, site, deployments) };
+}
+
+function readOrGap<T>(gaps: Gap[], source: FactSource, load: () => Promise<T>): Promise<T | undefined> {
+  return load().catch((error: unknown) => {
+    gaps.push(gapFrom(source, error));
+    return undefined;
+  });
+}
+
+function deploymentFacts(deployments: Deployment[]): EnvironmentFacts["deployments"] {
+  return deployments
+    .map((d) => ({
+      id: (d.name ?? d.id ?? "").split("/").pop() ?? "",
+      status: d.status ?? -1,
+      active: d.active === true,
+      startTime: d.startTime?.toISOString(),
+      endTime: d.endTime?.toISOString(),
+      author: d.author,
+      deployer: d.deployer,
+    }))
+    .sort((a, b) => (b.endTime ?? b.startTime ?? "").localeCompare(a.endTime ?? a.startTime ?? ""));
+}
+
+async function collectRest(
   client: WebSiteManagementClient,
   access: AzureAccess,
   role: Role,
   ref: AppRef,
   redact: Redactor,
+  gaps: Gap[],
+  sitePromise: Promise<Site>,
+  deploymentsPromise: Promise<EnvironmentFacts["deployments"]>,
 ): Promise<EnvironmentFacts> {
   const web = client.webApps;
   const { resourceGroup: rg, site: name, slot } = ref;
   const o = { abortSignal: access.abortSignal };
-  const gaps: Gap[] = [];
-  const read = <T>(source: FactSource, load: () => Promise<T>): Promise<T | undefined> =>
-    load().catch((error: unknown) => {
-      gaps.push(gapFrom(source, error));
-      return undefined;
-    });
-
-  const sitePromise = (slot ? web.getSlot(rg, name, slot, o) : web.get(rg, name, o)).catch((error: unknown) => {
-    throw siteError(role, ref, error, access);
-  });
+  const read = <T>(source: FactSource, load: () => Promise<T>) => readOrGap(gaps, source, load);
   const planPromise = sitePromise.then((site) => {
     const plan = site.serverFarmId ? parsePlanId(site.serverFarmId) : undefined;
     return plan ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name, o)) : undefined;
@@ -126,7 +205,7 @@ async function collectEnvironment(
     read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name, o)),
     read("functions", () => take(slot ? web.listInstanceFunctionsSlot(rg, name, slot, o) : web.listFunctions(rg, name, o))),
     slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name, o))),
-    read("deployments", () => take(slot ? web.listDeploymentsSlot(rg, name, slot, o) : web.listDeployments(rg, name, o))),
+    deploymentsPromise,
     read("hostStatus", () => hostStatus(client, access, ref)),
     planPromise,
   ]);
@@ -174,19 +253,7 @@ async function collectEnvironment(
   }
   if (functions) facts.functions = functions.map((f) => ({ name: (f.name ?? "").split("/").pop() ?? "", disabled: f.isDisabled === true }));
   if (slots) facts.slots = slots.map((s) => ({ name: (s.name ?? "").split("/").pop() ?? "", state: s.state ?? "unknown" }));
-  if (deployments) {
-    facts.deployments = deployments
-      .map((d) => ({
-        id: (d.name ?? d.id ?? "").split("/").pop() ?? "",
-        status: d.status ?? -1,
-        active: d.active === true,
-        startTime: d.startTime?.toISOString(),
-        endTime: d.endTime?.toISOString(),
-        author: d.author,
-        deployer: d.deployer,
-      }))
-      .sort((a, b) => (b.endTime ?? b.startTime ?? "").localeCompare(a.endTime ?? a.startTime ?? ""));
-  }
+  if (deployments) facts.deployments = deployments;
   if (host) facts.host = host;
   return facts;
 }
@@ -202,6 +269,7 @@ function siteFacts(site: Site): EnvironmentFacts["site"] {
     os: site.reserved || /linux/i.test(kind) ? "linux" : "windows",
     location: site.location ?? "",
     planId: site.serverFarmId,
+    sku: site.sku,
     lastModified: site.lastModifiedTimeUtc?.toISOString(),
     flexRuntime: site.functionAppConfig?.runtime?.name
       ? { name: site.functionAppConfig.runtime.name, version: site.functionAppConfig.runtime.version ?? "" }
@@ -238,7 +306,7 @@ async function collectStacks(client: WebSiteManagementClient, access: AzureAcces
     throw new Error("the response listed no stacks");
   } catch (error) {
     const bundled = await bundledStacks();
-    return { source: "bundled", note: `Function App Stacks API unavailable (${describe(error)})`, snapshotDate: bundled.snapshotDate, rows: stackRows(bundled.stacks) };
+    return { source: "bundled", note: `Function App Stacks API unavailable (${describeError(error)})`, snapshotDate: bundled.snapshotDate, rows: stackRows(bundled.stacks) };
   }
 }
 
@@ -282,12 +350,12 @@ async function take<T>(items: AsyncIterable<T>, max = MAX_LISTED): Promise<T[]> 
   return result;
 }
 
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown })?.statusCode;
   return typeof status === "number" ? status : undefined;
 }
 
-function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   if ((error as Error)?.name === "AbortError") return "timed out: the check's --timeout ran out";
   const status = statusOf(error);
   const code = (error as { code?: unknown })?.code;
@@ -312,7 +380,7 @@ const REQUIRED_ROLE: Partial<Record<FactSource, string>> = {
 function gapFrom(source: FactSource, error: unknown): Gap {
   const statusCode = statusOf(error);
   const needs = statusCode === 403 && REQUIRED_ROLE[source] ? `; grant ${REQUIRED_ROLE[source]}` : "";
-  return { source, reason: `${describe(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
+  return { source, reason: `${describeError(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
 }
 
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {
@@ -322,5 +390,5 @@ function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess)
   }
   const status = statusOf(error);
   const what = status === 404 ? "not found" : status === 403 ? "not readable with the current identity (grant Reader on it)" : "could not be read";
-  return new CollectError(`${role} app ${ref.id}: ${what} (${describe(error)})`, ref.id, status);
+  return new CollectError(`${role} app ${ref.id}: ${what} (${describeError(error)})`, ref.id, status);
 }

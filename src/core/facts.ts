@@ -1,3 +1,4 @@
+import type { Windows } from "../analyse/metrics/windows.js";
 import type { AppRef } from "./resource-id.js";
 
 /**
@@ -16,6 +17,8 @@ export interface SiteFacts {
   os: Os;
   location: string;
   planId?: string;
+  /** The plan's tier as the site reports it (Dynamic, ElasticPremium, PremiumV3, …). */
+  sku?: string;
   lastModified?: string;
   /** Flex Consumption apps carry their runtime here, not in FUNCTIONS_* settings. */
   flexRuntime?: { name: string; version: string };
@@ -87,7 +90,8 @@ export type FactSource =
   | "functions"
   | "slots"
   | "deployments"
-  | "hostStatus";
+  | "hostStatus"
+  | "metrics";
 
 /** A fact that could not be read, and why. Rules that need it report "unknown". */
 export interface Gap {
@@ -109,7 +113,15 @@ export interface EnvironmentFacts {
   slots?: { name: string; state: string }[];
   deployments?: DeploymentFacts[];
   host?: HostStatusFacts;
+  metrics?: MetricsFacts;
   gaps: Gap[];
+}
+
+/** Per metric, the value of each bucket in each window (null: Azure had no value for it). */
+export interface MetricsFacts {
+  series: Record<string, { baseline: (number | null)[]; after: (number | null)[] }>;
+  /** Metrics not judged, and why: not offered by the app or its plan, or rejected by the service. */
+  unavailable: Record<string, string>;
 }
 
 /** One row of the Function App Stacks matrix, for one OS. */
@@ -142,6 +154,8 @@ export interface CheckFacts {
   qa: EnvironmentFacts;
   prod: EnvironmentFacts;
   stacks: StacksFacts;
+  /** The windows the metrics were read for; absent when the release time is unknown or too recent. */
+  metricWindows?: Windows;
 }
 
 export function setting(env: EnvironmentFacts, name: string): SettingFact | undefined {

@@ -4,7 +4,7 @@ import type { Verdict } from "../core/exit-codes.js";
 import type { CheckFacts, EnvironmentFacts } from "../core/facts.js";
 import { azTarget } from "../core/resource-id.js";
 import { isoDate } from "../core/time.js";
-import { successfulDeployments, type Release } from "./release.js";
+import { successfulDeployments, type Release } from "../core/release.js";
 
 export interface Recommendation {
   action: Verdict;
@@ -47,7 +47,7 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     };
   }
   if (hotfixes.length > 0) {
-    const steps = [...new Set(hotfixes.flatMap((f) => (f.fix!.commands.length > 0 ? [`# ${f.ruleId}: ${f.fix!.summary}`, ...f.fix!.commands] : [`# ${f.ruleId}: ${f.fix!.summary}`])))];
+    const steps = planSteps(hotfixes);
     steps.push(`# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`);
     const alternatives = [`Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`, featureOnOldBuild];
     const fallback = breakers.length > 0 ? [`If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`] : [];
@@ -82,6 +82,18 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     };
   }
   return { action: "PROCEED", summary: "QA and production agree and nothing blocks the release.", drivers: [], steps: [], alternatives: [], warnings: [] };
+}
+
+/** One step per distinct change: findings that share a fix (R09 and M03 both say 64-bit) share a step. */
+function planSteps(findings: Finding[]): string[] {
+  const byChange = new Map<string, { ids: string[]; summary: string; commands: string[] }>();
+  for (const f of findings) {
+    const key = f.fix!.commands.join("\n") || `${f.ruleId}:${f.fix!.summary}`;
+    const step = byChange.get(key) ?? { ids: [], summary: f.fix!.summary, commands: f.fix!.commands };
+    if (!step.ids.includes(f.ruleId)) step.ids.push(f.ruleId);
+    byChange.set(key, step);
+  }
+  return [...byChange.values()].flatMap((step) => [`# ${step.ids.join(", ")}: ${step.summary}`, ...step.commands]);
 }
 
 /** How production gets back to the build it ran before the release. */

@@ -1,3 +1,4 @@
+import { formatValue } from "../analyse/rules/metrics.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */
@@ -40,4 +41,39 @@ export function evidenceLine(evidence: Report["findings"][number]["evidence"]): 
   if (evidence.stack) parts.push(`stack ${evidence.stack}`);
   if (evidence.detail) parts.push(evidence.detail);
   return parts.join("; ");
+}
+
+const BLOCKS = "▁▂▃▄▅▆▇█";
+
+/** A Unicode sparkline of a series: its shape, scaled to its own range. */
+export function sparkline(values: readonly number[], width = 24): string {
+  if (values.length === 0) return "";
+  const step = values.length / Math.min(width, values.length);
+  const points: number[] = [];
+  for (let i = 0; i < values.length; i += step) points.push(values[Math.floor(i)]!);
+  const [min, max] = [Math.min(...points), Math.max(...points)];
+  return points.map((v) => BLOCKS[max === min ? 3 : Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1))]).join("");
+}
+
+/** The rows of the metrics table: production first, then QA, after against before. */
+export function metricRows(report: Report) {
+  const rows = report.metrics.judgments.filter((j) => j.comparison === "after-vs-before" && j.outcome !== "unavailable");
+  const order = { prod: 0, qa: 1 } as const;
+  return rows
+    .sort((a, b) => order[a.environment] - order[b.environment])
+    .map((j) => ({
+      environment: j.environment,
+      metric: j.label,
+      before: formatValue(j.control.median, j.unit),
+      after: formatValue(j.experiment.median, j.unit),
+      change: j.change === null ? "" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`,
+      judgment: j.outcome,
+      trend: sparkline(j.trend),
+    }));
+}
+
+export function unavailableMetrics(report: Report): string {
+  const seen = new Map<string, string>();
+  for (const j of report.metrics.judgments) if (j.outcome === "unavailable" && !seen.has(j.metric)) seen.set(j.metric, j.reason ?? "");
+  return [...seen].map(([metric, reason]) => `${metric} (${reason})`).join("; ");
 }

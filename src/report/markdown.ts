@@ -1,4 +1,4 @@
-import { comparisonRows, evidenceLine, releaseLine, stacksLine } from "./comparison.js";
+import { comparisonRows, evidenceLine, metricRows, releaseLine, stacksLine, unavailableMetrics } from "./comparison.js";
 import type { Report } from "./model.js";
 
 /** Markdown table cells: no raw pipes or newlines, and no HTML from Azure text. */
@@ -38,6 +38,16 @@ export function renderMarkdown(report: Report): string {
   if (report.unknowns.length > 0) {
     out.push(`### Could not judge (${report.unknowns.length})`, "");
     for (const u of report.unknowns) out.push(`- **${u.ruleId}** (${u.environment}): ${cell(u.reason)}`);
+    out.push("");
+  }
+  const windows = report.metrics.windows;
+  const rows = metricRows(report);
+  if (windows && rows.length > 0) {
+    out.push(`### Metrics`, "", `After ${windows.after.start} → ${windows.after.end} against ${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"}, ${windows.grain} buckets.`, "");
+    out.push("| Env | Metric | Before | After | Change | Judgment | Trend after |", "|---|---|---|---|---|---|---|");
+    for (const row of rows) out.push(`| ${row.environment} | ${cell(row.metric)} | ${row.before} | ${row.after} | ${row.change} | ${row.judgment === "worse" ? "**worse**" : row.judgment} | ${row.trend} |`);
+    const unavailable = unavailableMetrics(report);
+    if (unavailable) out.push("", `Not judged: ${cell(unavailable)}.`);
     out.push("");
   }
   out.push(`### Recommendation: ${r.action}`, "");

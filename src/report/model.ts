@@ -1,3 +1,4 @@
+import type { MetricJudgments } from "../analyse/metrics/judge.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
 import type { RuntimeProfile } from "../analyse/profile.js";
 import type { CheckResult } from "../check.js";
@@ -5,7 +6,7 @@ import type { Verdict } from "../core/exit-codes.js";
 import type { EnvironmentFacts, Gap } from "../core/facts.js";
 import { daysBetween } from "../core/time.js";
 import type { Recommendation } from "../decide/decide.js";
-import type { Release } from "../decide/release.js";
+import type { Release } from "../core/release.js";
 
 /**
  * The report every format renders: `--format json` prints it as it is, so its shape is a
@@ -45,6 +46,8 @@ export interface Report {
   environments: { qa: EnvironmentSummary; prod: EnvironmentSummary };
   findings: Finding[];
   unknowns: Unknown[];
+  /** Every metric judgment: after against before per environment, and production against QA. */
+  metrics: MetricJudgments;
   recommendation: Recommendation;
 }
 
@@ -99,6 +102,7 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
     environments: { qa: summarise(facts.qa, analysis.profiles.qa), prod: summarise(facts.prod, analysis.profiles.prod) },
     findings: analysis.findings,
     unknowns: analysis.unknowns,
+    metrics: analysis.metrics,
     recommendation: result.recommendation,
   };
 }

@@ -1,7 +1,7 @@
 import { createColors } from "picocolors";
 import type { Severity } from "../analyse/rule.js";
 import type { Verdict } from "../core/exit-codes.js";
-import { comparisonRows, evidenceLine, releaseLine, stacksLine } from "./comparison.js";
+import { comparisonRows, evidenceLine, metricRows, releaseLine, stacksLine, unavailableMetrics } from "./comparison.js";
 import type { Report } from "./model.js";
 
 type Colors = ReturnType<typeof createColors>;
@@ -26,11 +26,11 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
   out.push(`${c.dim("Stacks ")}  ${stacksLine(report)}`);
   out.push("");
 
-  const rows = comparisonRows(report);
-  const w0 = Math.max(...rows.map((r) => r.label.length));
-  const w1 = Math.max(2, ...rows.map((r) => r.qa.length));
+  const side = comparisonRows(report);
+  const w0 = Math.max(...side.map((r) => r.label.length));
+  const w1 = Math.max(2, ...side.map((r) => r.qa.length));
   out.push(`${" ".repeat(w0)}  ${c.bold("QA".padEnd(w1))}  ${c.bold("PROD")}`);
-  for (const row of rows) {
+  for (const row of side) {
     const prod = row.differs ? paint(c, "yellow", `${row.prod}  ≠`) : row.prod;
     out.push(`${c.dim(row.label.padEnd(w0))}  ${row.qa.padEnd(w1)}  ${prod}`);
   }
@@ -49,6 +49,23 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     for (const u of report.unknowns) out.push(`  ${paint(c, "yellow", "UNKNOWN ")} ${u.ruleId.padEnd(3)}  ${u.environment.padEnd(4)}  ${u.reason}`);
   }
   out.push("");
+
+  const windows = report.metrics.windows;
+  const rows = metricRows(report);
+  if (windows && rows.length > 0) {
+    out.push(c.bold(`Metrics: after ${windows.after.start} → ${windows.after.end} against ${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"} (${windows.grain} buckets)`));
+    const widths = [4, ...(["metric", "before", "after", "change", "judgment"] as const).map((k) => Math.max(k.length, ...rows.map((row) => row[k].length)))];
+    const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`;
+    out.push(c.dim(line(["env", "metric", "before", "after", "change", "judgment", "trend after"])));
+    const judgmentColor: Record<string, keyof Colors> = { worse: "red", better: "green", ok: "dim" };
+    for (const row of rows) {
+      const cells = line([row.environment, row.metric, row.before, row.after, row.change, row.judgment]);
+      out.push(`${row.judgment === "worse" || judgmentColor[row.judgment] === undefined ? paint(c, judgmentColor[row.judgment] ?? "yellow", cells) : cells}  ${row.trend}`);
+    }
+    const unavailable = unavailableMetrics(report);
+    if (unavailable) out.push(c.dim(`  not judged: ${unavailable}`));
+    out.push("");
+  }
 
   const r = report.recommendation;
   out.push(`${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`);

@@ -1,4 +1,4 @@
-import { cles, mannWhitneyInterval, meanRatio, type ShiftInterval } from "./stats.js";
+import { cles, mannWhitneyInterval, meanRatio, sortedCopy, type ShiftInterval } from "./stats.js";
 
 /**
  * Kayenta's metric classification (NetflixACAJudge MannWhitneyClassifier, as documented in
@@ -75,9 +75,14 @@ function clean(values: readonly (number | null)[], strategy: "remove" | "replace
 }
 
 export function classifyMetric(experimentRaw: readonly (number | null)[], controlRaw: readonly (number | null)[], config: ClassifierConfig): MetricResult {
+  return classifySorted(sortedCopy(clean(experimentRaw, config.nanStrategy)), sortedCopy(clean(controlRaw, config.nanStrategy)), config);
+}
+
+/** The classifier on cleaned series already in ascending order (the judge sorts each window once). */
+export function classifySorted(sortedE: Float64Array, sortedC: Float64Array, config: ClassifierConfig): MetricResult {
   try {
-    let experiment = clean(experimentRaw, config.nanStrategy);
-    let control = clean(controlRaw, config.nanStrategy);
+    let experiment: Float64Array = sortedE;
+    let control: Float64Array = sortedC;
     if (experiment.length === 0 || control.length === 0) {
       if (config.nanStrategy === "replace") return { classification: "Pass", critical: false, deviation: Number.NaN, reason: "no data, replaced by zeros" };
       const which = experiment.length === 0 && control.length === 0 ? "either window" : experiment.length === 0 ? "the experiment window" : "the control window";
@@ -85,8 +90,6 @@ export function classifyMetric(experimentRaw: readonly (number | null)[], contro
       return { classification: "Nodata", critical: config.critical, deviation: Number.NaN, reason: `no data in ${which}` };
     }
     const deviation = meanRatio(experiment, control);
-    const sortedE = [...experiment].sort((a, b) => a - b);
-    const sortedC = [...control].sort((a, b) => a - b);
     if (sortedE.length === sortedC.length && sortedE.every((v, i) => v === sortedC[i])) {
       return { classification: "Pass", critical: false, deviation: 1, reason: "The Canary and Baseline data are identical" };
     }
@@ -94,10 +97,10 @@ export function classifyMetric(experimentRaw: readonly (number | null)[], contro
       if (sortedE[0] === sortedC[0]) return { classification: "Pass", critical: false, deviation, reason: "one value across both windows" };
       // Both constant but different: the rank test needs spread, so add noise of 1e-5 of the value.
       const noise = seededGaussian(experiment.length * 7919 + control.length);
-      experiment = experiment.map((v) => v + noise() * Math.abs(v) * 1e-5);
-      control = control.map((v) => v + noise() * Math.abs(v) * 1e-5);
+      experiment = sortedCopy(experiment.map((v) => v + noise() * Math.abs(v) * 1e-5));
+      control = sortedCopy(control.map((v) => v + noise() * Math.abs(v) * 1e-5));
     }
-    const interval = mannWhitneyInterval(experiment, control, config.confLevel, { scaleFree: config.scaleFree });
+    const interval = mannWhitneyInterval(experiment, control, config.confLevel, { scaleFree: config.scaleFree, sorted: true });
     const bound = config.tolerance * Math.abs(interval.estimate);
     const es = config.effectSize.measure === "cles" ? cles(experiment, control) : deviation;
     const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease } = config.effectSize;

@@ -5,7 +5,7 @@
  * vectors in test/kayenta.test.ts.
  */
 
-export function mean(values: readonly number[]): number {
+export function mean(values: ArrayLike<number> & Iterable<number>): number {
   let sum = 0;
   for (const v of values) sum += v;
   return values.length === 0 ? Number.NaN : sum / values.length;
@@ -28,7 +28,7 @@ export function describe(values: readonly number[]): { min: number; max: number;
 }
 
 /** Percentile by R's type 7 (linear interpolation), p in 0..100, of an ascending array. */
-export function percentileSorted(sorted: readonly number[], p: number): number {
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const h = (sorted.length - 1) * (p / 100);
   const lo = Math.floor(h);
@@ -36,21 +36,26 @@ export function percentileSorted(sorted: readonly number[], p: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-export function median(values: readonly number[]): number {
-  return percentileSorted([...values].sort((a, b) => a - b), 50);
+export function median(values: ArrayLike<number>): number {
+  return percentileSorted(sortedCopy(values), 50);
+}
+
+/** An ascending copy, sorted natively (a typed array's numeric sort, no comparator calls). */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return new Float64Array(values as ArrayLike<number>).sort();
 }
 
 /** mean(experiment) / mean(control); NaN when either mean is 0 (Kayenta's deviation). */
-export function meanRatio(experiment: readonly number[], control: readonly number[]): number {
+export function meanRatio(experiment: ArrayLike<number> & Iterable<number>, control: ArrayLike<number> & Iterable<number>): number {
   const [e, c] = [mean(experiment), mean(control)];
   return e === 0 || c === 0 ? Number.NaN : e / c;
 }
 
 /** Common-language effect size: P(experiment > control) + ½ P(tie) (Vargha-Delaney A). */
-export function cles(experiment: readonly number[], control: readonly number[]): number {
+export function cles(experiment: ArrayLike<number>, control: ArrayLike<number>): number {
   if (experiment.length === 0 || control.length === 0) return Number.NaN;
-  const x = [...experiment].sort((a, b) => a - b);
-  const y = [...control].sort((a, b) => a - b);
+  const x = sortedCopy(experiment);
+  const y = sortedCopy(control);
   return (2 * rankSum(x, y, 0).sumX - x.length * (x.length + 1)) / (2 * x.length * y.length);
 }
 
@@ -58,7 +63,7 @@ export function cles(experiment: readonly number[], control: readonly number[]):
  * Ranks of (x − mu) pooled with y, ties averaged, in one merge of two sorted arrays: the sum of
  * x's ranks and Σ(t³ − t) over tie groups. O(n) per call instead of a sort per solver step.
  */
-function rankSum(x: readonly number[], y: readonly number[], mu: number): { sumX: number; ties: number } {
+function rankSum(x: ArrayLike<number>, y: ArrayLike<number>, mu: number): { sumX: number; ties: number } {
   let i = 0;
   let j = 0;
   let position = 0;
@@ -80,7 +85,7 @@ function rankSum(x: readonly number[], y: readonly number[], mu: number): { sumX
 }
 
 /** R's wilcox.test statistic for a shift mu, minus a normal quantile (two-sided, continuity-corrected). */
-export function wilcoxonDiff(xSorted: readonly number[], ySorted: readonly number[], mu: number, quantile: number): number {
+export function wilcoxonDiff(xSorted: ArrayLike<number>, ySorted: ArrayLike<number>, mu: number, quantile: number): number {
   const nx = xSorted.length;
   const ny = ySorted.length;
   const { sumX, ties } = rankSum(xSorted, ySorted, mu);
@@ -174,16 +179,19 @@ export interface ShiftInterval {
  * divides both series by their largest magnitude (the interval is scale-equivariant), so that
  * accuracy is relative: a fix for Kayenta's trap with values around 1e-4 and below.
  */
-export function mannWhitneyInterval(experiment: readonly number[], control: readonly number[], confLevel: number, { scaleFree = false } = {}): ShiftInterval {
+export function mannWhitneyInterval(experiment: ArrayLike<number>, control: ArrayLike<number>, confLevel: number, { scaleFree = false, sorted = false } = {}): ShiftInterval {
+  let x = sorted ? Float64Array.from(experiment as ArrayLike<number>) : sortedCopy(experiment);
+  let y = sorted ? Float64Array.from(control as ArrayLike<number>) : sortedCopy(control);
   let scale = 1;
   if (scaleFree) {
-    let largest = 0;
-    for (const v of experiment) largest = Math.max(largest, Math.abs(v));
-    for (const v of control) largest = Math.max(largest, Math.abs(v));
-    if (largest > 0) scale = largest;
+    const largest = Math.max(Math.abs(x[0]!), Math.abs(x[x.length - 1]!), Math.abs(y[0]!), Math.abs(y[y.length - 1]!));
+    if (largest > 0) {
+      scale = largest;
+      // Dividing by a positive number keeps the order.
+      x = x.map((v) => v / scale);
+      y = y.map((v) => v / scale);
+    }
   }
-  const x = experiment.map((v) => v / scale).sort((p, q) => p - q);
-  const y = control.map((v) => v / scale).sort((p, q) => p - q);
   const muMin = x[0]! - y[y.length - 1]!;
   const muMax = x[x.length - 1]! - y[0]!;
   const z = -normalQuantile((1 - confLevel) / 2);

@@ -4,6 +4,7 @@ import { isolatedPlaceholder, thirtyTwoBitWorker } from "./bitness.js";
 import { planDrift, settingDrift, siteConfigDrift } from "./drift.js";
 import { hostErrors, hostNotRunning } from "./host.js";
 import { dashboardSetting, v2CompatibilityMode } from "./legacy-settings.js";
+import { cpuPressure, errorRateRegression, memoryPressure, metricRegression, metricsJudged, prodDiffersFromQa, saturation, trafficCollapse } from "./metrics.js";
 import { runFromPackage } from "./run-from-package.js";
 import { runtimeVersionMissing, runtimeVersionPinnedOrDrifted, runtimeVersionUnsupported } from "./runtime-version.js";
 import { hostIdCollision, storageSettings } from "./storage.js";
@@ -34,6 +35,14 @@ export const RULES: readonly Rule[] = [
   siteConfigDrift,
   hostNotRunning,
   hostErrors,
+  metricsJudged,
+  errorRateRegression,
+  trafficCollapse,
+  memoryPressure,
+  cpuPressure,
+  saturation,
+  metricRegression,
+  prodDiffersFromQa,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -1,4 +1,4 @@
-import type { EnvironmentFacts } from "../core/facts.js";
+import type { EnvironmentFacts } from "./facts.js";
 
 export interface Release {
   time?: string;
@@ -14,7 +14,7 @@ const DEPLOY_SUCCESS = 4;
  * deployment and the last slot swap into it (a release through a staging slot deploys to the
  * slot, then swaps), else the site's last-modified time (which config changes also move).
  */
-export function resolveRelease(prod: EnvironmentFacts, since?: Date): Release {
+export function resolveRelease(prod: Pick<EnvironmentFacts, "site" | "deployments">, since?: Date): Release {
   if (since) return { time: since.toISOString(), source: "--since", detail: "given with --since" };
   const deployment = successfulDeployments(prod)[0];
   const swap = prod.site?.lastSwap;
@@ -31,6 +31,6 @@ export function resolveRelease(prod: EnvironmentFacts, since?: Date): Release {
   return { source: "unknown", detail: "no deployment or modification time could be read" };
 }
 
-export function successfulDeployments(env: EnvironmentFacts) {
+export function successfulDeployments(env: Pick<EnvironmentFacts, "deployments">) {
   return (env.deployments ?? []).filter((d) => d.status === DEPLOY_SUCCESS);
 }

@@ -1,0 +1,275 @@
+import type { CheckFacts, EnvironmentFacts, Role } from "../../core/facts.js";
+import { METRICS, type MetricSpec } from "./catalogue.js";
+import { classifySorted, defaultConfig, type Classification } from "./classify.js";
+import { percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
+import type { Windows } from "./windows.js";
+
+/**
+ * The metric judgment, pure: every metric of both environments after the release against the
+ * baseline, the error rate with a test fit for counts, and production against QA over the same
+ * window, normalised. Too few points is "not enough data", never a pass.
+ */
+export const MIN_POINTS = 10;
+
+export type Outcome = "ok" | "worse" | "better" | "not enough data" | "no data" | "error" | "unavailable";
+
+export interface WindowSummary {
+  n: number;
+  median: number | null;
+  p95: number | null;
+  total: number | null;
+}
+
+export interface Judgment {
+  environment: Role;
+  metric: string;
+  label: string;
+  unit: MetricSpec["unit"] | "Ratio";
+  comparison: "after-vs-before" | "prod-vs-qa";
+  /** The control: the baseline window (or QA's after-window for prod-vs-qa). */
+  control: WindowSummary;
+  /** The experiment: the after-window (of production for prod-vs-qa). */
+  experiment: WindowSummary;
+  /** Relative change of the medians, experiment over control, minus 1. */
+  change: number | null;
+  interval?: ShiftInterval;
+  classification: Classification | "NotEnoughData" | "Unavailable";
+  outcome: Outcome;
+  reason?: string;
+  /** The after-window's values, for sparklines and charts (at most 60 points). */
+  trend: number[];
+}
+
+export interface MetricJudgments {
+  windows?: Windows;
+  judgments: Judgment[];
+}
+
+const CLASSIFIER = defaultConfig({
+  tolerance: 0.25,
+  confLevel: 0.98,
+  direction: "either",
+  scaleFree: true,
+  // The effect-size gate: with 1-minute buckets tiny shifts are "significant"; ignore under 10 %.
+  effectSize: { measure: "meanRatio", allowedIncrease: 1.1, allowedDecrease: 0.9 },
+});
+
+function present(values: readonly (number | null)[]): number[] {
+  const out: number[] = [];
+  for (const v of values) if (v !== null && Number.isFinite(v)) out.push(v);
+  return out;
+}
+
+export function summarise(sorted: Float64Array, spec?: Pick<MetricSpec, "aggregation">): WindowSummary {
+  if (sorted.length === 0) return { n: 0, median: null, p95: null, total: null };
+  let total = 0;
+  for (const v of sorted) total += v;
+  return { n: sorted.length, median: percentileSorted(sorted, 50), p95: percentileSorted(sorted, 95), total: spec?.aggregation === "Total" ? total : null };
+}
+
+function downsample(values: readonly number[], max = 60): number[] {
+  if (values.length <= max) return [...values];
+  const out: number[] = [];
+  const step = values.length / max;
+  for (let i = 0; i < max; i++) {
+    const slice = values.slice(Math.floor(i * step), Math.floor((i + 1) * step));
+    out.push(slice.reduce((a, b) => a + b, 0) / slice.length);
+  }
+  return out;
+}
+
+function outcomeOf(classification: Classification, spec: Pick<MetricSpec, "bad">): Outcome {
+  if (classification === "Pass") return "ok";
+  if (classification === "Nodata" || classification === "NodataFailMetric") return "no data";
+  if (classification === "Error") return "error";
+  const worse = (classification === "High") === (spec.bad === "increase");
+  return worse ? "worse" : "better";
+}
+
+/** One metric, experiment against control, with the Kayenta classifier. */
+export function judgeSeries(
+  base: Pick<Judgment, "environment" | "metric" | "label" | "unit" | "comparison">,
+  spec: Pick<MetricSpec, "bad" | "aggregation">,
+  experimentRaw: readonly (number | null)[],
+  controlRaw: readonly (number | null)[],
+): Judgment {
+  const experiment = present(experimentRaw);
+  const control = present(controlRaw);
+  const [sortedE, sortedC] = [sortedCopy(experiment), sortedCopy(control)];
+  const summaries = { control: summarise(sortedC, spec), experiment: summarise(sortedE, spec), trend: downsample(experiment) };
+  const change = summaries.control.median && summaries.experiment.median !== null ? summaries.experiment.median / summaries.control.median - 1 : null;
+  if (experiment.length < MIN_POINTS || control.length < MIN_POINTS) {
+    const none = experiment.length === 0 || control.length === 0;
+    return {
+      ...base,
+      ...summaries,
+      change,
+      classification: none ? "Nodata" : "NotEnoughData",
+      outcome: none ? "no data" : "not enough data",
+      reason: `${experiment.length} point(s) after, ${control.length} before: at least ${MIN_POINTS} each are needed`,
+    };
+  }
+  const result = classifySorted(sortedE, sortedC, CLASSIFIER);
+  return {
+    ...base,
+    ...summaries,
+    change,
+    ...(result.interval ? { interval: result.interval } : {}),
+    classification: result.classification,
+    outcome: outcomeOf(result.classification, spec),
+    ...(result.reason ? { reason: result.reason } : {}),
+  };
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), exact in log space for small n, normal (continuity-corrected) beyond. */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (n > 2000 && n * p * (1 - p) > 25) {
+    const z = (k - 0.5 - n * p) / Math.sqrt(n * p * (1 - p));
+    return 0.5 * erfc(z / Math.SQRT2);
+  }
+  let sum = 0;
+  for (let i = k; i <= n; i++) sum += Math.exp(logChoose(n, i) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  return Math.min(1, sum);
+}
+
+function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+function logGamma(x: number): number {
+  // Lanczos approximation (g = 7, n = 9).
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+function erfc(x: number): number {
+  // Numerical Recipes erfcc, fractional error below 1.2e-7.
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? r : 2 - r;
+}
+
+export const ERROR_RATE = {
+  /** One-sided significance of "more errors per request after than before". */
+  alpha: 0.01,
+  /** And at least this much worse, relatively … */
+  minRatio: 1.5,
+  /** … and at least this absolute rate, so a handful of errors on huge traffic stays a pass. */
+  minRate: 0.001,
+};
+
+/**
+ * 5xx per request, before against after, from the totals: given all errors, how likely is it
+ * that at least this many fell after the release if the rate had not changed (a conditional
+ * binomial test). A zero baseline is judged too: Kayenta's rank test passes it (spinnaker#5622).
+ */
+export function judgeErrorRate(environment: Role, errors: { before: number; after: number }, requests: { before: number; after: number }, trend: number[]): Judgment {
+  const before = requests.before > 0 ? errors.before / requests.before : null;
+  const after = requests.after > 0 ? errors.after / requests.after : null;
+  const base = { environment, metric: "Http5xxRate", label: "5xx per request", unit: "Ratio" as const, comparison: "after-vs-before" as const, trend };
+  const summary = (rate: number | null, n: number): WindowSummary => ({ n, median: rate, p95: null, total: null });
+  if (before === null || after === null) {
+    return { ...base, control: summary(before, requests.before), experiment: summary(after, requests.after), change: null, classification: "Nodata", outcome: "no data", reason: "no requests in one window" };
+  }
+  const share = requests.after / (requests.before + requests.after);
+  const pValue = binomialUpperTail(errors.after, errors.before + errors.after, share);
+  const worse = pValue < ERROR_RATE.alpha && after >= ERROR_RATE.minRate && (before === 0 || after / before >= ERROR_RATE.minRatio);
+  return {
+    ...base,
+    control: summary(before, requests.before),
+    experiment: summary(after, requests.after),
+    change: before > 0 ? after / before - 1 : null,
+    classification: worse ? "High" : "Pass",
+    outcome: worse ? "worse" : "ok",
+    reason: `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided p=${pValue.toPrecision(2)}`,
+  };
+}
+
+function total(values: readonly (number | null)[]): number {
+  let sum = 0;
+  for (const v of values) if (v !== null && Number.isFinite(v)) sum += v;
+  return sum;
+}
+
+function perBucket(numerator: readonly (number | null)[], denominator: readonly (number | null)[]): (number | null)[] {
+  return numerator.map((n, i) => {
+    const d = denominator[i];
+    return n === null || d === null || d === undefined || d <= 0 ? null : n / d;
+  });
+}
+
+/** Metrics compared per request or per execution between production and QA, over the same window. */
+const PROD_VS_QA: { metric: string; label: string; unit: Judgment["unit"]; bad: "increase"; normalise?: { by: string; aggregation: "Total" } }[] = [
+  { metric: "HttpResponseTime", label: "Response time", unit: "Seconds", bad: "increase" },
+  { metric: "MemoryWorkingSet", label: "Memory per instance", unit: "Bytes", bad: "increase" },
+  { metric: "Http5xx", label: "5xx per request", unit: "Ratio", bad: "increase", normalise: { by: "Requests", aggregation: "Total" } },
+  { metric: "FunctionExecutionUnits", label: "MB·ms per execution", unit: "Count", bad: "increase", normalise: { by: "FunctionExecutionCount", aggregation: "Total" } },
+];
+
+export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">): MetricJudgments {
+  const judgments: Judgment[] = [];
+  for (const env of [facts.prod, facts.qa]) {
+    const metrics = env.metrics;
+    if (!metrics) continue;
+    for (const spec of METRICS) {
+      const base = { environment: env.role, metric: spec.name, label: spec.label, unit: spec.unit, comparison: "after-vs-before" as const };
+      const series = metrics.series[spec.name];
+      if (!series) {
+        const reason = metrics.unavailable[spec.name] ?? "not read";
+        const none = summarise(new Float64Array(0));
+        judgments.push({ ...base, control: none, experiment: none, change: null, classification: "Unavailable", outcome: "unavailable", reason, trend: [] });
+        continue;
+      }
+      judgments.push(judgeSeries(base, spec, series.after, series.baseline));
+    }
+    const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
+    if (errors && requests) {
+      judgments.push(
+        judgeErrorRate(
+          env.role,
+          { before: total(errors.baseline), after: total(errors.after) },
+          { before: total(requests.baseline), after: total(requests.after) },
+          downsample(present(perBucket(errors.after, requests.after))),
+        ),
+      );
+    }
+  }
+  judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
+  return { ...(facts.metricWindows ? { windows: facts.metricWindows } : {}), judgments };
+}
+
+function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgment[] {
+  if (!prod.metrics || !qa.metrics) return [];
+  const out: Judgment[] = [];
+  for (const c of PROD_VS_QA) {
+    const of = (env: EnvironmentFacts) => {
+      const series = env.metrics!.series[c.metric]?.after;
+      if (!series) return undefined;
+      if (!c.normalise) return series;
+      const by = env.metrics!.series[c.normalise.by]?.after;
+      return by ? perBucket(series, by) : undefined;
+    };
+    const [p, q] = [of(prod), of(qa)];
+    if (!p || !q) continue;
+    out.push(judgeSeries({ environment: "prod", metric: c.metric, label: c.label, unit: c.unit, comparison: "prod-vs-qa" }, { bad: c.bad, aggregation: "Average" }, p, q));
+  }
+  return out;
+}
+
+/** How much a series grew within a window: the median of its last quarter over its first, minus 1. */
+export function growthWithin(values: readonly (number | null)[]): number | null {
+  const v = present(values);
+  if (v.length < MIN_POINTS) return null;
+  const quarter = Math.max(1, Math.floor(v.length / 4));
+  const median = (xs: number[]) => percentileSorted(sortedCopy(xs), 50);
+  const first = median(v.slice(0, quarter));
+  return first > 0 ? median(v.slice(-quarter)) / first - 1 : null;
+}

@@ -1,0 +1,336 @@
+import type { Role } from "../../core/facts.js";
+import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
+import { metricSpec } from "../metrics/catalogue.js";
+import { growthWithin, type Judgment } from "../metrics/judge.js";
+import { defineRule, type Detection, type EnvironmentContext, type RuleContext } from "../rule.js";
+
+/**
+ * Rules over the metric judgments (analyse/metrics/judge.ts). Every finding carries its numbers:
+ * the windows, the medians before and after, the change, the interval and the classification.
+ */
+const GiB = 1024 ** 3;
+/** A 32-bit worker has about 2 GB of address space (durable-extension#1003); warn at 80 %. */
+export const THIRTY_TWO_BIT_CEILING = 2 * GiB;
+
+function judgment(ctx: RuleContext, role: Role, metric: string, comparison: Judgment["comparison"] = "after-vs-before") {
+  return ctx.metrics.judgments.find((j) => j.environment === role && j.metric === metric && j.comparison === comparison);
+}
+
+function windowText(ctx: RuleContext): string {
+  const w = ctx.metrics.windows;
+  return w ? `after ${w.after.start}..${w.after.end} vs ${w.baselineMode === "last-week" ? "a week earlier" : "before"} ${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets` : "no windows";
+}
+
+export function formatValue(value: number | null, unit: Judgment["unit"]): string {
+  if (value === null || !Number.isFinite(value)) return "n/a";
+  if (unit === "Bytes") return value >= GiB ? `${(value / GiB).toFixed(2)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
+  if (unit === "Seconds") return value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${value.toFixed(2)} s`;
+  if (unit === "Percent") return `${value.toFixed(1)} %`;
+  if (unit === "Ratio") return `${(value * 100).toFixed(2)} %`;
+  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+/** The numbers behind a metric finding, in one line. */
+export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["evidence"] {
+  const change = j.change === null ? "n/a" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
+  const interval = j.interval ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ${formatValue(j.interval.high, j.unit)}] at 98 %` : "";
+  return {
+    setting: j.metric,
+    [j.comparison === "prod-vs-qa" ? "qa" : j.environment]: `median ${formatValue(j.control.median, j.unit)}${j.comparison === "prod-vs-qa" ? "" : " before"}`,
+    ...(j.comparison === "prod-vs-qa" ? { prod: `median ${formatValue(j.experiment.median, j.unit)}` } : {}),
+    detail: `after median ${formatValue(j.experiment.median, j.unit)}, p95 ${formatValue(j.experiment.p95, j.unit)}; change ${change}${interval}; ${j.classification}${j.reason ? ` (${j.reason})` : ""}; ${windowText(ctx)}`,
+  };
+}
+
+const METRIC_DOCS = "https://learn.microsoft.com/azure/azure-functions/monitor-functions-reference#metrics";
+
+/** M00: metrics that could not be judged make the check unknown, never a pass. */
+export const metricsJudged = defineRule({
+  id: "M00",
+  scope: "each",
+  title: "The metrics could be read and judged",
+  severity: "info",
+  docs: METRIC_DOCS,
+  why: "A release cannot be called clean on metrics nobody could read: no data, too few points, or a failed analysis is INCONCLUSIVE.",
+  needs: [],
+  messages: {
+    windows: "{env} metrics were not judged: {reason}",
+    missing: "{env} metrics could not be read: {reason}",
+    essential: "{env} {metric} could not be judged: {reason}",
+    failed: "{env} {metric}: the analysis failed ({reason})",
+  },
+  check(ctx: EnvironmentContext) {
+    const { env } = ctx;
+    if (!ctx.facts.metricWindows) {
+      return [{ message: "windows", unknown: true, args: { env: env.role, reason: "the release time is unknown (give --since) or too recent for an after-window" }, environment: env.role, evidence: {} }];
+    }
+    if (!env.metrics) {
+      const gap = env.gaps.find((g) => g.source === "metrics");
+      return [{ message: "missing", unknown: true, args: { env: env.role, reason: gap?.reason ?? "not read" }, environment: env.role, evidence: {} }];
+    }
+    const out: Detection[] = [];
+    for (const j of ctx.metrics.judgments.filter((x) => x.environment === env.role && x.comparison === "after-vs-before")) {
+      if (j.outcome === "error") out.push({ message: "failed", unknown: true, args: { env: env.role, metric: j.metric, reason: j.reason ?? "" }, environment: env.role, evidence: {} });
+      else if ((j.outcome === "no data" || j.outcome === "not enough data" || j.outcome === "unavailable") && metricSpec(j.metric)?.essential) {
+        out.push({ message: "essential", unknown: true, args: { env: env.role, metric: j.metric, reason: j.reason ?? j.outcome }, environment: env.role, evidence: {} });
+      }
+    }
+    return out;
+  },
+});
+
+/** M01: more server errors per request after the release: the release broke something. */
+export const errorRateRegression = defineRule({
+  id: "M01",
+  scope: "each",
+  title: "The 5xx rate did not rise after the release",
+  severity: "critical",
+  docs: "https://learn.microsoft.com/azure/azure-functions/functions-monitoring",
+  why: "Server errors per request are what users feel; judged from counts with a binomial test, so a zero baseline cannot hide them (spinnaker/spinnaker#5622).",
+  needs: [],
+  messages: { worse: "{env} 5xx rate rose from {before} to {after} of requests after the release" },
+  check(ctx) {
+    const j = judgment(ctx, ctx.env.role, "Http5xxRate");
+    if (!j || j.outcome !== "worse") return [];
+    return [
+      {
+        message: "worse",
+        args: { env: ctx.env.role, before: formatValue(j.control.median, "Ratio"), after: formatValue(j.experiment.median, "Ratio") },
+        environment: ctx.env.role,
+        severity: ctx.env.role === "prod" ? "critical" : "high",
+        evidence: metricEvidence(ctx, j),
+        fix: rollbackFix("The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions."),
+      },
+    ];
+  },
+});
+
+/** M02: requests or executions that stop are an outage; a large drop is worth a look. */
+export const trafficCollapse = defineRule({
+  id: "M02",
+  scope: "each",
+  title: "Requests and executions did not collapse after the release",
+  severity: "critical",
+  docs: METRIC_DOCS,
+  why: "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker mismatch, a disabled function): zero is an outage.",
+  needs: [],
+  messages: {
+    zero: "{env} {metric} fell to zero after the release (median {before} before)",
+    drop: "{env} {metric} fell by {change} after the release",
+  },
+  check(ctx) {
+    const out: Detection[] = [];
+    for (const metric of ["FunctionExecutionCount", "Requests"]) {
+      const j = judgment(ctx, ctx.env.role, metric);
+      if (!j || j.experiment.n < 10 || j.control.n < 10) continue;
+      if ((j.experiment.total ?? 0) === 0 && (j.control.total ?? 0) > 0) {
+        out.push({
+          message: "zero",
+          args: { env: ctx.env.role, metric: j.label, before: formatValue(j.control.median, j.unit) },
+          environment: ctx.env.role,
+          severity: ctx.env.role === "prod" ? "critical" : "high",
+          evidence: metricEvidence(ctx, j),
+          fix: rollbackFix("Nothing runs any more: roll back to the build that ran."),
+        });
+      } else if (j.outcome === "worse" && j.change !== null && j.change <= -0.5) {
+        out.push({
+          message: "drop",
+          args: { env: ctx.env.role, metric: j.label, change: `${Math.abs(j.change * 100).toFixed(0)} %` },
+          environment: ctx.env.role,
+          severity: "medium",
+          evidence: metricEvidence(ctx, j),
+          fix: codeFix("Check whether traffic moved (time of day: try --baseline last-week) or triggers stopped firing."),
+        });
+      }
+    }
+    return out;
+  },
+});
+
+const NEXT_SKU: Record<string, string> = { EP1: "EP2", EP2: "EP3", B1: "B2", B2: "B3", S1: "S2", S2: "S3", P1V2: "P2V2", P2V2: "P3V2", P0V3: "P1V3", P1V3: "P2V3", P2V3: "P3V3", P1MV3: "P2MV3", P2MV3: "P3MV3" };
+
+function scaleUp(ctx: EnvironmentContext) {
+  const plan = ctx.env.plan;
+  const next = plan && NEXT_SKU[plan.skuName.toUpperCase()];
+  if (plan && next && !isServerlessTier(plan.tier)) return configFix(`Scale the plan up to ${next}.`, az.planSku(plan, next));
+  return configFix("Scale up or out: a larger plan, or Flex Consumption with a larger instanceMemoryMB.");
+}
+
+/** M03: memory close to what the worker can address (32-bit) or the plan has. */
+export const memoryPressure = defineRule({
+  id: "M03",
+  scope: "each",
+  title: "Memory stays clear of the 32-bit ceiling and the plan's memory",
+  severity: "high",
+  docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale#service-limits",
+  why: "A 32-bit worker runs out of address space near 2 GB whatever the plan; any worker near the plan's memory is recycled. Both look like a slow, erroring app.",
+  needs: ["config", "site"],
+  messages: {
+    bitness: "{env} 32-bit worker peaks at {peak} of its ~2 GB address space ({metric})",
+    plan: "{env} peaks at {peak} of the {sku} plan's {planMemory} per instance",
+    planPercent: "{env} plan memory peaks at {peak}",
+  },
+  check(ctx) {
+    const { env, self } = ctx;
+    const out: Detection[] = [];
+    const worst = ["PrivateBytes", "MemoryWorkingSet"].map((m) => judgment(ctx, env.role, m)).filter((j): j is Judgment => Boolean(j && j.experiment.p95 !== null));
+    const peak = worst.sort((a, b) => (b.experiment.p95 ?? 0) - (a.experiment.p95 ?? 0))[0];
+    if (peak && self.bitness === "32-bit" && peak.experiment.p95! >= 0.8 * THIRTY_TWO_BIT_CEILING) {
+      out.push({
+        message: "bitness",
+        args: { env: env.role, peak: formatValue(peak.experiment.p95, "Bytes"), metric: peak.metric },
+        environment: env.role,
+        evidence: { ...metricEvidence(ctx, peak), stack: "use32BitWorkerProcess=true" },
+        fix: configFix("Switch to the 64-bit worker (the app restarts).", az.configSet(env, "use-32bit-worker-process", "false")),
+      });
+    }
+    const planMb = skuMemoryMb(env.plan?.skuName);
+    const workingSet = judgment(ctx, env.role, "MemoryWorkingSet");
+    if (planMb && workingSet?.experiment.p95 && workingSet.experiment.p95 >= 0.9 * planMb * 1024 ** 2) {
+      out.push({
+        message: "plan",
+        args: { env: env.role, peak: formatValue(workingSet.experiment.p95, "Bytes"), sku: env.plan!.skuName, planMemory: `${planMb} MB` },
+        environment: env.role,
+        evidence: metricEvidence(ctx, workingSet),
+        fix: scaleUp(ctx),
+      });
+    }
+    const percent = judgment(ctx, env.role, "MemoryPercentage");
+    if (percent?.experiment.p95 && percent.experiment.p95 >= 90) {
+      out.push({ message: "planPercent", args: { env: env.role, peak: formatValue(percent.experiment.p95, "Percent") }, environment: env.role, evidence: metricEvidence(ctx, percent), fix: scaleUp(ctx) });
+    }
+    return out;
+  },
+});
+
+/** M04: sustained CPU above 80 % and instances at the scale-out limit. */
+export const cpuPressure = defineRule({
+  id: "M04",
+  scope: "each",
+  title: "CPU is not saturated and the plan can still scale out",
+  severity: "high",
+  docs: "https://learn.microsoft.com/azure/azure-functions/functions-premium-plan#plan-and-sku-settings",
+  why: "Above 80 % CPU for most of the window requests queue and time out; at the scale-out limit the platform cannot add instances.",
+  needs: ["plan"],
+  messages: {
+    cpu: "{env} plan CPU stays at {median} (median) after the release",
+    limit: "{env} runs {capacity} instances, the plan's maximum of {max}",
+  },
+  check(ctx) {
+    const { env } = ctx;
+    const out: Detection[] = [];
+    const cpu = judgment(ctx, env.role, "CpuPercentage");
+    if (cpu?.experiment.median && cpu.experiment.median >= 80) {
+      out.push({ message: "cpu", args: { env: env.role, median: formatValue(cpu.experiment.median, "Percent") }, environment: env.role, evidence: metricEvidence(ctx, cpu), fix: scaleUp(ctx) });
+    }
+    const plan = env.plan!;
+    if (plan.maximumElasticWorkerCount && plan.capacity && plan.capacity >= plan.maximumElasticWorkerCount && /ElasticPremium/i.test(plan.tier)) {
+      out.push({
+        message: "limit",
+        args: { env: env.role, capacity: String(plan.capacity), max: String(plan.maximumElasticWorkerCount) },
+        environment: env.role,
+        severity: "medium",
+        evidence: { setting: "maximumElasticWorkerCount", [env.role]: `${plan.capacity} of ${plan.maximumElasticWorkerCount}` },
+        fix: configFix("Raise the plan's maximum burst.", `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --max-burst ${plan.maximumElasticWorkerCount * 2}`),
+      });
+    }
+    return out;
+  },
+});
+
+/** M05/M06: queues that grow and threads or handles that climb: starvation or leaks. */
+export const saturation = defineRule({
+  id: "M05",
+  scope: "each",
+  title: "No growing HTTP queue, and threads and handles do not climb",
+  severity: "medium",
+  docs: "https://learn.microsoft.com/troubleshoot/azure/azure-functions/monitoring/functions-monitoring-appinsightslogs#thread-pool-starvation",
+  why: "A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool starvation or a leak (\"Possible thread pool starvation detected\", Azure-Functions#2054).",
+  needs: [],
+  messages: {
+    queue: "{env} HTTP queue grew after the release (p95 {p95})",
+    climb: "{env} {metric} climbed {growth} within the after-window",
+  },
+  check(ctx) {
+    const { env } = ctx;
+    const out: Detection[] = [];
+    const queue = judgment(ctx, env.role, "HttpQueueLength");
+    if (queue?.outcome === "worse" && (queue.experiment.p95 ?? 0) >= 10) {
+      out.push({ message: "queue", args: { env: env.role, p95: formatValue(queue.experiment.p95, "Count") }, environment: env.role, evidence: metricEvidence(ctx, queue), fix: scaleUp(ctx) });
+    }
+    for (const metric of ["Threads", "Handles"]) {
+      const j = judgment(ctx, env.role, metric);
+      const growth = growthWithin(env.metrics?.series[metric]?.after ?? []);
+      if (j?.outcome === "worse" && growth !== null && growth >= 0.5) {
+        out.push({
+          message: "climb",
+          args: { env: env.role, metric: j.label.toLowerCase(), growth: `${(growth * 100).toFixed(0)} %` },
+          environment: env.role,
+          evidence: metricEvidence(ctx, j),
+          fix: codeFix("Look for blocking calls (sync-over-async) or undisposed clients in the release; a restart only buys time."),
+        });
+      }
+    }
+    return out;
+  },
+});
+
+const JUDGED_ELSEWHERE = new Set(["Http5xx", "Requests", "FunctionExecutionCount", "HttpQueueLength", "Threads", "Handles", "Http5xxRate"]);
+const MEMORY = new Set(["MemoryWorkingSet", "AverageMemoryWorkingSet", "PrivateBytes"]);
+
+/** M07: every other metric that got worse in its bad direction, in one finding per environment. */
+export const metricRegression = defineRule({
+  id: "M07",
+  scope: "each",
+  title: "No other metric got worse after the release",
+  severity: "medium",
+  docs: METRIC_DOCS,
+  why: "Slower responses, more memory or more garbage collections after a release are worth watching even when nothing breaks yet.",
+  needs: [],
+  messages: { worse: "{env} got worse after the release in {list}" },
+  check(ctx) {
+    const { env } = ctx;
+    // Memory that M03 already explains as pressure is not said twice.
+    const pressured = memoryPressure.check(ctx).length > 0;
+    const worse = ctx.metrics.judgments.filter(
+      (j) => j.environment === env.role && j.comparison === "after-vs-before" && j.outcome === "worse" && !JUDGED_ELSEWHERE.has(j.metric) && !(pressured && MEMORY.has(j.metric)),
+    );
+    if (worse.length === 0) return [];
+    const change = (j: Judgment) => (j.change === null ? "" : ` ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`);
+    return [
+      {
+        message: "worse",
+        args: { env: env.role, list: worse.map((j) => `${j.label.toLowerCase()}${change(j)}`).join(", ") },
+        environment: env.role,
+        severity: env.role === "prod" ? "medium" : "low",
+        evidence: {
+          setting: worse.map((j) => j.metric).join(", "),
+          detail: worse.map((j) => `${j.metric}: ${metricEvidence(ctx, j).detail}`).join(" | "),
+        },
+      },
+    ];
+  },
+});
+
+/** M08: production behaves differently from QA over the same window, per request or execution. */
+export const prodDiffersFromQa = defineRule({
+  id: "M08",
+  scope: "pair",
+  title: "Production behaves like QA, per request and per execution",
+  severity: "low",
+  docs: METRIC_DOCS,
+  why: "What QA showed is only evidence if production behaves the same; a difference per request or per execution points at configuration or load, not traffic volume.",
+  needs: [],
+  messages: { differs: "production's {metric} is {change} QA's over the same window" },
+  check(ctx) {
+    return ctx.metrics.judgments
+      .filter((j) => j.comparison === "prod-vs-qa" && j.outcome === "worse" && j.change !== null && j.change >= 0.5)
+      .map((j) => ({
+        message: "differs",
+        args: { metric: j.label.toLowerCase(), change: `${(j.change! * 100).toFixed(0)} % above` },
+        environment: "prod" as const,
+        evidence: metricEvidence(ctx, j),
+      }));
+  },
+});

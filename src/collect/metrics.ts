@@ -1,0 +1,113 @@
+import type { MonitorClient } from "@azure/arm-monitor";
+import { METRICS, planHasMetrics, type MetricNamespace, type MetricSpec } from "../analyse/metrics/catalogue.js";
+import type { Window, Windows } from "../analyse/metrics/windows.js";
+import type { MetricsFacts } from "../core/facts.js";
+import type { AzureAccess } from "./azure.js";
+import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./azure.js";
+
+/**
+ * Azure Monitor metrics of one environment, through `@azure/arm-monitor` (Metrics - List,
+ * api-version 2024-02-01): the app's metrics that its metricDefinitions offer, and the plan's
+ * where its tier has them, many metrics per request, one request per resource covering both
+ * windows when they touch (a last-week baseline needs its own).
+ */
+export interface MetricsReader {
+  read(windows: Windows, plan: { planId?: string; planTier?: string }): Promise<MetricsFacts>;
+}
+
+/**
+ * Starts at once what needs no release time (loading the SDK, the app's metric definitions),
+ * so only the metric queries wait for the windows: one round trip, not two.
+ */
+export function startMetrics(access: AzureAccess, target: { subscriptionId: string; siteId: string }): MetricsReader {
+  const ready = (async () => {
+    const { MonitorClient } = await import("@azure/arm-monitor");
+    const client = new MonitorClient(access.credential, target.subscriptionId, {
+      ...armClientOptions(access),
+      endpoint: access.endpoint ?? ARM_ENDPOINT,
+      credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
+    });
+    const offered = new Set<string>();
+    for await (const definition of client.metricDefinitions.list(target.siteId, { metricnamespace: "Microsoft.Web/sites", abortSignal: access.abortSignal })) {
+      if (definition.name?.value) offered.add(definition.name.value);
+    }
+    return { client, offered };
+  })();
+  ready.catch(() => undefined); // surfaces through read(), or not at all when no windows are read
+  return {
+    async read(windows, plan) {
+      const { client, offered } = await ready;
+      const unavailable: Record<string, string> = {};
+      const siteSpecs = METRICS.filter((m) => m.namespace === "Microsoft.Web/sites");
+      const planSpecs = METRICS.filter((m) => m.namespace === "Microsoft.Web/serverfarms");
+      for (const spec of siteSpecs.filter((m) => !offered.has(m.name))) unavailable[spec.name] = "not offered for this app (its metricDefinitions do not list it)";
+      const wanted = siteSpecs.filter((m) => offered.has(m.name));
+      const planWanted = plan.planId && planHasMetrics(plan.planTier) ? planSpecs : [];
+      if (planWanted.length === 0) for (const spec of planSpecs) unavailable[spec.name] = plan.planId ? `the ${plan.planTier ?? "unknown"} plan tier has no plan metrics` : "no plan";
+      const series: MetricsFacts["series"] = {};
+      await Promise.all([
+        readMetrics(client, access, target.siteId, "Microsoft.Web/sites", wanted, windows, series, unavailable),
+        planWanted.length > 0 ? readMetrics(client, access, plan.planId!, "Microsoft.Web/serverfarms", planWanted, windows, series, unavailable) : undefined,
+      ]);
+      return { series, unavailable };
+    },
+  };
+}
+
+async function readMetrics(
+  client: MonitorClient,
+  access: AzureAccess,
+  resourceId: string,
+  namespace: MetricNamespace,
+  specs: MetricSpec[],
+  windows: Windows,
+  series: MetricsFacts["series"],
+  unavailable: Record<string, string>,
+): Promise<void> {
+  if (specs.length === 0) return;
+  // A baseline right before the release is one request with the after-window (the settle minutes
+  // between them are dropped); a last-week baseline is a second request, sent at the same time.
+  const spans: Window[] = windows.baselineMode === "before" ? [{ start: windows.baseline.start, end: windows.after.end }] : [windows.baseline, windows.after];
+  const query = async (names: MetricSpec[]) => {
+    const responses = await Promise.all(
+      spans.map((span) =>
+        client.metrics.list(resourceId, {
+          timespan: `${span.start}/${span.end}`,
+          interval: windows.grain,
+          metricnames: names.map((m) => m.name).join(","),
+          aggregation: "Average,Total",
+          metricnamespace: namespace,
+          abortSignal: access.abortSignal,
+        }),
+      ),
+    );
+    for (const spec of names) series[spec.name] = { baseline: [], after: [] };
+    for (const response of responses) {
+      for (const metric of response.value) {
+        const spec = names.find((m) => m.name === metric.name.value);
+        if (!spec) continue;
+        for (const point of metric.timeseries?.[0]?.data ?? []) {
+          const at = point.timeStamp.toISOString();
+          const value = (spec.aggregation === "Total" ? point.total : point.average) ?? null;
+          // The newest bucket may hold only a timestamp (ingestion delay): missing, not zero.
+          if (at >= windows.baseline.start && at < windows.baseline.end) series[spec.name]!.baseline.push(value);
+          else if (at >= windows.after.start && at < windows.after.end) series[spec.name]!.after.push(value);
+        }
+      }
+    }
+  };
+  try {
+    await query(specs);
+  } catch (error) {
+    // One unknown metric name fails the whole request (400): ask one by one, so the rest are still judged.
+    if (statusOf(error) !== 400 || specs.length === 1) throw error;
+    await Promise.all(
+      specs.map((spec) =>
+        query([spec]).catch((e: unknown) => {
+          delete series[spec.name];
+          unavailable[spec.name] = `rejected by Azure Monitor (${describeError(e)})`;
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { binomialUpperTail, judgeErrorRate, judgeSeries } from "../src/analyse/metrics/judge.js";
+import { grainFor, planWindows } from "../src/analyse/metrics/windows.js";
+import { runCli, STORY } from "./helpers.js";
+
+const HOUR = 3_600_000;
+
+describe("metric windows", () => {
+  it.each([
+    [1, "PT1M"],
+    [6, "PT1M"],
+    [7, "PT5M"],
+    [24, "PT5M"],
+    [48, "PT15M"],
+    [5 * 24, "PT30M"],
+    [20 * 24, "PT1H"],
+    [40 * 24, "PT6H"],
+  ])("a %i-hour window uses %s buckets", (hours, grain) => expect(grainFor(hours * HOUR)).toBe(grain));
+
+  const release = new Date("2026-11-19T18:42:10Z");
+  const now = new Date("2026-11-20T09:30:00Z");
+
+  it("after: from release + settle (next whole bucket) to now; baseline: the same length just before", () => {
+    expect(planWindows(release, now, { settleMinutes: 5, baseline: "before" })).toEqual({
+      after: { start: "2026-11-19T18:50:00.000Z", end: "2026-11-20T09:30:00.000Z" },
+      baseline: { start: "2026-11-19T04:00:00.000Z", end: "2026-11-19T18:40:00.000Z" },
+      baselineMode: "before",
+      settleMinutes: 5,
+      grain: "PT5M",
+    });
+  });
+
+  it("last-week: the same hours seven days earlier", () => {
+    const w = planWindows(release, now, { settleMinutes: 5, baseline: "last-week" })!;
+    expect(w.baseline).toEqual({ start: "2026-11-12T18:50:00.000Z", end: "2026-11-13T09:30:00.000Z" });
+    expect(w.after.start).toBe("2026-11-19T18:50:00.000Z");
+  });
+
+  it("a longer settle starts the after-window later", () => {
+    expect(planWindows(release, now, { settleMinutes: 30, baseline: "before" })!.after.start).toBe("2026-11-19T19:15:00.000Z");
+  });
+
+  it("a release younger than the settle time leaves no window (judged unknown, not passed)", () => {
+    expect(planWindows(new Date("2026-11-20T09:27:00Z"), now, { settleMinutes: 5, baseline: "before" })).toBeUndefined();
+  });
+
+  it("replays the story with a last-week baseline through the full path", async () => {
+    const run = await runCli(["check", "--from", STORY, "--baseline", "last-week", "--format", "json"]);
+    const report = JSON.parse(run.stdout);
+    expect(report.metrics.windows).toMatchObject({ baselineMode: "last-week", baseline: { start: "2026-11-12T18:50:00.000Z" } });
+    expect(report.verdict).toBe("HOTFIX");
+    expect(report.unknowns).toEqual([]);
+  });
+});
+
+describe("judging a series", () => {
+  const base = { environment: "prod" as const, metric: "X", label: "X", unit: "Count" as const, comparison: "after-vs-before" as const };
+  const flat = (n: number, v: number) => Array.from({ length: n }, (_, i) => v + (i % 5));
+  it.each([
+    ["more of a bad-when-more metric is worse", "increase", flat(30, 100), flat(30, 50), "worse"],
+    ["less of it is better", "increase", flat(30, 50), flat(30, 100), "better"],
+    ["less of a bad-when-less metric is worse", "decrease", flat(30, 50), flat(30, 100), "worse"],
+    ["a shift under 10 % is within the effect-size gate", "increase", flat(30, 104), flat(30, 100), "ok"],
+    ["too few points is not enough data", "increase", flat(5, 100), flat(30, 50), "not enough data"],
+    ["nulls are gaps, not zeros", "increase", [...flat(30, 50), null, null], flat(30, 50), "ok"],
+  ] as const)("%s", (_, bad, after, before, outcome) => {
+    expect(judgeSeries(base, { bad, aggregation: "Total" }, after, before).outcome).toBe(outcome);
+  });
+
+  it("reports the numbers: medians, change, interval and classification", () => {
+    const j = judgeSeries(base, { bad: "increase", aggregation: "Average" }, flat(30, 100), flat(30, 50));
+    expect(j).toMatchObject({ control: { n: 30, median: 52 }, experiment: { n: 30, median: 102 }, classification: "High" });
+    expect(j.change).toBeCloseTo(50 / 52, 5);
+    expect(j.interval!.low).toBeGreaterThan(45);
+    expect(j.interval!.high).toBeLessThan(55);
+  });
+});
+
+describe("error rates", () => {
+  it("the binomial tail matches known values", () => {
+    expect(binomialUpperTail(0, 10, 0.5)).toBe(1);
+    expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(1 / 1024, 12);
+    expect(binomialUpperTail(8, 10, 0.5)).toBeCloseTo(56 / 1024, 12);
+    expect(binomialUpperTail(5200, 10_000, 0.5)).toBeCloseTo(3.2e-5, 5);
+  });
+
+  it.each([
+    ["a zero baseline with errors after", { before: 0, after: 30 }, { before: 10_000, after: 10_000 }, "worse"],
+    ["the same rate on more traffic", { before: 10, after: 20 }, { before: 10_000, after: 20_000 }, "ok"],
+    ["significant but tiny (0.01 % → 0.03 %)", { before: 1, after: 30 }, { before: 10_000, after: 100_000 }, "ok"],
+    ["no requests after", { before: 5, after: 0 }, { before: 10_000, after: 0 }, "no data"],
+  ] as const)("%s", (_, errors, requests, outcome) => {
+    expect(judgeErrorRate("prod", errors, requests, []).outcome).toBe(outcome);
+  });
+});
