@@ -50,7 +50,7 @@ const story = JSON.parse(readFileSync(`${ROOT}/fixtures/story-32bit-upgrade/reco
 function liveRun(standIn) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", story.recordedAt, "--fail-on", "never"], {
+    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", story.recordedAt, "--fail-on", "never"], {
       cwd: ROOT,
       stdio: "ignore",
       env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },

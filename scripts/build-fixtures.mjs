@@ -36,7 +36,12 @@ function environment(spec) {
       type: "Microsoft.Web/sites",
       kind: "functionapp",
       location: LOCATION,
-      tags: { environment: spec.env },
+      // The portal's links to Application Insights; the key tag is a secret the tool must never keep.
+      tags: {
+        environment: spec.env,
+        "hidden-link: /app-insights-resource-id": `/subscriptions/${SUB}/resourceGroups/${spec.rg}/providers/microsoft.insights/components/appi-orders-${spec.env}`,
+        "hidden-link: /app-insights-instrumentation-key": `TEST-SECRET-${spec.env}-appinsights-key`,
+      },
       properties: {
         state: spec.state ?? "Running",
         hostNames: [`${spec.name}.azurewebsites.net`],
@@ -323,6 +328,21 @@ function metricsResponse(resourceId, query, scenario, role) {
   };
 }
 
+/** A Log Analytics query answer (shape of the azure-rest-api-specs resource-centric example). */
+function logsResponse(scenario, role) {
+  const rows = [];
+  for (const window of ["baseline", "after"]) for (const [kind, name, count] of scenario.logs?.[role]?.[window] ?? []) rows.push([window, kind, name, count]);
+  return {
+    tables: [
+      {
+        name: "PrimaryResult",
+        columns: [{ name: "window", type: "string" }, { name: "kind", type: "string" }, { name: "name", type: "string" }, { name: "count", type: "long" }],
+        rows,
+      },
+    ],
+  };
+}
+
 function definitionsResponse(resourceId) {
   return {
     value: OFFERED.map((m) => ({
@@ -344,13 +364,14 @@ function definitionsResponse(resourceId) {
 async function addMetrics(recording, scenario, baselines = ["before"]) {
   const replay = createReplayHttpClient(recording);
   const captured = new Map();
-  const roleOf = (path) => (path.toLowerCase().includes(recording.apps.qa.toLowerCase().replace(/^\//, "")) || path.toLowerCase().includes("rg-orders-qa") ? "qa" : "prod");
+  const roleOf = (path) => (path.toLowerCase().includes("rg-orders-qa") ? "qa" : "prod");
   const httpClient = {
     async sendRequest(request) {
       const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
       const resourceId = url.pathname.replace(/\/providers\/Microsoft\.Insights\/metric(definitions|s)$/i, "");
       let body;
-      if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname)) body = definitionsResponse(resourceId);
+      if (/\/providers\/microsoft\.insights\/components\/[^/]+\/query$/i.test(url.pathname)) body = logsResponse(scenario, roleOf(url.pathname));
+      else if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname)) body = definitionsResponse(resourceId);
       else if (/\/providers\/microsoft\.insights\/metrics$/i.test(url.pathname)) body = metricsResponse(resourceId, url.searchParams, scenario, roleOf(url.pathname));
       else return replay.sendRequest(request);
       captured.set(`${request.method} ${request.url}`, { request: { method: request.method, url: request.url }, response: { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body } });
@@ -405,6 +426,13 @@ function write(name, recording) {
       const progress = Math.min(1, (t - release) / (now - release));
       return profile({ memory: (1300 + 560 * cycle) * MB, errorRate: 0.04, responseTime: 1.4, gen2: 12, threads: 60 + 60 * progress, handles: 900 + 500 * progress, cpu: 72, memoryPercent: 70 });
     },
+    logs: {
+      qa: { baseline: [["exception", "System.TimeoutException", 4], ["failed request", "GetOrderHttp 500", 2]], after: [["exception", "System.TimeoutException", 5], ["failed request", "GetOrderHttp 500", 3]] },
+      prod: {
+        baseline: [["exception", "System.TimeoutException", 12], ["failed request", "GetOrderHttp 500", 30], ["host signal", "Host restart", 1]],
+        after: [["exception", "System.OutOfMemoryException", 340], ["exception", "System.TimeoutException", 41], ["failed request", "GetOrderHttp 500", 2812], ["host signal", "Possible thread pool starvation", 18], ["host signal", "Host restart", 9]],
+      },
+    },
   }, ["before", "last-week"]);
   write("story-32bit-upgrade", recording);
 }
@@ -429,10 +457,18 @@ function write(name, recording) {
   });
   const release = Date.parse("2026-11-24T07:15:30Z");
   const steady = (role) => (role === "qa" ? profile({ requests: 10, executions: 15, errorRate: 0.002, responseTime: 0.22, memory: 620 * MB, threads: 40, cpu: 18, memoryPercent: 30 }) : profile({ errorRate: 0.002, responseTime: 0.24, memory: 700 * MB, threads: 50, cpu: 30, memoryPercent: 35 }));
+  const quietLogs = {
+    qa: { baseline: [["exception", "System.TimeoutException", 2]], after: [["exception", "System.TimeoutException", 3]] },
+    prod: { baseline: [["exception", "System.TimeoutException", 6], ["failed request", "GetOrderHttp 500", 4]], after: [["exception", "System.TimeoutException", 5], ["failed request", "GetOrderHttp 500", 5]] },
+  };
   const good = healthy(false);
-  await addMetrics(good, { now: Date.parse(good.recordedAt), at: (role) => steady(role) });
+  await addMetrics(good, { now: Date.parse(good.recordedAt), at: (role) => steady(role), logs: quietLogs });
   write("healthy-upgrade", good);
   const bad = healthy(true);
-  await addMetrics(bad, { now: Date.parse(bad.recordedAt), at: (role, t) => (role === "prod" && t >= release ? { ...steady(role), errorRate: 0.05 } : steady(role)) });
+  await addMetrics(bad, {
+    now: Date.parse(bad.recordedAt),
+    at: (role, t) => (role === "prod" && t >= release ? { ...steady(role), errorRate: 0.05 } : steady(role)),
+    logs: { ...quietLogs, prod: { baseline: quietLogs.prod.baseline, after: [["exception", "System.NullReferenceException", 3614], ["failed request", "GetOrderHttp 500", 3588]] } },
+  });
   write("regression-5xx", bad);
 }

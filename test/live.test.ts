@@ -21,7 +21,7 @@ async function liveCheck(recording: Recording, options: { faults?: Fault[]; late
   const started = Date.now();
   const run = await runCli(
     // Judged as of the recording's time, so the metric windows are the recorded ones.
-    ["check", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt, "--format", "json", ...(options.args ?? [])],
+    ["check", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt, "--format", "json", ...(options.args ?? [])],
     { ...standInEnv(standIn), ...options.env },
   );
   return { ...run, ms: Date.now() - started, report: run.stdout ? JSON.parse(run.stdout) : undefined };
@@ -33,14 +33,15 @@ const outline = (report: { verdict: string; findings: { ruleId: string; environm
 });
 
 describe("live checks against the Azure stand-in", () => {
-  it("reach the same verdict and findings as the replay, signing in once", async () => {
+  it("reach the same verdict and findings as the replay, signing in once per audience", async () => {
     const replayed = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
     const live = await liveCheck(load(STORY));
     expect(live.code).toBe(5);
     expect(live.stderr).toBe("");
     expect(outline(live.report)).toEqual(outline(replayed));
     expect(live.report.mode).toBe("live");
-    expect(standIn!.state.tokenRequests).toBe(1);
+    // One token per audience (Resource Manager, Log Analytics), shared by every client.
+    expect(standIn!.state.tokenRequests).toBe(2);
     expect(standIn!.state.unauthenticated).toBe(0);
     // Paging went through the stand-in: the second page of production's functions was asked for.
     expect(standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/functions"))).toHaveLength(2);
@@ -133,7 +134,7 @@ describe("live checks against the Azure stand-in", () => {
     const recording = load(HEALTHY);
     standIn = await startStandIn({ recording });
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
-    const run = await runCli(["record", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--out", dir, "--arm-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt], standInEnv(standIn));
+    const run = await runCli(["record", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--out", dir, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt], standInEnv(standIn));
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`);
     expect((await runCli(["check", "--from", dir])).code).toBe(0);

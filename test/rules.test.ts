@@ -198,6 +198,18 @@ const CASES: Record<string, Case[]> = {
     { name: "production three times slower than QA per request", edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 3), expect: [{ environment: "prod", severity: "low", title: /response time is \d+ % above QA's/ }] },
     { name: "production like QA", edit: () => {}, expect: [] },
   ],
+  M09: [
+    {
+      name: "a new exception type and thread-pool starvation after the release",
+      edit: (f) => {
+        f.prod.logs!.rows.push({ window: "after", kind: "exception", name: "System.OutOfMemoryException", count: 340 }, { window: "after", kind: "host signal", name: "Possible thread pool starvation", count: 18 });
+      },
+      expect: [{ environment: "prod", severity: "high", title: /raises System\.OutOfMemoryException \(0 → 340\)/ }, { environment: "prod", severity: "high", title: /host reports Possible thread pool starvation \(0 → 18\)/ }],
+    },
+    { name: "twice the failed requests", edit: (f) => { f.prod.logs!.rows.push({ window: "after", kind: "failed request", name: "GetOrderHttp 500", count: 40 }); }, expect: [{ environment: "prod", severity: "medium", title: /GetOrderHttp 500 \(4 → 45\)/ }] },
+    { name: "Application Insights not queryable is said, not blocking", edit: (f) => { delete f.prod.logs; f.prod.gaps.push({ source: "logs", reason: "HTTP 403 InsufficientAccessError", statusCode: 403 }); }, expect: [{ environment: "prod", severity: "info" }] },
+    { name: "the same few exceptions as before", edit: () => {}, expect: [] },
+  ],
   H02: [
     { name: "AZFD0004 in production", edit: (f) => { f.prod.host!.errors = ["AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account."]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }] },
     { name: "no errors", edit: () => {}, expect: [] },

@@ -23,6 +23,7 @@ const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
   deployments: (env) => env.deployments,
   hostStatus: (env) => env.host,
   metrics: (env) => env.metrics,
+  logs: (env) => env.logs,
 };
 
 function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {

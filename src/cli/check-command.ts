@@ -127,7 +127,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
     const credential = sharedTokenCredential(await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }));
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
     // dropped from the cache and surfaces, explained, on the first real request.
-    credential.getToken(endpoints.armScope, { abortSignal: deadline.signal }).catch(() => undefined);
+    for (const scope of [endpoints.armScope, endpoints.logsScope]) credential.getToken(scope, { abortSignal: deadline.signal }).catch(() => undefined);
     session = {
       apps,
       now: until ?? new Date(),
@@ -138,6 +138,8 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
         scope: endpoints.armScope,
         abortSignal: deadline.signal,
         perTryTimeoutMs: args.requestTimeout * 1000,
+        logsEndpoint: endpoints.logs,
+        logsScope: endpoints.logsScope,
         authHint: AUTH_HINTS[args.auth],
       },
       done: () => clearTimeout(timer),

@@ -19,6 +19,7 @@ import { parsePlanId } from "../core/resource-id.js";
 import { resolveRelease } from "../core/release.js";
 import { planWindows, type BaselineMode, type Windows } from "../analyse/metrics/windows.js";
 import { startMetrics, type MetricsReader } from "./metrics.js";
+import { collectLogs } from "./logs.js";
 import { bundledStacks } from "./bundled-stacks.js";
 import { isAuthError } from "./credentials.js";
 import { perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
@@ -44,6 +45,9 @@ export interface AzureAccess {
   abortSignal?: AbortSignal;
   /** What to tell the user when the credential fails. */
   authHint?: string;
+  /** Log Analytics (Application Insights queries) and its token scope. */
+  logsEndpoint?: string;
+  logsScope?: string;
 }
 
 /**
@@ -92,17 +96,31 @@ export async function collectCheckFacts(
     const reader = startMetrics(access, { subscriptionId: run.ref.subscriptionId, siteId: run.ref.id });
     return Promise.all([windows, run.early]).then(([w, { site }]) => (w ? readMetrics(reader, w, site) : undefined));
   };
-  const [qaFacts, prodFacts, stacks, metricWindows, qaMetrics, prodMetrics] = await Promise.all([
+  // Application Insights, where the app links its component: in the same wave as the metrics.
+  const logsOf = (run: EnvironmentRun) =>
+    Promise.all([windows, run.early]).then(async ([w, { site }]) => {
+      if (!w || !site?.appInsightsId) return undefined;
+      try {
+        return await collectLogs(access, site.appInsightsId, w);
+      } catch (error) {
+        return { gap: gapFrom("logs", error) };
+      }
+    });
+  const [qaFacts, prodFacts, stacks, metricWindows, qaMetrics, prodMetrics, qaLogs, prodLogs] = await Promise.all([
     qa.done,
     prod.done,
     collectStacks(clientFor(apps.prod.subscriptionId), access),
     windows.catch(() => undefined),
     metricsOf(qa).catch(() => undefined),
     metricsOf(prod).catch(() => undefined),
+    logsOf(qa).catch(() => undefined),
+    logsOf(prod).catch(() => undefined),
   ]);
-  for (const [facts, metrics] of [[qaFacts, qaMetrics], [prodFacts, prodMetrics]] as const) {
+  for (const [facts, metrics, logs] of [[qaFacts, qaMetrics, qaLogs], [prodFacts, prodMetrics, prodLogs]] as const) {
     if (metrics && "gap" in metrics) facts.gaps.push(metrics.gap);
     else if (metrics) facts.metrics = metrics;
+    if (logs && "gap" in logs) facts.gaps.push(logs.gap);
+    else if (logs) facts.logs = logs;
   }
   return { now: options.now.toISOString(), qa: qaFacts, prod: prodFacts, stacks, ...(metricWindows ? { metricWindows } : {}) };
 }
@@ -270,6 +288,7 @@ function siteFacts(site: Site): EnvironmentFacts["site"] {
     location: site.location ?? "",
     planId: site.serverFarmId,
     sku: site.sku,
+    appInsightsId: appInsightsLink(site.tags),
     lastModified: site.lastModifiedTimeUtc?.toISOString(),
     flexRuntime: site.functionAppConfig?.runtime?.name
       ? { name: site.functionAppConfig.runtime.name, version: site.functionAppConfig.runtime.version ?? "" }
@@ -279,6 +298,14 @@ function siteFacts(site: Site): EnvironmentFacts["site"] {
         ? { time: swap.timestampUtc.toISOString(), sourceSlot: swap.sourceSlotName, destinationSlot: swap.destinationSlotName ?? "production" }
         : undefined,
   };
+}
+
+/** The portal links a function app to its Application Insights component with this tag. */
+export const APP_INSIGHTS_TAG = "hidden-link: /app-insights-resource-id";
+
+function appInsightsLink(tags: Record<string, string> | undefined): string | undefined {
+  const id = tags?.[APP_INSIGHTS_TAG];
+  return id && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(id) ? id : undefined;
 }
 
 function redactConnection(redact: Redactor, name: string, value: string): SettingFact {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { RECORDING_FILE, RECORDING_FORMAT, requestKey, type RecordedExchange, type Recording } from "./recording.js";
+import { APP_INSIGHTS_TAG } from "./azure.js";
 import { recordedValue, scrubSecretShaped, type Redactor } from "./redact.js";
 
 /**
@@ -49,6 +50,11 @@ function redactBody(redact: Redactor, path: string, text: string): unknown {
     body = JSON.parse(text);
   } catch {
     return text === "" ? undefined : scrubSecretShaped(redact, text);
+  }
+  // Site tags can carry the Application Insights key or connection string: keep only the link.
+  const tags = (body as { tags?: Record<string, string> })?.tags;
+  if (tags && /\/providers\/Microsoft\.Web\/sites\/[^/]+(\/slots\/[^/]+)?$/i.test(path)) {
+    (body as { tags: Record<string, string> }).tags = Object.fromEntries(Object.entries(tags).filter(([key]) => key === APP_INSIGHTS_TAG));
   }
   const properties = (body as { properties?: Record<string, unknown> })?.properties;
   if (properties && /\/config\/appsettings\/list$/i.test(path)) {

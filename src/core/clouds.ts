@@ -37,6 +37,7 @@ export interface Endpoints {
   authority: string;
   /** Token audiences stay the cloud's own even when an endpoint is overridden (a private endpoint or a stand-in). */
   armScope: string;
+  logsScope: string;
 }
 
 export function resolveEndpoints(cloud: CloudName, overrides: { arm?: string; logs?: string; metrics?: string; authority?: string }): Endpoints {
@@ -60,6 +61,7 @@ export function resolveEndpoints(cloud: CloudName, overrides: { arm?: string; lo
     metrics: check("--metrics-endpoint", overrides.metrics) ?? base.metrics,
     authority: check("AZURE_AUTHORITY_HOST", overrides.authority) ?? base.authority,
     armScope: `${base.arm}/.default`,
+    logsScope: `${base.logs}/.default`,
   };
 }
 

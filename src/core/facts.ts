@@ -22,6 +22,8 @@ export interface SiteFacts {
   lastModified?: string;
   /** Flex Consumption apps carry their runtime here, not in FUNCTIONS_* settings. */
   flexRuntime?: { name: string; version: string };
+  /** The Application Insights component the portal linked (tag `hidden-link: /app-insights-resource-id`). */
+  appInsightsId?: string;
   /** The last slot swap into this site: the source slot then holds the previous build. */
   lastSwap?: { time: string; sourceSlot: string; destinationSlot: string };
 }
@@ -91,7 +93,8 @@ export type FactSource =
   | "slots"
   | "deployments"
   | "hostStatus"
-  | "metrics";
+  | "metrics"
+  | "logs";
 
 /** A fact that could not be read, and why. Rules that need it report "unknown". */
 export interface Gap {
@@ -114,7 +117,14 @@ export interface EnvironmentFacts {
   deployments?: DeploymentFacts[];
   host?: HostStatusFacts;
   metrics?: MetricsFacts;
+  logs?: LogsFacts;
   gaps: Gap[];
+}
+
+/** Application Insights signals counted per window: exceptions by type, failed requests, host signals. */
+export interface LogsFacts {
+  component: string;
+  rows: { window: "baseline" | "after"; kind: "exception" | "failed request" | "host signal"; name: string; count: number }[];
 }
 
 /** Per metric, the value of each bucket in each window (null: Azure had no value for it). */

@@ -1,5 +1,5 @@
 // A stand-in for Azure on 127.0.0.1, for tests and benchmarks: HTTPS with a throwaway self-signed
-// certificate, Resource Manager answers taken from a recording (paged nextLinks rewritten to this
+// certificate, Resource Manager and Log Analytics (`/v1/{resourceId}/query`) answers taken from a recording (paged nextLinks rewritten to this
 // server, `//subscriptions` paths and percent-encoded query keys accepted), the Entra endpoints a
 // client-secret credential calls, fault injection, and a tripwire for any request that writes.
 import { execFileSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { requestKey } from "../../dist/collect/recording.js";
 
 export const STAND_IN_TOKEN = "stand-in-access-token";
 export const STAND_IN_CLIENT = { tenant: "azfn-test-tenant", clientId: "azfn-test-client", secret: "TEST-SECRET-client-secret" };
-const READ_ONLY_POST = /\/config\/(appsettings|connectionstrings)\/list$/i;
+const READ_ONLY_POST = /\/config\/(appsettings|connectionstrings)\/list$|\/query$/i;
 
 let certificate;
 /** One throwaway key pair per process, never committed. */
@@ -85,7 +85,7 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
       }
       const answer = answers.get(requestKey(req.method, `https://stand-in${path}?${query}`));
       if (!answer) return send(404, armError("ResourceNotFound", `The resource '${path}' was not found.`));
-      const text = answer.body === undefined ? "" : JSON.stringify(answer.body).replaceAll("https://management.azure.com", base);
+      const text = answer.body === undefined ? "" : JSON.stringify(answer.body).replaceAll("https://management.azure.com", base).replaceAll("https://api.loganalytics.io", base);
       send(answer.status, text, answer.headers ?? {});
     });
   });

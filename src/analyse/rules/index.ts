@@ -4,7 +4,7 @@ import { isolatedPlaceholder, thirtyTwoBitWorker } from "./bitness.js";
 import { planDrift, settingDrift, siteConfigDrift } from "./drift.js";
 import { hostErrors, hostNotRunning } from "./host.js";
 import { dashboardSetting, v2CompatibilityMode } from "./legacy-settings.js";
-import { cpuPressure, errorRateRegression, memoryPressure, metricRegression, metricsJudged, prodDiffersFromQa, saturation, trafficCollapse } from "./metrics.js";
+import { applicationSignals, cpuPressure, errorRateRegression, memoryPressure, metricRegression, metricsJudged, prodDiffersFromQa, saturation, trafficCollapse } from "./metrics.js";
 import { runFromPackage } from "./run-from-package.js";
 import { runtimeVersionMissing, runtimeVersionPinnedOrDrifted, runtimeVersionUnsupported } from "./runtime-version.js";
 import { hostIdCollision, storageSettings } from "./storage.js";
@@ -43,6 +43,7 @@ export const RULES: readonly Rule[] = [
   saturation,
   metricRegression,
   prodDiffersFromQa,
+  applicationSignals,
 ];
 
 export function ruleById(id: string): Rule | undefined {

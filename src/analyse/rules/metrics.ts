@@ -334,3 +334,52 @@ export const prodDiffersFromQa = defineRule({
       }));
   },
 });
+
+/** M09: what Application Insights saw change with the release (exceptions, failures, host signals). */
+export const applicationSignals = defineRule({
+  id: "M09",
+  scope: "each",
+  title: "Application Insights shows no new exceptions, failures or host distress after the release",
+  severity: "medium",
+  docs: "https://learn.microsoft.com/azure/azure-functions/analyze-telemetry-data",
+  why: "New exception types, more failed requests, \"Host thresholds exceeded\", thread-pool starvation, AZFD events or host restarts after a release name what the metrics only show.",
+  needs: [],
+  messages: {
+    exceptions: "{env} raises {list} after the release",
+    failures: "{env} requests fail more after the release: {list}",
+    host: "{env} host reports {list} after the release",
+    unavailable: "{env} Application Insights could not be queried: {reason}",
+  },
+  check(ctx) {
+    const { env } = ctx;
+    const gap = env.gaps.find((g) => g.source === "logs");
+    if (gap) {
+      // Logs add detail to the metrics, which already judge the release: a gap is said, not blocking.
+      return [{ message: "unavailable", args: { env: env.role, reason: gap.reason }, environment: env.role, severity: "info", evidence: { setting: "Application Insights", detail: gap.reason } }];
+    }
+    if (!env.logs) return [];
+    const out: Detection[] = [];
+    const window = ctx.metrics.windows ? `; ${windowText(ctx)}` : "";
+    for (const [kind, message, minimum] of [["exception", "exceptions", 10], ["failed request", "failures", 10], ["host signal", "host", 1]] as const) {
+      const names = [...new Set(env.logs.rows.filter((r) => r.kind === kind).map((r) => r.name))];
+      const grew = names
+        .map((name) => {
+          const count = (w: "baseline" | "after") => env.logs!.rows.filter((r) => r.kind === kind && r.name === name && r.window === w).reduce((a, r) => a + r.count, 0);
+          return { name, before: count("baseline"), after: count("after") };
+        })
+        .filter((r) => r.after >= minimum && (r.before === 0 || r.after >= 2 * r.before))
+        .sort((a, b) => b.after - a.after);
+      if (grew.length === 0) continue;
+      const list = grew.slice(0, 5).map((r) => `${r.name} (${r.before} → ${r.after})`).join(", ");
+      out.push({
+        message,
+        args: { env: env.role, list },
+        environment: env.role,
+        severity: kind === "host signal" || grew.some((r) => r.before === 0 && r.after >= 100) ? "high" : "medium",
+        evidence: { setting: `Application Insights ${kind}s`, detail: `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; component ${env.logs.component}${window}` },
+        fix: codeFix(kind === "host signal" ? "The host is under strain: see the memory, CPU and thread findings; a configuration cause among them is the fix." : "Look at these exceptions in Application Insights; they appeared with the release."),
+      });
+    }
+    return out;
+  },
+});
