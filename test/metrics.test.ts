@@ -93,3 +93,59 @@ describe("error rates", () => {
     expect(judgeErrorRate("prod", errors, requests, []).outcome).toBe(outcome);
   });
 });
+
+describe("collecting metrics", () => {
+  it("a metric Azure rejects is reported unavailable and the rest are still judged", async () => {
+    const { collectCheckFacts } = await import("../src/collect/azure.js");
+    const { createReplayHttpClient, readRecording } = await import("../src/collect/recording.js");
+    const { createHttpHeaders } = await import("@azure/core-rest-pipeline");
+    const { parseAppId } = await import("../src/core/resource-id.js");
+    const { ROOT, HEALTHY, HASH_KEY, TEST_CREDENTIAL } = await import("./helpers.js");
+    const recording = await readRecording(`${ROOT}/${HEALTHY}`);
+    const replay = createReplayHttpClient(recording);
+    const reply = (request: never, status: number, body: unknown) => ({ request, status, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify(body) });
+    const rejected = { error: { code: "BadRequest", message: "Failed to find metric configuration for provider: Microsoft.Web, resource Type: sites, metric: Handles" } };
+    const asked: string[] = [];
+    // Azure Monitor fails a whole request over one unknown name; asked one by one, only that one fails.
+    const httpClient = {
+      async sendRequest(request: { url: string; method: string }) {
+        const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
+        const names = url.searchParams.get("metricnames")?.split(",") ?? [];
+        if (!/\/metrics$/i.test(url.pathname) || !/sites\/orders-func-prod\//.test(url.pathname)) return replay.sendRequest(request as never);
+        asked.push(names.join(","));
+        if (names.includes("Handles")) return reply(request as never, 400, rejected);
+        // Answer a single name from the recorded combined answer for the same resource.
+        const recorded = recording.exchanges.find((e) => /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url))!.response.body as { value: { name: { value: string } }[] };
+        return reply(request as never, 200, { ...recorded, value: recorded.value.filter((m) => names.includes(m.name.value)) });
+      },
+    };
+    const facts = await collectCheckFacts(
+      { credential: TEST_CREDENTIAL, httpClient, retryOptions: { maxRetries: 0 } },
+      { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
+      { now: new Date(recording.recordedAt), hashKey: HASH_KEY, metrics: { settleMinutes: 5, baseline: "before" } },
+    );
+    expect(asked[0]!.split(",").length).toBeGreaterThan(10);
+    expect(asked.filter((a) => !a.includes(",")).length).toBe(asked[0]!.split(",").length);
+    expect(facts.prod.metrics!.unavailable.Handles).toMatch(/^rejected by Azure Monitor \(HTTP 400 BadRequest Failed to find metric configuration/);
+    expect(facts.prod.metrics!.series.Handles).toBeUndefined();
+    expect(facts.prod.metrics!.series.Requests!.after.length).toBeGreaterThan(50);
+  });
+});
+
+describe("precision and failures", () => {
+  it("tiny values (a 0.01 % vs 0.03 % ratio) are judged scale-free", async () => {
+    const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
+    const control = Array.from({ length: 40 }, (_, i) => 1e-4 * (1 + (i % 7) / 20));
+    const experiment = control.map((v) => v * 3);
+    expect(classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).classification).toBe("High");
+    const interval = classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).interval!;
+    expect(interval.estimate).toBeGreaterThan(1.5e-4);
+    expect(interval.estimate).toBeLessThan(2.5e-4);
+  });
+
+  it("an analysis that fails is an Error with its reason, never a silent pass", async () => {
+    const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
+    const result = classifyMetric([1, 2, 3, 4, 5, 6], [2, 3, 4, 5, 6, 7], defaultConfig({ confLevel: 1.5 }));
+    expect(result).toMatchObject({ classification: "Error", reason: expect.stringMatching(/^Metric Classification Failed: /) });
+  });
+});
