@@ -1,7 +1,7 @@
 import { analyse, type Analysis } from "./analyse/analyse.js";
 import { decide, type Recommendation } from "./decide/decide.js";
 import { resolveRelease, type Release } from "./core/release.js";
-import type { BaselineMode } from "./analyse/metrics/windows.js";
+import type { BaselineMode } from "./core/windows.js";
 import type { AzureAccess } from "./collect/azure.js";
 import type { CheckFacts } from "./core/facts.js";
 import type { AppRef } from "./core/resource-id.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binomialUpperTail, judgeErrorRate, judgeSeries } from "../src/analyse/metrics/judge.js";
-import { grainFor, planWindows } from "../src/analyse/metrics/windows.js";
+import { grainFor, planWindows } from "../src/core/windows.js";
 import { runCli, STORY } from "./helpers.js";
 
 const HOUR = 3_600_000;

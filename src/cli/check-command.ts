@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Argv } from "yargs";
 import type { AzureAccess } from "../collect/azure.js";
-import type { BaselineMode } from "../analyse/metrics/windows.js";
+import type { BaselineMode } from "../core/windows.js";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES, resolveEndpoints, type CloudName } from "../core/clouds.js";
 import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";

@@ -10,14 +10,13 @@ import type {
   FactSource,
   Gap,
   Role,
-  SettingFact,
   StackRow,
   StacksFacts,
 } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
 import { resolveRelease } from "../core/release.js";
-import { planWindows, type BaselineMode, type Windows } from "../analyse/metrics/windows.js";
+import { planWindows, type BaselineMode, type Windows } from "../core/windows.js";
 import { startMetrics, type MetricsReader } from "./metrics.js";
 import { collectLogs } from "./logs.js";
 import { bundledStacks } from "./bundled-stacks.js";
@@ -250,7 +249,7 @@ async function collectRest(
     facts.connectionStrings = Object.fromEntries(
       Object.entries(connections.properties ?? {}).map(([key, entry]) => [
         key,
-        { ...redactConnection(redact, key, entry?.value ?? ""), type: String(entry?.type ?? "Custom") },
+        { ...redact(key, entry?.value ?? ""), type: String(entry?.type ?? "Custom") },
       ]),
     );
   }
@@ -306,10 +305,6 @@ export const APP_INSIGHTS_TAG = "hidden-link: /app-insights-resource-id";
 function appInsightsLink(tags: Record<string, string> | undefined): string | undefined {
   const id = tags?.[APP_INSIGHTS_TAG];
   return id && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(id) ? id : undefined;
-}
-
-function redactConnection(redact: Redactor, name: string, value: string): SettingFact {
-  return redact(name, value);
 }
 
 /** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */

@@ -1,4 +1,4 @@
-import type { Windows } from "../analyse/metrics/windows.js";
+import type { Windows } from "../core/windows.js";
 import type { LogsFacts } from "../core/facts.js";
 import type { AzureAccess } from "./azure.js";
 import { armClientOptions } from "./azure.js";

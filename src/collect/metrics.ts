@@ -1,6 +1,6 @@
 import type { MonitorClient } from "@azure/arm-monitor";
-import { METRICS, planHasMetrics, type MetricNamespace, type MetricSpec } from "../analyse/metrics/catalogue.js";
-import type { Window, Windows } from "../analyse/metrics/windows.js";
+import { METRICS, planHasMetrics, type MetricNamespace, type MetricSpec } from "../core/metric-catalogue.js";
+import type { Window, Windows } from "../core/windows.js";
 import type { MetricsFacts } from "../core/facts.js";
 import type { AzureAccess } from "./azure.js";
 import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./azure.js";

@@ -1,4 +1,4 @@
-import type { Windows } from "../analyse/metrics/windows.js";
+import type { Windows } from "./windows.js";
 import type { AppRef } from "./resource-id.js";
 
 /**

@@ -1,4 +1,4 @@
-import { formatValue } from "../analyse/rules/metrics.js";
+import { formatValue } from "../core/format.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */

@@ -1,8 +1,8 @@
 import type { CheckFacts, EnvironmentFacts, Role } from "../../core/facts.js";
-import { METRICS, type MetricSpec } from "./catalogue.js";
+import { METRICS, type MetricSpec } from "../../core/metric-catalogue.js";
 import { classifySorted, defaultConfig, type Classification } from "./classify.js";
 import { percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
-import type { Windows } from "./windows.js";
+import type { Windows } from "../../core/windows.js";
 
 /**
  * The metric judgment, pure: every metric of both environments after the release against the

@@ -1,7 +1,8 @@
 import type { Role } from "../../core/facts.js";
 import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
-import { metricSpec } from "../metrics/catalogue.js";
+import { metricSpec } from "../../core/metric-catalogue.js";
+import { formatValue } from "../../core/format.js";
 import { growthWithin, type Judgment } from "../metrics/judge.js";
 import { defineRule, type Detection, type EnvironmentContext, type RuleContext } from "../rule.js";
 
@@ -10,6 +11,7 @@ import { defineRule, type Detection, type EnvironmentContext, type RuleContext }
  * the windows, the medians before and after, the change, the interval and the classification.
  */
 const GiB = 1024 ** 3;
+
 /** A 32-bit worker has about 2 GB of address space (durable-extension#1003); warn at 80 %. */
 export const THIRTY_TWO_BIT_CEILING = 2 * GiB;
 
@@ -20,15 +22,6 @@ function judgment(ctx: RuleContext, role: Role, metric: string, comparison: Judg
 function windowText(ctx: RuleContext): string {
   const w = ctx.metrics.windows;
   return w ? `after ${w.after.start}..${w.after.end} vs ${w.baselineMode === "last-week" ? "a week earlier" : "before"} ${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets` : "no windows";
-}
-
-export function formatValue(value: number | null, unit: Judgment["unit"]): string {
-  if (value === null || !Number.isFinite(value)) return "n/a";
-  if (unit === "Bytes") return value >= GiB ? `${(value / GiB).toFixed(2)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
-  if (unit === "Seconds") return value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${value.toFixed(2)} s`;
-  if (unit === "Percent") return `${value.toFixed(1)} %`;
-  if (unit === "Ratio") return `${(value * 100).toFixed(2)} %`;
-  return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
 }
 
 /** The numbers behind a metric finding, in one line. */
