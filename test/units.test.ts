@@ -88,3 +88,16 @@ describe("README", () => {
     expect(readme).toMatch(/^npm test /m);
   });
 });
+
+describe("clouds and endpoints", () => {
+  it("picks the cloud's endpoints and audiences, and lets each be overridden over https only", async () => {
+    const { resolveEndpoints } = await import("../src/core/clouds.js");
+    expect(resolveEndpoints("AzureUSGovernment", {})).toMatchObject({ arm: "https://management.usgovcloudapi.net", logs: "https://api.loganalytics.us", armScope: "https://management.usgovcloudapi.net/.default", logsScope: "https://api.loganalytics.us/.default" });
+    expect(resolveEndpoints("AzureChinaCloud", {})).toMatchObject({ authority: "https://login.chinacloudapi.cn" });
+    // A stand-in behind --arm-endpoint also serves metrics; the audience stays the cloud's.
+    expect(resolveEndpoints("AzureCloud", { arm: "https://127.0.0.1:8443/" })).toMatchObject({ arm: "https://127.0.0.1:8443", metrics: "https://127.0.0.1:8443", armScope: "https://management.azure.com/.default" });
+    expect(resolveEndpoints("AzureCloud", { metrics: "https://metrics.example" }).metrics).toBe("https://metrics.example");
+    expect(() => resolveEndpoints("AzureCloud", { logs: "http://127.0.0.1:1" })).toThrow(/--logs-endpoint: must be https:\/\//);
+    expect(() => resolveEndpoints("AzureCloud", { arm: "not a url" })).toThrow(/--arm-endpoint: not a URL/);
+  });
+});

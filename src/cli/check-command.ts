@@ -45,7 +45,7 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     .option("cloud", { choices: CLOUD_NAMES, default: "AzureCloud" as CloudName, describe: "Azure cloud: its Resource Manager, Log Analytics and metrics endpoints and token audiences" })
     .option("arm-endpoint", { type: "string", describe: "Override the Resource Manager endpoint (Azure Stack, private clouds)" })
     .option("logs-endpoint", { type: "string", describe: "Override the Log Analytics endpoint" })
-    .option("metrics-endpoint", { type: "string", describe: "Override the metrics endpoint" })
+    .option("metrics-endpoint", { type: "string", describe: "Override the metrics endpoint (default: the Resource Manager endpoint, which serves Microsoft.Insights/metrics)" })
     .option("auth", { choices: AUTH_CHOICES, default: "default" as AuthMode, describe: "Credential: DefaultAzureCredential, Azure CLI, managed identity, workload identity, or AZURE_* environment variables" })
     .option("tenant", { type: "string", describe: "Entra tenant ID, for the credentials that take one" })
     .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
@@ -138,6 +138,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
         scope: endpoints.armScope,
         abortSignal: deadline.signal,
         perTryTimeoutMs: args.requestTimeout * 1000,
+        metricsEndpoint: endpoints.metrics,
         logsEndpoint: endpoints.logs,
         logsScope: endpoints.logsScope,
         authHint: AUTH_HINTS[args.auth],

@@ -44,6 +44,8 @@ export interface AzureAccess {
   abortSignal?: AbortSignal;
   /** What to tell the user when the credential fails. */
   authHint?: string;
+  /** Azure Monitor metrics (Resource Manager's Microsoft.Insights/metrics); the Resource Manager endpoint unless set. */
+  metricsEndpoint?: string;
   /** Log Analytics (Application Insights queries) and its token scope. */
   logsEndpoint?: string;
   logsScope?: string;

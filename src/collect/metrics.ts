@@ -24,7 +24,7 @@ export function startMetrics(access: AzureAccess, target: { subscriptionId: stri
     const { MonitorClient } = await import("@azure/arm-monitor");
     const client = new MonitorClient(access.credential, target.subscriptionId, {
       ...armClientOptions(access),
-      endpoint: access.endpoint ?? ARM_ENDPOINT,
+      endpoint: access.metricsEndpoint ?? access.endpoint ?? ARM_ENDPOINT,
       credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
     });
     const offered = new Set<string>();

@@ -54,11 +54,13 @@ export function resolveEndpoints(cloud: CloudName, overrides: { arm?: string; lo
     if (url.protocol !== "https:") throw new UsageError(`${flag}: must be https:// (got ${url.protocol}//)`);
     return url.origin + url.pathname.replace(/\/+$/, "");
   };
+  const arm = check("--arm-endpoint", overrides.arm);
   return {
     cloud,
-    arm: check("--arm-endpoint", overrides.arm) ?? base.arm,
+    arm: arm ?? base.arm,
     logs: check("--logs-endpoint", overrides.logs) ?? base.logs,
-    metrics: check("--metrics-endpoint", overrides.metrics) ?? base.metrics,
+    // Metrics - List is served by Resource Manager: it follows --arm-endpoint unless told otherwise.
+    metrics: check("--metrics-endpoint", overrides.metrics) ?? arm ?? base.metrics,
     authority: check("AZURE_AUTHORITY_HOST", overrides.authority) ?? base.authority,
     armScope: `${base.arm}/.default`,
     logsScope: `${base.logs}/.default`,
