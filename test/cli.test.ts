@@ -88,7 +88,7 @@ describe("check on the bundled recordings", () => {
     const run = await runCli(["check", "--from", STORY, "--format", "markdown"]);
     expect(run.stdout).toMatch(/^## 🛠️ azfn-health: HOTFIX\n/);
     expect(run.stdout).toContain("| Bitness | 64-bit | **32-bit** ≠ |");
-    expect(run.stdout).toMatch(/\| high \| R09 \| prod \| Production runs a 32-bit worker/);
+    expect(run.stdout).toMatch(/\| high \| \[R09\]\(https:\/\/learn\.microsoft\.com\/[^)]+\) \| prod \| Production runs a 32-bit worker/);
     expect(run.stdout).toContain("```sh\n# M03, R09: Switch to the 64-bit worker (the app restarts).\naz functionapp config set");
     expect(run.stdout).toMatch(/\| prod \| Private bytes \| 968 MiB \| 1\.65 GiB \| \+75 % \| \*\*worse\*\* \| [▁▂▃▄▅▆▇█]+ \|/);
   });
@@ -116,7 +116,7 @@ describe("bad input", () => {
     [["check", "--from", STORY, "--since", "yesterday"], /--since: expected an ISO 8601 time/],
     [["check", "--from", STORY, "--qa", site("other")], /--qa: the recording was made for .*orders-func-qa/],
     [["chek"], /Unknown argument: chek/],
-    [[], /name a command: check or record/],
+    [[], /name a command: check, record, rules or explain/],
   ])("%j exits 2 with one line", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 function finding(over: Partial<Finding>): Finding {
-  return { ruleId: "T01", severity: "high", environment: "prod", title: "a test finding", evidence: { setting: "X" }, ...over };
+  return { ruleId: "T01", docs: "https://learn.microsoft.com/azure/azure-functions/", severity: "high", environment: "prod", title: "a test finding", evidence: { setting: "X" }, ...over };
 }
 const config = { kind: "config" as const, summary: "set X", commands: ["az functionapp config set -g rg -n app --x y"] };
 const rollback = { kind: "rollback" as const, summary: "roll back", commands: [] };

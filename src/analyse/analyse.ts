@@ -59,6 +59,7 @@ export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Anal
         }
         findings.push({
           ruleId: rule.id,
+          docs: rule.docs,
           severity: d.severity ?? rule.severity,
           environment: d.environment,
           title: format(rule.messages[d.message] ?? d.message, d.args),

@@ -28,6 +28,8 @@ export interface Evidence {
 
 export interface Finding {
   ruleId: string;
+  /** The Microsoft doc or issue behind the rule; `azfn-health explain <ruleId>` says more. */
+  docs: string;
   severity: Severity;
   environment: Role | "both";
   title: string;

@@ -5,7 +5,12 @@ import { readFileSync } from "node:fs";
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time
  * (scripts/render-help.mjs), so they never pay for loading yargs (~100 ms, mostly string-width).
  */
-const FAST_HELP: Record<string, string> = { "--help": "root", "-h": "root", "check --help": "check", "check -h": "check", "record --help": "record", "record -h": "record" };
+const FAST_HELP = new Map<string, string>(
+  ["root", "check", "record", "rules", "explain"].flatMap((file) => {
+    const prefix = file === "root" ? "" : `${file} `;
+    return [`${prefix}--help`, `${prefix}-h`].map((args) => [args, file] as [string, string]);
+  }),
+);
 
 // A reader that stops early (`| head`) closes the pipe: stop writing, quietly, as other CLIs do.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -14,7 +19,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 const args = process.argv.slice(2);
-const fast = FAST_HELP[args.join(" ")];
+const fast = FAST_HELP.get(args.join(" "));
 if (fast && !process.env.AZFN_HEALTH_NO_FAST_PATH) {
   process.stdout.write(readFileSync(new URL(`../help/${fast}.txt`, import.meta.url), "utf8"));
 } else if (args.length === 1 && args[0] === "--version" && !process.env.AZFN_HEALTH_NO_FAST_PATH) {

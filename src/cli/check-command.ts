@@ -8,6 +8,7 @@ import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
 import { parseSince } from "../core/time.js";
+import { CI_CHOICES } from "../report/ci.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { Io } from "./io.js";
 
@@ -28,6 +29,7 @@ export interface AccessArgs {
 }
 
 export interface CheckArgs extends AccessArgs {
+  ci: (typeof CI_CHOICES)[number];
   since?: string;
   settle: number;
   baseline: BaselineMode;
@@ -61,6 +63,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("format", { choices: FORMATS, default: "text" as Format, describe: "Report format" })
     .option("fail-on", { choices: FAIL_ON_CHOICES, default: "hotfix" as FailOn, describe: "Lowest verdict that exits non-zero" })
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
+    .option("ci", { choices: CI_CHOICES, default: "auto" as const, describe: "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)" })
     .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording in this directory" })
     .example("$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders", "Compare QA with production after a release")
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
@@ -182,10 +185,30 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
       ...(session.replayed ? { recording: session.replayed } : {}),
     });
     io.stdout(render(report, args.format, { color: io.color }));
+    await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
     session.done();
   }
+}
+
+/**
+ * Annotations, outputs and the summary for the runner. The command lines go to stdout, where the
+ * runners read them, except when stdout carries a machine format: then to stderr, and the
+ * file-based outputs (GitHub's GITHUB_OUTPUT and step summary) still work.
+ */
+async function speakToCi(report: import("../report/model.js").Report, args: CheckArgs, io: Io, env: NodeJS.ProcessEnv): Promise<void> {
+  const { detectCi, githubOutput, azureOutput } = await import("../report/ci.js");
+  const dialect = detectCi(env, args.ci);
+  if (dialect === "none") return;
+  const { appendFile, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const output = dialect === "github" ? githubOutput(report, env) : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
+  for (const file of output.files) await (file.append ? appendFile : writeFile)(file.path, file.text);
+  const text = `${output.lines.join("\n")}\n`;
+  if (args.format === "json") io.stderr(text);
+  else io.stdout(text);
 }
 
 /** `record`: read both environments and save them, redacted, for an offline `check --from`. */

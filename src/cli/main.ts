@@ -4,6 +4,7 @@ import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
 import { accessOptions, checkOptions, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
 import type { Io } from "./io.js";
+import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -11,13 +12,13 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-type Command = "check" | "record";
+type Command = "check" | "record" | "rules" | "explain";
 
-const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; run: (args: unknown, io: Io) => Promise<number> }> = {
+const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; positionals?: number; run: (args: { _: (string | number)[] }, io: Io) => Promise<number> }> = {
   check: {
     describe: "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
     options: (y) => checkOptions(y),
-    run: (args, io) => runCheckCommand(args as CheckArgs, io, VERSION, process.env),
+    run: (args, io) => runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env),
   },
   record: {
     describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
@@ -25,7 +26,18 @@ const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; 
       accessOptions(y)
         .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
         .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket"),
-    run: (args, io) => runRecordCommand(args as AccessArgs & { out: string }, io, process.env),
+    run: (args, io) => runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env),
+  },
+  rules: {
+    describe: "List every rule: id, default severity, what it checks",
+    options: (y) => y.example("$0 rules", "All rules"),
+    run: async (_args, io) => runRulesCommand(io),
+  },
+  explain: {
+    describe: "Explain one rule: what it checks, why it matters, the Microsoft doc behind it",
+    options: (y) => y.positional("ruleId", { type: "string", describe: "A rule id, e.g. R09" }).example("$0 explain R09", "Why a 32-bit worker matters after an upgrade"),
+    positionals: 1,
+    run: async (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
 };
 
@@ -41,10 +53,10 @@ function describedCli(argv: string[]): Argv {
   let cli = yargs(argv)
     .scriptName("azfn-health")
     .usage("$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.");
-  for (const [name, command] of Object.entries(COMMANDS)) cli = cli.command(name, command.describe, (y) => command.options(y).epilog(EPILOG));
+  for (const [name, command] of Object.entries(COMMANDS)) cli = cli.command(command.positionals ? `${name} <ruleId>` : name, command.describe, (y) => command.options(y).epilog(EPILOG));
   return failAsUsage(
     cli
-      .demandCommand(1, "name a command: check or record")
+      .demandCommand(1, "name a command: check, record, rules or explain")
       .strict()
       .version(VERSION)
       .help()
@@ -67,8 +79,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await describedCli(argv).parseAsync();
       return EXIT_CODES.PROCEED.code;
     }
-    const args = await failAsUsage(command.options(yargs(rest)).strict()).parseAsync();
-    if (args._.length > 0) throw new UsageError(`Unknown argument: ${args._.join(", ")}`);
+    const args = await failAsUsage(command.options(yargs(rest)).strict(false).strictOptions()).parseAsync();
+    if (args._.length > (command.positionals ?? 0)) throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
     return await command.run(args, io);
   } catch (error) {
     if (isKnownError(error)) {

@@ -31,7 +31,7 @@ export function renderMarkdown(report: Report): string {
     out.push("| Severity | Rule | Env | Finding | Evidence | Fix |", "|---|---|---|---|---|---|");
     for (const f of report.findings) {
       const fix = f.fix ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => `\`${cell(cmd)}\``)].join("<br>") : "";
-      out.push(`| ${f.severity} | ${f.ruleId} | ${f.environment} | ${cell(f.title)} | ${cell(evidenceLine(f.evidence))} | ${fix} |`);
+      out.push(`| ${f.severity} | [${f.ruleId}](${f.docs}) | ${f.environment} | ${cell(f.title)} | ${cell(evidenceLine(f.evidence))} | ${fix} |`);
     }
     out.push("");
   }

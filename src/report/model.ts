@@ -5,6 +5,7 @@ import type { CheckResult } from "../check.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { EnvironmentFacts, Gap } from "../core/facts.js";
 import { daysBetween } from "../core/time.js";
+import { inertDeep } from "./inert.js";
 import type { Recommendation } from "../decide/decide.js";
 import type { Release } from "../core/release.js";
 
@@ -84,7 +85,7 @@ function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentS
 export function buildReport(result: CheckResult, context: ReportContext): Report {
   const { facts, analysis } = result;
   const stacks = facts.stacks;
-  return {
+  return inertDeep({
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "azfn-health", version: context.toolVersion },
     checkedAt: facts.now,
@@ -104,5 +105,5 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
     unknowns: analysis.unknowns,
     metrics: analysis.metrics,
     recommendation: result.recommendation,
-  };
+  } satisfies Report);
 }

@@ -42,6 +42,7 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     out.push(`  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ${f.environment.padEnd(4)}  ${f.title}`);
     out.push(`  ${" ".repeat(21)}${c.dim(evidenceLine(f.evidence))}`);
     if (f.fix) out.push(`  ${" ".repeat(21)}fix: ${f.fix.summary}${f.fix.commands.map((cmd) => `\n  ${" ".repeat(26)}${c.cyan(cmd)}`).join("")}`);
+    out.push(`  ${" ".repeat(21)}${c.dim(`why: azfn-health explain ${f.ruleId}`)}`);
   }
   if (report.unknowns.length > 0) {
     out.push("");

@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Recording } from "../src/collect/recording.js";
+import { azureOutput, detectCi, githubOutput } from "../src/report/ci.js";
+import { inert } from "../src/report/inert.js";
+import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+
+const INJECTED_SETTING = "##vso[task.setvariable variable=pwned]yes";
+const INJECTED_ERRORS = ["::error::pwned by a host error", "AZFD0004: ##vso[task.complete result=Succeeded;]done", "::set-output name=verdict::PROCEED"];
+
+/** A copy of a recording whose Azure-sourced text tries to speak to the runner. */
+function hostile(dir: string, edit?: (r: Recording) => void): string {
+  const recording = JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
+  const body = (pattern: RegExp) => recording.exchanges.find((e) => pattern.test(e.request.url))!.response.body as { properties: Record<string, string>; errors?: string[] };
+  body(/orders-func-qa\/config\/appsettings\/list/).properties[INJECTED_SETTING] = "x";
+  body(/orders-func-prod\/hostruntime/).errors = INJECTED_ERRORS;
+  edit?.(recording);
+  const out = mkdtempSync(join(tmpdir(), "azfn-ci-"));
+  writeFileSync(join(out, "recording.json"), JSON.stringify(recording));
+  return out;
+}
+
+const OURS = /^(::(error|warning|notice) title=[^:]*::|##vso\[(task\.logissue type=(error|warning);code=[\w-]+\]|task\.setvariable variable=(verdict|exitCode);isOutput=true\](PROCEED|MONITOR|HOTFIX|ROLLBACK|INCONCLUSIVE|\d)$|task\.uploadsummary\]|task\.complete result=SucceededWithIssues;\]MONITOR$))/;
+
+/** Every line a runner would read: none may be a command but ours, and ours carry nothing injected. */
+function expectInert(text: string) {
+  for (const line of text.split(/\r?\n/)) {
+    if (!/##(vso)?\[|^\s*::/.test(line)) continue;
+    expect(line, line).toMatch(OURS);
+    // Our own command lines may quote Azure text, but never a live command in it.
+    expect(line.slice(line.match(OURS)![0].length)).not.toMatch(/##(vso)?\[|::/);
+  }
+}
+
+describe("GitHub Actions", () => {
+  it("annotates the most severe first, writes outputs and a summary, and lets no Azure text become a command", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-gh-"));
+    const env = { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: join(dir, "output"), GITHUB_STEP_SUMMARY: join(dir, "summary.md") };
+    const run = await runCli(["check", "--from", hostile(STORY)], env);
+    expect(run.code).toBe(5);
+    const annotations = run.stdout.split("\n").filter((l) => l.startsWith("::"));
+    expect(annotations[0]).toMatch(/^::error title=(H02|M01) prod%3A critical::/);
+    const levels = annotations.map((a) => a.slice(2, a.indexOf(" ")));
+    expect(levels.indexOf("warning")).toBeGreaterThan(levels.lastIndexOf("error"));
+    expect(annotations.at(-1)).toMatch(/^::notice title=azfn-health%3A HOTFIX::Production needs 2 configuration change\(s\)/);
+    expect(readFileSync(env.GITHUB_OUTPUT, "utf8")).toBe("verdict=HOTFIX\nexit-code=5\n");
+    const summary = readFileSync(env.GITHUB_STEP_SUMMARY, "utf8");
+    expect(summary).toMatch(/^## 🛠️ azfn-health: HOTFIX/);
+    for (const text of [run.stdout, run.stderr, summary]) expectInert(text);
+    // The injected texts still show, defused, so a reviewer sees what Azure said.
+    expect(run.stdout).toContain(": :error: :pwned by a host error");
+  });
+
+  it("--ci none says nothing to the runner", async () => {
+    const run = await runCli(["check", "--from", STORY, "--ci", "none"], { GITHUB_ACTIONS: "true" });
+    expect(run.stdout).not.toMatch(/^::/m);
+  });
+});
+
+describe("Azure Pipelines", () => {
+  it("logs issues, sets output variables, uploads the summary, in every format", async () => {
+    for (const format of ["text", "markdown", "json"]) {
+      const temp = mkdtempSync(join(tmpdir(), "azfn-azp-"));
+      const run = await runCli(["check", "--from", hostile(STORY), "--format", format], { TF_BUILD: "True", AGENT_TEMPDIRECTORY: temp });
+      const commands = format === "json" ? run.stderr : run.stdout;
+      expect(commands).toContain("##vso[task.setvariable variable=verdict;isOutput=true]HOTFIX\n");
+      expect(commands).toContain("##vso[task.setvariable variable=exitCode;isOutput=true]5\n");
+      expect(commands).toMatch(/^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: Production 5xx rate rose/m);
+      expect(commands).toMatch(/^##vso\[task\.logissue type=error;code=H02\]H02 prod: critical: The production host reports 3 error\(s\): : :error: :pwned/m);
+      expect(commands).toContain(`##vso[task.uploadsummary]${join(temp, "azfn-health-summary.md")}`);
+      expect(existsSync(join(temp, "azfn-health-summary.md"))).toBe(true);
+      if (format === "json") expect(JSON.parse(run.stdout).verdict).toBe("HOTFIX");
+      for (const text of [run.stdout, run.stderr, readFileSync(join(temp, "azfn-health-summary.md"), "utf8")]) expectInert(text);
+    }
+  });
+
+  it("marks MONITOR as succeeded with issues", async () => {
+    const monitor = hostile(HEALTHY, (r) => {
+      (r.exchanges.find((e) => /orders-func-prod\/hostruntime/.test(e.request.url))!.response.body as { errors?: string[] }).errors = [];
+    });
+    const run = await runCli(["check", "--from", monitor], { TF_BUILD: "True", AGENT_TEMPDIRECTORY: mkdtempSync(join(tmpdir(), "azfn-azp-")) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("##vso[task.complete result=SucceededWithIssues;]MONITOR");
+    expectInert(run.stdout);
+  });
+});
+
+describe("escaping", () => {
+  it("defuses runner commands anywhere in a text", () => {
+    expect(inert("a ##vso[task.setvariable variable=x]y and ##[error]z and ::warning::w")).toBe("a ##vso [task.setvariable variable=x]y and ## [error]z and : :warning: :w");
+    expect(inert("https://learn.microsoft.com/a?b=c")).toBe("https://learn.microsoft.com/a?b=c");
+  });
+
+  it("escapes data and properties by each runner's rules", async () => {
+    const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
+    report.findings = [{ ...report.findings[0], ruleId: "M01", title: "100% down;\r\nnext]line, a: b" }];
+    report.unknowns = [];
+    const github = githubOutput(report, {}).lines[0]!;
+    expect(github).toBe("::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions. (azfn-health explain M01)");
+    const azure = azureOutput(report, "/tmp/s.md").lines[0]!;
+    expect(azure).toMatch(/^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: 100%AZP25 down;%0D%0Anext\]line, a: b\. Fix: /);
+  });
+
+  it("detects the runner, unless told", () => {
+    expect(detectCi({ TF_BUILD: "True" }, "auto")).toBe("azure");
+    expect(detectCi({ GITHUB_ACTIONS: "true" }, "auto")).toBe("github");
+    expect(detectCi({ CI: "true" }, "auto")).toBe("none");
+    expect(detectCi({ GITHUB_ACTIONS: "true" }, "none")).toBe("none");
+    expect(detectCi({}, "azure")).toBe("azure");
+  });
+});
+
+describe("rules and explain", () => {
+  it("lists every rule and explains one, with its doc", async () => {
+    const rules = await runCli(["rules"]);
+    expect(rules.code).toBe(0);
+    expect(rules.stdout.split("\n").filter(Boolean).length).toBeGreaterThan(30);
+    expect(rules.stdout).toMatch(/^R09 {2}high +The worker runs 64-bit on \.NET 6 and later$/m);
+    const explain = await runCli(["explain", "m01"]);
+    expect(explain.stdout).toMatch(/^M01 {2}The 5xx rate did not rise after the release\n/);
+    expect(explain.stdout).toMatch(/^Docs: https:\/\/learn\.microsoft\.com\//m);
+    const unknown = await runCli(["explain", "Z99"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('azfn-health: explain: no rule "Z99"; `azfn-health rules` lists them\n');
+  });
+
+  it("every finding links to its rule", async () => {
+    const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
+    for (const f of report.findings) expect(f.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
+    expect((await runCli(["check", "--from", STORY])).stdout).toContain("why: azfn-health explain R09");
+  });
+});
