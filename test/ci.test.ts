@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,5 +131,34 @@ describe("rules and explain", () => {
     const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
     for (const f of report.findings) expect(f.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
     expect((await runCli(["check", "--from", STORY])).stdout).toContain("why: azfn-health explain R09");
+  });
+});
+
+describe("JUnit", () => {
+  const validate = (xml: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-junit-"));
+    writeFileSync(join(dir, "report.xml"), xml);
+    // xmllint is installed by .ci/run (libxml2-utils); without it this test must fail, not pass.
+    return spawnSync("xmllint", ["--noout", "--schema", join(ROOT, "docs/junit.xsd"), join(dir, "report.xml")], { encoding: "utf8" });
+  };
+
+  it.each([[STORY, "HOTFIX", 11], [HEALTHY, "PROCEED", 0]] as const)("%s: one suite per environment, one case per rule, valid against docs/junit.xsd", async (dir, verdict, failures) => {
+    const run = await runCli(["check", "--from", dir, "--format", "junit", "--fail-on", "never"]);
+    const check = validate(run.stdout);
+    expect(check.error).toBeUndefined();
+    expect(check.status, check.stderr).toBe(0);
+    expect(run.stdout).toContain(`<testsuites name="azfn-health ${verdict}" tests="62" failures="${failures}" errors="0"`);
+    expect(run.stdout.match(/<testsuite /g)).toHaveLength(2);
+  });
+
+  it("escapes hostile Azure text and reports unknowns as errors", async () => {
+    const recording = hostile(STORY, (r) => {
+      const plan = r.exchanges.find((e) => /serverfarms\/plan-orders-prod\?/.test(e.request.url))!;
+      plan.response = { status: 500, body: { error: { code: "InternalServerError", message: "<oops & \"quotes\">" } } };
+    });
+    const run = await runCli(["check", "--from", recording, "--format", "junit"]);
+    expect(validate(run.stdout).status).toBe(0);
+    expect(run.stdout).toMatch(/<error type="unknown" message="could not judge: plan: HTTP 500 InternalServerError &lt;oops &amp; &quot;quotes&quot;&gt;"/);
+    expectInert(run.stdout);
   });
 });

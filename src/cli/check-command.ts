@@ -207,7 +207,7 @@ async function speakToCi(report: import("../report/model.js").Report, args: Chec
   const output = dialect === "github" ? githubOutput(report, env) : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
   for (const file of output.files) await (file.append ? appendFile : writeFile)(file.path, file.text);
   const text = `${output.lines.join("\n")}\n`;
-  if (args.format === "json") io.stderr(text);
+  if (args.format === "json" || args.format === "junit") io.stderr(text);
   else io.stdout(text);
 }
 

@@ -1,8 +1,9 @@
 import type { Report } from "./model.js";
+import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderText } from "./text.js";
 
-export const FORMATS = ["text", "json", "markdown"] as const;
+export const FORMATS = ["text", "json", "markdown", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** One renderer per format, same signature. */
@@ -12,6 +13,8 @@ export function render(report: Report, format: Format, options: { color: boolean
       return `${JSON.stringify(report, null, 2)}\n`;
     case "markdown":
       return renderMarkdown(report);
+    case "junit":
+      return renderJunit(report);
     case "text":
       return renderText(report, options);
   }

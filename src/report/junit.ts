@@ -1,0 +1,57 @@
+import { RULES } from "../analyse/rules/index.js";
+import type { Finding, Unknown } from "../analyse/rule.js";
+import type { Role } from "../core/facts.js";
+import { evidenceLine } from "./comparison.js";
+import type { Report } from "./model.js";
+
+/**
+ * JUnit XML in the Ant format that Azure DevOps `PublishTestResults@2` (testResultsFormat: JUnit)
+ * and GitHub test reporters read: one suite per environment, one test case per rule; a finding is
+ * a failure (its severity as the type), a rule that could not judge is an error. Info findings pass.
+ * The structure is pinned by docs/junit.xsd.
+ */
+const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+function xml(text: string): string {
+  return text.replace(XML_UNSAFE, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+function failureText(f: Finding): string {
+  return [f.title, `evidence: ${evidenceLine(f.evidence)}`, ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands] : []), `docs: ${f.docs}`].join("\n");
+}
+
+export function renderJunit(report: Report): string {
+  const suites = (["prod", "qa"] as Role[]).map((role) => {
+    const mine = (f: Finding) => f.environment === role || (f.environment === "both" && role === "prod");
+    const cases = RULES.map((rule) => {
+      const findings = report.findings.filter((f) => f.ruleId === rule.id && mine(f) && f.severity !== "info");
+      const unknowns: Unknown[] = report.unknowns.filter((u) => u.ruleId === rule.id && u.environment === role);
+      const body = [
+        ...findings.map((f) => `      <failure type="${f.severity}" message="${xml(f.title)}">${xml(failureText(f))}</failure>`),
+        ...unknowns.map((u) => `      <error type="unknown" message="${xml(`could not judge: ${u.reason}`)}">${xml(u.reason)}</error>`),
+      ];
+      const open = `    <testcase classname="azfn-health.${role}" name="${xml(`${rule.id} ${rule.title}`)}" time="0"`;
+      return { failures: findings.length > 0 ? 1 : 0, errors: unknowns.length > 0 && findings.length === 0 ? 1 : 0, xml: body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>` };
+    });
+    const failures = cases.reduce((n, c) => n + c.failures, 0);
+    const errors = cases.reduce((n, c) => n + c.errors, 0);
+    const env = report.environments[role];
+    return {
+      failures,
+      errors,
+      tests: cases.length,
+      xml: [
+        `  <testsuite name="${xml(`azfn-health ${role}: ${env.name}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="0" timestamp="${report.checkedAt.replace(/\.\d+Z$|Z$/, "")}" hostname="azfn-health">`,
+        "    <properties>",
+        `      <property name="resourceId" value="${xml(env.id)}"/>`,
+        `      <property name="verdict" value="${report.verdict}"/>`,
+        `      <property name="exitCode" value="${report.exitCode}"/>`,
+        "    </properties>",
+        ...cases.map((c) => c.xml),
+        "  </testsuite>",
+      ].join("\n"),
+    };
+  });
+  const total = (key: "tests" | "failures" | "errors") => suites.reduce((n, s) => n + s[key], 0);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="azfn-health ${report.verdict}" tests="${total("tests")}" failures="${total("failures")}" errors="${total("errors")}" time="0">\n${suites.map((s) => s.xml).join("\n")}\n</testsuites>\n`;
+}
