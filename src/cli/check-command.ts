@@ -36,6 +36,7 @@ export interface CheckArgs extends AccessArgs {
   format: Format;
   failOn: FailOn;
   record?: string;
+  out?: string;
 }
 
 const AUTH_CHOICES: readonly AuthMode[] = ["default", "cli", "managed-identity", "workload-identity", "environment"];
@@ -65,6 +66,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
     .option("ci", { choices: CI_CHOICES, default: "auto" as const, describe: "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)" })
     .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording in this directory" })
+    .option("out", { type: "string", describe: "Write the evidence bundle to this directory: report.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh" })
     .example("$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders", "Compare QA with production after a release")
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
     .example("$0 check --qa … --prod … --since 2h --format json --fail-on rollback", "A pipeline gate that fails only on ROLLBACK") as unknown as Argv<CheckArgs>;
@@ -185,11 +187,20 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
       ...(session.replayed ? { recording: session.replayed } : {}),
     });
     io.stdout(render(report, args.format, { color: io.color }));
+    if (args.out) io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
     await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
     session.done();
   }
+}
+
+async function writeBundle(dir: string, report: import("../report/model.js").Report, facts: import("../core/facts.js").CheckFacts): Promise<string> {
+  const [{ evidenceBundle }, { mkdir, writeFile, chmod }, { join }] = await Promise.all([import("../report/bundle.js"), import("node:fs/promises"), import("node:path")]);
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(evidenceBundle(report, facts))) await writeFile(join(dir, name), text);
+  await chmod(join(dir, "plan.sh"), 0o755);
+  return dir;
 }
 
 /**

@@ -1,0 +1,79 @@
+import type { CheckFacts } from "../core/facts.js";
+import { inertDeep } from "./inert.js";
+import { renderJunit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
+import type { Report } from "./model.js";
+
+/**
+ * The evidence a release manager attaches to the change ticket, as file name → content. Pure;
+ * the CLI writes it. The facts are the redacted ones: no setting value but the allow-listed.
+ */
+export function evidenceBundle(report: Report, facts: CheckFacts): Record<string, string> {
+  return {
+    "report.md": renderMarkdown(report),
+    "report.json": `${JSON.stringify(report, null, 2)}\n`,
+    "report.junit.xml": renderJunit(report),
+    "facts.json": `${JSON.stringify(inertDeep(facts), null, 2)}\n`,
+    "metrics.csv": metricsCsv(facts),
+    "plan.sh": planScript(report),
+  };
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  // A leading =, +, - or @ is a formula to a spreadsheet: quote it as text.
+  return /[",\n]|^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Every bucket of every metric: environment, metric, window, bucket start, value. */
+export function metricsCsv(facts: CheckFacts): string {
+  const windows = facts.metricWindows;
+  const rows = [["environment", "metric", "window", "bucket_start", "value"].join(",")];
+  if (windows) {
+    const step = Number(/^PT(\d+)([MH])$/.exec(windows.grain)?.[1] ?? 1) * (windows.grain.endsWith("H") ? 3_600_000 : 60_000);
+    for (const env of [facts.prod, facts.qa]) {
+      for (const [metric, series] of Object.entries(env.metrics?.series ?? {})) {
+        for (const [window, values] of [["baseline", series.baseline], ["after", series.after]] as const) {
+          const start = Date.parse(windows[window].start);
+          values.forEach((value, i) => rows.push([env.role, metric, window, new Date(start + i * step).toISOString(), value].map(csvCell).join(",")));
+        }
+      }
+    }
+  }
+  return `${rows.join("\n")}\n`;
+}
+
+/** A step with a `<placeholder>` (a package, a secret from Key Vault) is for a person to complete. */
+const PLACEHOLDER = /<[^>]+>/;
+
+function scriptLine(step: string): string {
+  if (step.startsWith("#")) return step;
+  return PLACEHOLDER.test(step) ? `# Fill in the <…> and run by hand: ${step}` : step;
+}
+
+/** The hotfix or rollback as a script to review and run by hand; azfn-health never runs it. */
+export function planScript(report: Report): string {
+  const r = report.recommendation;
+  const commands = r.steps.filter((s) => !s.startsWith("#") && !PLACEHOLDER.test(s));
+  return [
+    "#!/usr/bin/env bash",
+    `# azfn-health ${report.tool.version}: ${r.action} for ${report.environments.prod.id}`,
+    `# checked ${report.checkedAt}; release ${report.release.time ?? "unknown"} (${report.release.source})`,
+    `# ${r.summary}`,
+    "# Generated for review: azfn-health never runs it. Read every line before you do.",
+    "set -euo pipefail",
+    "",
+    ...(commands.length === 0
+      ? ["# Nothing to run as it is.", ...r.steps.map((s) => (s.startsWith("#") ? s : `# ${s}`))]
+      : [
+          'read -r -p "Apply these changes to production? Type yes: " answer',
+          '[ "$answer" = yes ] || { echo "Nothing changed."; exit 1; }',
+          "",
+          ...r.steps.map(scriptLine),
+        ]),
+    ...(r.alternatives.length ? ["", "# Alternatives:", ...r.alternatives.map((a) => `#   ${a}`)] : []),
+    ...(r.warnings.length ? ["", "# Warnings:", ...r.warnings.map((w) => `#   ${w}`)] : []),
+    "",
+  ].join("\n");
+}
