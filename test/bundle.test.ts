@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HEALTHY, REGRESSION, runCli, STORY } from "./helpers.js";
 
-const FILES = ["facts.json", "metrics.csv", "plan.sh", "report.json", "report.junit.xml", "report.md"];
+const FILES = ["facts.json", "metrics.csv", "plan.sh", "report.html", "report.json", "report.junit.xml", "report.md"];
 
 describe("evidence bundle (--out)", () => {
   it.each([[STORY, "HOTFIX"], [REGRESSION, "ROLLBACK"], [HEALTHY, "PROCEED"]] as const)("%s: every file, no secret, a plan that bash can read", async (dir, verdict) => {

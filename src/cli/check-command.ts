@@ -66,7 +66,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
     .option("ci", { choices: CI_CHOICES, default: "auto" as const, describe: "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)" })
     .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording in this directory" })
-    .option("out", { type: "string", describe: "Write the evidence bundle to this directory: report.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh" })
+    .option("out", { type: "string", describe: "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh" })
     .example("$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders", "Compare QA with production after a release")
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
     .example("$0 check --qa … --prod … --since 2h --format json --fail-on rollback", "A pipeline gate that fails only on ROLLBACK") as unknown as Argv<CheckArgs>;
@@ -218,7 +218,7 @@ async function speakToCi(report: import("../report/model.js").Report, args: Chec
   const output = dialect === "github" ? githubOutput(report, env) : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
   for (const file of output.files) await (file.append ? appendFile : writeFile)(file.path, file.text);
   const text = `${output.lines.join("\n")}\n`;
-  if (args.format === "json" || args.format === "junit") io.stderr(text);
+  if (args.format === "json" || args.format === "junit" || args.format === "html") io.stderr(text);
   else io.stdout(text);
 }
 

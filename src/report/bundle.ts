@@ -1,4 +1,5 @@
 import type { CheckFacts } from "../core/facts.js";
+import { renderHtml } from "./html.js";
 import { inertDeep } from "./inert.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -10,6 +11,7 @@ import type { Report } from "./model.js";
  */
 export function evidenceBundle(report: Report, facts: CheckFacts): Record<string, string> {
   return {
+    "report.html": renderHtml(report),
     "report.md": renderMarkdown(report),
     "report.json": `${JSON.stringify(report, null, 2)}\n`,
     "report.junit.xml": renderJunit(report),

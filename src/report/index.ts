@@ -1,9 +1,10 @@
 import type { Report } from "./model.js";
+import { renderHtml } from "./html.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderText } from "./text.js";
 
-export const FORMATS = ["text", "json", "markdown", "junit"] as const;
+export const FORMATS = ["text", "json", "markdown", "junit", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** One renderer per format, same signature. */
@@ -15,6 +16,8 @@ export function render(report: Report, format: Format, options: { color: boolean
       return renderMarkdown(report);
     case "junit":
       return renderJunit(report);
+    case "html":
+      return renderHtml(report);
     case "text":
       return renderText(report, options);
   }

@@ -38,6 +38,8 @@ export interface Judgment {
   reason?: string;
   /** The after-window's values, for sparklines and charts (at most 60 points). */
   trend: number[];
+  /** The control's values the same way (the baseline, or QA's after-window). */
+  controlTrend: number[];
 }
 
 export interface MetricJudgments {
@@ -96,7 +98,7 @@ export function judgeSeries(
   const experiment = present(experimentRaw);
   const control = present(controlRaw);
   const [sortedE, sortedC] = [sortedCopy(experiment), sortedCopy(control)];
-  const summaries = { control: summarise(sortedC, spec), experiment: summarise(sortedE, spec), trend: downsample(experiment) };
+  const summaries = { control: summarise(sortedC, spec), experiment: summarise(sortedE, spec), trend: downsample(experiment), controlTrend: downsample(control) };
   const change = summaries.control.median && summaries.experiment.median !== null ? summaries.experiment.median / summaries.control.median - 1 : null;
   if (experiment.length < MIN_POINTS || control.length < MIN_POINTS) {
     const none = experiment.length === 0 || control.length === 0;
@@ -171,10 +173,10 @@ export const ERROR_RATE = {
  * that at least this many fell after the release if the rate had not changed (a conditional
  * binomial test). A zero baseline is judged too: Kayenta's rank test passes it (spinnaker#5622).
  */
-export function judgeErrorRate(environment: Role, errors: { before: number; after: number }, requests: { before: number; after: number }, trend: number[]): Judgment {
+export function judgeErrorRate(environment: Role, errors: { before: number; after: number }, requests: { before: number; after: number }, trend: number[], controlTrend: number[] = []): Judgment {
   const before = requests.before > 0 ? errors.before / requests.before : null;
   const after = requests.after > 0 ? errors.after / requests.after : null;
-  const base = { environment, metric: "Http5xxRate", label: "5xx per request", unit: "Ratio" as const, comparison: "after-vs-before" as const, trend };
+  const base = { environment, metric: "Http5xxRate", label: "5xx per request", unit: "Ratio" as const, comparison: "after-vs-before" as const, trend, controlTrend };
   const summary = (rate: number | null, n: number): WindowSummary => ({ n, median: rate, p95: null, total: null });
   if (before === null || after === null) {
     return { ...base, control: summary(before, requests.before), experiment: summary(after, requests.after), change: null, classification: "Nodata", outcome: "no data", reason: "no requests in one window" };
@@ -225,7 +227,7 @@ export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWind
       if (!series) {
         const reason = metrics.unavailable[spec.name] ?? "not read";
         const none = summarise(new Float64Array(0));
-        judgments.push({ ...base, control: none, experiment: none, change: null, classification: "Unavailable", outcome: "unavailable", reason, trend: [] });
+        judgments.push({ ...base, control: none, experiment: none, change: null, classification: "Unavailable", outcome: "unavailable", reason, trend: [], controlTrend: [] });
         continue;
       }
       judgments.push(judgeSeries(base, spec, series.after, series.baseline));
@@ -238,6 +240,7 @@ export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWind
           { before: total(errors.baseline), after: total(errors.after) },
           { before: total(requests.baseline), after: total(requests.after) },
           downsample(present(perBucket(errors.after, requests.after))),
+          downsample(present(perBucket(errors.baseline, requests.baseline))),
         ),
       );
     }
