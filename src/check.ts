@@ -1,4 +1,7 @@
 import { analyse, type Analysis } from "./analyse/analyse.js";
+import type { MetricThresholds } from "./analyse/metrics/judge.js";
+import { applyPolicy, NO_POLICY, type Ignored, type Policy } from "./analyse/policy.js";
+import { RULES } from "./analyse/rules/index.js";
 import { decide, type Recommendation } from "./decide/decide.js";
 import { resolveRelease, type Release } from "./core/release.js";
 import type { BaselineMode } from "./core/windows.js";
@@ -17,11 +20,16 @@ export interface CheckRequest {
   hashKey: Uint8Array;
   /** Metric windows: minutes to skip after the release, and the baseline. */
   metrics?: { settleMinutes: number; baseline: BaselineMode };
+  /** The team's configuration: severities, ignores, metric thresholds. */
+  policy?: Policy;
+  thresholds?: MetricThresholds;
 }
 
 export interface CheckResult {
   facts: CheckFacts;
   analysis: Analysis;
+  /** What the configuration set aside, with its reasons. */
+  ignored: Ignored[];
   release: Release;
   recommendation: Recommendation;
 }
@@ -34,12 +42,12 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     { qa: request.qa, prod: request.prod },
     { now: request.now, hashKey: request.hashKey, since: request.since, metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" } },
   );
-  return judge(facts, request.since);
+  return judge(facts, request.since, request.policy, request.thresholds);
 }
 
 /** The pure part: the same facts always give the same result. */
-export function judge(facts: CheckFacts, since?: Date): CheckResult {
-  const analysis = analyse(facts);
+export function judge(facts: CheckFacts, since?: Date, policy: Policy = NO_POLICY, thresholds?: MetricThresholds): CheckResult {
+  const { analysis, ignored } = applyPolicy(analyse(facts, RULES, { thresholds }), policy);
   const release = resolveRelease(facts.prod, since);
-  return { facts, analysis, release, recommendation: decide(analysis, facts, release) };
+  return { facts, analysis, ignored, release, recommendation: decide(analysis, facts, release) };
 }

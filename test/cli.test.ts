@@ -58,7 +58,7 @@ describe("check on the bundled recordings", () => {
 
   it("json is the documented, stable shape", async () => {
     const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
-    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "checkedAt", "mode", "recording", "verdict", "exitCode", "failOn", "release", "stacks", "environments", "findings", "unknowns", "metrics", "recommendation"]);
+    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "checkedAt", "mode", "recording", "verdict", "exitCode", "failOn", "release", "stacks", "environments", "findings", "unknowns", "ignored", "metrics", "recommendation"]);
     expect(report).toMatchObject({
       schemaVersion: 1,
       tool: { name: "azfn-health", version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
@@ -150,7 +150,7 @@ describe("bad input", () => {
   });
 
   it.each([[["--help"]], [["check", "--help"]], [["--version"]]])("%j answers from the fast path exactly as yargs does", async (args) => {
-    const [fast, slow] = await Promise.all([runCli(args, { COLUMNS: "100" }), runCli(args, { COLUMNS: "100", AZFN_HEALTH_NO_FAST_PATH: "1" })]);
+    const [fast, slow] = await Promise.all([runCli(args, { COLUMNS: "100" }), runCli(args, { COLUMNS: "100", AZFN_INTERNAL_NO_FAST_PATH: "1" })]);
     expect(fast.code).toBe(0);
     expect(fast.stdout.length).toBeGreaterThan(5);
     expect(fast.stdout).toBe(slow.stdout);

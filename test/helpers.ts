@@ -49,10 +49,10 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would, with no Azure credentials in reach. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/dist/bundle/bin.js`, ...args], {
-      cwd: ROOT,
+      cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

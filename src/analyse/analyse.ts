@@ -1,5 +1,5 @@
 import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
-import { judgeMetrics, type MetricJudgments } from "./metrics/judge.js";
+import { judgeMetrics, type MetricJudgments, type MetricThresholds } from "./metrics/judge.js";
 import { runtimeProfile, type RuntimeProfile } from "./profile.js";
 import { format, SEVERITIES, type Detection, type Finding, type Rule, type RuleContext, type Unknown } from "./rule.js";
 import { RULES } from "./rules/index.js";
@@ -37,9 +37,9 @@ function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {
 }
 
 /** Runs every rule over both environments. Pure: the same facts always give the same analysis. */
-export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES): Analysis {
+export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES, options: { thresholds?: MetricThresholds } = {}): Analysis {
   const profiles = { qa: runtimeProfile(facts.qa, facts.stacks.rows), prod: runtimeProfile(facts.prod, facts.stacks.rows) };
-  const metrics = judgeMetrics(facts);
+  const metrics = judgeMetrics(facts, options.thresholds);
   const base: RuleContext = { facts, now: new Date(facts.now), qa: facts.qa, prod: facts.prod, profile: profiles, metrics };
   const findings: Finding[] = [];
   const unknowns: Unknown[] = [];

@@ -10,6 +10,7 @@ import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
 import { parseSince } from "../core/time.js";
 import { CI_CHOICES } from "../report/ci.js";
 import { FORMATS, type Format } from "../report/index.js";
+import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 
 /** Options shared by `check` and `record`: which apps, and how to reach Azure. */
@@ -26,6 +27,7 @@ export interface AccessArgs {
   timeout: number;
   requestTimeout: number;
   until?: string;
+  config?: string;
 }
 
 export interface CheckArgs extends AccessArgs {
@@ -53,7 +55,9 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     .option("tenant", { type: "string", describe: "Entra tenant ID, for the credentials that take one" })
     .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
     .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" })
-    .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" }) as unknown as Argv<AccessArgs>;
+    .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" })
+    .option("debug", { type: "boolean", describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)" })
+    .option("config", { type: "string", describe: `Configuration file (default: ./azfn-health.config.yaml, .yml or .json). Flags and AZFN_HEALTH_* variables override it` }) as unknown as Argv<AccessArgs>;
 }
 
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
@@ -72,9 +76,11 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .example("$0 check --qa … --prod … --since 2h --format json --fail-on rollback", "A pipeline gate that fails only on ROLLBACK") as unknown as Argv<CheckArgs>;
 }
 
-function appsFrom(args: AccessArgs, recorded?: { qa: string; prod: string }): { qa: AppRef; prod: AppRef } {
-  const qaText = args.qa ?? recorded?.qa;
-  const prodText = args.prod ?? recorded?.prod;
+function appsFrom(args: AccessArgs, recorded?: { qa: string; prod: string }, environments: Record<string, string> = {}): { qa: AppRef; prod: AppRef } {
+  // A name from the configuration's environments, or a resource ID.
+  const named = (text: string | undefined) => (text && !text.startsWith("/") && environments[text] ? environments[text] : text);
+  const qaText = named(args.qa) ?? recorded?.qa;
+  const prodText = named(args.prod) ?? recorded?.prod;
   if (!qaText || !prodText) throw new UsageError("needs --qa and --prod (or --from <recording>)");
   const qa = parseAppId(qaText, "--qa");
   const prod = parseAppId(prodText, "--prod");
@@ -98,7 +104,7 @@ interface Session {
 }
 
 /** Replay or live access, the clock, the whole-check timeout, and the recorder when asked for. */
-async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: string): Promise<Session> {
+async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: string, environments?: Record<string, string>): Promise<Session> {
   for (const [flag, value] of [["--timeout", args.timeout], ["--request-timeout", args.requestTimeout]] as const) {
     if (!(value > 0)) throw new UsageError(`${flag}: expected a number of seconds above 0, got ${value}`);
   }
@@ -113,7 +119,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
     const replay = await import("../collect/recording.js");
     const recording = await replay.readRecording(args.from);
     session = {
-      apps: appsFrom(args, recording.apps),
+      apps: appsFrom(args, recording.apps, environments),
       now: until ?? new Date(recording.recordedAt),
       hashKey,
       replayed: { path: args.from, constructed: recording.constructed === true, description: recording.description },
@@ -127,7 +133,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
       done: () => clearTimeout(timer),
     };
   } else {
-    const apps = appsFrom(args);
+    const apps = appsFrom(args, undefined, environments);
     const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
     const credential = sharedTokenCredential(await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }));
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
@@ -169,14 +175,14 @@ async function saveRecording(session: Session, dir: string): Promise<string> {
   return writeRecording(dir, session.recorder!.recording({ recordedAt: session.now, apps: { qa: session.apps.qa.id, prod: session.apps.prod.id } }));
 }
 
-export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): Promise<number> {
   const [{ runCheck }, { buildReport }, { render }] = await Promise.all([import("../check.js"), import("../report/model.js"), import("../report/index.js")]);
-  const session = await openSession(args, env, args.record);
+  const session = await openSession(args, env, args.record, loaded?.config.environments);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
     if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
     const metrics = { settleMinutes: args.settle, baseline: args.baseline };
-    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics });
+    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics, ...policyOf(loaded) });
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
     const report = buildReport(result, {
@@ -185,6 +191,7 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
       failOn: args.failOn,
       mode: session.replayed ? "replay" : "live",
       ...(session.replayed ? { recording: session.replayed } : {}),
+      ...(loaded ? { config: loaded.path } : {}),
     });
     io.stdout(render(report, args.format, { color: io.color }));
     if (args.out) io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
@@ -222,10 +229,41 @@ async function speakToCi(report: import("../report/model.js").Report, args: Chec
   else io.stdout(text);
 }
 
+/** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
+function policyOf(loaded?: LoadedConfig) {
+  const rules = loaded?.config.rules ?? {};
+  const policy = {
+    severities: Object.fromEntries(Object.entries(rules).flatMap(([id, rule]) => (typeof rule === "string" ? [[id.toUpperCase(), rule]] : rule.severity ? [[id.toUpperCase(), rule.severity]] : []))),
+    ignores: Object.entries(rules).flatMap(([id, rule]) => (typeof rule !== "string" && rule.ignore ? [{ ruleId: id.toUpperCase(), environment: rule.environment, reason: rule.ignore }] : [])),
+  };
+  return { policy, thresholds: loaded?.config.metrics?.thresholds };
+}
+
+/** The configuration's values for the options, which flags and AZFN_HEALTH_* variables override. */
+export function configDefaults(loaded?: LoadedConfig): Record<string, unknown> {
+  const c = loaded?.config;
+  if (!c) return {};
+  const entries: [string, unknown][] = [
+    ["qa", c.qa ?? (c.environments?.qa ? "qa" : undefined)],
+    ["prod", c.prod ?? (c.environments?.prod ? "prod" : undefined)],
+    ["failOn", c.failOn],
+    ["cloud", c.cloud],
+    ["auth", c.auth],
+    ["tenant", c.tenant],
+    ["timeout", c.timeout],
+    ["armEndpoint", c.endpoints?.arm],
+    ["logsEndpoint", c.endpoints?.logs],
+    ["metricsEndpoint", c.endpoints?.metrics],
+    ["settle", c.metrics?.settle],
+    ["baseline", c.metrics?.baseline],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
 /** `record`: read both environments and save them, redacted, for an offline `check --from`. */
-export async function runRecordCommand(args: AccessArgs & { out: string }, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+export async function runRecordCommand(args: AccessArgs & { out: string }, io: Io, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): Promise<number> {
   const { runCheck } = await import("../check.js");
-  const session = await openSession(args, env, args.out);
+  const session = await openSession(args, env, args.out, loaded?.config.environments);
   try {
     const result = await runCheck({ ...session.apps, now: session.now, access: session.access, hashKey: session.hashKey });
     const path = await saveRecording(session, args.out);

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
-import { accessOptions, checkOptions, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
+import { accessOptions, checkOptions, configDefaults, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
+import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 
@@ -14,11 +15,12 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
 
 type Command = "check" | "record" | "rules" | "explain";
 
-const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; positionals?: number; run: (args: { _: (string | number)[] }, io: Io) => Promise<number> }> = {
+const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; positionals?: number; configurable?: true; run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => Promise<number> }> = {
   check: {
     describe: "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
     options: (y) => checkOptions(y),
-    run: (args, io) => runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env),
+    configurable: true,
+    run: (args, io, config) => runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env, config),
   },
   record: {
     describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
@@ -26,7 +28,8 @@ const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; 
       accessOptions(y)
         .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
         .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket"),
-    run: (args, io) => runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env),
+    configurable: true,
+    run: (args, io, config) => runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env, config),
   },
   rules: {
     describe: "List every rule: id, default severity, what it checks",
@@ -40,6 +43,13 @@ const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; 
     run: async (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
 };
+
+/** A flag's value before yargs runs: the configuration must be read first to give yargs its defaults. */
+function flagValue(argv: string[], flag: string): string | undefined {
+  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
+  return argv[i]!.includes("=") ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
+}
 
 function failAsUsage(y: Argv): Argv {
   // yargs would print usage and exit 1; a usage error is exit 2, in one line.
@@ -79,9 +89,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       await describedCli(argv).parseAsync();
       return EXIT_CODES.PROCEED.code;
     }
-    const args = await failAsUsage(command.options(yargs(rest)).strict(false).strictOptions()).parseAsync();
+    // The file's values sit under AZFN_HEALTH_* variables and flags (yargs' own precedence).
+    const config = command.configurable ? await (await import("../config/load.js")).loadConfig(flagValue(rest, "--config"), process.cwd()) : undefined;
+    const parser = command.options(yargs(rest)).config(configDefaults(config)).env("AZFN_HEALTH");
+    const args = await failAsUsage(parser.strict(false).strictOptions()).parseAsync();
     if (args._.length > (command.positionals ?? 0)) throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
-    return await command.run(args, io);
+    return await command.run(args, io, config);
   } catch (error) {
     if (isKnownError(error)) {
       io.stderr(`azfn-health: ${error.message}\n`);

@@ -98,6 +98,7 @@ ${report.findings.length === 0 ? "<p>None.</p>" : `<table><thead><tr><th>Severit
         `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td><td><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td><td>${esc(f.title)}<div class="evidence">${esc(evidenceLine(f.evidence))}</div></td><td>${f.fix ? `${esc(f.fix.summary)}${f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}` : ""}</td></tr>`,
     )
     .join("")}</tbody></table>`}
+${report.ignored.length ? `<h2>Ignored by configuration (${report.ignored.length})</h2><ul>${report.ignored.map((i) => `<li><strong>${esc(i.ruleId)}</strong> (${esc(i.environment)}): ${esc(i.title)}. <em>Reason: ${esc(i.reason)}</em></li>`).join("")}</ul>` : ""}
 ${report.unknowns.length ? `<h2>Could not judge (${report.unknowns.length})</h2><ul>${report.unknowns.map((u) => `<li><strong>${esc(u.ruleId)}</strong> (${esc(u.environment)}): ${esc(u.reason)}</li>`).join("")}</ul>` : ""}
 ${
   windows && prod.length

@@ -35,6 +35,11 @@ export function renderMarkdown(report: Report): string {
     }
     out.push("");
   }
+  if (report.ignored.length > 0) {
+    out.push(`### Ignored by configuration (${report.ignored.length})`, "");
+    for (const i of report.ignored) out.push(`- **${i.ruleId}** (${i.environment}): ${cell(i.title)}. Reason: ${cell(i.reason)}`);
+    out.push("");
+  }
   if (report.unknowns.length > 0) {
     out.push(`### Could not judge (${report.unknowns.length})`, "");
     for (const u of report.unknowns) out.push(`- **${u.ruleId}** (${u.environment}): ${cell(u.reason)}`);

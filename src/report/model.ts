@@ -1,4 +1,5 @@
 import type { MetricJudgments } from "../analyse/metrics/judge.js";
+import type { Ignored } from "../analyse/policy.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
 import type { RuntimeProfile } from "../analyse/profile.js";
 import type { CheckResult } from "../check.js";
@@ -47,6 +48,10 @@ export interface Report {
   environments: { qa: EnvironmentSummary; prod: EnvironmentSummary };
   findings: Finding[];
   unknowns: Unknown[];
+  /** Findings and unknowns the configuration set aside, each with its reason. */
+  ignored: Ignored[];
+  /** The configuration file used, if any. */
+  config?: string;
   /** Every metric judgment: after against before per environment, and production against QA. */
   metrics: MetricJudgments;
   recommendation: Recommendation;
@@ -58,6 +63,7 @@ export interface ReportContext {
   failOn: string;
   mode: "live" | "replay";
   recording?: Report["recording"];
+  config?: string;
 }
 
 function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentSummary {
@@ -103,6 +109,8 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
     environments: { qa: summarise(facts.qa, analysis.profiles.qa), prod: summarise(facts.prod, analysis.profiles.prod) },
     findings: analysis.findings,
     unknowns: analysis.unknowns,
+    ignored: result.ignored,
+    ...(context.config ? { config: context.config } : {}),
     metrics: analysis.metrics,
     recommendation: result.recommendation,
   } satisfies Report);

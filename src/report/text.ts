@@ -44,6 +44,11 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     if (f.fix) out.push(`  ${" ".repeat(21)}fix: ${f.fix.summary}${f.fix.commands.map((cmd) => `\n  ${" ".repeat(26)}${c.cyan(cmd)}`).join("")}`);
     out.push(`  ${" ".repeat(21)}${c.dim(`why: azfn-health explain ${f.ruleId}`)}`);
   }
+  if (report.ignored.length > 0) {
+    out.push("");
+    out.push(c.bold(`Ignored by ${report.config ?? "the configuration"} (${report.ignored.length})`));
+    for (const i of report.ignored) out.push(`  ${c.dim("IGNORED ")} ${i.ruleId.padEnd(3)}  ${i.environment.padEnd(4)}  ${i.title} ${c.dim(`(reason: ${i.reason})`)}`);
+  }
   if (report.unknowns.length > 0) {
     out.push("");
     out.push(c.bold(`Could not judge (${report.unknowns.length})`));

@@ -42,19 +42,27 @@ export interface Judgment {
   controlTrend: number[];
 }
 
+/** A team's own view of a metric: which way hurts, and the smallest change of the mean worth reporting. */
+export type MetricThresholds = Record<string, { bad?: "increase" | "decrease"; minChange?: number }>;
+
 export interface MetricJudgments {
   windows?: Windows;
   judgments: Judgment[];
 }
 
-const CLASSIFIER = defaultConfig({
-  tolerance: 0.25,
-  confLevel: 0.98,
-  direction: "either",
-  scaleFree: true,
-  // The effect-size gate: with 1-minute buckets tiny shifts are "significant"; ignore under 10 %.
-  effectSize: { measure: "meanRatio", allowedIncrease: 1.1, allowedDecrease: 0.9 },
-});
+/** The effect-size gate: with 1-minute buckets tiny shifts are "significant"; ignore under 10 %. */
+const MIN_CHANGE = 0.1;
+
+function classifier(minChange = MIN_CHANGE) {
+  return defaultConfig({
+    tolerance: 0.25,
+    confLevel: 0.98,
+    direction: "either",
+    scaleFree: true,
+    effectSize: { measure: "meanRatio", allowedIncrease: 1 + minChange, allowedDecrease: Math.max(0, 1 - minChange) },
+  });
+}
+const CLASSIFIER = classifier();
 
 function present(values: readonly (number | null)[]): number[] {
   const out: number[] = [];
@@ -94,6 +102,7 @@ export function judgeSeries(
   spec: Pick<MetricSpec, "bad" | "aggregation">,
   experimentRaw: readonly (number | null)[],
   controlRaw: readonly (number | null)[],
+  minChange?: number,
 ): Judgment {
   const experiment = present(experimentRaw);
   const control = present(controlRaw);
@@ -111,7 +120,7 @@ export function judgeSeries(
       reason: `${experiment.length} point(s) after, ${control.length} before: at least ${MIN_POINTS} each are needed`,
     };
   }
-  const result = classifySorted(sortedE, sortedC, CLASSIFIER);
+  const result = classifySorted(sortedE, sortedC, minChange === undefined ? CLASSIFIER : classifier(minChange));
   return {
     ...base,
     ...summaries,
@@ -216,12 +225,14 @@ const PROD_VS_QA: { metric: string; label: string; unit: Judgment["unit"]; bad: 
   { metric: "FunctionExecutionUnits", label: "MB·ms per execution", unit: "Count", bad: "increase", normalise: { by: "FunctionExecutionCount", aggregation: "Total" } },
 ];
 
-export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">): MetricJudgments {
+export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">, thresholds: MetricThresholds = {}): MetricJudgments {
   const judgments: Judgment[] = [];
   for (const env of [facts.prod, facts.qa]) {
     const metrics = env.metrics;
     if (!metrics) continue;
-    for (const spec of METRICS) {
+    for (const catalogued of METRICS) {
+      const own = thresholds[catalogued.name];
+      const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
       const base = { environment: env.role, metric: spec.name, label: spec.label, unit: spec.unit, comparison: "after-vs-before" as const };
       const series = metrics.series[spec.name];
       if (!series) {
@@ -230,7 +241,7 @@ export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWind
         judgments.push({ ...base, control: none, experiment: none, change: null, classification: "Unavailable", outcome: "unavailable", reason, trend: [], controlTrend: [] });
         continue;
       }
-      judgments.push(judgeSeries(base, spec, series.after, series.baseline));
+      judgments.push(judgeSeries(base, spec, series.after, series.baseline, own?.minChange));
     }
     const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
     if (errors && requests) {
