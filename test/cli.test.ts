@@ -192,3 +192,39 @@ describe("secrets", () => {
     }
   });
 });
+
+describe("for a person", () => {
+  it("--verbose lists every call with its status and time on stderr; stdout stays the report", async () => {
+    const [plain, verbose] = await Promise.all([runCli(["check", "--from", STORY, "--format", "json"]), runCli(["check", "--from", STORY, "--format", "json", "--verbose"])]);
+    expect(plain.stderr).toBe("");
+    expect(JSON.parse(verbose.stdout).verdict).toBe(JSON.parse(plain.stdout).verdict);
+    const lines = verbose.stderr.trimEnd().split("\n");
+    expect(lines.filter((l) => /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/sites\/orders-func-prod\/config\/web$/.test(l))).toHaveLength(1);
+    expect(lines.some((l) => /^azfn-health: POST 200 \d+ ms \/subscriptions\/.*\/config\/appsettings\/list$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/providers\/Microsoft\.Insights\/metrics metrics=Requests,Http5xx,/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^azfn-health: \d+ request\(s\) in \d+\.\d\d s$/);
+    expect(verbose.stderr).not.toContain("TEST-SECRET");
+  });
+
+  it("the spinner draws only for a person and clears itself", async () => {
+    const { createProgress, isInteractive } = await import("../src/cli/progress.js");
+    let out = "";
+    const progress = createProgress({ write: (t) => (out += t), interactive: true, verbose: false, label: "reading" });
+    await new Promise((r) => setTimeout(r, 200));
+    progress.onRequest({ method: "GET", url: "https://management.azure.com/x", status: 200, ms: 3 });
+    progress.stop();
+    expect(out).toMatch(/\r[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] reading: \d request\(s\), \d\.\d s\x1b\[K/);
+    expect(out.endsWith("\r\x1b[K")).toBe(true);
+    expect(isInteractive({ isTTY: true }, {})).toBe(true);
+    expect(isInteractive({ isTTY: true }, { CI: "true" })).toBe(false);
+    expect(isInteractive({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+    expect(isInteractive({ isTTY: false }, {})).toBe(false);
+  });
+
+  it("prints a shell completion script", async () => {
+    const run = await runCli(["completion"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/azfn-health/);
+    expect(run.stdout).toMatch(/--get-yargs-completions/);
+  });
+});

@@ -31,5 +31,6 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     color: useColor(process.env, process.stdout),
+    stderrIsTTY: process.stderr.isTTY,
   });
 }

@@ -12,6 +12,7 @@ import { CI_CHOICES } from "../report/ci.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
+import { createProgress, isInteractive } from "./progress.js";
 
 /** Options shared by `check` and `record`: which apps, and how to reach Azure. */
 export interface AccessArgs {
@@ -28,6 +29,8 @@ export interface AccessArgs {
   requestTimeout: number;
   until?: string;
   config?: string;
+  quiet?: boolean;
+  verbose?: boolean;
 }
 
 export interface CheckArgs extends AccessArgs {
@@ -56,6 +59,8 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
     .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" })
     .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" })
+    .option("quiet", { type: "boolean", describe: "No progress on stderr" })
+    .option("verbose", { type: "boolean", describe: "Every call made, with its status and time, on stderr" })
     .option("debug", { type: "boolean", describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)" })
     .option("config", { type: "string", describe: `Configuration file (default: ./azfn-health.config.yaml, .yml or .json). Flags and AZFN_HEALTH_* variables override it` }) as unknown as Argv<AccessArgs>;
 }
@@ -178,11 +183,13 @@ async function saveRecording(session: Session, dir: string): Promise<string> {
 export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): Promise<number> {
   const [{ runCheck }, { buildReport }, { render }] = await Promise.all([import("../check.js"), import("../report/model.js"), import("../report/index.js")]);
   const session = await openSession(args, env, args.record, loaded?.config.environments);
+  const progress = watch(session, args, io, env);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
     if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
     const metrics = { settleMinutes: args.settle, baseline: args.baseline };
     const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics, ...policyOf(loaded) });
+    progress.stop();
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
     const report = buildReport(result, {
@@ -198,8 +205,21 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
     await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
+    progress.stop();
     session.done();
   }
+}
+
+function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
+  const progress = createProgress({
+    write: io.stderr,
+    interactive: !args.quiet && !args.verbose && io.stderrIsTTY === true && isInteractive({ isTTY: true }, env),
+    verbose: args.verbose === true,
+    label: session.replayed ? "replaying" : "reading QA and production",
+  });
+  session.access.onRequest = progress.onRequest;
+  let stopped = false;
+  return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
 }
 
 async function writeBundle(dir: string, report: import("../report/model.js").Report, facts: import("../core/facts.js").CheckFacts): Promise<string> {

@@ -3,4 +3,6 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   color: boolean;
+  /** Whether a person may be watching stderr (for the spinner). */
+  stderrIsTTY?: boolean;
 }

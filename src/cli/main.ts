@@ -66,6 +66,7 @@ function describedCli(argv: string[]): Argv {
   for (const [name, command] of Object.entries(COMMANDS)) cli = cli.command(command.positionals ? `${name} <ruleId>` : name, command.describe, (y) => command.options(y).epilog(EPILOG));
   return failAsUsage(
     cli
+      .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
       .demandCommand(1, "name a command: check, record, rules or explain")
       .strict()
       .version(VERSION)

@@ -21,7 +21,7 @@ import { startMetrics, type MetricsReader } from "./metrics.js";
 import { collectLogs } from "./logs.js";
 import { bundledStacks } from "./bundled-stacks.js";
 import { isAuthError } from "./credentials.js";
-import { perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
+import { observerPolicy, perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
 import { createRedactor, type Redactor } from "./redact.js";
 
 export const ARM_ENDPOINT = "https://management.azure.com";
@@ -46,6 +46,8 @@ export interface AzureAccess {
   authHint?: string;
   /** Azure Monitor metrics (Resource Manager's Microsoft.Insights/metrics); the Resource Manager endpoint unless set. */
   metricsEndpoint?: string;
+  /** Told of every attempt of every request: progress and --verbose. */
+  onRequest?: Parameters<typeof observerPolicy>[0];
   /** Log Analytics (Application Insights queries) and its token scope. */
   logsEndpoint?: string;
   logsScope?: string;
@@ -150,6 +152,7 @@ export function armClientOptions(access: AzureAccess) {
     additionalPolicies: [
       { policy: readOnlyPolicy, position: "perCall" as const },
       { policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS), position: "perRetry" as const },
+      ...(access.onRequest ? [{ policy: observerPolicy(access.onRequest), position: "perRetry" as const }] : []),
     ],
     ...(access.httpClient ? { httpClient: access.httpClient } : {}),
   };

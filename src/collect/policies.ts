@@ -42,3 +42,21 @@ export function perTryTimeoutPolicy(timeoutMs: number): PipelinePolicy {
     },
   };
 }
+
+/** Reports each attempt (method, URL, status, time) to an observer: progress and --verbose. */
+export function observerPolicy(onRequest: (event: { method: string; url: string; status?: number; ms: number; error?: string }) => void): PipelinePolicy {
+  return {
+    name: "azfnHealthObserver",
+    async sendRequest(request, next) {
+      const started = performance.now();
+      try {
+        const response = await next(request);
+        onRequest({ method: request.method, url: request.url, status: response.status, ms: performance.now() - started });
+        return response;
+      } catch (error) {
+        onRequest({ method: request.method, url: request.url, ms: performance.now() - started, error: (error as { code?: string }).code ?? (error as Error).name });
+        throw error;
+      }
+    },
+  };
+}
