@@ -5,5 +5,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // CLI tests spawn the built CLI; `npm test` builds first.
     testTimeout: 20_000,
+    reporters: ["default", "./test/support/closing-line.ts"],
   },
 });
