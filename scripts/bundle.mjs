@@ -2,7 +2,11 @@
 // Bundles the CLI into dist/bundle: one entry plus lazily loaded chunks (the Azure SDKs load only
 // when a check runs). Node 20 has no compile cache, so loading hundreds of small module files is
 // most of a cold start; a bundle removes most of that.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry hashes: without a clean start, old chunks would pile up.
+rmSync("dist/bundle", { recursive: true, force: true });
 
 await build({
   entryPoints: { bin: "src/cli/bin.ts" },

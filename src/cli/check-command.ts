@@ -8,7 +8,7 @@ import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
 import { parseSince } from "../core/time.js";
-import { CI_CHOICES } from "../report/ci.js";
+import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
@@ -200,7 +200,7 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
       ...(session.replayed ? { recording: session.replayed } : {}),
       ...(loaded ? { config: loaded.path } : {}),
     });
-    io.stdout(render(report, args.format, { color: io.color }));
+    io.stdout(await render(report, args.format, { color: io.color }));
     if (args.out) io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
     await speakToCi(report, args, io, env);
     return exitCode;

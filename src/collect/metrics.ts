@@ -82,16 +82,17 @@ async function readMetrics(
       ),
     );
     for (const spec of names) series[spec.name] = { baseline: [], after: [] };
+    const [baselineStart, baselineEnd, afterStart, afterEnd] = [windows.baseline.start, windows.baseline.end, windows.after.start, windows.after.end].map(Date.parse) as [number, number, number, number];
     for (const response of responses) {
       for (const metric of response.value) {
         const spec = names.find((m) => m.name === metric.name.value);
         if (!spec) continue;
         for (const point of metric.timeseries?.[0]?.data ?? []) {
-          const at = point.timeStamp.toISOString();
+          const at = point.timeStamp.getTime();
           const value = (spec.aggregation === "Total" ? point.total : point.average) ?? null;
           // The newest bucket may hold only a timestamp (ingestion delay): missing, not zero.
-          if (at >= windows.baseline.start && at < windows.baseline.end) series[spec.name]!.baseline.push(value);
-          else if (at >= windows.after.start && at < windows.after.end) series[spec.name]!.after.push(value);
+          if (at >= baselineStart && at < baselineEnd) series[spec.name]!.baseline.push(value);
+          else if (at >= afterStart && at < afterEnd) series[spec.name]!.after.push(value);
         }
       }
     }

@@ -7,7 +7,8 @@ import type { Report } from "./model.js";
  * summary. Pure: it returns the lines to print and the files to write; the CLI does the I/O.
  */
 export type CiDialect = "github" | "azure" | "none";
-export const CI_CHOICES = ["auto", "github", "azure", "none"] as const;
+export { CI_CHOICES } from "./ci-choices.js";
+import type { CI_CHOICES } from "./ci-choices.js";
 
 export function detectCi(env: NodeJS.ProcessEnv, choice: (typeof CI_CHOICES)[number]): CiDialect {
   if (choice !== "auto") return choice;
