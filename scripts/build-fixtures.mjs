@@ -4,7 +4,7 @@
 // ListAppSettings, GetAppServicePlan, GetFunctionAppStacks; azure-functions-host HostStatus.cs),
 // at the URLs and api-versions the SDK really sends. Secret-looking values are obvious
 // TEST-SECRET markers, so tests can prove none of them reaches any output.
-// Run: node scripts/build-fixtures.mjs
+// Run: npm run fixtures (it runs our own collector, so it needs the build).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { collectCheckFacts } from "../dist/collect/azure.js";
