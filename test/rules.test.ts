@@ -208,6 +208,7 @@ const CASES: Record<string, Case[]> = {
     },
     { name: "twice the failed requests", edit: (f) => { f.prod.logs!.rows.push({ window: "after", kind: "failed request", name: "GetOrderHttp 500", count: 40 }); }, expect: [{ environment: "prod", severity: "medium", title: /GetOrderHttp 500 \(4 → 45\)/ }] },
     { name: "Application Insights not queryable is said, not blocking", edit: (f) => { delete f.prod.logs; f.prod.gaps.push({ source: "logs", reason: "HTTP 403 InsufficientAccessError", statusCode: 403 }); }, expect: [{ environment: "prod", severity: "info" }] },
+    { name: "connected by connection string only: said, not silent", edit: (f) => { delete f.prod.logs; delete f.prod.site!.appInsightsId; }, expect: [{ environment: "prod", severity: "info", title: /does not link its component/ }] },
     { name: "the same few exceptions as before", edit: () => {}, expect: [] },
   ],
   H02: [

@@ -1,5 +1,6 @@
 import type { Role } from "../../core/facts.js";
 import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import { setting } from "../../core/facts.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
 import { formatValue } from "../../core/format.js";
@@ -342,6 +343,7 @@ export const applicationSignals = defineRule({
     failures: "{env} requests fail more after the release: {list}",
     host: "{env} host reports {list} after the release",
     unavailable: "{env} Application Insights could not be queried: {reason}",
+    unlinked: "{env} sends to Application Insights but does not link its component, so its logs were not read",
   },
   check(ctx) {
     const { env } = ctx;
@@ -350,7 +352,22 @@ export const applicationSignals = defineRule({
       // Logs add detail to the metrics, which already judge the release: a gap is said, not blocking.
       return [{ message: "unavailable", args: { env: env.role, reason: gap.reason }, environment: env.role, severity: "info", evidence: { setting: "Application Insights", detail: gap.reason } }];
     }
-    if (!env.logs) return [];
+    if (!env.logs) {
+      // Connected by connection string only: say so rather than stay silent.
+      if (setting(env, "APPLICATIONINSIGHTS_CONNECTION_STRING") && !env.site?.appInsightsId && ctx.metrics.windows) {
+        return [
+          {
+            message: "unlinked",
+            args: { env: env.role },
+            environment: env.role,
+            severity: "info",
+            evidence: { setting: "APPLICATIONINSIGHTS_CONNECTION_STRING", [env.role]: "(set)", detail: `no tag "hidden-link: /app-insights-resource-id" on the app` },
+            fix: configFix("Link the component to the app (the portal's Application Insights blade does), so the check can read its logs."),
+          },
+        ];
+      }
+      return [];
+    }
     const out: Detection[] = [];
     const window = ctx.metrics.windows ? `; ${windowText(ctx)}` : "";
     for (const [kind, message, minimum] of [["exception", "exceptions", 10], ["failed request", "failures", 10], ["host signal", "host", 1]] as const) {
