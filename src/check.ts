@@ -20,6 +20,8 @@ export interface CheckRequest {
   hashKey: Uint8Array;
   /** Metric windows: minutes to skip after the release, and the baseline. */
   metrics?: { settleMinutes: number; baseline: BaselineMode };
+  /** Application Insights components for apps that do not link theirs. */
+  appInsights?: { qa?: string; prod?: string };
   /** The team's configuration: severities, ignores, metric thresholds. */
   policy?: Policy;
   thresholds?: MetricThresholds;
@@ -40,7 +42,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const facts = await collectCheckFacts(
     request.access,
     { qa: request.qa, prod: request.prod },
-    { now: request.now, hashKey: request.hashKey, since: request.since, metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" } },
+    { now: request.now, hashKey: request.hashKey, since: request.since, metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" }, appInsights: request.appInsights },
   );
   return judge(facts, request.since, request.policy, request.thresholds);
 }

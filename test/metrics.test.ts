@@ -149,3 +149,27 @@ describe("precision and failures", () => {
     expect(result).toMatchObject({ classification: "Error", reason: expect.stringMatching(/^Metric Classification Failed: /) });
   });
 });
+
+describe("Application Insights without the portal's link", () => {
+  it("is said when unlinked, and read when named with --prod-app-insights", async () => {
+    const { mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { ROOT, STORY, runCli } = await import("./helpers.js");
+    const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8"));
+    const site = recording.exchanges.find((e: { request: { url: string } }) => /sites\/orders-func-prod\?/.test(e.request.url));
+    site.response.body.tags = {};
+    const dir = mkdtempSync(join(tmpdir(), "azfn-unlinked-"));
+    writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
+    const unlinked = JSON.parse((await runCli(["check", "--from", dir, "--format", "json"])).stdout);
+    expect(unlinked.findings.find((f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod")).toMatchObject({ severity: "info", title: expect.stringMatching(/does not link its component/) });
+    const component = "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/microsoft.insights/components/appi-orders-prod";
+    const named = JSON.parse((await runCli(["check", "--from", dir, "--format", "json", "--prod-app-insights", component])).stdout);
+    expect(named.findings.filter((f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod").map((f: { title: string }) => f.title)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/System\.OutOfMemoryException \(0 → 340\)/)]),
+    );
+    const bad = await runCli(["check", "--from", dir, "--prod-app-insights", "appi-orders-prod"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^azfn-health: --prod-app-insights: not an Application Insights component resource ID/);
+  });
+});

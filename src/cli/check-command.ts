@@ -31,6 +31,8 @@ export interface AccessArgs {
   config?: string;
   quiet?: boolean;
   verbose?: boolean;
+  qaAppInsights?: string;
+  prodAppInsights?: string;
 }
 
 export interface CheckArgs extends AccessArgs {
@@ -59,6 +61,8 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
     .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" })
     .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" })
+    .option("qa-app-insights", { type: "string", describe: "QA's Application Insights component resource ID, when the app does not link it" })
+    .option("prod-app-insights", { type: "string", describe: "Production's Application Insights component resource ID, when the app does not link it" })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
     .option("verbose", { type: "boolean", describe: "Every call made, with its status and time, on stderr" })
     .option("debug", { type: "boolean", describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)" })
@@ -188,7 +192,8 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
     const since = args.since ? parseSince(args.since, session.now) : undefined;
     if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
     const metrics = { settleMinutes: args.settle, baseline: args.baseline };
-    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics, ...policyOf(loaded) });
+    const appInsights = { qa: componentId("--qa-app-insights", args.qaAppInsights), prod: componentId("--prod-app-insights", args.prodAppInsights) };
+    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics, appInsights, ...policyOf(loaded) });
     progress.stop();
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
@@ -249,6 +254,14 @@ async function speakToCi(report: import("../report/model.js").Report, args: Chec
   else io.stdout(text);
 }
 
+function componentId(flag: string, id: string | undefined): string | undefined {
+  if (id === undefined) return undefined;
+  if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(id)) {
+    throw new UsageError(`${flag}: not an Application Insights component resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/microsoft.insights/components/<name>`);
+  }
+  return id;
+}
+
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
 function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
@@ -276,6 +289,8 @@ export function configDefaults(loaded?: LoadedConfig): Record<string, unknown> {
     ["metricsEndpoint", c.endpoints?.metrics],
     ["settle", c.metrics?.settle],
     ["baseline", c.metrics?.baseline],
+    ["qaAppInsights", c.appInsights?.qa],
+    ["prodAppInsights", c.appInsights?.prod],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }

@@ -67,6 +67,8 @@ export interface CollectOptions {
   since?: Date;
   /** Metric windows (--settle, --baseline); no metrics are read without them. */
   metrics?: { settleMinutes: number; baseline: BaselineMode };
+  /** Application Insights components named by the user, for apps that do not link theirs. */
+  appInsights?: { qa?: string; prod?: string };
 }
 
 /** Reads both environments, and the stacks matrix, every independent call at once. */
@@ -100,11 +102,12 @@ export async function collectCheckFacts(
     return Promise.all([windows, run.early]).then(([w, { site }]) => (w ? readMetrics(reader, w, site) : undefined));
   };
   // Application Insights, where the app links its component: in the same wave as the metrics.
-  const logsOf = (run: EnvironmentRun) =>
+  const logsOf = (run: EnvironmentRun, named?: string) =>
     Promise.all([windows, run.early]).then(async ([w, { site }]) => {
-      if (!w || !site?.appInsightsId) return undefined;
+      const component = named ?? site?.appInsightsId;
+      if (!w || !component) return undefined;
       try {
-        return await collectLogs(access, site.appInsightsId, w);
+        return await collectLogs(access, component, w);
       } catch (error) {
         return { gap: gapFrom("logs", error) };
       }
@@ -116,8 +119,8 @@ export async function collectCheckFacts(
     windows.catch(() => undefined),
     metricsOf(qa).catch(() => undefined),
     metricsOf(prod).catch(() => undefined),
-    logsOf(qa).catch(() => undefined),
-    logsOf(prod).catch(() => undefined),
+    logsOf(qa, options.appInsights?.qa).catch(() => undefined),
+    logsOf(prod, options.appInsights?.prod).catch(() => undefined),
   ]);
   for (const [facts, metrics, logs] of [[qaFacts, qaMetrics, qaLogs], [prodFacts, prodMetrics, prodLogs]] as const) {
     if (metrics && "gap" in metrics) facts.gaps.push(metrics.gap);

@@ -28,6 +28,10 @@ export const ConfigSchema = z.strictObject({
   auth: z.enum(AUTH_MODES).optional(),
   tenant: z.string().optional(),
   timeout: z.number().positive().optional(),
+  appInsights: z
+    .strictObject({ qa: z.string().optional(), prod: z.string().optional() })
+    .optional()
+    .describe("Application Insights component resource IDs, for apps that do not link theirs"),
   metrics: z
     .strictObject({
       settle: z.number().min(0).optional(),

@@ -362,7 +362,7 @@ export const applicationSignals = defineRule({
             environment: env.role,
             severity: "info",
             evidence: { setting: "APPLICATIONINSIGHTS_CONNECTION_STRING", [env.role]: "(set)", detail: `no tag "hidden-link: /app-insights-resource-id" on the app` },
-            fix: configFix("Link the component to the app (the portal's Application Insights blade does), so the check can read its logs."),
+            fix: configFix(`Link the component to the app (the portal's Application Insights blade does), or name it with --${env.role}-app-insights <componentId>.`),
           },
         ];
       }
