@@ -123,23 +123,23 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
   const deadline = new AbortController();
   // Never what keeps the process alive: a usage error must exit at once.
   const timer = setTimeout(() => deadline.abort(), args.timeout * 1000).unref();
+  const done = () => clearTimeout(timer);
   let session: Session;
   if (args.from) {
-    const replay = await import("../collect/recording.js");
+    const [replay, { LOCAL_ONLY_CREDENTIAL }] = await Promise.all([import("../collect/recording.js"), import("../collect/credentials.js")]);
     const recording = await replay.readRecording(args.from);
     session = {
       apps: appsFrom(args, recording.apps, environments),
       now: until ?? new Date(recording.recordedAt),
       hashKey,
       replayed: { path: args.from, constructed: recording.constructed === true, description: recording.description },
-      // Replay needs no token: the pipeline still asks for one, and this one never leaves the process.
       access: {
-        credential: { getToken: async () => ({ token: "replay", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
+        credential: LOCAL_ONLY_CREDENTIAL,
         httpClient: replay.createReplayHttpClient(recording),
         retryOptions: { maxRetries: 0 },
         abortSignal: deadline.signal,
       },
-      done: () => clearTimeout(timer),
+      done,
     };
   } else {
     const apps = appsFrom(args, undefined, environments);
@@ -163,7 +163,7 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
         logsScope: endpoints.logsScope,
         authHint: AUTH_HINTS[args.auth],
       },
-      done: () => clearTimeout(timer),
+      done,
     };
   }
   if (recordTo) {

@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import type { FunctionAppStack } from "@azure/arm-appservice";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { LOCAL_ONLY_CREDENTIAL } from "./credentials.js";
 
 const BUNDLED = new URL("../../data/function-app-stacks.json", import.meta.url);
-const LOCAL_ONLY_CREDENTIAL = { getToken: async () => ({ token: "local", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) };
 const SNAPSHOT_DATE = "2026-04-24";
 
 /**

@@ -1,4 +1,4 @@
-const GiB = 1024 ** 3;
+export const GiB = 1024 ** 3;
 
 /** A metric value as a person reads it: GiB or MiB, ms or s, percent; counts plain. */
 export function formatValue(value: number | null, unit: "Count" | "Bytes" | "Seconds" | "Percent" | "Ratio"): string {

@@ -1,4 +1,5 @@
 import type { CheckFacts } from "../core/facts.js";
+import { grainMs } from "../core/windows.js";
 import { renderHtml } from "./html.js";
 import { inertDeep } from "./inert.js";
 import { renderJunit } from "./junit.js";
@@ -33,7 +34,7 @@ export function metricsCsv(facts: CheckFacts): string {
   const windows = facts.metricWindows;
   const rows = [["environment", "metric", "window", "bucket_start", "value"].join(",")];
   if (windows) {
-    const step = Number(/^PT(\d+)([MH])$/.exec(windows.grain)?.[1] ?? 1) * (windows.grain.endsWith("H") ? 3_600_000 : 60_000);
+    const step = grainMs(windows.grain);
     for (const env of [facts.prod, facts.qa]) {
       for (const [metric, series] of Object.entries(env.metrics?.series ?? {})) {
         for (const [window, values] of [["baseline", series.baseline], ["after", series.after]] as const) {

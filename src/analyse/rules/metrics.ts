@@ -3,7 +3,7 @@ import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { setting } from "../../core/facts.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
-import { formatValue } from "../../core/format.js";
+import { formatValue, GiB } from "../../core/format.js";
 import { growthWithin, type Judgment } from "../metrics/judge.js";
 import { defineRule, type Detection, type EnvironmentContext, type RuleContext } from "../rule.js";
 
@@ -11,7 +11,6 @@ import { defineRule, type Detection, type EnvironmentContext, type RuleContext }
  * Rules over the metric judgments (analyse/metrics/judge.ts). Every finding carries its numbers:
  * the windows, the medians before and after, the change, the interval and the classification.
  */
-const GiB = 1024 ** 3;
 
 /** A 32-bit worker has about 2 GB of address space (durable-extension#1003); warn at 80 %. */
 export const THIRTY_TWO_BIT_CEILING = 2 * GiB;
