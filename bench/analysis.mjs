@@ -12,18 +12,27 @@ const POINTS_PER_WINDOW = (7 * 24 * 60) / 2; // 7 days of minutes, half before a
 export async function largeFacts() {
   const recording = await readRecording(new URL("../fixtures/healthy-upgrade", import.meta.url).pathname);
   const facts = await collectCheckFacts(
-    { credential: { getToken: async () => ({ token: "bench", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) }, httpClient: createReplayHttpClient(recording), retryOptions: { maxRetries: 0 } },
+    {
+      credential: { getToken: async () => ({ token: "bench", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) },
+      httpClient: createReplayHttpClient(recording),
+      retryOptions: { maxRetries: 0 },
+    },
     { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
-    { now: new Date(recording.recordedAt), hashKey: new Uint8Array(32), metrics: { settleMinutes: 5, baseline: "before" } },
+    {
+      now: new Date(recording.recordedAt),
+      hashKey: new Uint8Array(32),
+      metrics: { settleMinutes: 5, baseline: "before" },
+    },
   );
   let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   let points = 0;
   for (const env of [facts.qa, facts.prod]) {
     for (const spec of METRICS) {
       const level = 100 + random() * 1000;
       const shift = env.role === "prod" && spec.name === "HttpResponseTime" ? 1.3 : 1;
-      const window = (k) => Array.from({ length: POINTS_PER_WINDOW }, () => Math.round(level * k * (0.8 + 0.4 * random())));
+      const window = (k) =>
+        Array.from({ length: POINTS_PER_WINDOW }, () => Math.round(level * k * (0.8 + 0.4 * random())));
       env.metrics.series[spec.name] = { baseline: window(1), after: window(shift) };
       delete env.metrics.unavailable[spec.name];
       points += 2 * POINTS_PER_WINDOW;
@@ -46,7 +55,13 @@ export async function benchAnalysis(runs = 15) {
     if (result.metrics.judgments.length < 40) throw new Error("the analysis judged too few metrics");
   }
   times.sort((a, b) => a - b);
-  return { points, median: times[Math.floor(times.length / 2)], max: times.at(-1), peakHeapMb: peakHeap / 1024 ** 2, rssMb: process.memoryUsage().rss / 1024 ** 2 };
+  return {
+    points,
+    median: times[Math.floor(times.length / 2)],
+    max: times.at(-1),
+    peakHeapMb: peakHeap / 1024 ** 2,
+    rssMb: process.memoryUsage().rss / 1024 ** 2,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchAnalysis());

@@ -14,12 +14,20 @@ const BIN = `${ROOT}/dist/bundle/bin.js`;
 const cases = [
   { name: "node -e 0 (bare)", args: ["-e", "0"] },
   { name: "azfn-health --help", args: [BIN, "--help"], target: 2 },
-  { name: "azfn-health check --from fixtures/story-32bit-upgrade", args: [BIN, "check", "--from", "fixtures/story-32bit-upgrade", "--fail-on", "never"], target: 6 },
+  {
+    name: "azfn-health check --from fixtures/story-32bit-upgrade",
+    args: [BIN, "check", "--from", "fixtures/story-32bit-upgrade", "--fail-on", "never"],
+    target: 6,
+  },
 ];
 
 function time(args) {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const run = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${args.join(" ")} exited ${run.status}: ${run.stderr}`);
   return ms;
@@ -29,15 +37,28 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q 
 const results = [];
 for (const c of cases) time(c.args); // warm the file cache once
 for (let i = 0; i < RUNS; i++) for (const c of cases) (c.samples ??= []).push(time(c.args)); // interleaved, so drift hits all alike
-const bare = quantile([...cases[0].samples].sort((a, b) => a - b), 0.5);
+const bare = quantile(
+  [...cases[0].samples].sort((a, b) => a - b),
+  0.5,
+);
 let failed = false;
 for (const c of cases) {
   const sorted = [...c.samples].sort((a, b) => a - b);
   const median = quantile(sorted, 0.5);
   const ratio = median / bare;
-  const verdict = c.target ? (ratio <= c.target ? `ok (target < ${c.target}x)` : `OVER target ${c.target}x`) : "";
+  const verdict = c.target
+    ? ratio <= c.target
+      ? `ok (target < ${c.target}x)`
+      : `OVER target ${c.target}x`
+    : "";
   if (c.target && ratio > c.target) failed = true;
-  results.push({ case: c.name, "median ms": median.toFixed(1), "p90 ms": quantile(sorted, 0.9).toFixed(1), "x bare": ratio.toFixed(2), target: verdict });
+  results.push({
+    case: c.name,
+    "median ms": median.toFixed(1),
+    "p90 ms": quantile(sorted, 0.9).toFixed(1),
+    "x bare": ratio.toFixed(2),
+    target: verdict,
+  });
 }
 console.log(`cold start, ${RUNS} runs each, Node ${process.version}`);
 console.table(results);
@@ -50,16 +71,43 @@ const story = JSON.parse(readFileSync(`${ROOT}/fixtures/story-32bit-upgrade/reco
 function liveRun(standIn) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, "check", "--qa", story.apps.qa, "--prod", story.apps.prod, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", story.recordedAt, "--fail-on", "never"], {
-      cwd: ROOT,
-      stdio: "ignore",
-      env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "check",
+        "--qa",
+        story.apps.qa,
+        "--prod",
+        story.apps.prod,
+        "--arm-endpoint",
+        standIn.url,
+        "--logs-endpoint",
+        standIn.url,
+        "--auth",
+        "environment",
+        "--until",
+        story.recordedAt,
+        "--fail-on",
+        "never",
+      ],
+      {
+        cwd: ROOT,
+        stdio: "ignore",
+        env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
+      },
+    );
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`live check exited ${code}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+        : reject(new Error(`live check exited ${code}`)),
+    );
   });
 }
-const standIns = await Promise.all([0, LATENCY].map((latencyMs) => startStandIn({ recording: story, latencyMs })));
+const standIns = await Promise.all(
+  [0, LATENCY].map((latencyMs) => startStandIn({ recording: story, latencyMs })),
+);
 const liveSamples = standIns.map(() => []);
 for (let i = 0; i < RUNS; i++) {
   // Interleaved, so machine noise hits both alike.
@@ -68,19 +116,40 @@ for (let i = 0; i < RUNS; i++) {
     liveSamples[j].push(await liveRun(standIn));
   }
 }
-const live = standIns.map((standIn, j) => ({ latencyMs: j === 0 ? 0 : LATENCY, median: quantile(liveSamples[j].sort((a, b) => a - b), 0.5), requests: standIn.state.requests.length }));
+const live = standIns.map((standIn, j) => ({
+  latencyMs: j === 0 ? 0 : LATENCY,
+  median: quantile(
+    liveSamples[j].sort((a, b) => a - b),
+    0.5,
+  ),
+  requests: standIn.state.requests.length,
+}));
 await Promise.all(standIns.map((standIn) => standIn.close()));
 const roundTrips = (live[1].median - live[0].median) / LATENCY;
 const roundTripsOk = roundTrips <= 4;
 if (!roundTripsOk) failed = true;
-console.log(`\nlive check against the local Azure stand-in (story, both environments, client-secret sign-in)`);
-console.table(live.map((l) => ({ "added latency ms": l.latencyMs, "median ms": l.median.toFixed(0), requests: l.requests })));
-console.log(`waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})`);
+console.log(
+  `\nlive check against the local Azure stand-in (story, both environments, client-secret sign-in)`,
+);
+console.table(
+  live.map((l) => ({
+    "added latency ms": l.latencyMs,
+    "median ms": l.median.toFixed(0),
+    requests: l.requests,
+  })),
+);
+console.log(
+  `waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})`,
+);
 
 // The metric analysis (issue #4): 2 environments x 20 metrics x 7 days at 1-minute grain.
 const analysis = await benchAnalysis(RUNS);
 const analysisOk = analysis.median < 150;
 if (!analysisOk) failed = true;
-console.log(`\nmetric analysis of ${analysis.points.toLocaleString("en")} points (2 environments x 20 metrics x 7 days at PT1M), ${RUNS} runs in-process`);
-console.log(`median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`);
+console.log(
+  `\nmetric analysis of ${analysis.points.toLocaleString("en")} points (2 environments x 20 metrics x 7 days at PT1M), ${RUNS} runs in-process`,
+);
+console.log(
+  `median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -17,11 +17,16 @@ const API = "api-version=2025-05-01";
 const SUB = "8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05";
 const LOCATION = "West Europe";
 
-const siteId = (rg, name) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name}`;
-const planId = (rg, name) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/serverfarms/${name}`;
+const siteId = (rg, name) =>
+  `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name}`;
+const planId = (rg, name) =>
+  `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Web/serverfarms/${name}`;
 const ok = (body) => ({ status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body });
 const get = (path, body) => ({ request: { method: "GET", url: `${ARM}${path}?${API}` }, response: ok(body) });
-const post = (path, body) => ({ request: { method: "POST", url: `${ARM}${path}?${API}` }, response: ok(body) });
+const post = (path, body) => ({
+  request: { method: "POST", url: `${ARM}${path}?${API}` },
+  response: ok(body),
+});
 
 const storage = (account, env) =>
   `DefaultEndpointsProtocol=https;AccountName=${account};AccountKey=TEST-SECRET-${env}-storage-key;EndpointSuffix=core.windows.net`;
@@ -57,7 +62,16 @@ function environment(spec) {
         hyperV: false,
         lastModifiedTimeUtc: spec.lastModified,
         // The site GET leaves these null; config/web has them (reference azure-sdk.md §8).
-        siteConfig: { numberOfWorkers: 1, netFrameworkVersion: null, use32BitWorkerProcess: null, linuxFxVersion: "", alwaysOn: false, http20Enabled: false, functionAppScaleLimit: 0, minimumElasticInstanceCount: 0 },
+        siteConfig: {
+          numberOfWorkers: 1,
+          netFrameworkVersion: null,
+          use32BitWorkerProcess: null,
+          linuxFxVersion: "",
+          alwaysOn: false,
+          http20Enabled: false,
+          functionAppScaleLimit: 0,
+          minimumElasticInstanceCount: 0,
+        },
         ...(spec.swap ? { slotSwapStatus: spec.swap } : {}),
         scmSiteAlsoStopped: false,
         clientAffinityEnabled: false,
@@ -111,7 +125,10 @@ function environment(spec) {
       type: "Microsoft.Web/sites/config",
       location: LOCATION,
       properties: {
-        OrdersDb: { value: `Server=tcp:sql-orders-${spec.env}.database.windows.net,1433;Database=orders;User ID=orders;Password=TEST-SECRET-${spec.env}-sql-password;Encrypt=true`, type: "SQLAzure" },
+        OrdersDb: {
+          value: `Server=tcp:sql-orders-${spec.env}.database.windows.net,1433;Database=orders;User ID=orders;Password=TEST-SECRET-${spec.env}-sql-password;Encrypt=true`,
+          type: "SQLAzure",
+        },
       },
     }),
     get(`${id}/config/slotConfigNames`, {
@@ -119,7 +136,11 @@ function environment(spec) {
       name: "slotConfigNames",
       type: "Microsoft.Web/sites/config",
       location: LOCATION,
-      properties: { connectionStringNames: null, appSettingNames: spec.stickySettings ?? null, azureStorageConfigNames: null },
+      properties: {
+        connectionStringNames: null,
+        appSettingNames: spec.stickySettings ?? null,
+        azureStorageConfigNames: null,
+      },
     }),
     ...functionPages(id, spec),
     get(`${id}/slots`, { value: (spec.slots ?? []).map((slot) => slotBody(spec, slot)), nextLink: null }),
@@ -128,7 +149,16 @@ function environment(spec) {
         id: `${id}/deployments/${d.id}`,
         name: d.id,
         type: "Microsoft.Web/sites/deployments",
-        properties: { status: d.status ?? 4, message: d.message, author: d.author, deployer: "ZipDeploy", author_email: `${d.author}@contoso.example`, start_time: d.start, end_time: d.end, active: d.active ?? false },
+        properties: {
+          status: d.status ?? 4,
+          message: d.message,
+          author: d.author,
+          deployer: "ZipDeploy",
+          author_email: `${d.author}@contoso.example`,
+          start_time: d.start,
+          end_time: d.end,
+          active: d.active ?? false,
+        },
       })),
       nextLink: null,
     }),
@@ -164,7 +194,13 @@ function environment(spec) {
         zoneRedundant: false,
         resourceGroup: spec.rg,
       },
-      sku: { name: spec.plan.sku, tier: "ElasticPremium", size: spec.plan.sku, family: "EP", capacity: spec.plan.capacity },
+      sku: {
+        name: spec.plan.sku,
+        tier: "ElasticPremium",
+        size: spec.plan.sku,
+        family: "EP",
+        capacity: spec.plan.capacity,
+      },
     }),
     // ARM's pass-through to the host (not in the REST specs; fields from azure-functions-host HostStatus.cs).
     {
@@ -200,8 +236,17 @@ function functionPages(id, spec) {
       script_href: `https://${spec.name}.azurewebsites.net/admin/vfs/site/wwwroot/bin/Contoso.Orders.Functions.dll`,
       config_href: `https://${spec.name}.azurewebsites.net/admin/vfs/site/wwwroot/${name}/function.json`,
       href: `https://${spec.name}.azurewebsites.net/admin/functions/${name}`,
-      config: { generatedBy: "Microsoft.NET.Sdk.Functions", configurationSource: "attributes", bindings: [{ type: name.endsWith("Http") ? "httpTrigger" : "serviceBusTrigger", name: "input" }], disabled: false, scriptFile: "../bin/Contoso.Orders.Functions.dll", entryPoint: `Contoso.Orders.Functions.${name}.Run` },
-      invoke_url_template: name.endsWith("Http") ? `https://${spec.name}.azurewebsites.net/api/${name.toLowerCase()}` : null,
+      config: {
+        generatedBy: "Microsoft.NET.Sdk.Functions",
+        configurationSource: "attributes",
+        bindings: [{ type: name.endsWith("Http") ? "httpTrigger" : "serviceBusTrigger", name: "input" }],
+        disabled: false,
+        scriptFile: "../bin/Contoso.Orders.Functions.dll",
+        entryPoint: `Contoso.Orders.Functions.${name}.Run`,
+      },
+      invoke_url_template: name.endsWith("Http")
+        ? `https://${spec.name}.azurewebsites.net/api/${name.toLowerCase()}`
+        : null,
       language: "DotNetAssembly",
       isDisabled: false,
     },
@@ -218,15 +263,34 @@ function functionPages(id, spec) {
 
 function slotBody(spec, slot) {
   const id = `${siteId(spec.rg, spec.name)}/slots/${slot}`;
-  return { id, name: `${spec.name}/${slot}`, type: "Microsoft.Web/sites/slots", kind: "functionapp", location: LOCATION, properties: { state: "Running", enabled: true, serverFarmId: planId(spec.rg, spec.plan.name), reserved: false, lastModifiedTimeUtc: spec.lastModified, defaultHostName: `${spec.name}-${slot}.azurewebsites.net` } };
+  return {
+    id,
+    name: `${spec.name}/${slot}`,
+    type: "Microsoft.Web/sites/slots",
+    kind: "functionapp",
+    location: LOCATION,
+    properties: {
+      state: "Running",
+      enabled: true,
+      serverFarmId: planId(spec.rg, spec.plan.name),
+      reserved: false,
+      lastModifiedTimeUtc: spec.lastModified,
+      defaultHostName: `${spec.name}-${slot}.azurewebsites.net`,
+    },
+  };
 }
 
 /** The dotnet stack of the bundled Core Tools copy, with ISO dates as api-version 2025-05-01 returns them. */
 function stacksExchange() {
   const all = JSON.parse(readFileSync(new URL("../data/function-app-stacks.json", import.meta.url), "utf8"));
   const dotnet = all.value.filter((s) => s.name === "dotnet");
-  const iso = JSON.parse(JSON.stringify(dotnet), (key, value) => (key === "endOfLifeDate" && value ? new Date(value).toISOString() : value));
-  return { request: { method: "GET", url: `${ARM}/providers/Microsoft.Web/functionAppStacks?${API}` }, response: ok({ value: iso, nextLink: null }) };
+  const iso = JSON.parse(JSON.stringify(dotnet), (key, value) =>
+    key === "endOfLifeDate" && value ? new Date(value).toISOString() : value,
+  );
+  return {
+    request: { method: "GET", url: `${ARM}/providers/Microsoft.Web/functionAppStacks?${API}` },
+    response: ok({ value: iso, nextLink: null }),
+  };
 }
 
 function baseSettings(env, overrides) {
@@ -266,38 +330,75 @@ function unit01(...parts) {
 
 /** Per-minute behaviour of an app: rates for counts, levels for gauges. */
 function profile(base, overrides = {}) {
-  return { requests: 80, errorRate: 0.003, responseTime: 0.3, memory: 900 * MB, threads: 60, handles: 900, executions: 120, gen2: 1, cpu: 35, memoryPercent: 45, queue: 1, ...base, ...overrides };
+  return {
+    requests: 80,
+    errorRate: 0.003,
+    responseTime: 0.3,
+    memory: 900 * MB,
+    threads: 60,
+    handles: 900,
+    executions: 120,
+    gen2: 1,
+    cpu: 35,
+    memoryPercent: 45,
+    queue: 1,
+    ...base,
+    ...overrides,
+  };
 }
 
 function value(metric, p, minutes, jitter) {
   const j = (spread) => 1 + spread * (jitter - 0.5) * 2;
   const count = (perMinute) => Math.round(perMinute * minutes * j(0.2));
   switch (metric) {
-    case "Requests": return count(p.requests);
-    case "Http5xx": return Math.round(p.requests * minutes * p.errorRate * (0.5 + jitter));
-    case "Http4xx": return count(p.requests * 0.01);
-    case "HttpResponseTime": return +(p.responseTime * j(0.15)).toFixed(4);
-    case "MemoryWorkingSet": return Math.round(p.memory * j(0.05));
-    case "AverageMemoryWorkingSet": return Math.round(p.memory * 0.95 * j(0.05));
-    case "PrivateBytes": return Math.round(p.memory * 1.08 * j(0.05));
-    case "Threads": return Math.round(p.threads * j(0.08));
-    case "Handles": return Math.round(p.handles * j(0.05));
-    case "FunctionExecutionCount": return count(p.executions);
-    case "FunctionExecutionUnits": return count(p.executions * 256 * 300);
-    case "Gen0Collections": return count(30);
-    case "Gen1Collections": return count(5);
-    case "Gen2Collections": return count(p.gen2);
-    case "AppConnections": return Math.round(20 * j(0.2));
-    case "CpuPercentage": return +(p.cpu * j(0.15)).toFixed(2);
-    case "MemoryPercentage": return +(p.memoryPercent * j(0.08)).toFixed(2);
-    case "HttpQueueLength": return Math.round(p.queue * jitter * 2);
-    case "DiskQueueLength": return Math.round(jitter);
-    default: throw new Error(metric);
+    case "Requests":
+      return count(p.requests);
+    case "Http5xx":
+      return Math.round(p.requests * minutes * p.errorRate * (0.5 + jitter));
+    case "Http4xx":
+      return count(p.requests * 0.01);
+    case "HttpResponseTime":
+      return +(p.responseTime * j(0.15)).toFixed(4);
+    case "MemoryWorkingSet":
+      return Math.round(p.memory * j(0.05));
+    case "AverageMemoryWorkingSet":
+      return Math.round(p.memory * 0.95 * j(0.05));
+    case "PrivateBytes":
+      return Math.round(p.memory * 1.08 * j(0.05));
+    case "Threads":
+      return Math.round(p.threads * j(0.08));
+    case "Handles":
+      return Math.round(p.handles * j(0.05));
+    case "FunctionExecutionCount":
+      return count(p.executions);
+    case "FunctionExecutionUnits":
+      return count(p.executions * 256 * 300);
+    case "Gen0Collections":
+      return count(30);
+    case "Gen1Collections":
+      return count(5);
+    case "Gen2Collections":
+      return count(p.gen2);
+    case "AppConnections":
+      return Math.round(20 * j(0.2));
+    case "CpuPercentage":
+      return +(p.cpu * j(0.15)).toFixed(2);
+    case "MemoryPercentage":
+      return +(p.memoryPercent * j(0.08)).toFixed(2);
+    case "HttpQueueLength":
+      return Math.round(p.queue * jitter * 2);
+    case "DiskQueueLength":
+      return Math.round(jitter);
+    default:
+      throw new Error(metric);
   }
 }
 
 function metricsResponse(resourceId, query, scenario, role) {
-  const [start, end] = query.get("timespan").split("/").map((t) => Date.parse(t));
+  const [start, end] = query
+    .get("timespan")
+    .split("/")
+    .map((t) => Date.parse(t));
   const grain = query.get("interval");
   const step = Number(/^PT(\d+)M$/.exec(grain)?.[1] ?? 60) * MINUTE;
   const names = query.get("metricnames").split(",");
@@ -311,7 +412,13 @@ function metricsResponse(resourceId, query, scenario, role) {
       for (let t = start; t < end; t += step) {
         const point = { timeStamp: new Date(t).toISOString().replace(".000Z", "Z") };
         // The newest bucket holds only a timestamp (ingestion delay), as Azure's does.
-        if (t + step < end || t + step <= scenario.now - 10 * MINUTE) point[spec.aggregation === "Total" ? "total" : "average"] = value(name, scenario.at(role, t), step / MINUTE, unit01(role, name, t));
+        if (t + step < end || t + step <= scenario.now - 10 * MINUTE)
+          point[spec.aggregation === "Total" ? "total" : "average"] = value(
+            name,
+            scenario.at(role, t),
+            step / MINUTE,
+            unit01(role, name, t),
+          );
         data.push(point);
       }
       return {
@@ -331,12 +438,19 @@ function metricsResponse(resourceId, query, scenario, role) {
 /** A Log Analytics query answer (shape of the azure-rest-api-specs resource-centric example). */
 function logsResponse(scenario, role) {
   const rows = [];
-  for (const window of ["baseline", "after"]) for (const [kind, name, count] of scenario.logs?.[role]?.[window] ?? []) rows.push([window, kind, name, count]);
+  for (const window of ["baseline", "after"])
+    for (const [kind, name, count] of scenario.logs?.[role]?.[window] ?? [])
+      rows.push([window, kind, name, count]);
   return {
     tables: [
       {
         name: "PrimaryResult",
-        columns: [{ name: "window", type: "string" }, { name: "kind", type: "string" }, { name: "name", type: "string" }, { name: "count", type: "long" }],
+        columns: [
+          { name: "window", type: "string" },
+          { name: "kind", type: "string" },
+          { name: "name", type: "string" },
+          { name: "count", type: "long" },
+        ],
         rows,
       },
     ],
@@ -354,7 +468,9 @@ function definitionsResponse(resourceId) {
       unit: UNITS[m.unit],
       primaryAggregationType: m.aggregation,
       supportedAggregationTypes: ["None", "Average", "Minimum", "Maximum", "Total", "Count"],
-      metricAvailabilities: ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"].map((timeGrain) => ({ timeGrain, retention: "P93D" })),
+      metricAvailabilities: ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"].map(
+        (timeGrain) => ({ timeGrain, retention: "P93D" }),
+      ),
       dimensions: [{ value: "Instance", localizedValue: "Instance" }],
     })),
   };
@@ -368,21 +484,45 @@ async function addMetrics(recording, scenario, baselines = ["before"]) {
   const httpClient = {
     async sendRequest(request) {
       const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
-      const resourceId = url.pathname.replace(/\/providers\/Microsoft\.Insights\/metric(definitions|s)$/i, "");
+      const resourceId = url.pathname.replace(
+        /\/providers\/Microsoft\.Insights\/metric(definitions|s)$/i,
+        "",
+      );
       let body;
-      if (/\/providers\/microsoft\.insights\/components\/[^/]+\/query$/i.test(url.pathname)) body = logsResponse(scenario, roleOf(url.pathname));
-      else if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname)) body = definitionsResponse(resourceId);
-      else if (/\/providers\/microsoft\.insights\/metrics$/i.test(url.pathname)) body = metricsResponse(resourceId, url.searchParams, scenario, roleOf(url.pathname));
+      if (/\/providers\/microsoft\.insights\/components\/[^/]+\/query$/i.test(url.pathname))
+        body = logsResponse(scenario, roleOf(url.pathname));
+      else if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname))
+        body = definitionsResponse(resourceId);
+      else if (/\/providers\/microsoft\.insights\/metrics$/i.test(url.pathname))
+        body = metricsResponse(resourceId, url.searchParams, scenario, roleOf(url.pathname));
       else return replay.sendRequest(request);
-      captured.set(`${request.method} ${request.url}`, { request: { method: request.method, url: request.url }, response: { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body } });
-      return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify(body) };
+      captured.set(`${request.method} ${request.url}`, {
+        request: { method: request.method, url: request.url },
+        response: { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body },
+      });
+      return {
+        request,
+        status: 200,
+        headers: createHttpHeaders({ "content-type": "application/json" }),
+        bodyAsText: JSON.stringify(body),
+      };
     },
   };
   for (const baseline of baselines) {
     await collectCheckFacts(
-      { credential: { getToken: async () => ({ token: "build", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }) }, httpClient, retryOptions: { maxRetries: 0 } },
+      {
+        credential: {
+          getToken: async () => ({ token: "build", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }),
+        },
+        httpClient,
+        retryOptions: { maxRetries: 0 },
+      },
       { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
-      { now: new Date(recording.recordedAt), hashKey: new Uint8Array(32), metrics: { settleMinutes: 5, baseline } },
+      {
+        now: new Date(recording.recordedAt),
+        hashKey: new Uint8Array(32),
+        metrics: { settleMinutes: 5, baseline },
+      },
     );
   }
   recording.exchanges.push(...captured.values());
@@ -393,57 +533,201 @@ function write(name, recording) {
   // The header readable, one exchange per line: small, and a change shows as the lines it touches.
   const { exchanges, ...header } = recording;
   const head = JSON.stringify(header, null, 2).replace(/\n}$/, "");
-  writeFileSync(new URL(`../fixtures/${name}/recording.json`, import.meta.url), `${head},\n  "exchanges": [\n${exchanges.map((e) => `    ${JSON.stringify(e)}`).join(",\n")}\n  ]\n}\n`);
+  writeFileSync(
+    new URL(`../fixtures/${name}/recording.json`, import.meta.url),
+    `${head},\n  "exchanges": [\n${exchanges.map((e) => `    ${JSON.stringify(e)}`).join(",\n")}\n  ]\n}\n`,
+  );
 }
 
 // The story: .NET Core 3.1 on ~3, upgraded to .NET 6 on ~4. QA was recreated from the portal
 // (64-bit); production was upgraded in place and kept the 3.1 stack's use32BitWorkerProcess=true.
 {
-  const common = { plan: { sku: "EP1", capacity: 2, sites: 1 }, functions: FUNCTIONS, netFrameworkVersion: "v6.0", lastModified: "2026-11-19T18:44:02.000Z" };
-  const qa = { ...common, env: "qa", rg: "rg-orders-qa", name: "orders-func-qa", plan: { ...common.plan, name: "plan-orders-qa", capacity: 1 }, use32Bit: false, settings: baseSettings("qa"), host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 601_000_000 }, deployments: [{ id: "9b41e6d07a", author: "release-pipeline", message: "Orders 2.0: .NET 6 / Functions v4", start: "2026-11-12T09:58:40Z", end: "2026-11-12T10:02:13Z", active: true }] };
-  const prod = { ...common, env: "prod", rg: "rg-orders-prod", name: "orders-func-prod", plan: { ...common.plan, name: "plan-orders-prod" }, use32Bit: true, settings: baseSettings("prod"), pagedFunctions: true, host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 2_280_000 }, deployments: [
-    { id: "9b41e6d07a", author: "release-pipeline", message: "Orders 2.0: .NET 6 / Functions v4", start: "2026-11-19T18:39:55Z", end: "2026-11-19T18:42:10Z", active: true },
-    { id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z" },
-  ] };
+  const common = {
+    plan: { sku: "EP1", capacity: 2, sites: 1 },
+    functions: FUNCTIONS,
+    netFrameworkVersion: "v6.0",
+    lastModified: "2026-11-19T18:44:02.000Z",
+  };
+  const qa = {
+    ...common,
+    env: "qa",
+    rg: "rg-orders-qa",
+    name: "orders-func-qa",
+    plan: { ...common.plan, name: "plan-orders-qa", capacity: 1 },
+    use32Bit: false,
+    settings: baseSettings("qa"),
+    host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 601_000_000 },
+    deployments: [
+      {
+        id: "9b41e6d07a",
+        author: "release-pipeline",
+        message: "Orders 2.0: .NET 6 / Functions v4",
+        start: "2026-11-12T09:58:40Z",
+        end: "2026-11-12T10:02:13Z",
+        active: true,
+      },
+    ],
+  };
+  const prod = {
+    ...common,
+    env: "prod",
+    rg: "rg-orders-prod",
+    name: "orders-func-prod",
+    plan: { ...common.plan, name: "plan-orders-prod" },
+    use32Bit: true,
+    settings: baseSettings("prod"),
+    pagedFunctions: true,
+    host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 2_280_000 },
+    deployments: [
+      {
+        id: "9b41e6d07a",
+        author: "release-pipeline",
+        message: "Orders 2.0: .NET 6 / Functions v4",
+        start: "2026-11-19T18:39:55Z",
+        end: "2026-11-19T18:42:10Z",
+        active: true,
+      },
+      {
+        id: "4c0d2a9e11",
+        author: "release-pipeline",
+        message: "Orders 1.14: .NET Core 3.1 / Functions v3",
+        start: "2026-10-02T08:11:02Z",
+        end: "2026-10-02T08:13:30Z",
+      },
+    ],
+  };
   const recording = {
     format: "azfn-health-recording",
     version: 1,
     recordedAt: "2026-11-20T09:30:00.000Z",
     constructed: true,
-    description: "Orders app upgraded from .NET Core 3.1 on Functions 3.x to .NET 6 on ~4: healthy in QA (64-bit), slow and failing in production, which kept the 32-bit worker and runs out of address space.",
+    description:
+      "Orders app upgraded from .NET Core 3.1 on Functions 3.x to .NET 6 on ~4: healthy in QA (64-bit), slow and failing in production, which kept the 32-bit worker and runs out of address space.",
     apps: { qa: siteId(qa.rg, qa.name), prod: siteId(prod.rg, prod.name) },
     exchanges: [...environment(qa), ...environment(prod), stacksExchange()],
   };
   const release = Date.parse("2026-11-19T18:42:10Z");
   const now = Date.parse(recording.recordedAt);
-  await addMetrics(recording, {
-    now,
-    at(role, t) {
-      if (role === "qa") return profile({ requests: 8, executions: 12, errorRate: 0.001, responseTime: 0.25, memory: 650 * MB, threads: 45, cpu: 20, memoryPercent: 35 });
-      if (t < release) return profile({});
-      // A 32-bit worker: memory climbs to the ~2 GB address-space ceiling and recycles, GC thrashes, requests fail.
-      const cycle = ((t - release) / (150 * MINUTE)) % 1;
-      const progress = Math.min(1, (t - release) / (now - release));
-      return profile({ memory: (1300 + 560 * cycle) * MB, errorRate: 0.04, responseTime: 1.4, gen2: 12, threads: 60 + 60 * progress, handles: 900 + 500 * progress, cpu: 72, memoryPercent: 70 });
-    },
-    logs: {
-      qa: { baseline: [["exception", "System.TimeoutException", 4], ["failed request", "GetOrderHttp 500", 2]], after: [["exception", "System.TimeoutException", 5], ["failed request", "GetOrderHttp 500", 3]] },
-      prod: {
-        baseline: [["exception", "System.TimeoutException", 12], ["failed request", "GetOrderHttp 500", 30], ["host signal", "Host restart", 1]],
-        after: [["exception", "System.OutOfMemoryException", 340], ["exception", "System.TimeoutException", 41], ["failed request", "GetOrderHttp 500", 2812], ["host signal", "Possible thread pool starvation", 18], ["host signal", "Host restart", 9]],
+  await addMetrics(
+    recording,
+    {
+      now,
+      at(role, t) {
+        if (role === "qa")
+          return profile({
+            requests: 8,
+            executions: 12,
+            errorRate: 0.001,
+            responseTime: 0.25,
+            memory: 650 * MB,
+            threads: 45,
+            cpu: 20,
+            memoryPercent: 35,
+          });
+        if (t < release) return profile({});
+        // A 32-bit worker: memory climbs to the ~2 GB address-space ceiling and recycles, GC thrashes, requests fail.
+        const cycle = ((t - release) / (150 * MINUTE)) % 1;
+        const progress = Math.min(1, (t - release) / (now - release));
+        return profile({
+          memory: (1300 + 560 * cycle) * MB,
+          errorRate: 0.04,
+          responseTime: 1.4,
+          gen2: 12,
+          threads: 60 + 60 * progress,
+          handles: 900 + 500 * progress,
+          cpu: 72,
+          memoryPercent: 70,
+        });
+      },
+      logs: {
+        qa: {
+          baseline: [
+            ["exception", "System.TimeoutException", 4],
+            ["failed request", "GetOrderHttp 500", 2],
+          ],
+          after: [
+            ["exception", "System.TimeoutException", 5],
+            ["failed request", "GetOrderHttp 500", 3],
+          ],
+        },
+        prod: {
+          baseline: [
+            ["exception", "System.TimeoutException", 12],
+            ["failed request", "GetOrderHttp 500", 30],
+            ["host signal", "Host restart", 1],
+          ],
+          after: [
+            ["exception", "System.OutOfMemoryException", 340],
+            ["exception", "System.TimeoutException", 41],
+            ["failed request", "GetOrderHttp 500", 2812],
+            ["host signal", "Possible thread pool starvation", 18],
+            ["host signal", "Host restart", 9],
+          ],
+        },
       },
     },
-  }, ["before", "last-week"]);
+    ["before", "last-week"],
+  );
   write("story-32bit-upgrade", recording);
 }
 
 // A healthy upgrade to .NET 10 isolated, released through a staging slot. The stacks call is
 // not in this recording, so the check uses (and names) the bundled stacks copy.
 {
-  const settings = (env) => baseSettings(env, { FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated", WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: "1" });
-  const common = { functions: FUNCTIONS, netFrameworkVersion: "v10.0", use32Bit: false, lastModified: "2026-11-24T07:15:31.000Z", host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 86_000_000 } };
-  const qa = { ...common, env: "qa", rg: "rg-orders-qa", name: "orders-func-qa", plan: { name: "plan-orders-qa", sku: "EP1", capacity: 1, sites: 1 }, settings: settings("qa"), deployments: [{ id: "e07c55b2d1", author: "release-pipeline", message: "Orders 3.0: .NET 10 isolated", start: "2026-11-20T13:02:00Z", end: "2026-11-20T13:05:41Z", active: true }] };
-  const prod = { ...common, env: "prod", rg: "rg-orders-prod", name: "orders-func-prod", plan: { name: "plan-orders-prod", sku: "EP2", capacity: 2, sites: 1 }, settings: settings("prod"), slots: ["staging"], swap: { timestampUtc: "2026-11-24T07:15:30.000Z", sourceSlotName: "staging", destinationSlotName: "production" }, deployments: [{ id: "4c0d2a9e11", author: "release-pipeline", message: "Orders 1.14: .NET Core 3.1 / Functions v3", start: "2026-10-02T08:11:02Z", end: "2026-10-02T08:13:30Z", active: true }] };
+  const settings = (env) =>
+    baseSettings(env, {
+      FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated",
+      WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: "1",
+    });
+  const common = {
+    functions: FUNCTIONS,
+    netFrameworkVersion: "v10.0",
+    use32Bit: false,
+    lastModified: "2026-11-24T07:15:31.000Z",
+    host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 86_000_000 },
+  };
+  const qa = {
+    ...common,
+    env: "qa",
+    rg: "rg-orders-qa",
+    name: "orders-func-qa",
+    plan: { name: "plan-orders-qa", sku: "EP1", capacity: 1, sites: 1 },
+    settings: settings("qa"),
+    deployments: [
+      {
+        id: "e07c55b2d1",
+        author: "release-pipeline",
+        message: "Orders 3.0: .NET 10 isolated",
+        start: "2026-11-20T13:02:00Z",
+        end: "2026-11-20T13:05:41Z",
+        active: true,
+      },
+    ],
+  };
+  const prod = {
+    ...common,
+    env: "prod",
+    rg: "rg-orders-prod",
+    name: "orders-func-prod",
+    plan: { name: "plan-orders-prod", sku: "EP2", capacity: 2, sites: 1 },
+    settings: settings("prod"),
+    slots: ["staging"],
+    swap: {
+      timestampUtc: "2026-11-24T07:15:30.000Z",
+      sourceSlotName: "staging",
+      destinationSlotName: "production",
+    },
+    deployments: [
+      {
+        id: "4c0d2a9e11",
+        author: "release-pipeline",
+        message: "Orders 1.14: .NET Core 3.1 / Functions v3",
+        start: "2026-10-02T08:11:02Z",
+        end: "2026-10-02T08:13:30Z",
+        active: true,
+      },
+    ],
+  };
   const healthy = (regression) => ({
     format: "azfn-health-recording",
     version: 1,
@@ -456,10 +740,41 @@ function write(name, recording) {
     exchanges: [...environment(qa), ...environment(prod)],
   });
   const release = Date.parse("2026-11-24T07:15:30Z");
-  const steady = (role) => (role === "qa" ? profile({ requests: 10, executions: 15, errorRate: 0.002, responseTime: 0.22, memory: 620 * MB, threads: 40, cpu: 18, memoryPercent: 30 }) : profile({ errorRate: 0.002, responseTime: 0.24, memory: 700 * MB, threads: 50, cpu: 30, memoryPercent: 35 }));
+  const steady = (role) =>
+    role === "qa"
+      ? profile({
+          requests: 10,
+          executions: 15,
+          errorRate: 0.002,
+          responseTime: 0.22,
+          memory: 620 * MB,
+          threads: 40,
+          cpu: 18,
+          memoryPercent: 30,
+        })
+      : profile({
+          errorRate: 0.002,
+          responseTime: 0.24,
+          memory: 700 * MB,
+          threads: 50,
+          cpu: 30,
+          memoryPercent: 35,
+        });
   const quietLogs = {
-    qa: { baseline: [["exception", "System.TimeoutException", 2]], after: [["exception", "System.TimeoutException", 3]] },
-    prod: { baseline: [["exception", "System.TimeoutException", 6], ["failed request", "GetOrderHttp 500", 4]], after: [["exception", "System.TimeoutException", 5], ["failed request", "GetOrderHttp 500", 5]] },
+    qa: {
+      baseline: [["exception", "System.TimeoutException", 2]],
+      after: [["exception", "System.TimeoutException", 3]],
+    },
+    prod: {
+      baseline: [
+        ["exception", "System.TimeoutException", 6],
+        ["failed request", "GetOrderHttp 500", 4],
+      ],
+      after: [
+        ["exception", "System.TimeoutException", 5],
+        ["failed request", "GetOrderHttp 500", 5],
+      ],
+    },
   };
   const good = healthy(false);
   await addMetrics(good, { now: Date.parse(good.recordedAt), at: (role) => steady(role), logs: quietLogs });
@@ -468,7 +783,16 @@ function write(name, recording) {
   await addMetrics(bad, {
     now: Date.parse(bad.recordedAt),
     at: (role, t) => (role === "prod" && t >= release ? { ...steady(role), errorRate: 0.05 } : steady(role)),
-    logs: { ...quietLogs, prod: { baseline: quietLogs.prod.baseline, after: [["exception", "System.NullReferenceException", 3614], ["failed request", "GetOrderHttp 500", 3588]] } },
+    logs: {
+      ...quietLogs,
+      prod: {
+        baseline: quietLogs.prod.baseline,
+        after: [
+          ["exception", "System.NullReferenceException", 3614],
+          ["failed request", "GetOrderHttp 500", 3588],
+        ],
+      },
+    },
   });
   write("regression-5xx", bad);
 }

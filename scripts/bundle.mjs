@@ -20,6 +20,8 @@ await build({
   legalComments: "linked",
   chunkNames: "[name]-[hash]",
   // CommonJS dependencies inside an ESM bundle need a require of their own.
-  banner: { js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",
+  },
   logLevel: "warning",
 });

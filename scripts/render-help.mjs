@@ -5,7 +5,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 const bin = new URL("../dist/bundle/bin.js", import.meta.url).pathname;
 mkdirSync(new URL("../dist/help/", import.meta.url), { recursive: true });
-for (const [name, args] of [["root", ["--help"]], ["check", ["check", "--help"]], ["record", ["record", "--help"]], ["rules", ["rules", "--help"]], ["explain", ["explain", "--help"]]]) {
-  const text = execFileSync(process.execPath, [bin, ...args], { env: { ...process.env, AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" }, encoding: "utf8" });
+for (const [name, args] of [
+  ["root", ["--help"]],
+  ["check", ["check", "--help"]],
+  ["record", ["record", "--help"]],
+  ["rules", ["rules", "--help"]],
+  ["explain", ["explain", "--help"]],
+]) {
+  const text = execFileSync(process.execPath, [bin, ...args], {
+    env: { ...process.env, AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" },
+    encoding: "utf8",
+  });
   writeFileSync(new URL(`../dist/help/${name}.txt`, import.meta.url), text);
 }

@@ -3,4 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { configJsonSchema } from "../dist/config/schema.js";
 
-writeFileSync(new URL("../schema/azfn-health.config.schema.json", import.meta.url), `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+writeFileSync(
+  new URL("../schema/azfn-health.config.schema.json", import.meta.url),
+  `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+);

@@ -42,13 +42,24 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const facts = await collectCheckFacts(
     request.access,
     { qa: request.qa, prod: request.prod },
-    { now: request.now, hashKey: request.hashKey, since: request.since, metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" }, appInsights: request.appInsights },
+    {
+      now: request.now,
+      hashKey: request.hashKey,
+      since: request.since,
+      metrics: request.metrics ?? { settleMinutes: 5, baseline: "before" },
+      appInsights: request.appInsights,
+    },
   );
   return judge(facts, request.since, request.policy, request.thresholds);
 }
 
 /** The pure part: the same facts always give the same result. */
-export function judge(facts: CheckFacts, since?: Date, policy: Policy = NO_POLICY, thresholds?: MetricThresholds): CheckResult {
+export function judge(
+  facts: CheckFacts,
+  since?: Date,
+  policy: Policy = NO_POLICY,
+  thresholds?: MetricThresholds,
+): CheckResult {
   const { analysis, ignored } = applyPolicy(analyse(facts, RULES, { thresholds }), policy);
   const release = resolveRelease(facts.prod, since);
   return { facts, analysis, ignored, release, recommendation: decide(analysis, facts, release) };

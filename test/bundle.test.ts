@@ -5,21 +5,39 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HEALTHY, REGRESSION, runCli, STORY } from "./helpers.js";
 
-const FILES = ["facts.json", "metrics.csv", "plan.sh", "report.html", "report.json", "report.junit.xml", "report.md"];
+const FILES = [
+  "facts.json",
+  "metrics.csv",
+  "plan.sh",
+  "report.html",
+  "report.json",
+  "report.junit.xml",
+  "report.md",
+];
 
 describe("evidence bundle (--out)", () => {
-  it.each([[STORY, "HOTFIX"], [REGRESSION, "ROLLBACK"], [HEALTHY, "PROCEED"]] as const)("%s: every file, no secret, a plan that bash can read", async (dir, verdict) => {
+  it.each([
+    [STORY, "HOTFIX"],
+    [REGRESSION, "ROLLBACK"],
+    [HEALTHY, "PROCEED"],
+  ] as const)("%s: every file, no secret, a plan that bash can read", async (dir, verdict) => {
     const out = join(mkdtempSync(join(tmpdir(), "azfn-bundle-")), "evidence");
     const run = await runCli(["check", "--from", dir, "--out", out, "--fail-on", "never"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`azfn-health: evidence written to ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(FILES);
-    for (const file of FILES) expect(readFileSync(join(out, file), "utf8")).not.toMatch(/TEST-SECRET|AccountKey=|SharedAccessKey=|InstrumentationKey=/);
+    for (const file of FILES)
+      expect(readFileSync(join(out, file), "utf8")).not.toMatch(
+        /TEST-SECRET|AccountKey=|SharedAccessKey=|InstrumentationKey=/,
+      );
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8")).verdict).toBe(verdict);
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain(`azfn-health: ${verdict}`);
     const facts = JSON.parse(readFileSync(join(out, "facts.json"), "utf8"));
     expect(facts.prod.appSettings.FUNCTIONS_EXTENSION_VERSION.value).toBe("~4");
-    expect(facts.prod.appSettings.AzureWebJobsStorage).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{12}$/), storageAccount: "stordersprod" });
+    expect(facts.prod.appSettings.AzureWebJobsStorage).toEqual({
+      hash: expect.stringMatching(/^[0-9a-f]{12}$/),
+      storageAccount: "stordersprod",
+    });
     const csv = readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n");
     expect(csv[0]).toBe("environment,metric,window,bucket_start,value");
     expect(csv.length).toBeGreaterThan(1000);
@@ -37,9 +55,15 @@ describe("evidence bundle (--out)", () => {
     await runCli(["check", "--from", STORY, "--out", out, "--fail-on", "never"]);
     const script = readFileSync(join(out, "plan.sh"), "utf8");
     expect(script).toContain('read -r -p "Apply these changes to production? Type yes: " answer');
-    expect(script).toContain("\naz functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false\n");
+    expect(script).toContain(
+      "\naz functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false\n",
+    );
     // No PATH: had the script run az before asking, it would fail differently.
-    const declined = spawnSync("/bin/bash", [join(out, "plan.sh")], { input: "no\n", encoding: "utf8", env: { PATH: "/nonexistent" } });
+    const declined = spawnSync("/bin/bash", [join(out, "plan.sh")], {
+      input: "no\n",
+      encoding: "utf8",
+      env: { PATH: "/nonexistent" },
+    });
     expect(declined.status).toBe(1);
     expect(declined.stdout).toContain("Nothing changed.");
   });

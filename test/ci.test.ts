@@ -9,12 +9,20 @@ import { inert } from "../src/report/inert.js";
 import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
 
 const INJECTED_SETTING = "##vso[task.setvariable variable=pwned]yes";
-const INJECTED_ERRORS = ["::error::pwned by a host error", "AZFD0004: ##vso[task.complete result=Succeeded;]done", "::set-output name=verdict::PROCEED"];
+const INJECTED_ERRORS = [
+  "::error::pwned by a host error",
+  "AZFD0004: ##vso[task.complete result=Succeeded;]done",
+  "::set-output name=verdict::PROCEED",
+];
 
 /** A copy of a recording whose Azure-sourced text tries to speak to the runner. */
 function hostile(dir: string, edit?: (r: Recording) => void): string {
   const recording = JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
-  const body = (pattern: RegExp) => recording.exchanges.find((e) => pattern.test(e.request.url))!.response.body as { properties: Record<string, string>; errors?: string[] };
+  const body = (pattern: RegExp) =>
+    recording.exchanges.find((e) => pattern.test(e.request.url))!.response.body as {
+      properties: Record<string, string>;
+      errors?: string[];
+    };
   body(/orders-func-qa\/config\/appsettings\/list/).properties[INJECTED_SETTING] = "x";
   body(/orders-func-prod\/hostruntime/).errors = INJECTED_ERRORS;
   edit?.(recording);
@@ -23,7 +31,8 @@ function hostile(dir: string, edit?: (r: Recording) => void): string {
   return out;
 }
 
-const OURS = /^(::(error|warning|notice) title=[^:]*::|##vso\[(task\.logissue type=(error|warning);code=[\w-]+\]|task\.setvariable variable=(verdict|exitCode);isOutput=true\](PROCEED|MONITOR|HOTFIX|ROLLBACK|INCONCLUSIVE|\d)$|task\.uploadsummary\]|task\.complete result=SucceededWithIssues;\]MONITOR$))/;
+const OURS =
+  /^(::(error|warning|notice) title=[^:]*::|##vso\[(task\.logissue type=(error|warning);code=[\w-]+\]|task\.setvariable variable=(verdict|exitCode);isOutput=true\](PROCEED|MONITOR|HOTFIX|ROLLBACK|INCONCLUSIVE|\d)$|task\.uploadsummary\]|task\.complete result=SucceededWithIssues;\]MONITOR$))/;
 
 /** Every line a runner would read: none may be a command but ours, and ours carry nothing injected. */
 function expectInert(text: string) {
@@ -38,14 +47,20 @@ function expectInert(text: string) {
 describe("GitHub Actions", () => {
   it("annotates the most severe first, writes outputs and a summary, and lets no Azure text become a command", async () => {
     const dir = mkdtempSync(join(tmpdir(), "azfn-gh-"));
-    const env = { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: join(dir, "output"), GITHUB_STEP_SUMMARY: join(dir, "summary.md") };
+    const env = {
+      GITHUB_ACTIONS: "true",
+      GITHUB_OUTPUT: join(dir, "output"),
+      GITHUB_STEP_SUMMARY: join(dir, "summary.md"),
+    };
     const run = await runCli(["check", "--from", hostile(STORY)], env);
     expect(run.code).toBe(5);
     const annotations = run.stdout.split("\n").filter((l) => l.startsWith("::"));
     expect(annotations[0]).toMatch(/^::error title=(H02|M01) prod%3A critical::/);
     const levels = annotations.map((a) => a.slice(2, a.indexOf(" ")));
     expect(levels.indexOf("warning")).toBeGreaterThan(levels.lastIndexOf("error"));
-    expect(annotations.at(-1)).toMatch(/^::notice title=azfn-health%3A HOTFIX::Production needs 2 configuration change\(s\)/);
+    expect(annotations.at(-1)).toMatch(
+      /^::notice title=azfn-health%3A HOTFIX::Production needs 2 configuration change\(s\)/,
+    );
     expect(readFileSync(env.GITHUB_OUTPUT, "utf8")).toBe("verdict=HOTFIX\nexit-code=5\n");
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY, "utf8");
     expect(summary).toMatch(/^## 🛠️ azfn-health: HOTFIX/);
@@ -64,24 +79,39 @@ describe("Azure Pipelines", () => {
   it("logs issues, sets output variables, uploads the summary, in every format", async () => {
     for (const format of ["text", "markdown", "json"]) {
       const temp = mkdtempSync(join(tmpdir(), "azfn-azp-"));
-      const run = await runCli(["check", "--from", hostile(STORY), "--format", format], { TF_BUILD: "True", AGENT_TEMPDIRECTORY: temp });
+      const run = await runCli(["check", "--from", hostile(STORY), "--format", format], {
+        TF_BUILD: "True",
+        AGENT_TEMPDIRECTORY: temp,
+      });
       const commands = format === "json" ? run.stderr : run.stdout;
       expect(commands).toContain("##vso[task.setvariable variable=verdict;isOutput=true]HOTFIX\n");
       expect(commands).toContain("##vso[task.setvariable variable=exitCode;isOutput=true]5\n");
-      expect(commands).toMatch(/^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: Production 5xx rate rose/m);
-      expect(commands).toMatch(/^##vso\[task\.logissue type=error;code=H02\]H02 prod: critical: The production host reports 3 error\(s\): : :error: :pwned/m);
+      expect(commands).toMatch(
+        /^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: Production 5xx rate rose/m,
+      );
+      expect(commands).toMatch(
+        /^##vso\[task\.logissue type=error;code=H02\]H02 prod: critical: The production host reports 3 error\(s\): : :error: :pwned/m,
+      );
       expect(commands).toContain(`##vso[task.uploadsummary]${join(temp, "azfn-health-summary.md")}`);
       expect(existsSync(join(temp, "azfn-health-summary.md"))).toBe(true);
       if (format === "json") expect(JSON.parse(run.stdout).verdict).toBe("HOTFIX");
-      for (const text of [run.stdout, run.stderr, readFileSync(join(temp, "azfn-health-summary.md"), "utf8")]) expectInert(text);
+      for (const text of [run.stdout, run.stderr, readFileSync(join(temp, "azfn-health-summary.md"), "utf8")])
+        expectInert(text);
     }
   });
 
   it("marks MONITOR as succeeded with issues", async () => {
     const monitor = hostile(HEALTHY, (r) => {
-      (r.exchanges.find((e) => /orders-func-prod\/hostruntime/.test(e.request.url))!.response.body as { errors?: string[] }).errors = [];
+      (
+        r.exchanges.find((e) => /orders-func-prod\/hostruntime/.test(e.request.url))!.response.body as {
+          errors?: string[];
+        }
+      ).errors = [];
     });
-    const run = await runCli(["check", "--from", monitor], { TF_BUILD: "True", AGENT_TEMPDIRECTORY: mkdtempSync(join(tmpdir(), "azfn-azp-")) });
+    const run = await runCli(["check", "--from", monitor], {
+      TF_BUILD: "True",
+      AGENT_TEMPDIRECTORY: mkdtempSync(join(tmpdir(), "azfn-azp-")),
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("##vso[task.complete result=SucceededWithIssues;]MONITOR");
     expectInert(run.stdout);
@@ -90,7 +120,9 @@ describe("Azure Pipelines", () => {
 
 describe("escaping", () => {
   it("defuses runner commands anywhere in a text", () => {
-    expect(inert("a ##vso[task.setvariable variable=x]y and ##[error]z and ::warning::w")).toBe("a ##vso [task.setvariable variable=x]y and ## [error]z and : :warning: :w");
+    expect(inert("a ##vso[task.setvariable variable=x]y and ##[error]z and ::warning::w")).toBe(
+      "a ##vso [task.setvariable variable=x]y and ## [error]z and : :warning: :w",
+    );
     expect(inert("https://learn.microsoft.com/a?b=c")).toBe("https://learn.microsoft.com/a?b=c");
   });
 
@@ -99,9 +131,13 @@ describe("escaping", () => {
     report.findings = [{ ...report.findings[0], ruleId: "M01", title: "100% down;\r\nnext]line, a: b" }];
     report.unknowns = [];
     const github = githubOutput(report, {}).lines[0]!;
-    expect(github).toBe("::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions. (azfn-health explain M01)");
+    expect(github).toBe(
+      "::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions. (azfn-health explain M01)",
+    );
     const azure = azureOutput(report, "/tmp/s.md").lines[0]!;
-    expect(azure).toMatch(/^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: 100%AZP25 down;%0D%0Anext\]line, a: b\. Fix: /);
+    expect(azure).toMatch(
+      /^##vso\[task\.logissue type=error;code=M01\]M01 prod: critical: 100%AZP25 down;%0D%0Anext\]line, a: b\. Fix: /,
+    );
   });
 
   it("detects the runner, unless told", () => {
@@ -139,26 +175,43 @@ describe("JUnit", () => {
     const dir = mkdtempSync(join(tmpdir(), "azfn-junit-"));
     writeFileSync(join(dir, "report.xml"), xml);
     // xmllint is installed by .ci/run (libxml2-utils); without it this test must fail, not pass.
-    return spawnSync("xmllint", ["--noout", "--schema", join(ROOT, "docs/junit.xsd"), join(dir, "report.xml")], { encoding: "utf8" });
+    return spawnSync(
+      "xmllint",
+      ["--noout", "--schema", join(ROOT, "docs/junit.xsd"), join(dir, "report.xml")],
+      { encoding: "utf8" },
+    );
   };
 
-  it.each([[STORY, "HOTFIX", 11], [HEALTHY, "PROCEED", 0]] as const)("%s: one suite per environment, one case per rule, valid against docs/junit.xsd", async (dir, verdict, failures) => {
-    const run = await runCli(["check", "--from", dir, "--format", "junit", "--fail-on", "never"]);
-    const check = validate(run.stdout);
-    expect(check.error).toBeUndefined();
-    expect(check.status, check.stderr).toBe(0);
-    expect(run.stdout).toContain(`<testsuites name="azfn-health ${verdict}" tests="62" failures="${failures}" errors="0"`);
-    expect(run.stdout.match(/<testsuite /g)).toHaveLength(2);
-  });
+  it.each([
+    [STORY, "HOTFIX", 11],
+    [HEALTHY, "PROCEED", 0],
+  ] as const)(
+    "%s: one suite per environment, one case per rule, valid against docs/junit.xsd",
+    async (dir, verdict, failures) => {
+      const run = await runCli(["check", "--from", dir, "--format", "junit", "--fail-on", "never"]);
+      const check = validate(run.stdout);
+      expect(check.error).toBeUndefined();
+      expect(check.status, check.stderr).toBe(0);
+      expect(run.stdout).toContain(
+        `<testsuites name="azfn-health ${verdict}" tests="62" failures="${failures}" errors="0"`,
+      );
+      expect(run.stdout.match(/<testsuite /g)).toHaveLength(2);
+    },
+  );
 
   it("escapes hostile Azure text and reports unknowns as errors", async () => {
     const recording = hostile(STORY, (r) => {
       const plan = r.exchanges.find((e) => /serverfarms\/plan-orders-prod\?/.test(e.request.url))!;
-      plan.response = { status: 500, body: { error: { code: "InternalServerError", message: "<oops & \"quotes\">" } } };
+      plan.response = {
+        status: 500,
+        body: { error: { code: "InternalServerError", message: '<oops & "quotes">' } },
+      };
     });
     const run = await runCli(["check", "--from", recording, "--format", "junit"]);
     expect(validate(run.stdout).status).toBe(0);
-    expect(run.stdout).toMatch(/<error type="unknown" message="could not judge: plan: HTTP 500 InternalServerError &lt;oops &amp; &quot;quotes&quot;&gt;"/);
+    expect(run.stdout).toMatch(
+      /<error type="unknown" message="could not judge: plan: HTTP 500 InternalServerError &lt;oops &amp; &quot;quotes&quot;&gt;"/,
+    );
     expectInert(run.stdout);
   });
 });

@@ -33,8 +33,12 @@ describe("check on the bundled recordings", () => {
     expect(run.stdout).toMatch(/Bitness +64-bit +32-bit +≠/);
     expect(run.stdout).toMatch(/HIGH +R09 +prod +Production runs a 32-bit worker while QA ran 64-bit/);
     expect(run.stdout).toMatch(/Verdict: HOTFIX +\(exit 5 with --fail-on hotfix\)/);
-    expect(run.stdout).toContain("az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false");
-    expect(run.stdout).toMatch(/Release +2026-11-19 18:42:10 UTC \(from the end of deployment 9b41e6d07a by release-pipeline\)/);
+    expect(run.stdout).toContain(
+      "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
+    );
+    expect(run.stdout).toMatch(
+      /Release +2026-11-19 18:42:10 UTC \(from the end of deployment 9b41e6d07a by release-pipeline\)/,
+    );
     expect(run.stdout).not.toMatch(/\u001b\[/);
   });
 
@@ -58,7 +62,24 @@ describe("check on the bundled recordings", () => {
 
   it("json is the documented, stable shape", async () => {
     const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
-    expect(Object.keys(report)).toEqual(["schemaVersion", "tool", "checkedAt", "mode", "recording", "verdict", "exitCode", "failOn", "release", "stacks", "environments", "findings", "unknowns", "ignored", "metrics", "recommendation"]);
+    expect(Object.keys(report)).toEqual([
+      "schemaVersion",
+      "tool",
+      "checkedAt",
+      "mode",
+      "recording",
+      "verdict",
+      "exitCode",
+      "failOn",
+      "release",
+      "stacks",
+      "environments",
+      "findings",
+      "unknowns",
+      "ignored",
+      "metrics",
+      "recommendation",
+    ]);
     expect(report).toMatchObject({
       schemaVersion: 1,
       tool: { name: "azfn-health", version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
@@ -67,14 +88,41 @@ describe("check on the bundled recordings", () => {
       recording: { path: STORY, constructed: true },
       release: { time: "2026-11-19T18:42:10.000Z", source: "deployment" },
       stacks: { source: "api" },
-      environments: { qa: { bitness: "64-bit", target: "v6.0", extensionVersion: "~4" }, prod: { bitness: "32-bit", hostState: "Running", plan: { sku: "EP1" } } },
+      environments: {
+        qa: { bitness: "64-bit", target: "v6.0", extensionVersion: "~4" },
+        prod: { bitness: "32-bit", hostState: "Running", plan: { sku: "EP1" } },
+      },
       recommendation: { action: "HOTFIX", steps: expect.any(Array), alternatives: expect.any(Array) },
     });
-    for (const f of report.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(["ruleId", "severity", "environment", "title", "evidence"]));
-    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "R09")).toMatchObject({ severity: "high", environment: "prod", evidence: { setting: "use32BitWorkerProcess", qa: "false", prod: "true" }, fix: { kind: "config" } });
-    expect(report.findings[0]).toMatchObject({ ruleId: "M01", severity: "critical", environment: "prod", fix: { kind: "rollback" } });
-    expect(report.metrics.windows).toEqual({ after: { start: "2026-11-19T18:50:00.000Z", end: "2026-11-20T09:30:00.000Z" }, baseline: { start: "2026-11-19T04:00:00.000Z", end: "2026-11-19T18:40:00.000Z" }, baselineMode: "before", settleMinutes: 5, grain: "PT5M" });
-    expect(report.metrics.judgments.find((j: { environment: string; metric: string }) => j.environment === "prod" && j.metric === "PrivateBytes")).toMatchObject({
+    for (const f of report.findings)
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining(["ruleId", "severity", "environment", "title", "evidence"]),
+      );
+    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "R09")).toMatchObject({
+      severity: "high",
+      environment: "prod",
+      evidence: { setting: "use32BitWorkerProcess", qa: "false", prod: "true" },
+      fix: { kind: "config" },
+    });
+    expect(report.findings[0]).toMatchObject({
+      ruleId: "M01",
+      severity: "critical",
+      environment: "prod",
+      fix: { kind: "rollback" },
+    });
+    expect(report.metrics.windows).toEqual({
+      after: { start: "2026-11-19T18:50:00.000Z", end: "2026-11-20T09:30:00.000Z" },
+      baseline: { start: "2026-11-19T04:00:00.000Z", end: "2026-11-19T18:40:00.000Z" },
+      baselineMode: "before",
+      settleMinutes: 5,
+      grain: "PT5M",
+    });
+    expect(
+      report.metrics.judgments.find(
+        (j: { environment: string; metric: string }) =>
+          j.environment === "prod" && j.metric === "PrivateBytes",
+      ),
+    ).toMatchObject({
       comparison: "after-vs-before",
       classification: "High",
       outcome: "worse",
@@ -88,9 +136,15 @@ describe("check on the bundled recordings", () => {
     const run = await runCli(["check", "--from", STORY, "--format", "markdown"]);
     expect(run.stdout).toMatch(/^## 🛠️ azfn-health: HOTFIX\n/);
     expect(run.stdout).toContain("| Bitness | 64-bit | **32-bit** ≠ |");
-    expect(run.stdout).toMatch(/\| high \| \[R09\]\(https:\/\/learn\.microsoft\.com\/[^)]+\) \| prod \| Production runs a 32-bit worker/);
-    expect(run.stdout).toContain("```sh\n# M03, R09: Switch to the 64-bit worker (the app restarts).\naz functionapp config set");
-    expect(run.stdout).toMatch(/\| prod \| Private bytes \| 968 MiB \| 1\.65 GiB \| \+75 % \| \*\*worse\*\* \| [▁▂▃▄▅▆▇█]+ \|/);
+    expect(run.stdout).toMatch(
+      /\| high \| \[R09\]\(https:\/\/learn\.microsoft\.com\/[^)]+\) \| prod \| Production runs a 32-bit worker/,
+    );
+    expect(run.stdout).toContain(
+      "```sh\n# M03, R09: Switch to the 64-bit worker (the app restarts).\naz functionapp config set",
+    );
+    expect(run.stdout).toMatch(
+      /\| prod \| Private bytes \| 968 MiB \| 1\.65 GiB \| \+75 % \| \*\*worse\*\* \| [▁▂▃▄▅▆▇█]+ \|/,
+    );
   });
 
   it("colours only when asked", async () => {
@@ -99,18 +153,28 @@ describe("check on the bundled recordings", () => {
   });
 
   it("--since overrides the release time", async () => {
-    const report = JSON.parse((await runCli(["check", "--from", STORY, "--since", "2h", "--format", "json"])).stdout);
-    expect(report.release).toEqual({ time: "2026-11-20T07:30:00.000Z", source: "--since", detail: "given with --since" });
+    const report = JSON.parse(
+      (await runCli(["check", "--from", STORY, "--since", "2h", "--format", "json"])).stdout,
+    );
+    expect(report.release).toEqual({
+      time: "2026-11-20T07:30:00.000Z",
+      source: "--since",
+      detail: "given with --since",
+    });
   });
 });
 
 describe("bad input", () => {
-  const site = (name: string) => `/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg/providers/Microsoft.Web/sites/${name}`;
+  const site = (name: string) =>
+    `/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg/providers/Microsoft.Web/sites/${name}`;
   it.each([
     [["check", "--qa", "orders-qa", "--prod", site("b")], /--qa: not a Function App resource ID/],
     [["check", "--qa", site("orders-a"), "--prod", site("Orders-A")], /--qa and --prod name the same app/],
     [["check"], /needs --qa and --prod \(or --from <recording>\)/],
-    [["check", "--from", "fixtures/nope"], /--from: cannot read fixtures\/nope\/recording\.json: no such file/],
+    [
+      ["check", "--from", "fixtures/nope"],
+      /--from: cannot read fixtures\/nope\/recording\.json: no such file/,
+    ],
     [["check", "--from", STORY, "--bogus"], /Unknown argument: bogus/],
     [["check", "--from", STORY, "--format", "yaml"], /Invalid values:.*format/],
     [["check", "--from", STORY, "--since", "yesterday"], /--since: expected an ISO 8601 time/],
@@ -132,7 +196,9 @@ describe("bad input", () => {
   });
 
   it("a recording of something else exits 2", async () => {
-    const dir = recordingCopy((r) => { (r as { format: string }).format = "har"; });
+    const dir = recordingCopy((r) => {
+      (r as { format: string }).format = "har";
+    });
     const run = await runCli(["check", "--from", dir]);
     expect(run.code).toBe(2);
     expectOneLineError(run, /is not an azfn-health recording: "format" must be "azfn-health-recording"/);
@@ -141,25 +207,49 @@ describe("bad input", () => {
   it("a site that does not exist exits 3 naming it and why", async () => {
     const dir = recordingCopy((r) => {
       r.exchanges = r.exchanges.map((e) =>
-        /sites\/orders-func-prod\?/.test(e.request.url) ? { ...e, response: { status: 404, body: { error: { code: "ResourceNotFound", message: "The Resource 'Microsoft.Web/sites/orders-func-prod' was not found." } } } } : e,
+        /sites\/orders-func-prod\?/.test(e.request.url)
+          ? {
+              ...e,
+              response: {
+                status: 404,
+                body: {
+                  error: {
+                    code: "ResourceNotFound",
+                    message: "The Resource 'Microsoft.Web/sites/orders-func-prod' was not found.",
+                  },
+                },
+              },
+            }
+          : e,
       );
     });
     const run = await runCli(["check", "--from", dir]);
     expect(run.code).toBe(3);
-    expectOneLineError(run, /prod app \/subscriptions\/.*\/sites\/orders-func-prod: not found \(HTTP 404 ResourceNotFound/);
+    expectOneLineError(
+      run,
+      /prod app \/subscriptions\/.*\/sites\/orders-func-prod: not found \(HTTP 404 ResourceNotFound/,
+    );
   });
 
-  it.each([[["--help"]], [["check", "--help"]], [["--version"]]])("%j answers from the fast path exactly as yargs does", async (args) => {
-    const [fast, slow] = await Promise.all([runCli(args, { COLUMNS: "100" }), runCli(args, { COLUMNS: "100", AZFN_INTERNAL_NO_FAST_PATH: "1" })]);
-    expect(fast.code).toBe(0);
-    expect(fast.stdout.length).toBeGreaterThan(5);
-    expect(fast.stdout).toBe(slow.stdout);
-  });
+  it.each([[["--help"]], [["check", "--help"]], [["--version"]]])(
+    "%j answers from the fast path exactly as yargs does",
+    async (args) => {
+      const [fast, slow] = await Promise.all([
+        runCli(args, { COLUMNS: "100" }),
+        runCli(args, { COLUMNS: "100", AZFN_INTERNAL_NO_FAST_PATH: "1" }),
+      ]);
+      expect(fast.code).toBe(0);
+      expect(fast.stdout.length).toBeGreaterThan(5);
+      expect(fast.stdout).toBe(slow.stdout);
+    },
+  );
 
   it("help lists the exit codes", async () => {
     const run = await runCli(["check", "--help"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/--fail-on.*\[choices: "monitor", "hotfix", "rollback", "never"\] \[default: "hotfix"\]/s);
+    expect(run.stdout).toMatch(
+      /--fail-on.*\[choices: "monitor", "hotfix", "rollback", "never"\] \[default: "hotfix"\]/s,
+    );
     expect(run.stdout).toMatch(/6 {2}ROLLBACK/);
   });
 });
@@ -172,9 +262,11 @@ describe("secrets", () => {
     for (const { request, response } of recording.exchanges) {
       const props = (response.body as { properties?: Record<string, unknown> })?.properties ?? {};
       if (/appsettings\/list/.test(request.url)) {
-        for (const [name, value] of Object.entries(props)) if (!isNonSecretSetting(name) || !/^[\w~.-]{1,20}$/.test(String(value))) values.push(String(value));
+        for (const [name, value] of Object.entries(props))
+          if (!isNonSecretSetting(name) || !/^[\w~.-]{1,20}$/.test(String(value))) values.push(String(value));
       }
-      if (/connectionstrings\/list/.test(request.url)) for (const entry of Object.values(props)) values.push((entry as { value: string }).value);
+      if (/connectionstrings\/list/.test(request.url))
+        for (const entry of Object.values(props)) values.push((entry as { value: string }).value);
     }
     return values;
   }
@@ -195,13 +287,30 @@ describe("secrets", () => {
 
 describe("for a person", () => {
   it("--verbose lists every call with its status and time on stderr; stdout stays the report", async () => {
-    const [plain, verbose] = await Promise.all([runCli(["check", "--from", STORY, "--format", "json"]), runCli(["check", "--from", STORY, "--format", "json", "--verbose"])]);
+    const [plain, verbose] = await Promise.all([
+      runCli(["check", "--from", STORY, "--format", "json"]),
+      runCli(["check", "--from", STORY, "--format", "json", "--verbose"]),
+    ]);
     expect(plain.stderr).toBe("");
     expect(JSON.parse(verbose.stdout).verdict).toBe(JSON.parse(plain.stdout).verdict);
     const lines = verbose.stderr.trimEnd().split("\n");
-    expect(lines.filter((l) => /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/sites\/orders-func-prod\/config\/web$/.test(l))).toHaveLength(1);
-    expect(lines.some((l) => /^azfn-health: POST 200 \d+ ms \/subscriptions\/.*\/config\/appsettings\/list$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/providers\/Microsoft\.Insights\/metrics metrics=Requests,Http5xx,/.test(l))).toBe(true);
+    expect(
+      lines.filter((l) =>
+        /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/sites\/orders-func-prod\/config\/web$/.test(l),
+      ),
+    ).toHaveLength(1);
+    expect(
+      lines.some((l) =>
+        /^azfn-health: POST 200 \d+ ms \/subscriptions\/.*\/config\/appsettings\/list$/.test(l),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^azfn-health: GET 200 \d+ ms \/subscriptions\/.*\/providers\/Microsoft\.Insights\/metrics metrics=Requests,Http5xx,/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toMatch(/^azfn-health: \d+ request\(s\) in \d+\.\d\d s$/);
     expect(verbose.stderr).not.toContain("TEST-SECRET");
   });
@@ -209,7 +318,12 @@ describe("for a person", () => {
   it("the spinner draws only for a person and clears itself", async () => {
     const { createProgress, isInteractive } = await import("../src/cli/progress.js");
     let out = "";
-    const progress = createProgress({ write: (t) => (out += t), interactive: true, verbose: false, label: "reading" });
+    const progress = createProgress({
+      write: (t) => (out += t),
+      interactive: true,
+      verbose: false,
+      label: "reading",
+    });
     await new Promise((r) => setTimeout(r, 200));
     progress.onRequest({ method: "GET", url: "https://management.azure.com/x", status: 200, ms: 3 });
     progress.stop();

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { configJsonSchema } from "../src/config/schema.js";
 import { ROOT, runCli, STORY } from "./helpers.js";
 
-const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as { apps: { qa: string; prod: string } };
+const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as {
+  apps: { qa: string; prod: string };
+};
 const STORY_DIR = join(ROOT, STORY);
 
 function withConfig(name: string, text: string): string {
@@ -37,24 +39,48 @@ describe("configuration file", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0); // HOTFIX is below failOn: rollback
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ verdict: "HOTFIX", failOn: "rollback", config: join(cwd, "azfn-health.config.yaml") });
-    expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === "R12").map((f: { severity: string }) => f.severity)).toEqual(["low", "low"]);
-    expect(report.findings.some((f: { ruleId: string }) => f.ruleId === "R11" || f.ruleId === "M08")).toBe(false);
+    expect(report).toMatchObject({
+      verdict: "HOTFIX",
+      failOn: "rollback",
+      config: join(cwd, "azfn-health.config.yaml"),
+    });
+    expect(
+      report.findings
+        .filter((f: { ruleId: string }) => f.ruleId === "R12")
+        .map((f: { severity: string }) => f.severity),
+    ).toEqual(["low", "low"]);
+    expect(report.findings.some((f: { ruleId: string }) => f.ruleId === "R11" || f.ruleId === "M08")).toBe(
+      false,
+    );
     expect(report.ignored).toEqual(
       expect.arrayContaining([
-        { ruleId: "R11", environment: "prod", title: expect.stringContaining("dotnet6"), reason: "EOL migration planned for Q1 (CHG-1234)" },
+        {
+          ruleId: "R11",
+          environment: "prod",
+          title: expect.stringContaining("dotnet6"),
+          reason: "EOL migration planned for Q1 (CHG-1234)",
+        },
         { ruleId: "M08", environment: "prod", title: expect.any(String), reason: "QA is smaller by design" },
       ]),
     );
     // A 900 % minimum change keeps response time out of the regressions.
-    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "M07")?.title ?? "").not.toMatch(/response time/);
+    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "M07")?.title ?? "").not.toMatch(
+      /response time/,
+    );
     const text = await runCli(["check", "--from", STORY_DIR], {}, cwd);
     expect(text.stdout).toMatch(/IGNORED +R11 +prod .*\(reason: EOL migration planned for Q1 \(CHG-1234\)\)/);
   });
 
   it("reads JSON too, and --config names the file", async () => {
-    const cwd = withConfig("team.json", JSON.stringify({ environments: { a: recording.apps.qa, b: recording.apps.prod }, failOn: "never" }));
-    const run = await runCli(["check", "--from", STORY_DIR, "--config", "team.json", "--qa", "a", "--prod", "b", "--format", "json"], {}, cwd);
+    const cwd = withConfig(
+      "team.json",
+      JSON.stringify({ environments: { a: recording.apps.qa, b: recording.apps.prod }, failOn: "never" }),
+    );
+    const run = await runCli(
+      ["check", "--from", STORY_DIR, "--config", "team.json", "--qa", "a", "--prod", "b", "--format", "json"],
+      {},
+      cwd,
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).failOn).toBe("never");
   });
@@ -62,19 +88,34 @@ describe("configuration file", () => {
   it("flags override AZFN_HEALTH_* variables, which override the file", async () => {
     const cwd = withConfig("azfn-health.config.yaml", YAML);
     expect((await runCli(["check", "--from", STORY_DIR], {}, cwd)).code).toBe(0);
-    expect((await runCli(["check", "--from", STORY_DIR], { AZFN_HEALTH_FAIL_ON: "hotfix" }, cwd)).code).toBe(5);
-    expect((await runCli(["check", "--from", STORY_DIR, "--fail-on", "never"], { AZFN_HEALTH_FAIL_ON: "hotfix" }, cwd)).code).toBe(0);
+    expect((await runCli(["check", "--from", STORY_DIR], { AZFN_HEALTH_FAIL_ON: "hotfix" }, cwd)).code).toBe(
+      5,
+    );
+    expect(
+      (
+        await runCli(
+          ["check", "--from", STORY_DIR, "--fail-on", "never"],
+          { AZFN_HEALTH_FAIL_ON: "hotfix" },
+          cwd,
+        )
+      ).code,
+    ).toBe(0);
   });
 
   it("a bad file gets one line per problem, with its path, and exit 2", async () => {
-    const cwd = withConfig("azfn-health.config.yaml", "environments:\n  QA: nope\nfailOn: sometimes\nrules:\n  R99: high\n  R09: { ignore: \"\" }\nmetrics:\n  thresholds:\n    Nope: { bad: up }\nbogus: 1\n");
+    const cwd = withConfig(
+      "azfn-health.config.yaml",
+      'environments:\n  QA: nope\nfailOn: sometimes\nrules:\n  R99: high\n  R09: { ignore: "" }\nmetrics:\n  thresholds:\n    Nope: { bad: up }\nbogus: 1\n',
+    );
     const run = await runCli(["check", "--from", STORY_DIR], {}, cwd);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr.trimEnd().split("\n")).toEqual([
       'azfn-health: azfn-health.config.yaml: environments.QA: key "QA": environment names are lowercase words',
       'azfn-health.config.yaml: failOn: Invalid option: expected one of "monitor"|"hotfix"|"rollback"|"never"',
-      expect.stringMatching(/^azfn-health\.config\.yaml: metrics\.thresholds\.Nope: key "Nope": not a metric/),
+      expect.stringMatching(
+        /^azfn-health\.config\.yaml: metrics\.thresholds\.Nope: key "Nope": not a metric/,
+      ),
       'azfn-health.config.yaml: rules.R99: key "R99": not a rule id (see `azfn-health rules`)',
       "azfn-health.config.yaml: rules.R09.ignore: an ignore needs a reason",
       "azfn-health.config.yaml: (top): unknown key(s) bogus",

@@ -15,12 +15,29 @@ beforeAll(async () => {
 });
 
 function finding(over: Partial<Finding>): Finding {
-  return { ruleId: "T01", docs: "https://learn.microsoft.com/azure/azure-functions/", severity: "high", environment: "prod", title: "a test finding", evidence: { setting: "X" }, ...over };
+  return {
+    ruleId: "T01",
+    docs: "https://learn.microsoft.com/azure/azure-functions/",
+    severity: "high",
+    environment: "prod",
+    title: "a test finding",
+    evidence: { setting: "X" },
+    ...over,
+  };
 }
-const config = { kind: "config" as const, summary: "set X", commands: ["az functionapp config set -g rg -n app --x y"] };
+const config = {
+  kind: "config" as const,
+  summary: "set X",
+  commands: ["az functionapp config set -g rg -n app --x y"],
+};
 const rollback = { kind: "rollback" as const, summary: "roll back", commands: [] };
 const code = { kind: "code" as const, summary: "migrate", commands: [] };
-const unknown: Unknown = { ruleId: "R09", environment: "prod", missing: ["config"], reason: "config: HTTP 503" };
+const unknown: Unknown = {
+  ruleId: "R09",
+  environment: "prod",
+  missing: ["config"],
+  reason: "config: HTTP 503",
+};
 
 function verdictOf(facts: CheckFacts, findings: Finding[], unknowns: Unknown[] = []) {
   const analysis: Analysis = { ...analyse(facts), findings, unknowns };
@@ -32,17 +49,42 @@ describe("decision table", () => {
     ["nothing found", [], [], "PROCEED"],
     ["info only", [finding({ severity: "info" })], [], "PROCEED"],
     ["a low warning", [finding({ severity: "low", fix: config })], [], "MONITOR"],
-    ["a critical config problem in QA only", [finding({ severity: "critical", environment: "qa", fix: config })], [], "MONITOR"],
+    [
+      "a critical config problem in QA only",
+      [finding({ severity: "critical", environment: "qa", fix: config })],
+      [],
+      "MONITOR",
+    ],
     ["a high production finding that needs code", [finding({ fix: code })], [], "MONITOR"],
     ["a high production finding fixed by config", [finding({ fix: config })], [], "HOTFIX"],
-    ["a critical finding on both, fixed by config", [finding({ severity: "critical", environment: "both", fix: config })], [], "HOTFIX"],
+    [
+      "a critical finding on both, fixed by config",
+      [finding({ severity: "critical", environment: "both", fix: config })],
+      [],
+      "HOTFIX",
+    ],
     ["production broken, no config fix", [finding({ severity: "critical", fix: rollback })], [], "ROLLBACK"],
-    ["production broken, and a config fix for it", [finding({ severity: "critical", fix: rollback }), finding({ fix: config })], [], "HOTFIX"],
-    ["a medium rollback-kind finding is a warning", [finding({ severity: "medium", fix: rollback })], [], "MONITOR"],
+    [
+      "production broken, and a config fix for it",
+      [finding({ severity: "critical", fix: rollback }), finding({ fix: config })],
+      [],
+      "HOTFIX",
+    ],
+    [
+      "a medium rollback-kind finding is a warning",
+      [finding({ severity: "medium", fix: rollback })],
+      [],
+      "MONITOR",
+    ],
     ["missing facts", [], [unknown], "INCONCLUSIVE"],
     ["missing facts beat a warning", [finding({ severity: "low" })], [unknown], "INCONCLUSIVE"],
     ["a hotfix is still a hotfix with facts missing", [finding({ fix: config })], [unknown], "HOTFIX"],
-    ["a rollback is still a rollback with facts missing", [finding({ severity: "critical", fix: rollback })], [unknown], "ROLLBACK"],
+    [
+      "a rollback is still a rollback with facts missing",
+      [finding({ severity: "critical", fix: rollback })],
+      [unknown],
+      "ROLLBACK",
+    ],
   ];
   for (const [name, findings, unknowns, verdict] of rows) {
     it(`${name} → ${verdict}`, () => expect(verdictOf(healthy, findings, unknowns).action).toBe(verdict));
@@ -52,15 +94,25 @@ describe("decision table", () => {
 describe("plans", () => {
   it("a hotfix lists each change once as an az command, then a re-check", () => {
     const other = { ...config, summary: "set Z", commands: ["az functionapp config set -g rg -n app --z 1"] };
-    const plan = verdictOf(healthy, [finding({ fix: config }), finding({ ruleId: "T02", fix: config }), finding({ ruleId: "T03", fix: other })]);
+    const plan = verdictOf(healthy, [
+      finding({ fix: config }),
+      finding({ ruleId: "T02", fix: config }),
+      finding({ ruleId: "T03", fix: other }),
+    ]);
     expect(plan.steps).toEqual([
       "# T01, T02: set X",
       "az functionapp config set -g rg -n app --x y",
       "# T03: set Z",
       "az functionapp config set -g rg -n app --z 1",
-      expect.stringMatching(/^# Then check again: azfn-health check --qa \/subscriptions\/.* --prod .* --since 2026-11-24T07:15:30\.000Z$/),
+      expect.stringMatching(
+        /^# Then check again: azfn-health check --qa \/subscriptions\/.* --prod .* --since 2026-11-24T07:15:30\.000Z$/,
+      ),
     ]);
-    expect(plan.drivers).toEqual(["T01 (prod): a test finding", "T02 (prod): a test finding", "T03 (prod): a test finding"]);
+    expect(plan.drivers).toEqual([
+      "T01 (prod): a test finding",
+      "T02 (prod): a test finding",
+      "T03 (prod): a test finding",
+    ]);
     expect(plan.alternatives[0]).toMatch(/^Roll back instead: az functionapp deployment slot swap/);
   });
 
@@ -76,12 +128,18 @@ describe("plans", () => {
 
   it("without a slot, redeploys the last good deployment and warns that the way back is end-of-life", () => {
     const plan = verdictOf(story, [finding({ severity: "critical", fix: rollback })]);
-    expect(plan.steps[1]).toBe("az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src <package of deployment 4c0d2a9e11>");
-    expect(plan.warnings.join(" ")).toMatch(/end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-03/);
+    expect(plan.steps[1]).toBe(
+      "az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src <package of deployment 4c0d2a9e11>",
+    );
+    expect(plan.warnings.join(" ")).toMatch(
+      /end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-03/,
+    );
   });
 
   it("with no earlier deployment, says to redeploy from the pipeline", () => {
-    const facts = variant(story, (f) => { f.prod.deployments = f.prod.deployments!.slice(0, 1); });
+    const facts = variant(story, (f) => {
+      f.prod.deployments = f.prod.deployments!.slice(0, 1);
+    });
     expect(verdictOf(facts, [finding({ severity: "critical", fix: rollback })]).steps).toEqual([
       "# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.",
     ]);
@@ -95,15 +153,24 @@ describe("plans", () => {
       "R09 (prod): Production runs a 32-bit worker while QA ran 64-bit",
       "M01 (prod): Production 5xx rate rose from 0.33 % to 4.03 % of requests after the release",
     ]);
-    expect(recommendation.steps.slice(0, 2)).toEqual(["# M03, R09: Switch to the 64-bit worker (the app restarts).", "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false"]);
-    expect(recommendation.warnings[0]).toBe("If M01 persists after these changes, roll back (see alternatives).");
+    expect(recommendation.steps.slice(0, 2)).toEqual([
+      "# M03, R09: Switch to the 64-bit worker (the app restarts).",
+      "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
+    ]);
+    expect(recommendation.warnings[0]).toBe(
+      "If M01 persists after these changes, roll back (see alternatives).",
+    );
   });
 
   it("a code regression with identical configuration is a ROLLBACK by slot swap", async () => {
     const { recommendation } = judge(await replayFacts(REGRESSION));
     expect(recommendation.action).toBe("ROLLBACK");
-    expect(recommendation.drivers).toEqual(["M01 (prod): Production 5xx rate rose from 0.00 % to 5.24 % of requests after the release"]);
-    expect(recommendation.steps[1]).toBe("az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production");
+    expect(recommendation.drivers).toEqual([
+      "M01 (prod): Production 5xx rate rose from 0.00 % to 5.24 % of requests after the release",
+    ]);
+    expect(recommendation.steps[1]).toBe(
+      "az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production",
+    );
   });
 
   it("the healthy upgrade is PROCEED", () => {
@@ -114,12 +181,30 @@ describe("plans", () => {
 describe("release time", () => {
   it("prefers --since, then the later of deployment and swap, then last modified", () => {
     const since = new Date("2026-11-24T08:00:00Z");
-    expect(resolveRelease(healthy.prod, since)).toMatchObject({ time: since.toISOString(), source: "--since" });
-    expect(resolveRelease(healthy.prod)).toMatchObject({ time: "2026-11-24T07:15:30.000Z", source: "slot swap" });
-    expect(resolveRelease(story.prod)).toMatchObject({ time: "2026-11-19T18:42:10.000Z", source: "deployment", detail: "end of deployment 9b41e6d07a by release-pipeline" });
-    const noDeployments = variant(story, (f) => { f.prod.deployments = [{ id: "x", status: 3, active: false, endTime: "2026-11-19T19:00:00Z" }]; });
-    expect(resolveRelease(noDeployments.prod)).toMatchObject({ time: "2026-11-19T18:44:02.000Z", source: "site last modified" });
-    const nothing = variant(story, (f) => { delete f.prod.deployments; delete f.prod.site!.lastModified; });
+    expect(resolveRelease(healthy.prod, since)).toMatchObject({
+      time: since.toISOString(),
+      source: "--since",
+    });
+    expect(resolveRelease(healthy.prod)).toMatchObject({
+      time: "2026-11-24T07:15:30.000Z",
+      source: "slot swap",
+    });
+    expect(resolveRelease(story.prod)).toMatchObject({
+      time: "2026-11-19T18:42:10.000Z",
+      source: "deployment",
+      detail: "end of deployment 9b41e6d07a by release-pipeline",
+    });
+    const noDeployments = variant(story, (f) => {
+      f.prod.deployments = [{ id: "x", status: 3, active: false, endTime: "2026-11-19T19:00:00Z" }];
+    });
+    expect(resolveRelease(noDeployments.prod)).toMatchObject({
+      time: "2026-11-19T18:44:02.000Z",
+      source: "site last modified",
+    });
+    const nothing = variant(story, (f) => {
+      delete f.prod.deployments;
+      delete f.prod.site!.lastModified;
+    });
     expect(resolveRelease(nothing.prod)).toMatchObject({ source: "unknown" });
   });
 });

@@ -11,16 +11,26 @@ export const STORY = "fixtures/story-32bit-upgrade";
 export const HEALTHY = "fixtures/healthy-upgrade";
 export const REGRESSION = "fixtures/regression-5xx";
 export const HASH_KEY = new Uint8Array(32).fill(7);
-export const TEST_CREDENTIAL = { getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+export const TEST_CREDENTIAL = {
+  getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+};
 
 /** Facts as a replayed check collects them: through the SDK clients and the replaying transport. */
 export async function replayFacts(dir: string, edit?: (recording: Recording) => void): Promise<CheckFacts> {
   const recording = await readRecording(`${ROOT}/${dir}`);
   edit?.(recording);
   return collectCheckFacts(
-    { credential: TEST_CREDENTIAL, httpClient: createReplayHttpClient(recording), retryOptions: { maxRetries: 0 } },
+    {
+      credential: TEST_CREDENTIAL,
+      httpClient: createReplayHttpClient(recording),
+      retryOptions: { maxRetries: 0 },
+    },
     { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
-    { now: new Date(recording.recordedAt), hashKey: HASH_KEY, metrics: { settleMinutes: 5, baseline: "before" } },
+    {
+      now: new Date(recording.recordedAt),
+      hashKey: HASH_KEY,
+      metrics: { settleMinutes: 5, baseline: "before" },
+    },
   );
 }
 

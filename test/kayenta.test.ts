@@ -1,7 +1,20 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { classifyMetric, defaultConfig, type ClassifierConfig, type Direction } from "../src/analyse/metrics/classify.js";
-import { cles, describe as stats, mannWhitneyInterval, meanRatio, normalQuantile, percentileSorted, wilcoxonDiff } from "../src/analyse/metrics/stats.js";
+import {
+  classifyMetric,
+  defaultConfig,
+  type ClassifierConfig,
+  type Direction,
+} from "../src/analyse/metrics/classify.js";
+import {
+  cles,
+  describe as stats,
+  mannWhitneyInterval,
+  meanRatio,
+  normalQuantile,
+  percentileSorted,
+  wilcoxonDiff,
+} from "../src/analyse/metrics/stats.js";
 
 /**
  * Kayenta's own test vectors (spinnaker/kayenta, Apache-2.0; provenance in
@@ -13,7 +26,9 @@ interface Vector {
   kind: string;
   [key: string]: unknown;
 }
-const { vectors } = JSON.parse(readFileSync(new URL("./fixtures/kayenta/vectors.json", import.meta.url), "utf8")) as { vectors: Vector[] };
+const { vectors } = JSON.parse(
+  readFileSync(new URL("./fixtures/kayenta/vectors.json", import.meta.url), "utf8"),
+) as { vectors: Vector[] };
 const of = (kind: string) => vectors.filter((v) => v.kind === kind);
 const num = (value: unknown) => (value === "NaN" ? Number.NaN : (value as number));
 const tolerance = (v: Vector, key: string, fallback = 1e-9) => {
@@ -45,41 +60,80 @@ function configOf(v: Vector): ClassifierConfig {
     mustHaveData: c.isDataRequired === true,
     effectSize: {
       measure: c.effectSizeMeasure as "meanRatio" | "cles",
-      ...(c.effectSizeThresholds_explicit ? { allowedIncrease: c.allowedIncrease as number, allowedDecrease: c.allowedDecrease as number } : {}),
-      ...(c.criticalThresholds_explicit ? { criticalIncrease: c.criticalIncrease as number, criticalDecrease: c.criticalDecrease as number } : {}),
+      ...(c.effectSizeThresholds_explicit
+        ? { allowedIncrease: c.allowedIncrease as number, allowedDecrease: c.allowedDecrease as number }
+        : {}),
+      ...(c.criticalThresholds_explicit
+        ? { criticalIncrease: c.criticalIncrease as number, criticalDecrease: c.criticalDecrease as number }
+        : {}),
     },
   });
 }
 
 describe("Kayenta conformance", () => {
   it("covers every vector: applied or not applicable for a stated reason", () => {
-    const applied = new Set(["metric_classification", "metric_classification_issue_report", "wilcoxon_diff", "normal_quantile", "mann_whitney_ci", "mann_whitney_intermediates", "descriptive_stats", "percentile_r7", "effect_size_mean_ratio", "effect_size_cles", "transform"]);
+    const applied = new Set([
+      "metric_classification",
+      "metric_classification_issue_report",
+      "wilcoxon_diff",
+      "normal_quantile",
+      "mann_whitney_ci",
+      "mann_whitney_intermediates",
+      "descriptive_stats",
+      "percentile_r7",
+      "effect_size_mean_ratio",
+      "effect_size_cles",
+      "transform",
+    ]);
     for (const v of vectors) expect(applied.has(v.kind) || v.kind in NOT_APPLICABLE, v.kind).toBe(true);
     expect(vectors).toHaveLength(95);
   });
 
   describe("metric classification (MannWhitneyClassifier)", () => {
-    for (const v of of("metric_classification").filter((v) => (v.config as { classifier: string }).classifier === "MannWhitneyClassifier")) {
+    for (const v of of("metric_classification").filter(
+      (v) => (v.config as { classifier: string }).classifier === "MannWhitneyClassifier",
+    )) {
       it(v.id, () => {
         const result = classifyMetric(v.experiment as number[], v.control as number[], configOf(v));
-        const expected = v.expected as { classification?: string; critical?: boolean; deviation?: unknown; reason_non_empty?: boolean };
+        const expected = v.expected as {
+          classification?: string;
+          critical?: boolean;
+          deviation?: unknown;
+          reason_non_empty?: boolean;
+        };
         if (expected.classification) expect(result.classification).toBe(expected.classification);
         if (expected.critical !== undefined) expect(result.critical).toBe(expected.critical);
         if (expected.deviation !== undefined) close(result.deviation, expected.deviation, 1e-9);
         if (expected.reason_non_empty) expect(result.reason).toBeTruthy();
         // Our judge runs scale-free: it must classify Kayenta's cases the same way.
-        expect(classifyMetric(v.experiment as number[], v.control as number[], { ...configOf(v), scaleFree: true }).classification).toBe(result.classification);
+        expect(
+          classifyMetric(v.experiment as number[], v.control as number[], { ...configOf(v), scaleFree: true })
+            .classification,
+        ).toBe(result.classification);
       });
     }
     it("the MeanInequalityClassifier vectors are not applicable (another classifier)", () => {
-      expect(of("metric_classification").filter((v) => (v.config as { classifier: string }).classifier !== "MannWhitneyClassifier")).toHaveLength(3);
+      expect(
+        of("metric_classification").filter(
+          (v) => (v.config as { classifier: string }).classifier !== "MannWhitneyClassifier",
+        ),
+      ).toHaveLength(3);
     });
   });
 
   it("reproduces the zero-baseline trap of spinnaker/spinnaker#5622 (Pass), which judge.ts guards against", () => {
     const [v] = of("metric_classification_issue_report");
     const c = v!.config as Record<string, unknown>;
-    const result = classifyMetric(v!.experiment as number[], v!.control as number[], defaultConfig({ tolerance: c.tolerance as number, confLevel: c.confLevel as number, direction: "increase", nanStrategy: "replace" }));
+    const result = classifyMetric(
+      v!.experiment as number[],
+      v!.control as number[],
+      defaultConfig({
+        tolerance: c.tolerance as number,
+        confLevel: c.confLevel as number,
+        direction: "increase",
+        nanStrategy: "replace",
+      }),
+    );
     expect(result.classification).toBe("Pass");
     expect(result.deviation).toBeNaN();
   });
@@ -95,13 +149,21 @@ describe("Kayenta conformance", () => {
 
   it("normal quantile", () => {
     const [v] = of("normal_quantile");
-    close(normalQuantile((v!.input as { p_value: number }).p_value), (v!.expected as { inverseCumulativeProbability: number }).inverseCumulativeProbability, tolerance(v!, "z"));
+    close(
+      normalQuantile((v!.input as { p_value: number }).p_value),
+      (v!.expected as { inverseCumulativeProbability: number }).inverseCumulativeProbability,
+      tolerance(v!, "z"),
+    );
   });
 
   for (const v of of("mann_whitney_ci")) {
     it(`Mann-Whitney interval: ${v.id}`, () => {
       const expected = v.expected as { ci_low: number; ci_high: number; estimate: number };
-      const interval = mannWhitneyInterval(v.experiment as number[], v.control as number[], (v.config as { confidenceLevel: number }).confidenceLevel);
+      const interval = mannWhitneyInterval(
+        v.experiment as number[],
+        v.control as number[],
+        (v.config as { confidenceLevel: number }).confidenceLevel,
+      );
       close(interval.low, expected.ci_low, tolerance(v, "ci_low"));
       close(interval.high, expected.ci_high, tolerance(v, "ci_high"));
       close(interval.estimate, expected.estimate, tolerance(v, "estimate"));
@@ -132,14 +194,16 @@ describe("Kayenta conformance", () => {
   for (const v of of("descriptive_stats")) {
     it(`descriptive statistics: ${v.id}`, () => {
       const actual = stats(v.data as number[]);
-      for (const [key, value] of Object.entries(v.expected as Record<string, number>)) close(actual[key as keyof typeof actual], value, tolerance(v, key));
+      for (const [key, value] of Object.entries(v.expected as Record<string, number>))
+        close(actual[key as keyof typeof actual], value, tolerance(v, key));
     });
   }
 
   for (const v of of("percentile_r7")) {
     it(`R-7 percentile: ${v.id}`, () => {
       const sorted = [...(v.data as number[])].sort((a, b) => a - b);
-      for (const [key, value] of Object.entries(v.expected as Record<string, number>)) close(percentileSorted(sorted, Number(key.slice(1))), value, tolerance(v, key, 1e-6));
+      for (const [key, value] of Object.entries(v.expected as Record<string, number>))
+        close(percentileSorted(sorted, Number(key.slice(1))), value, tolerance(v, key, 1e-6));
     });
   }
 
@@ -159,7 +223,11 @@ describe("Kayenta conformance", () => {
       const data = v.data as (number | null)[];
       const cleaned = data.flatMap((d) => (d === null ? (strategy === "replace" ? [0] : []) : [d]));
       expect(cleaned).toEqual((v.expected as { data: number[] }).data);
-      const result = classifyMetric(data, cleaned.length ? cleaned : [1], defaultConfig({ nanStrategy: strategy }));
+      const result = classifyMetric(
+        data,
+        cleaned.length ? cleaned : [1],
+        defaultConfig({ nanStrategy: strategy }),
+      );
       expect(result.classification).toBe(cleaned.length ? "Pass" : "Nodata");
     });
   }

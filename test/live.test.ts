@@ -8,7 +8,8 @@ import { startStandIn, standInEnv, type Fault, type StandIn } from "./support/az
 import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
 
 /** The real CLI against the stand-in, signing in with a client secret that only the stand-in knows. */
-const load = (dir: string) => JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
+const load = (dir: string) =>
+  JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
 let standIn: StandIn | undefined;
 afterEach(async () => {
   if (standIn) expect(standIn.state.violations, "the tool must never write to Azure").toEqual([]);
@@ -16,18 +17,41 @@ afterEach(async () => {
   standIn = undefined;
 });
 
-async function liveCheck(recording: Recording, options: { faults?: Fault[]; latencyMs?: number; args?: string[]; env?: Record<string, string> } = {}) {
+async function liveCheck(
+  recording: Recording,
+  options: { faults?: Fault[]; latencyMs?: number; args?: string[]; env?: Record<string, string> } = {},
+) {
   standIn = await startStandIn({ recording, faults: options.faults, latencyMs: options.latencyMs });
   const started = Date.now();
   const run = await runCli(
     // Judged as of the recording's time, so the metric windows are the recorded ones.
-    ["check", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt, "--format", "json", ...(options.args ?? [])],
+    [
+      "check",
+      "--qa",
+      recording.apps.qa,
+      "--prod",
+      recording.apps.prod,
+      "--arm-endpoint",
+      standIn.url,
+      "--logs-endpoint",
+      standIn.url,
+      "--auth",
+      "environment",
+      "--until",
+      recording.recordedAt,
+      "--format",
+      "json",
+      ...(options.args ?? []),
+    ],
     { ...standInEnv(standIn), ...options.env },
   );
   return { ...run, ms: Date.now() - started, report: run.stdout ? JSON.parse(run.stdout) : undefined };
 }
 
-const outline = (report: { verdict: string; findings: { ruleId: string; environment: string; severity: string }[] }) => ({
+const outline = (report: {
+  verdict: string;
+  findings: { ruleId: string; environment: string; severity: string }[];
+}) => ({
   verdict: report.verdict,
   findings: report.findings.map((f) => `${f.ruleId}/${f.environment}/${f.severity}`),
 });
@@ -44,7 +68,9 @@ describe("live checks against the Azure stand-in", () => {
     expect(standIn!.state.tokenRequests).toBe(2);
     expect(standIn!.state.unauthenticated).toBe(0);
     // Paging went through the stand-in: the second page of production's functions was asked for.
-    expect(standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/functions"))).toHaveLength(2);
+    expect(standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/functions"))).toHaveLength(
+      2,
+    );
   });
 
   it("ride out throttling, 503s and dropped connections to the same verdict", async () => {
@@ -57,49 +83,101 @@ describe("live checks against the Azure stand-in", () => {
       ],
     });
     expect(live.code).toBe(5);
-    expect(outline(live.report)).toEqual({ verdict: "HOTFIX", findings: expect.arrayContaining(["R09/prod/high"]) });
+    expect(outline(live.report)).toEqual({
+      verdict: "HOTFIX",
+      findings: expect.arrayContaining(["R09/prod/high"]),
+    });
     expect(live.report.environments.prod.gaps).toEqual([]);
-    expect(standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/config/appsettings/list"))).toHaveLength(3);
+    expect(
+      standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/config/appsettings/list")),
+    ).toHaveLength(3);
     expect(live.ms).toBeGreaterThanOrEqual(2000); // Retry-After: 1, twice, was honoured
   });
 
   it("retry a request slower than --request-timeout", async () => {
-    const live = await liveCheck(load(STORY), { faults: [{ match: /orders-func-prod\/config\/web$/, delayMs: 4000, times: 1 }], args: ["--request-timeout", "1"] });
+    const live = await liveCheck(load(STORY), {
+      faults: [{ match: /orders-func-prod\/config\/web$/, delayMs: 4000, times: 1 }],
+      args: ["--request-timeout", "1"],
+    });
     expect(live.report.verdict).toBe("HOTFIX");
-    expect(standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/config/web"))).toHaveLength(2);
+    expect(
+      standIn!.state.requests.filter((r) => r.path.endsWith("orders-func-prod/config/web")),
+    ).toHaveLength(2);
   });
 
   it("go on without app settings on a 403, and say which permission is missing", async () => {
-    const forbidden = JSON.stringify({ error: { code: "AuthorizationFailed", message: "The client 'azfn-test-client' does not have authorization to perform action 'Microsoft.Web/sites/config/list/action'." } });
-    const live = await liveCheck(load(HEALTHY), { faults: [{ match: /\/config\/(appsettings|connectionstrings)\/list$/, status: 403, body: forbidden }] });
+    const forbidden = JSON.stringify({
+      error: {
+        code: "AuthorizationFailed",
+        message:
+          "The client 'azfn-test-client' does not have authorization to perform action 'Microsoft.Web/sites/config/list/action'.",
+      },
+    });
+    const live = await liveCheck(load(HEALTHY), {
+      faults: [{ match: /\/config\/(appsettings|connectionstrings)\/list$/, status: 403, body: forbidden }],
+    });
     expect(live.code).toBe(3);
     expect(live.report.verdict).toBe("INCONCLUSIVE");
     expect(live.report.environments.prod.gaps).toEqual(
-      expect.arrayContaining([{ source: "appSettings", statusCode: 403, reason: expect.stringContaining("grant Microsoft.Web/sites/config/list/action") }]),
+      expect.arrayContaining([
+        {
+          source: "appSettings",
+          statusCode: 403,
+          reason: expect.stringContaining("grant Microsoft.Web/sites/config/list/action"),
+        },
+      ]),
     );
     expect(live.report.recommendation.summary).toMatch(/list\/action/);
   });
 
   it("end as INCONCLUSIVE naming the call when --timeout runs out", async () => {
-    const live = await liveCheck(load(STORY), { faults: [{ match: /sites\/orders-func-prod$/, delayMs: 20_000 }], args: ["--timeout", "2"] });
+    const live = await liveCheck(load(STORY), {
+      faults: [{ match: /sites\/orders-func-prod$/, delayMs: 20_000 }],
+      args: ["--timeout", "2"],
+    });
     expect(live.code).toBe(3);
     expect(live.stdout).toBe("");
-    expect(live.stderr).toMatch(/^azfn-health: prod app \/subscriptions\/.*\/sites\/orders-func-prod: could not be read \(timed out: the check's --timeout ran out\)\n$/);
+    expect(live.stderr).toMatch(
+      /^azfn-health: prod app \/subscriptions\/.*\/sites\/orders-func-prod: could not be read \(timed out: the check's --timeout ran out\)\n$/,
+    );
     expect(live.ms).toBeLessThan(10_000);
   });
 
   it("exit 3 for a site that does not exist", async () => {
-    const live = await liveCheck(load(STORY), { faults: [{ match: /sites\/orders-func-qa$/, status: 404, body: JSON.stringify({ error: { code: "ResourceNotFound", message: "The Resource 'Microsoft.Web/sites/orders-func-qa' under resource group 'rg-orders-qa' was not found." } }) }] });
+    const live = await liveCheck(load(STORY), {
+      faults: [
+        {
+          match: /sites\/orders-func-qa$/,
+          status: 404,
+          body: JSON.stringify({
+            error: {
+              code: "ResourceNotFound",
+              message:
+                "The Resource 'Microsoft.Web/sites/orders-func-qa' under resource group 'rg-orders-qa' was not found.",
+            },
+          }),
+        },
+      ],
+    });
     expect(live.code).toBe(3);
-    expect(live.stderr).toMatch(/^azfn-health: qa app .*orders-func-qa: not found \(HTTP 404 ResourceNotFound The Resource/);
+    expect(live.stderr).toMatch(
+      /^azfn-health: qa app .*orders-func-qa: not found \(HTTP 404 ResourceNotFound The Resource/,
+    );
   });
 
   it("degrade to the site state when host status is not there (404), and say so", async () => {
-    const live = await liveCheck(load(HEALTHY), { faults: [{ match: /hostruntime\/admin\/host\/status$/, status: 404 }] });
+    const live = await liveCheck(load(HEALTHY), {
+      faults: [{ match: /hostruntime\/admin\/host\/status$/, status: 404 }],
+    });
     expect(live.code).toBe(0);
     expect(live.report.verdict).toBe("PROCEED");
     expect(live.report.findings).toEqual([
-      expect.objectContaining({ ruleId: "H01", severity: "info", environment: "prod", title: expect.stringMatching(/host status is not available \(HTTP 404/) }),
+      expect.objectContaining({
+        ruleId: "H01",
+        severity: "info",
+        environment: "prod",
+        title: expect.stringMatching(/host status is not available \(HTTP 404/),
+      }),
       expect.objectContaining({ ruleId: "H01", severity: "info", environment: "qa" }),
     ]);
   });
@@ -108,14 +186,19 @@ describe("live checks against the Azure stand-in", () => {
     const live = await liveCheck(load(STORY), { env: { AZURE_CLIENT_SECRET: "wrong" } });
     expect(live.code).toBe(3);
     expect(live.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(live.stderr).toMatch(/^azfn-health: authentication failed \(\w+\): .*To fix: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/);
+    expect(live.stderr).toMatch(
+      /^azfn-health: authentication failed \(\w+\): .*To fix: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/,
+    );
     expect(live.stderr).not.toContain("wrong");
   });
 
   it("record a check that replays to the same verdict, with no secret, token or SAS on disk or screen", async () => {
     const recording = load(STORY);
-    const prodSettings = recording.exchanges.find((e) => /orders-func-prod\/config\/appsettings\/list/.test(e.request.url))!.response.body as { properties: Record<string, string> };
-    prodSettings.properties.WEBSITE_RUN_FROM_PACKAGE = "https://stordersprod.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-12-30T00%3A00%3A00Z&sr=b&sp=r&sig=TEST-SECRET-sas-signature";
+    const prodSettings = recording.exchanges.find((e) =>
+      /orders-func-prod\/config\/appsettings\/list/.test(e.request.url),
+    )!.response.body as { properties: Record<string, string> };
+    prodSettings.properties.WEBSITE_RUN_FROM_PACKAGE =
+      "https://stordersprod.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-12-30T00%3A00%3A00Z&sr=b&sp=r&sig=TEST-SECRET-sas-signature";
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
     const live = await liveCheck(recording, { args: ["--record", dir] });
     const saved = readFileSync(join(dir, "recording.json"), "utf8");
@@ -123,8 +206,14 @@ describe("live checks against the Azure stand-in", () => {
       expect(text).not.toMatch(/TEST-SECRET|stand-in-access-token|[?&]sig=|AccountKey=|Authorization/i);
     }
     expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};account=stordersprod/);
-    expect(saved).toMatch(/"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};account=stordersprod;se=2026-12-30T00:00:00.000Z"/);
-    expect(JSON.parse(saved)).toMatchObject({ format: "azfn-health-recording", constructed: false, apps: recording.apps });
+    expect(saved).toMatch(
+      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
+    );
+    expect(JSON.parse(saved)).toMatchObject({
+      format: "azfn-health-recording",
+      constructed: false,
+      apps: recording.apps,
+    });
     const replayed = JSON.parse((await runCli(["check", "--from", dir, "--format", "json"])).stdout);
     expect(outline(replayed)).toEqual(outline(live.report));
     expect(outline(live.report).findings).toContain("R20/prod/medium");
@@ -134,27 +223,67 @@ describe("live checks against the Azure stand-in", () => {
     const recording = load(HEALTHY);
     standIn = await startStandIn({ recording });
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
-    const run = await runCli(["record", "--qa", recording.apps.qa, "--prod", recording.apps.prod, "--out", dir, "--arm-endpoint", standIn.url, "--logs-endpoint", standIn.url, "--auth", "environment", "--until", recording.recordedAt], standInEnv(standIn));
+    const run = await runCli(
+      [
+        "record",
+        "--qa",
+        recording.apps.qa,
+        "--prod",
+        recording.apps.prod,
+        "--out",
+        dir,
+        "--arm-endpoint",
+        standIn.url,
+        "--logs-endpoint",
+        standIn.url,
+        "--auth",
+        "environment",
+        "--until",
+        recording.recordedAt,
+      ],
+      standInEnv(standIn),
+    );
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`);
+    expect(run.stdout).toBe(
+      `recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`,
+    );
     expect((await runCli(["check", "--from", dir])).code).toBe(0);
   });
 });
 
 describe("the read-only guard", () => {
-  const send = (method: string, url: string) => readOnlyPolicy.sendRequest({ method, url } as never, async () => ({ status: 200 }) as never);
+  const send = (method: string, url: string) =>
+    readOnlyPolicy.sendRequest({ method, url } as never, async () => ({ status: 200 }) as never);
   it.each([
-    ["PUT", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/web"],
-    ["PATCH", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
-    ["DELETE", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
-    ["POST", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/restart"],
-    ["POST", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/host/default/listkeys"],
+    [
+      "PUT",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/web",
+    ],
+    [
+      "PATCH",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a",
+    ],
+    [
+      "DELETE",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a",
+    ],
+    [
+      "POST",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/restart",
+    ],
+    [
+      "POST",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/host/default/listkeys",
+    ],
   ])("refuses %s %s before it leaves the process", async (method, url) => {
     await expect(send(method, url)).rejects.toThrow(/azfn-health is read-only/);
   });
   it.each([
     ["GET", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
-    ["POST", "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/appsettings/list"],
+    [
+      "POST",
+      "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/appsettings/list",
+    ],
   ])("lets %s %s through", async (method, url) => {
     await expect(send(method, url)).resolves.toMatchObject({ status: 200 });
   });

@@ -37,24 +37,37 @@ describe("metric windows", () => {
   });
 
   it("a longer settle starts the after-window later", () => {
-    expect(planWindows(release, now, { settleMinutes: 30, baseline: "before" })!.after.start).toBe("2026-11-19T19:15:00.000Z");
+    expect(planWindows(release, now, { settleMinutes: 30, baseline: "before" })!.after.start).toBe(
+      "2026-11-19T19:15:00.000Z",
+    );
   });
 
   it("a release younger than the settle time leaves no window (judged unknown, not passed)", () => {
-    expect(planWindows(new Date("2026-11-20T09:27:00Z"), now, { settleMinutes: 5, baseline: "before" })).toBeUndefined();
+    expect(
+      planWindows(new Date("2026-11-20T09:27:00Z"), now, { settleMinutes: 5, baseline: "before" }),
+    ).toBeUndefined();
   });
 
   it("replays the story with a last-week baseline through the full path", async () => {
     const run = await runCli(["check", "--from", STORY, "--baseline", "last-week", "--format", "json"]);
     const report = JSON.parse(run.stdout);
-    expect(report.metrics.windows).toMatchObject({ baselineMode: "last-week", baseline: { start: "2026-11-12T18:50:00.000Z" } });
+    expect(report.metrics.windows).toMatchObject({
+      baselineMode: "last-week",
+      baseline: { start: "2026-11-12T18:50:00.000Z" },
+    });
     expect(report.verdict).toBe("HOTFIX");
     expect(report.unknowns).toEqual([]);
   });
 });
 
 describe("judging a series", () => {
-  const base = { environment: "prod" as const, metric: "X", label: "X", unit: "Count" as const, comparison: "after-vs-before" as const };
+  const base = {
+    environment: "prod" as const,
+    metric: "X",
+    label: "X",
+    unit: "Count" as const,
+    comparison: "after-vs-before" as const,
+  };
   const flat = (n: number, v: number) => Array.from({ length: n }, (_, i) => v + (i % 5));
   it.each([
     ["more of a bad-when-more metric is worse", "increase", flat(30, 100), flat(30, 50), "worse"],
@@ -69,7 +82,11 @@ describe("judging a series", () => {
 
   it("reports the numbers: medians, change, interval and classification", () => {
     const j = judgeSeries(base, { bad: "increase", aggregation: "Average" }, flat(30, 100), flat(30, 50));
-    expect(j).toMatchObject({ control: { n: 30, median: 52 }, experiment: { n: 30, median: 102 }, classification: "High" });
+    expect(j).toMatchObject({
+      control: { n: 30, median: 52 },
+      experiment: { n: 30, median: 102 },
+      classification: "High",
+    });
     expect(j.change).toBeCloseTo(50 / 52, 5);
     expect(j.interval!.low).toBeGreaterThan(45);
     expect(j.interval!.high).toBeLessThan(55);
@@ -85,9 +102,19 @@ describe("error rates", () => {
   });
 
   it.each([
-    ["a zero baseline with errors after", { before: 0, after: 30 }, { before: 10_000, after: 10_000 }, "worse"],
+    [
+      "a zero baseline with errors after",
+      { before: 0, after: 30 },
+      { before: 10_000, after: 10_000 },
+      "worse",
+    ],
     ["the same rate on more traffic", { before: 10, after: 20 }, { before: 10_000, after: 20_000 }, "ok"],
-    ["significant but tiny (0.01 % → 0.03 %)", { before: 1, after: 30 }, { before: 10_000, after: 100_000 }, "ok"],
+    [
+      "significant but tiny (0.01 % → 0.03 %)",
+      { before: 1, after: 30 },
+      { before: 10_000, after: 100_000 },
+      "ok",
+    ],
     ["no requests after", { before: 5, after: 0 }, { before: 10_000, after: 0 }, "no data"],
   ] as const)("%s", (_, errors, requests, outcome) => {
     expect(judgeErrorRate("prod", errors, requests, []).outcome).toBe(outcome);
@@ -103,30 +130,53 @@ describe("collecting metrics", () => {
     const { ROOT, HEALTHY, HASH_KEY, TEST_CREDENTIAL } = await import("./helpers.js");
     const recording = await readRecording(`${ROOT}/${HEALTHY}`);
     const replay = createReplayHttpClient(recording);
-    const reply = (request: never, status: number, body: unknown) => ({ request, status, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify(body) });
-    const rejected = { error: { code: "BadRequest", message: "Failed to find metric configuration for provider: Microsoft.Web, resource Type: sites, metric: Handles" } };
+    const reply = (request: never, status: number, body: unknown) => ({
+      request,
+      status,
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+      bodyAsText: JSON.stringify(body),
+    });
+    const rejected = {
+      error: {
+        code: "BadRequest",
+        message:
+          "Failed to find metric configuration for provider: Microsoft.Web, resource Type: sites, metric: Handles",
+      },
+    };
     const asked: string[] = [];
     // Azure Monitor fails a whole request over one unknown name; asked one by one, only that one fails.
     const httpClient = {
       async sendRequest(request: { url: string; method: string }) {
         const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
         const names = url.searchParams.get("metricnames")?.split(",") ?? [];
-        if (!/\/metrics$/i.test(url.pathname) || !/sites\/orders-func-prod\//.test(url.pathname)) return replay.sendRequest(request as never);
+        if (!/\/metrics$/i.test(url.pathname) || !/sites\/orders-func-prod\//.test(url.pathname))
+          return replay.sendRequest(request as never);
         asked.push(names.join(","));
         if (names.includes("Handles")) return reply(request as never, 400, rejected);
         // Answer a single name from the recorded combined answer for the same resource.
-        const recorded = recording.exchanges.find((e) => /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url))!.response.body as { value: { name: { value: string } }[] };
-        return reply(request as never, 200, { ...recorded, value: recorded.value.filter((m) => names.includes(m.name.value)) });
+        const recorded = recording.exchanges.find((e) =>
+          /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url),
+        )!.response.body as { value: { name: { value: string } }[] };
+        return reply(request as never, 200, {
+          ...recorded,
+          value: recorded.value.filter((m) => names.includes(m.name.value)),
+        });
       },
     };
     const facts = await collectCheckFacts(
       { credential: TEST_CREDENTIAL, httpClient, retryOptions: { maxRetries: 0 } },
       { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
-      { now: new Date(recording.recordedAt), hashKey: HASH_KEY, metrics: { settleMinutes: 5, baseline: "before" } },
+      {
+        now: new Date(recording.recordedAt),
+        hashKey: HASH_KEY,
+        metrics: { settleMinutes: 5, baseline: "before" },
+      },
     );
     expect(asked[0]!.split(",").length).toBeGreaterThan(10);
     expect(asked.filter((a) => !a.includes(",")).length).toBe(asked[0]!.split(",").length);
-    expect(facts.prod.metrics!.unavailable.Handles).toMatch(/^rejected by Azure Monitor \(HTTP 400 BadRequest Failed to find metric configuration/);
+    expect(facts.prod.metrics!.unavailable.Handles).toMatch(
+      /^rejected by Azure Monitor \(HTTP 400 BadRequest Failed to find metric configuration/,
+    );
     expect(facts.prod.metrics!.series.Handles).toBeUndefined();
     expect(facts.prod.metrics!.series.Requests!.after.length).toBeGreaterThan(50);
   });
@@ -137,7 +187,9 @@ describe("precision and failures", () => {
     const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
     const control = Array.from({ length: 40 }, (_, i) => 1e-4 * (1 + (i % 7) / 20));
     const experiment = control.map((v) => v * 3);
-    expect(classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).classification).toBe("High");
+    expect(classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).classification).toBe(
+      "High",
+    );
     const interval = classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).interval!;
     expect(interval.estimate).toBeGreaterThan(1.5e-4);
     expect(interval.estimate).toBeLessThan(2.5e-4);
@@ -146,7 +198,10 @@ describe("precision and failures", () => {
   it("an analysis that fails is an Error with its reason, never a silent pass", async () => {
     const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
     const result = classifyMetric([1, 2, 3, 4, 5, 6], [2, 3, 4, 5, 6, 7], defaultConfig({ confLevel: 1.5 }));
-    expect(result).toMatchObject({ classification: "Error", reason: expect.stringMatching(/^Metric Classification Failed: /) });
+    expect(result).toMatchObject({
+      classification: "Error",
+      reason: expect.stringMatching(/^Metric Classification Failed: /),
+    });
   });
 });
 
@@ -157,19 +212,34 @@ describe("Application Insights without the portal's link", () => {
     const { join } = await import("node:path");
     const { ROOT, STORY, runCli } = await import("./helpers.js");
     const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8"));
-    const site = recording.exchanges.find((e: { request: { url: string } }) => /sites\/orders-func-prod\?/.test(e.request.url));
+    const site = recording.exchanges.find((e: { request: { url: string } }) =>
+      /sites\/orders-func-prod\?/.test(e.request.url),
+    );
     site.response.body.tags = {};
     const dir = mkdtempSync(join(tmpdir(), "azfn-unlinked-"));
     writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
     const unlinked = JSON.parse((await runCli(["check", "--from", dir, "--format", "json"])).stdout);
-    expect(unlinked.findings.find((f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod")).toMatchObject({ severity: "info", title: expect.stringMatching(/does not link its component/) });
-    const component = "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/microsoft.insights/components/appi-orders-prod";
-    const named = JSON.parse((await runCli(["check", "--from", dir, "--format", "json", "--prod-app-insights", component])).stdout);
-    expect(named.findings.filter((f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod").map((f: { title: string }) => f.title)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/System\.OutOfMemoryException \(0 → 340\)/)]),
+    expect(
+      unlinked.findings.find(
+        (f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod",
+      ),
+    ).toMatchObject({ severity: "info", title: expect.stringMatching(/does not link its component/) });
+    const component =
+      "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/microsoft.insights/components/appi-orders-prod";
+    const named = JSON.parse(
+      (await runCli(["check", "--from", dir, "--format", "json", "--prod-app-insights", component])).stdout,
     );
+    expect(
+      named.findings
+        .filter(
+          (f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod",
+        )
+        .map((f: { title: string }) => f.title),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/System\.OutOfMemoryException \(0 → 340\)/)]));
     const bad = await runCli(["check", "--from", dir, "--prod-app-insights", "appi-orders-prod"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^azfn-health: --prod-app-insights: not an Application Insights component resource ID/);
+    expect(bad.stderr).toMatch(
+      /^azfn-health: --prod-app-insights: not an Application Insights component resource ID/,
+    );
   });
 });

@@ -12,7 +12,13 @@ interface Case {
   edit: (f: CheckFacts) => void;
   /** Environments the rule must report as unknown (could not judge). */
   unknown?: ("qa" | "prod")[];
-  expect: { environment: Finding["environment"]; severity: Finding["severity"]; fixKind?: "config" | "code" | "rollback"; command?: RegExp; title?: RegExp }[];
+  expect: {
+    environment: Finding["environment"];
+    severity: Finding["severity"];
+    fixKind?: "config" | "code" | "rollback";
+    command?: RegExp;
+    title?: RegExp;
+  }[];
 }
 
 const bothEnvs = (f: CheckFacts, edit: (env: EnvironmentFacts) => void) => [f.qa, f.prod].forEach(edit);
@@ -34,7 +40,12 @@ const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: numbe
   const s = series(f, role, metric);
   s.after = s.after.map((v) => (v === null ? null : v * k));
 };
-const setAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, at: (i: number, n: number) => number) => {
+const setAfter = (
+  f: CheckFacts,
+  role: "qa" | "prod",
+  metric: string,
+  at: (i: number, n: number) => number,
+) => {
   const s = series(f, role, metric);
   s.after = s.after.map((v, i) => (v === null ? null : at(i, s.after.length)));
 };
@@ -42,59 +53,253 @@ const GiB = 1024 ** 3;
 
 const CASES: Record<string, Case[]> = {
   R01: [
-    { name: "missing in production", edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"), expect: [{ environment: "prod", severity: "critical", command: /--settings FUNCTIONS_EXTENSION_VERSION=~4$/ }] },
-    { name: "a Flex app needs none", edit: (f) => { deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"); f.prod.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" }; }, expect: [] },
+    {
+      name: "missing in production",
+      edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"),
+      expect: [
+        { environment: "prod", severity: "critical", command: /--settings FUNCTIONS_EXTENSION_VERSION=~4$/ },
+      ],
+    },
+    {
+      name: "a Flex app needs none",
+      edit: (f) => {
+        deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION");
+        f.prod.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+      },
+      expect: [],
+    },
   ],
   R02: [
-    { name: "production left on ~3 while QA runs ~4", edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3"), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_EXTENSION_VERSION=~4/ }] },
-    { name: "both on ~3", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "~3")), expect: [{ environment: "prod", severity: "high" }, { environment: "qa", severity: "high" }] },
+    {
+      name: "production left on ~3 while QA runs ~4",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3"),
+      expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_EXTENSION_VERSION=~4/ }],
+    },
+    {
+      name: "both on ~3",
+      edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "~3")),
+      expect: [
+        { environment: "prod", severity: "high" },
+        { environment: "qa", severity: "high" },
+      ],
+    },
     { name: "~4 is supported", edit: () => {}, expect: [] },
   ],
   R03: [
-    { name: "production pinned to an exact build", edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "4.1044.3.25066"), expect: [{ environment: "prod", severity: "high", title: /QA runs .* ~4 but production runs 4\.1044/ }, { environment: "prod", severity: "medium", title: /pins/ }] },
-    { name: "both pinned alike", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.0.1.16815")), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
-    { name: "4.* is not a pin", edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.*")), expect: [] },
+    {
+      name: "production pinned to an exact build",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "4.1044.3.25066"),
+      expect: [
+        { environment: "prod", severity: "high", title: /QA runs .* ~4 but production runs 4\.1044/ },
+        { environment: "prod", severity: "medium", title: /pins/ },
+      ],
+    },
+    {
+      name: "both pinned alike",
+      edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.0.1.16815")),
+      expect: [
+        { environment: "prod", severity: "medium" },
+        { environment: "qa", severity: "medium" },
+      ],
+    },
+    {
+      name: "4.* is not a pin",
+      edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "4.*")),
+      expect: [],
+    },
   ],
   R04: [
-    { name: "a 3.x leftover v4.0 on ~4", edit: (f) => { setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"); f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [{ environment: "prod", severity: "critical", command: /--net-framework-version v10\.0$/ }] },
-    { name: ".NET Framework 4.8 isolated legitimately reports v4.0", edit: (f) => { f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [] },
-    { name: "Linux apps are judged by linuxFxVersion", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); f.prod.config!.netFrameworkVersion = "v4.0"; }, expect: [] },
+    {
+      name: "a 3.x leftover v4.0 on ~4",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        f.prod.config!.netFrameworkVersion = "v4.0";
+      },
+      expect: [{ environment: "prod", severity: "critical", command: /--net-framework-version v10\.0$/ }],
+    },
+    {
+      name: ".NET Framework 4.8 isolated legitimately reports v4.0",
+      edit: (f) => {
+        f.prod.config!.netFrameworkVersion = "v4.0";
+      },
+      expect: [],
+    },
+    {
+      name: "Linux apps are judged by linuxFxVersion",
+      edit: (f) => {
+        toLinux(f.prod, "DOTNET-ISOLATED|10.0");
+        f.prod.config!.netFrameworkVersion = "v4.0";
+      },
+      expect: [],
+    },
   ],
   R05: [
-    { name: "dotnet|3.1 on ~4 (Linux)", edit: (f) => { setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"); toLinux(f.prod, "dotnet|3.1"); }, expect: [{ environment: "prod", severity: "critical", fixKind: "code", title: /supports runtime ~3, not ~4/ }] },
-    { name: "DOTNET|6.0 with dotnet-isolated, QA on the right row", edit: (f) => { toLinux(f.qa, "DOTNET-ISOLATED|10.0"); toLinux(f.prod, "DOTNET|6.0"); }, expect: [{ environment: "prod", severity: "critical", command: /--linux-fx-version "DOTNET-ISOLATED\|10\.0"$/ }] },
+    {
+      name: "dotnet|3.1 on ~4 (Linux)",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        toLinux(f.prod, "dotnet|3.1");
+      },
+      expect: [
+        { environment: "prod", severity: "critical", fixKind: "code", title: /supports runtime ~3, not ~4/ },
+      ],
+    },
+    {
+      name: "DOTNET|6.0 with dotnet-isolated, QA on the right row",
+      edit: (f) => {
+        toLinux(f.qa, "DOTNET-ISOLATED|10.0");
+        toLinux(f.prod, "DOTNET|6.0");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /--linux-fx-version "DOTNET-ISOLATED\|10\.0"$/,
+        },
+      ],
+    },
     { name: "a listed stack", edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|8.0"), expect: [] },
   ],
   R06: [
-    { name: "missing in production, QA has it", edit: (f) => deleteSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME"), expect: [{ environment: "prod", severity: "high", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ }] },
-    { name: "missing in both", edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")), expect: [{ environment: "prod", severity: "high", fixKind: "code" }, { environment: "qa", severity: "high", fixKind: "code" }] },
+    {
+      name: "missing in production, QA has it",
+      edit: (f) => deleteSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME"),
+      expect: [
+        { environment: "prod", severity: "high", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ },
+      ],
+    },
+    {
+      name: "missing in both",
+      edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")),
+      expect: [
+        { environment: "prod", severity: "high", fixKind: "code" },
+        { environment: "qa", severity: "high", fixKind: "code" },
+      ],
+    },
   ],
   R07: [
-    { name: "production on dotnet while QA runs the build as dotnet-isolated", edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ }] },
-    { name: "the host reports AZFD0013", edit: (f) => { f.prod.host!.errors = ["AZFD0013: The 'FUNCTIONS_WORKER_RUNTIME' setting does not match the worker runtime metadata"]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }] },
+    {
+      name: "production on dotnet while QA runs the build as dotnet-isolated",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
+      expect: [
+        { environment: "prod", severity: "critical", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ },
+      ],
+    },
+    {
+      name: "the host reports AZFD0013",
+      edit: (f) => {
+        f.prod.host!.errors = [
+          "AZFD0013: The 'FUNCTIONS_WORKER_RUNTIME' setting does not match the worker runtime metadata",
+        ];
+      },
+      expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }],
+    },
     { name: "same worker, no host errors", edit: () => {}, expect: [] },
   ],
   R08: [
-    { name: ".NET 8 in-process without the flag", edit: (f) => bothEnvs(f, inProcessNet8), expect: [{ environment: "prod", severity: "critical", command: /FUNCTIONS_INPROC_NET8_ENABLED=1$/ }, { environment: "qa", severity: "critical" }] },
-    { name: "with FUNCTIONS_INPROC_NET8_ENABLED=1", edit: (f) => bothEnvs(f, (e) => { inProcessNet8(e); setSetting(e, "FUNCTIONS_INPROC_NET8_ENABLED", "1"); }), expect: [] },
+    {
+      name: ".NET 8 in-process without the flag",
+      edit: (f) => bothEnvs(f, inProcessNet8),
+      expect: [
+        { environment: "prod", severity: "critical", command: /FUNCTIONS_INPROC_NET8_ENABLED=1$/ },
+        { environment: "qa", severity: "critical" },
+      ],
+    },
+    {
+      name: "with FUNCTIONS_INPROC_NET8_ENABLED=1",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          inProcessNet8(e);
+          setSetting(e, "FUNCTIONS_INPROC_NET8_ENABLED", "1");
+        }),
+      expect: [],
+    },
   ],
   R09: [
-    { name: "production 32-bit, QA 64-bit", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; }, expect: [{ environment: "prod", severity: "high", command: /--use-32bit-worker-process false$/ }] },
-    { name: "both 32-bit", edit: (f) => bothEnvs(f, (e) => { e.config!.use32BitWorkerProcess = true; }), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
-    { name: "Linux ignores the flag", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); f.prod.config!.use32BitWorkerProcess = true; }, expect: [] },
+    {
+      name: "production 32-bit, QA 64-bit",
+      edit: (f) => {
+        f.prod.config!.use32BitWorkerProcess = true;
+      },
+      expect: [{ environment: "prod", severity: "high", command: /--use-32bit-worker-process false$/ }],
+    },
+    {
+      name: "both 32-bit",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.config!.use32BitWorkerProcess = true;
+        }),
+      expect: [
+        { environment: "prod", severity: "medium" },
+        { environment: "qa", severity: "medium" },
+      ],
+    },
+    {
+      name: "Linux ignores the flag",
+      edit: (f) => {
+        toLinux(f.prod, "DOTNET-ISOLATED|10.0");
+        f.prod.config!.use32BitWorkerProcess = true;
+      },
+      expect: [],
+    },
   ],
   R10: [
-    { name: "isolated without the placeholder", edit: (f) => deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED"), expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED=1$/ }] },
-    { name: "Linux does not use it", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED"); }, expect: [] },
+    {
+      name: "isolated without the placeholder",
+      edit: (f) => deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED"),
+      expect: [
+        { environment: "prod", severity: "medium", command: /WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED=1$/ },
+      ],
+    },
+    {
+      name: "Linux does not use it",
+      edit: (f) => {
+        toLinux(f.prod, "DOTNET-ISOLATED|10.0");
+        deleteSetting(f.prod, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED");
+      },
+      expect: [],
+    },
   ],
   R11: [
-    { name: "within 6 months of .NET 10's end of life", edit: (f) => { f.now = "2028-06-01T00:00:00.000Z"; }, expect: [{ environment: "prod", severity: "medium", fixKind: "code" }, { environment: "qa", severity: "medium" }] },
-    { name: "past .NET 6's end of life", edit: (f) => bothEnvs(f, (e) => { e.config!.netFrameworkVersion = "v6.0"; }), expect: [{ environment: "prod", severity: "high", title: /reached end-of-life on 2024-11-12/ }, { environment: "qa", severity: "high" }] },
+    {
+      name: "within 6 months of .NET 10's end of life",
+      edit: (f) => {
+        f.now = "2028-06-01T00:00:00.000Z";
+      },
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code" },
+        { environment: "qa", severity: "medium" },
+      ],
+    },
+    {
+      name: "past .NET 6's end of life",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.config!.netFrameworkVersion = "v6.0";
+        }),
+      expect: [
+        { environment: "prod", severity: "high", title: /reached end-of-life on 2024-11-12/ },
+        { environment: "qa", severity: "high" },
+      ],
+    },
     { name: ".NET 10 well inside support", edit: () => {}, expect: [] },
   ],
   R12: [
-    { name: "in-process after 2026-11-10", edit: (f) => { inProcessNet8(f.prod); }, expect: [{ environment: "prod", severity: "high", fixKind: "code" }] },
-    { name: "in-process within 6 months of the end", edit: (f) => { f.now = "2026-06-01T00:00:00.000Z"; inProcessNet8(f.prod); }, expect: [{ environment: "prod", severity: "medium" }] },
+    {
+      name: "in-process after 2026-11-10",
+      edit: (f) => {
+        inProcessNet8(f.prod);
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
+    },
+    {
+      name: "in-process within 6 months of the end",
+      edit: (f) => {
+        f.now = "2026-06-01T00:00:00.000Z";
+        inProcessNet8(f.prod);
+      },
+      expect: [{ environment: "prod", severity: "medium" }],
+    },
     { name: "isolated", edit: () => {}, expect: [] },
   ],
   R13: [
@@ -104,115 +309,528 @@ const CASES: Record<string, Case[]> = {
         rename(f.qa, "contoso-orders-fulfilment-processor-qa");
         rename(f.prod, "contoso-orders-fulfilment-processor-prod");
         f.prod.slots = [];
-        bothEnvs(f, (e) => setSetting(e, "AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=stshared;AccountKey=TEST-SECRET-x"));
+        bothEnvs(f, (e) =>
+          setSetting(
+            e,
+            "AzureWebJobsStorage",
+            "DefaultEndpointsProtocol=https;AccountName=stshared;AccountKey=TEST-SECRET-x",
+          ),
+        );
       },
-      expect: [{ environment: "both", severity: "critical", command: /--slot-settings AzureFunctionsWebHost__hostid=contoso-orders-fulfilment-pro-qa$/ }],
+      expect: [
+        {
+          environment: "both",
+          severity: "critical",
+          command: /--slot-settings AzureFunctionsWebHost__hostid=contoso-orders-fulfilment-pro-qa$/,
+        },
+      ],
     },
-    { name: "a long production name and its staging slot", edit: (f) => rename(f.prod, "contoso-orders-fulfilment-processor-prod"), expect: [{ environment: "prod", severity: "critical", title: /host ID "contoso-orders-fulfilment-proces"/ }] },
-    { name: "an explicit host ID on production ends it", edit: (f) => { rename(f.prod, "contoso-orders-fulfilment-processor-prod"); f.prod.slots = []; rename(f.qa, "contoso-orders-fulfilment-processor-qa"); setSetting(f.prod, "AzureFunctionsWebHost__hostid", "orders-prod"); bothEnvs(f, (e) => setSetting(e, "AzureWebJobsStorage", "AccountName=stshared;AccountKey=TEST-SECRET-y")); }, expect: [{ environment: "both", severity: "medium", title: /share storage account stshared/ }] },
+    {
+      name: "a long production name and its staging slot",
+      edit: (f) => rename(f.prod, "contoso-orders-fulfilment-processor-prod"),
+      expect: [
+        { environment: "prod", severity: "critical", title: /host ID "contoso-orders-fulfilment-proces"/ },
+      ],
+    },
+    {
+      name: "an explicit host ID on production ends it",
+      edit: (f) => {
+        rename(f.prod, "contoso-orders-fulfilment-processor-prod");
+        f.prod.slots = [];
+        rename(f.qa, "contoso-orders-fulfilment-processor-qa");
+        setSetting(f.prod, "AzureFunctionsWebHost__hostid", "orders-prod");
+        bothEnvs(f, (e) =>
+          setSetting(e, "AzureWebJobsStorage", "AccountName=stshared;AccountKey=TEST-SECRET-y"),
+        );
+      },
+      expect: [{ environment: "both", severity: "medium", title: /share storage account stshared/ }],
+    },
     { name: "short names, own storage", edit: () => {}, expect: [] },
   ],
   R15: [
-    { name: "AzureWebJobsStorage missing", edit: (f) => deleteSetting(f.prod, "AzureWebJobsStorage"), expect: [{ environment: "prod", severity: "critical", command: /--settings "AzureWebJobsStorage=<connection string from Key Vault>"$/ }] },
-    { name: "content share missing on Elastic Premium", edit: (f) => deleteSetting(f.prod, "WEBSITE_CONTENTSHARE"), expect: [{ environment: "prod", severity: "critical" }] },
-    { name: "storage marked sticky", edit: (f) => { f.prod.slotSettingNames = ["AzureWebJobsStorage", "Pricing__ApiKey"]; }, expect: [{ environment: "prod", severity: "high", command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/ }] },
-    { name: "a Dedicated plan needs no content share", edit: (f) => { f.prod.plan!.tier = "PremiumV3"; deleteSetting(f.prod, "WEBSITE_CONTENTSHARE"); deleteSetting(f.prod, "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"); }, expect: [] },
+    {
+      name: "AzureWebJobsStorage missing",
+      edit: (f) => deleteSetting(f.prod, "AzureWebJobsStorage"),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /--settings "AzureWebJobsStorage=<connection string from Key Vault>"$/,
+        },
+      ],
+    },
+    {
+      name: "content share missing on Elastic Premium",
+      edit: (f) => deleteSetting(f.prod, "WEBSITE_CONTENTSHARE"),
+      expect: [{ environment: "prod", severity: "critical" }],
+    },
+    {
+      name: "storage marked sticky",
+      edit: (f) => {
+        f.prod.slotSettingNames = ["AzureWebJobsStorage", "Pricing__ApiKey"];
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/,
+        },
+      ],
+    },
+    {
+      name: "a Dedicated plan needs no content share",
+      edit: (f) => {
+        f.prod.plan!.tier = "PremiumV3";
+        deleteSetting(f.prod, "WEBSITE_CONTENTSHARE");
+        deleteSetting(f.prod, "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING");
+      },
+      expect: [],
+    },
   ],
   R16: [
-    { name: "AzureWebJobsDashboard on ~4", edit: (f) => setSetting(f.prod, "AzureWebJobsDashboard", "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=TEST-SECRET-d"), expect: [{ environment: "prod", severity: "low", command: /appsettings delete .* --setting-names AzureWebJobsDashboard$/ }] },
-    { name: "fine on ~3", edit: (f) => { setSetting(f.prod, "AzureWebJobsDashboard", "x"); setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3"); }, expect: [] },
+    {
+      name: "AzureWebJobsDashboard on ~4",
+      edit: (f) =>
+        setSetting(
+          f.prod,
+          "AzureWebJobsDashboard",
+          "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=TEST-SECRET-d",
+        ),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          command: /appsettings delete .* --setting-names AzureWebJobsDashboard$/,
+        },
+      ],
+    },
+    {
+      name: "fine on ~3",
+      edit: (f) => {
+        setSetting(f.prod, "AzureWebJobsDashboard", "x");
+        setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3");
+      },
+      expect: [],
+    },
   ],
   R19: [
-    { name: "V2 compatibility on ~4", edit: (f) => setSetting(f.qa, "FUNCTIONS_V2_COMPATIBILITY_MODE", "true"), expect: [{ environment: "qa", severity: "low" }] },
+    {
+      name: "V2 compatibility on ~4",
+      edit: (f) => setSetting(f.qa, "FUNCTIONS_V2_COMPATIBILITY_MODE", "true"),
+      expect: [{ environment: "qa", severity: "low" }],
+    },
     { name: "not set", edit: () => {}, expect: [] },
   ],
   R20: [
-    { name: "an expired SAS URL in production", edit: (f) => setSetting(f.prod, "WEBSITE_RUN_FROM_PACKAGE", "https://st.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-11-01T00%3A00%3A00Z&sig=TEST-SECRET-sig"), expect: [{ environment: "prod", severity: "critical", title: /expired on 2026-11-01/ }, { environment: "prod", severity: "medium", title: /is 1 in QA but URL in production/ }] },
-    { name: "a SAS expiring within 30 days", edit: (f) => bothEnvs(f, (e) => setSetting(e, "WEBSITE_RUN_FROM_PACKAGE", "https://st.blob.core.windows.net/pkg/app.zip?se=2026-12-10T00:00:00Z&sig=TEST-SECRET-sig")), expect: [{ environment: "prod", severity: "medium" }, { environment: "qa", severity: "medium" }] },
-    { name: "set on Flex", edit: (f) => bothEnvs(f, (e) => { e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" }; }), expect: [{ environment: "prod", severity: "high" }, { environment: "qa", severity: "high" }] },
+    {
+      name: "an expired SAS URL in production",
+      edit: (f) =>
+        setSetting(
+          f.prod,
+          "WEBSITE_RUN_FROM_PACKAGE",
+          "https://st.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-11-01T00%3A00%3A00Z&sig=TEST-SECRET-sig",
+        ),
+      expect: [
+        { environment: "prod", severity: "critical", title: /expired on 2026-11-01/ },
+        { environment: "prod", severity: "medium", title: /is 1 in QA but URL in production/ },
+      ],
+    },
+    {
+      name: "a SAS expiring within 30 days",
+      edit: (f) =>
+        bothEnvs(f, (e) =>
+          setSetting(
+            e,
+            "WEBSITE_RUN_FROM_PACKAGE",
+            "https://st.blob.core.windows.net/pkg/app.zip?se=2026-12-10T00:00:00Z&sig=TEST-SECRET-sig",
+          ),
+        ),
+      expect: [
+        { environment: "prod", severity: "medium" },
+        { environment: "qa", severity: "medium" },
+      ],
+    },
+    {
+      name: "set on Flex",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+        }),
+      expect: [
+        { environment: "prod", severity: "high" },
+        { environment: "qa", severity: "high" },
+      ],
+    },
     { name: "1 in both", edit: () => {}, expect: [] },
   ],
   D01: [
-    { name: "a setting QA has and production lacks", edit: (f) => setSetting(f.qa, "Pricing__Endpoint", "https://pricing-qa.contoso.example"), expect: [{ environment: "prod", severity: "medium", title: /lacks 1 app setting.*Pricing__Endpoint/ }] },
-    { name: "a non-secret value that differs", edit: (f) => { setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20"); setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18"); }, expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }] },
-    { name: "the same Service Bus secret in QA and production", edit: (f) => bothEnvs(f, (e) => setSetting(e, "ServiceBusConnection", "Endpoint=sb://sb-shared/;SharedAccessKey=TEST-SECRET-shared")), expect: [{ environment: "prod", severity: "medium", title: /same secret value for ServiceBusConnection/ }] },
-    { name: "the same database connection string", edit: (f) => { f.qa.connectionStrings!.OrdersDb!.hash = f.prod.connectionStrings!.OrdersDb!.hash; }, expect: [{ environment: "prod", severity: "medium", title: /for OrdersDb/ }] },
+    {
+      name: "a setting QA has and production lacks",
+      edit: (f) => setSetting(f.qa, "Pricing__Endpoint", "https://pricing-qa.contoso.example"),
+      expect: [{ environment: "prod", severity: "medium", title: /lacks 1 app setting.*Pricing__Endpoint/ }],
+    },
+    {
+      name: "a non-secret value that differs",
+      edit: (f) => {
+        setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20");
+        setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18");
+      },
+      expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }],
+    },
+    {
+      name: "the same Service Bus secret in QA and production",
+      edit: (f) =>
+        bothEnvs(f, (e) =>
+          setSetting(
+            e,
+            "ServiceBusConnection",
+            "Endpoint=sb://sb-shared/;SharedAccessKey=TEST-SECRET-shared",
+          ),
+        ),
+      expect: [
+        { environment: "prod", severity: "medium", title: /same secret value for ServiceBusConnection/ },
+      ],
+    },
+    {
+      name: "the same database connection string",
+      edit: (f) => {
+        f.qa.connectionStrings!.OrdersDb!.hash = f.prod.connectionStrings!.OrdersDb!.hash;
+      },
+      expect: [{ environment: "prod", severity: "medium", title: /for OrdersDb/ }],
+    },
     { name: "secrets that differ are expected", edit: () => {}, expect: [] },
   ],
   D02: [
-    { name: "production's plan smaller than QA's", edit: (f) => { f.qa.plan!.skuName = "EP3"; }, expect: [{ environment: "prod", severity: "high", command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/ }] },
-    { name: "Consumption in production, Premium in QA", edit: (f) => { f.prod.plan!.skuName = "Y1"; f.prod.plan!.tier = "Dynamic"; }, expect: [{ environment: "prod", severity: "high", title: /Y1 \(1536 MB per instance\) is smaller than QA's EP1/ }] },
-    { name: "a crowded production plan", edit: (f) => { f.prod.plan!.numberOfSites = 6; }, expect: [{ environment: "prod", severity: "medium" }] },
-    { name: "another OS", edit: (f) => { toLinux(f.prod, "DOTNET-ISOLATED|10.0"); }, expect: [{ environment: "prod", severity: "high", fixKind: "code" }] },
+    {
+      name: "production's plan smaller than QA's",
+      edit: (f) => {
+        f.qa.plan!.skuName = "EP3";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/,
+        },
+      ],
+    },
+    {
+      name: "Consumption in production, Premium in QA",
+      edit: (f) => {
+        f.prod.plan!.skuName = "Y1";
+        f.prod.plan!.tier = "Dynamic";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          title: /Y1 \(1536 MB per instance\) is smaller than QA's EP1/,
+        },
+      ],
+    },
+    {
+      name: "a crowded production plan",
+      edit: (f) => {
+        f.prod.plan!.numberOfSites = 6;
+      },
+      expect: [{ environment: "prod", severity: "medium" }],
+    },
+    {
+      name: "another OS",
+      edit: (f) => {
+        toLinux(f.prod, "DOTNET-ISOLATED|10.0");
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
+    },
     { name: "production larger than QA", edit: () => {}, expect: [] },
   ],
   D03: [
-    { name: "Always On off in production on a Dedicated plan", edit: (f) => { bothEnvs(f, (e) => { e.plan!.tier = "PremiumV3"; e.plan!.skuName = "P1v3"; }); f.qa.config!.alwaysOn = true; }, expect: [{ environment: "prod", severity: "high", command: /--always-on true$/ }] },
-    { name: "a lower scale limit", edit: (f) => { f.prod.config!.functionAppScaleLimit = 5; }, expect: [{ environment: "prod", severity: "medium" }] },
-    { name: "Elastic Premium does not need Always On", edit: (f) => { f.qa.config!.alwaysOn = true; }, expect: [] },
+    {
+      name: "Always On off in production on a Dedicated plan",
+      edit: (f) => {
+        bothEnvs(f, (e) => {
+          e.plan!.tier = "PremiumV3";
+          e.plan!.skuName = "P1v3";
+        });
+        f.qa.config!.alwaysOn = true;
+      },
+      expect: [{ environment: "prod", severity: "high", command: /--always-on true$/ }],
+    },
+    {
+      name: "a lower scale limit",
+      edit: (f) => {
+        f.prod.config!.functionAppScaleLimit = 5;
+      },
+      expect: [{ environment: "prod", severity: "medium" }],
+    },
+    {
+      name: "Elastic Premium does not need Always On",
+      edit: (f) => {
+        f.qa.config!.alwaysOn = true;
+      },
+      expect: [],
+    },
   ],
   H01: [
-    { name: "the production host in Error", edit: (f) => { f.prod.host!.state = "Error"; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }] },
-    { name: "the site stopped", edit: (f) => { f.prod.site!.state = "Stopped"; }, expect: [{ environment: "prod", severity: "critical", command: /az functionapp start -g rg-orders-prod -n orders-func-prod$/ }] },
+    {
+      name: "the production host in Error",
+      edit: (f) => {
+        f.prod.host!.state = "Error";
+      },
+      expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }],
+    },
+    {
+      name: "the site stopped",
+      edit: (f) => {
+        f.prod.site!.state = "Stopped";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /az functionapp start -g rg-orders-prod -n orders-func-prod$/,
+        },
+      ],
+    },
     { name: "running", edit: () => {}, expect: [] },
   ],
   M00: [
-    { name: "no metric windows (release time unknown)", edit: (f) => { delete f.metricWindows; }, unknown: ["qa", "prod"], expect: [] },
-    { name: "metrics not readable", edit: (f) => { delete f.prod.metrics; f.prod.gaps.push({ source: "metrics", reason: "HTTP 403 AuthorizationFailed", statusCode: 403 }); }, unknown: ["prod"], expect: [] },
-    { name: "an essential metric without data", edit: (f) => { f.prod.metrics!.series.Requests = { baseline: [], after: [] }; }, unknown: ["prod"], expect: [] },
-    { name: "too few points is not enough data, never a pass", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.after = s.after.slice(0, 5); }, unknown: ["prod"], expect: [] },
+    {
+      name: "no metric windows (release time unknown)",
+      edit: (f) => {
+        delete f.metricWindows;
+      },
+      unknown: ["qa", "prod"],
+      expect: [],
+    },
+    {
+      name: "metrics not readable",
+      edit: (f) => {
+        delete f.prod.metrics;
+        f.prod.gaps.push({ source: "metrics", reason: "HTTP 403 AuthorizationFailed", statusCode: 403 });
+      },
+      unknown: ["prod"],
+      expect: [],
+    },
+    {
+      name: "an essential metric without data",
+      edit: (f) => {
+        f.prod.metrics!.series.Requests = { baseline: [], after: [] };
+      },
+      unknown: ["prod"],
+      expect: [],
+    },
+    {
+      name: "too few points is not enough data, never a pass",
+      edit: (f) => {
+        const s = series(f, "prod", "Http5xx");
+        s.after = s.after.slice(0, 5);
+      },
+      unknown: ["prod"],
+      expect: [],
+    },
     { name: "all metrics judged", edit: () => {}, expect: [] },
   ],
   M01: [
-    { name: "5 % of requests fail after the release", edit: (f) => { const r = series(f, "prod", "Requests"); series(f, "prod", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.05))); }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /5xx rate rose from .* to 5\.\d\d %/ }] },
-    { name: "a zero baseline does not hide errors (spinnaker#5622)", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.baseline = s.baseline.map(() => 0); s.after = s.after.map((_, i) => (i % 2 ? 3 : 0)); }, expect: [{ environment: "prod", severity: "critical", title: /from 0\.00 %/ }] },
-    { name: "in QA it is high, not critical", edit: (f) => { const r = series(f, "qa", "Requests"); series(f, "qa", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.2))); }, expect: [{ environment: "qa", severity: "high" }] },
-    { name: "one more error on busy traffic is noise", edit: (f) => { const s = series(f, "prod", "Http5xx"); s.after = s.after.map((v, i) => (v === null ? null : v + (i === 0 ? 1 : 0))); }, expect: [] },
+    {
+      name: "5 % of requests fail after the release",
+      edit: (f) => {
+        const r = series(f, "prod", "Requests");
+        series(f, "prod", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.05)));
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          title: /5xx rate rose from .* to 5\.\d\d %/,
+        },
+      ],
+    },
+    {
+      name: "a zero baseline does not hide errors (spinnaker#5622)",
+      edit: (f) => {
+        const s = series(f, "prod", "Http5xx");
+        s.baseline = s.baseline.map(() => 0);
+        s.after = s.after.map((_, i) => (i % 2 ? 3 : 0));
+      },
+      expect: [{ environment: "prod", severity: "critical", title: /from 0\.00 %/ }],
+    },
+    {
+      name: "in QA it is high, not critical",
+      edit: (f) => {
+        const r = series(f, "qa", "Requests");
+        series(f, "qa", "Http5xx").after = r.after.map((v) => (v === null ? null : Math.round(v * 0.2)));
+      },
+      expect: [{ environment: "qa", severity: "high" }],
+    },
+    {
+      name: "one more error on busy traffic is noise",
+      edit: (f) => {
+        const s = series(f, "prod", "Http5xx");
+        s.after = s.after.map((v, i) => (v === null ? null : v + (i === 0 ? 1 : 0)));
+      },
+      expect: [],
+    },
   ],
   M02: [
-    { name: "executions stop after the release", edit: (f) => setAfter(f, "prod", "FunctionExecutionCount", () => 0), expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /Executions fell to zero/ }] },
-    { name: "executions drop by two thirds", edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3), expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }] },
+    {
+      name: "executions stop after the release",
+      edit: (f) => setAfter(f, "prod", "FunctionExecutionCount", () => 0),
+      expect: [
+        { environment: "prod", severity: "critical", fixKind: "rollback", title: /Executions fell to zero/ },
+      ],
+    },
+    {
+      name: "executions drop by two thirds",
+      edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3),
+      expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }],
+    },
     { name: "steady traffic", edit: () => {}, expect: [] },
   ],
   M03: [
-    { name: "a 32-bit worker near its 2 GB address space", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; setAfter(f, "prod", "PrivateBytes", () => 1.8 * GiB); }, expect: [{ environment: "prod", severity: "high", command: /--use-32bit-worker-process false$/, title: /peaks at 1\.80 GiB of its ~2 GB/ }] },
-    { name: "64-bit, but at 95 % of the EP2 plan's memory", edit: (f) => setAfter(f, "prod", "MemoryWorkingSet", () => 0.95 * 7168 * 1024 ** 2), expect: [{ environment: "prod", severity: "high", command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/ }] },
-    { name: "a 32-bit worker with room to spare", edit: (f) => { f.prod.config!.use32BitWorkerProcess = true; }, expect: [] },
+    {
+      name: "a 32-bit worker near its 2 GB address space",
+      edit: (f) => {
+        f.prod.config!.use32BitWorkerProcess = true;
+        setAfter(f, "prod", "PrivateBytes", () => 1.8 * GiB);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command: /--use-32bit-worker-process false$/,
+          title: /peaks at 1\.80 GiB of its ~2 GB/,
+        },
+      ],
+    },
+    {
+      name: "64-bit, but at 95 % of the EP2 plan's memory",
+      edit: (f) => setAfter(f, "prod", "MemoryWorkingSet", () => 0.95 * 7168 * 1024 ** 2),
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command: /plan update -g rg-orders-prod -n plan-orders-prod --sku EP3$/,
+        },
+      ],
+    },
+    {
+      name: "a 32-bit worker with room to spare",
+      edit: (f) => {
+        f.prod.config!.use32BitWorkerProcess = true;
+      },
+      expect: [],
+    },
   ],
   M04: [
-    { name: "plan CPU above 80 %", edit: (f) => setAfter(f, "prod", "CpuPercentage", () => 91), expect: [{ environment: "prod", severity: "high", command: /--sku EP3$/ }] },
-    { name: "at the scale-out limit", edit: (f) => { f.prod.plan!.capacity = 20; f.prod.plan!.maximumElasticWorkerCount = 20; }, expect: [{ environment: "prod", severity: "medium", command: /--max-burst 40$/ }] },
+    {
+      name: "plan CPU above 80 %",
+      edit: (f) => setAfter(f, "prod", "CpuPercentage", () => 91),
+      expect: [{ environment: "prod", severity: "high", command: /--sku EP3$/ }],
+    },
+    {
+      name: "at the scale-out limit",
+      edit: (f) => {
+        f.prod.plan!.capacity = 20;
+        f.prod.plan!.maximumElasticWorkerCount = 20;
+      },
+      expect: [{ environment: "prod", severity: "medium", command: /--max-burst 40$/ }],
+    },
     { name: "CPU at 30 %", edit: () => {}, expect: [] },
   ],
   M05: [
-    { name: "threads climbing through the window", edit: (f) => setAfter(f, "prod", "Threads", (i, n) => 50 + (150 * i) / n), expect: [{ environment: "prod", severity: "medium", title: /threads climbed \d+ %/ }] },
-    { name: "a growing HTTP queue", edit: (f) => setAfter(f, "prod", "HttpQueueLength", (i) => 15 + (i % 10)), expect: [{ environment: "prod", severity: "medium", title: /HTTP queue grew/ }] },
+    {
+      name: "threads climbing through the window",
+      edit: (f) => setAfter(f, "prod", "Threads", (i, n) => 50 + (150 * i) / n),
+      expect: [{ environment: "prod", severity: "medium", title: /threads climbed \d+ %/ }],
+    },
+    {
+      name: "a growing HTTP queue",
+      edit: (f) => setAfter(f, "prod", "HttpQueueLength", (i) => 15 + (i % 10)),
+      expect: [{ environment: "prod", severity: "medium", title: /HTTP queue grew/ }],
+    },
     { name: "flat threads and queue", edit: () => {}, expect: [] },
   ],
   M07: [
-    { name: "responses twice as slow", edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2), expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }] },
-    { name: "in QA only it is low", edit: (f) => scaleAfter(f, "qa", "Gen2Collections", 5), expect: [{ environment: "qa", severity: "low" }] },
+    {
+      name: "responses twice as slow",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2),
+      expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }],
+    },
+    {
+      name: "in QA only it is low",
+      edit: (f) => scaleAfter(f, "qa", "Gen2Collections", 5),
+      expect: [{ environment: "qa", severity: "low" }],
+    },
     { name: "nothing worse", edit: () => {}, expect: [] },
   ],
   M08: [
-    { name: "production three times slower than QA per request", edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 3), expect: [{ environment: "prod", severity: "low", title: /response time is \d+ % above QA's/ }] },
+    {
+      name: "production three times slower than QA per request",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 3),
+      expect: [{ environment: "prod", severity: "low", title: /response time is \d+ % above QA's/ }],
+    },
     { name: "production like QA", edit: () => {}, expect: [] },
   ],
   M09: [
     {
       name: "a new exception type and thread-pool starvation after the release",
       edit: (f) => {
-        f.prod.logs!.rows.push({ window: "after", kind: "exception", name: "System.OutOfMemoryException", count: 340 }, { window: "after", kind: "host signal", name: "Possible thread pool starvation", count: 18 });
+        f.prod.logs!.rows.push(
+          { window: "after", kind: "exception", name: "System.OutOfMemoryException", count: 340 },
+          { window: "after", kind: "host signal", name: "Possible thread pool starvation", count: 18 },
+        );
       },
-      expect: [{ environment: "prod", severity: "high", title: /raises System\.OutOfMemoryException \(0 → 340\)/ }, { environment: "prod", severity: "high", title: /host reports Possible thread pool starvation \(0 → 18\)/ }],
+      expect: [
+        { environment: "prod", severity: "high", title: /raises System\.OutOfMemoryException \(0 → 340\)/ },
+        {
+          environment: "prod",
+          severity: "high",
+          title: /host reports Possible thread pool starvation \(0 → 18\)/,
+        },
+      ],
     },
-    { name: "twice the failed requests", edit: (f) => { f.prod.logs!.rows.push({ window: "after", kind: "failed request", name: "GetOrderHttp 500", count: 40 }); }, expect: [{ environment: "prod", severity: "medium", title: /GetOrderHttp 500 \(4 → 45\)/ }] },
-    { name: "Application Insights not queryable is said, not blocking", edit: (f) => { delete f.prod.logs; f.prod.gaps.push({ source: "logs", reason: "HTTP 403 InsufficientAccessError", statusCode: 403 }); }, expect: [{ environment: "prod", severity: "info" }] },
-    { name: "connected by connection string only: said, not silent", edit: (f) => { delete f.prod.logs; delete f.prod.site!.appInsightsId; }, expect: [{ environment: "prod", severity: "info", title: /does not link its component/ }] },
+    {
+      name: "twice the failed requests",
+      edit: (f) => {
+        f.prod.logs!.rows.push({
+          window: "after",
+          kind: "failed request",
+          name: "GetOrderHttp 500",
+          count: 40,
+        });
+      },
+      expect: [{ environment: "prod", severity: "medium", title: /GetOrderHttp 500 \(4 → 45\)/ }],
+    },
+    {
+      name: "Application Insights not queryable is said, not blocking",
+      edit: (f) => {
+        delete f.prod.logs;
+        f.prod.gaps.push({ source: "logs", reason: "HTTP 403 InsufficientAccessError", statusCode: 403 });
+      },
+      expect: [{ environment: "prod", severity: "info" }],
+    },
+    {
+      name: "connected by connection string only: said, not silent",
+      edit: (f) => {
+        delete f.prod.logs;
+        delete f.prod.site!.appInsightsId;
+      },
+      expect: [{ environment: "prod", severity: "info", title: /does not link its component/ }],
+    },
     { name: "the same few exceptions as before", edit: () => {}, expect: [] },
   ],
   H02: [
-    { name: "AZFD0004 in production", edit: (f) => { f.prod.host!.errors = ["AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account."]; }, expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }] },
+    {
+      name: "AZFD0004 in production",
+      edit: (f) => {
+        f.prod.host!.errors = [
+          "AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account.",
+        ];
+      },
+      expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }],
+    },
     { name: "no errors", edit: () => {}, expect: [] },
   ],
 };
@@ -245,14 +863,20 @@ describe("rules", () => {
           const rule = ruleById(id) as Rule;
           const { findings, unknowns } = analyse(variant(healthy, c.edit), [rule]);
           expect(unknowns.map((u) => u.environment).sort()).toEqual([...(c.unknown ?? [])].sort());
-          expect(findings.map((f) => [f.environment, f.severity])).toEqual(c.expect.map((e) => [e.environment, e.severity]));
+          expect(findings.map((f) => [f.environment, f.severity])).toEqual(
+            c.expect.map((e) => [e.environment, e.severity]),
+          );
           c.expect.forEach((e, i) => {
             const f = findings[i]!;
             expect(f.ruleId).toBe(id);
             expect(f.title).not.toMatch(/\{\w+\}/);
             expect(Object.keys(f.evidence).length).toBeGreaterThan(0);
             if (e.fixKind) expect(f.fix?.kind).toBe(e.fixKind);
-            if (e.command) expect(f.fix?.commands.some((cmd) => e.command!.test(cmd)), `${f.fix?.commands.join("\n")} !~ ${e.command}`).toBe(true);
+            if (e.command)
+              expect(
+                f.fix?.commands.some((cmd) => e.command!.test(cmd)),
+                `${f.fix?.commands.join("\n")} !~ ${e.command}`,
+              ).toBe(true);
             if (e.title) expect(f.title).toMatch(e.title);
           });
         });
@@ -265,16 +889,29 @@ describe("analysis", () => {
   it("a rule whose facts are missing reports unknown, never a pass", () => {
     const facts = variant(healthy, (f) => {
       delete f.prod.appSettings;
-      f.prod.gaps.push({ source: "appSettings", reason: "HTTP 403 AuthorizationFailed; grant Microsoft.Web/sites/config/list/action", statusCode: 403 });
+      f.prod.gaps.push({
+        source: "appSettings",
+        reason: "HTTP 403 AuthorizationFailed; grant Microsoft.Web/sites/config/list/action",
+        statusCode: 403,
+      });
     });
     const { unknowns, findings } = analyse(facts);
     expect(findings).toEqual([]);
     expect(unknowns.map((u) => u.ruleId)).toContain("R09");
-    expect(unknowns.find((u) => u.ruleId === "R01")).toMatchObject({ environment: "prod", missing: ["appSettings"], reason: expect.stringContaining("403") });
+    expect(unknowns.find((u) => u.ruleId === "R01")).toMatchObject({
+      environment: "prod",
+      missing: ["appSettings"],
+      reason: expect.stringContaining("403"),
+    });
   });
 
   it("a rule that throws shows as unknown instead of vanishing", () => {
-    const broken = { ...ruleById("R01")!, check: () => { throw new Error("boom"); } } as Rule;
+    const broken = {
+      ...ruleById("R01")!,
+      check: () => {
+        throw new Error("boom");
+      },
+    } as Rule;
     expect(analyse(healthy, [broken]).unknowns).toEqual([
       { ruleId: "R01", environment: "qa", missing: [], reason: "rule failed: boom" },
       { ruleId: "R01", environment: "prod", missing: [], reason: "rule failed: boom" },
@@ -284,7 +921,9 @@ describe("analysis", () => {
   it("computes host IDs as the host does", () => {
     expect(defaultHostId("Orders-Func-Prod")).toBe("orders-func-prod");
     expect(defaultHostId("orders-func-prod", "staging")).toBe("orders-func-prod-staging");
-    expect(defaultHostId("contoso-orders-fulfilment-processor-prod")).toBe("contoso-orders-fulfilment-proces");
+    expect(defaultHostId("contoso-orders-fulfilment-processor-prod")).toBe(
+      "contoso-orders-fulfilment-proces",
+    );
     expect(defaultHostId("contoso-orders-fulfilment-proce-x")).toBe("contoso-orders-fulfilment-proce");
   });
 });

@@ -1,7 +1,15 @@
 import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/facts.js";
 import { judgeMetrics, type MetricJudgments, type MetricThresholds } from "./metrics/judge.js";
 import { runtimeProfile, type RuntimeProfile } from "./profile.js";
-import { format, SEVERITIES, type Detection, type Finding, type Rule, type RuleContext, type Unknown } from "./rule.js";
+import {
+  format,
+  SEVERITIES,
+  type Detection,
+  type Finding,
+  type Rule,
+  type RuleContext,
+  type Unknown,
+} from "./rule.js";
 import { RULES } from "./rules/index.js";
 
 export interface Analysis {
@@ -29,32 +37,60 @@ const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
 function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {
   const absent = (source: FactSource) => FACT_PRESENT[source](env) === undefined;
   const notFound = (source: FactSource) => env.gaps.some((g) => g.source === source && g.statusCode === 404);
-  return [...rule.needs.filter(absent), ...(rule.optional ?? []).filter((source) => absent(source) && !notFound(source))];
+  return [
+    ...rule.needs.filter(absent),
+    ...(rule.optional ?? []).filter((source) => absent(source) && !notFound(source)),
+  ];
 }
 
 function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {
-  return missing.map((source) => `${source}: ${env.gaps.find((g) => g.source === source)?.reason ?? "not read"}`).join("; ");
+  return missing
+    .map((source) => `${source}: ${env.gaps.find((g) => g.source === source)?.reason ?? "not read"}`)
+    .join("; ");
 }
 
 /** Runs every rule over both environments. Pure: the same facts always give the same analysis. */
-export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES, options: { thresholds?: MetricThresholds } = {}): Analysis {
-  const profiles = { qa: runtimeProfile(facts.qa, facts.stacks.rows), prod: runtimeProfile(facts.prod, facts.stacks.rows) };
+export function analyse(
+  facts: CheckFacts,
+  rules: readonly Rule[] = RULES,
+  options: { thresholds?: MetricThresholds } = {},
+): Analysis {
+  const profiles = {
+    qa: runtimeProfile(facts.qa, facts.stacks.rows),
+    prod: runtimeProfile(facts.prod, facts.stacks.rows),
+  };
   const metrics = judgeMetrics(facts, options.thresholds);
-  const base: RuleContext = { facts, now: new Date(facts.now), qa: facts.qa, prod: facts.prod, profile: profiles, metrics };
+  const base: RuleContext = {
+    facts,
+    now: new Date(facts.now),
+    qa: facts.qa,
+    prod: facts.prod,
+    profile: profiles,
+    metrics,
+  };
   const findings: Finding[] = [];
   const unknowns: Unknown[] = [];
 
   const run = (rule: Rule, environments: EnvironmentFacts[], detect: () => Detection[]) => {
-    const gaps = environments.map((env) => [env, missingFacts(rule, env)] as const).filter(([, missing]) => missing.length > 0);
+    const gaps = environments
+      .map((env) => [env, missingFacts(rule, env)] as const)
+      .filter(([, missing]) => missing.length > 0);
     if (gaps.length > 0) {
-      for (const [env, missing] of gaps) unknowns.push({ ruleId: rule.id, environment: env.role, missing, reason: reasonFor(env, missing) });
+      for (const [env, missing] of gaps)
+        unknowns.push({ ruleId: rule.id, environment: env.role, missing, reason: reasonFor(env, missing) });
       return;
     }
     try {
       for (const d of detect()) {
         if (d.unknown) {
           const roles = d.environment === "both" ? (["qa", "prod"] as const) : [d.environment];
-          for (const environment of roles) unknowns.push({ ruleId: rule.id, environment, missing: [], reason: format(rule.messages[d.message] ?? d.message, d.args) });
+          for (const environment of roles)
+            unknowns.push({
+              ruleId: rule.id,
+              environment,
+              missing: [],
+              reason: format(rule.messages[d.message] ?? d.message, d.args),
+            });
           continue;
         }
         findings.push({
@@ -69,7 +105,13 @@ export function analyse(facts: CheckFacts, rules: readonly Rule[] = RULES, optio
       }
     } catch (error) {
       // A rule that fails must show, never vanish: it becomes an unknown, which blocks PROCEED.
-      for (const env of environments) unknowns.push({ ruleId: rule.id, environment: env.role, missing: [], reason: `rule failed: ${(error as Error).message}` });
+      for (const env of environments)
+        unknowns.push({
+          ruleId: rule.id,
+          environment: env.role,
+          missing: [],
+          reason: `rule failed: ${(error as Error).message}`,
+        });
     }
   };
 

@@ -14,7 +14,8 @@ export const az = {
     `az functionapp config appsettings delete ${azTarget(env.ref)} --setting-names ${quote(name)}`,
   configSet: (env: EnvironmentFacts, option: string, value: string) =>
     `az functionapp config set ${azTarget(env.ref)} --${option} ${quote(value)}`,
-  planSku: (plan: PlanFacts, sku: string) => `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --sku ${quote(sku)}`,
+  planSku: (plan: PlanFacts, sku: string) =>
+    `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --sku ${quote(sku)}`,
   start: (env: EnvironmentFacts) => `az functionapp start ${azTarget(env.ref)}`,
   restart: (env: EnvironmentFacts) => `az functionapp restart ${azTarget(env.ref)}`,
 };

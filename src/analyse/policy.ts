@@ -22,7 +22,10 @@ export const NO_POLICY: Policy = { severities: {}, ignores: [] };
 
 export function applyPolicy(analysis: Analysis, policy: Policy): { analysis: Analysis; ignored: Ignored[] } {
   const ignoreOf = (ruleId: string, environment: string) =>
-    policy.ignores.find((i) => i.ruleId === ruleId && (!i.environment || i.environment === environment || environment === "both"));
+    policy.ignores.find(
+      (i) =>
+        i.ruleId === ruleId && (!i.environment || i.environment === environment || environment === "both"),
+    );
   const ignored: Ignored[] = [];
   const findings = analysis.findings.flatMap((f) => {
     const ignore = ignoreOf(f.ruleId, f.environment);
@@ -35,7 +38,13 @@ export function applyPolicy(analysis: Analysis, policy: Policy): { analysis: Ana
   });
   const unknowns = analysis.unknowns.filter((u) => {
     const ignore = ignoreOf(u.ruleId, u.environment);
-    if (ignore) ignored.push({ ruleId: u.ruleId, environment: u.environment, title: `could not judge: ${u.reason}`, reason: ignore.reason });
+    if (ignore)
+      ignored.push({
+        ruleId: u.ruleId,
+        environment: u.environment,
+        title: `could not judge: ${u.reason}`,
+        reason: ignore.reason,
+      });
     return !ignore;
   });
   return { analysis: { ...analysis, findings, unknowns }, ignored };

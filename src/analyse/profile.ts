@@ -28,12 +28,22 @@ export function runtimeProfile(env: EnvironmentFacts, rows: StackRow[]): Runtime
     extensionMajor: flex ? 4 : extensionMajor(extensionVersion),
     workerRuntime,
     isFlex: Boolean(flex),
-    target: flex ? `${flex.name}|${flex.version}` : os === "linux" ? env.config?.linuxFxVersion : windowsTarget(env),
-    workerModel: workerRuntime === "dotnet" ? "in-process" : workerRuntime === "dotnet-isolated" ? "isolated" : undefined,
+    target: flex
+      ? `${flex.name}|${flex.version}`
+      : os === "linux"
+        ? env.config?.linuxFxVersion
+        : windowsTarget(env),
+    workerModel:
+      workerRuntime === "dotnet"
+        ? "in-process"
+        : workerRuntime === "dotnet-isolated"
+          ? "isolated"
+          : undefined,
   };
   // Linux and Flex workers are always 64-bit; only Windows offers the 32-bit worker.
   if (os === "linux" || flex) profile.bitness = "64-bit";
-  else if (env.config?.use32BitWorkerProcess !== undefined) profile.bitness = env.config.use32BitWorkerProcess ? "32-bit" : "64-bit";
+  else if (env.config?.use32BitWorkerProcess !== undefined)
+    profile.bitness = env.config.use32BitWorkerProcess ? "32-bit" : "64-bit";
   profile.stack = matchStack(profile, rows);
   return profile;
 }
@@ -67,7 +77,9 @@ function matchStack(profile: RuntimeProfile, rows: StackRow[]): StackRow | undef
   const candidates = rows.filter(
     (row) =>
       row.os === (profile.isFlex ? "linux" : profile.os) &&
-      (profile.isFlex ? row.runtimeVersion.toLowerCase().endsWith(`|${profile.target!.split("|")[1]}`.toLowerCase()) : row.runtimeVersion.toLowerCase() === target) &&
+      (profile.isFlex
+        ? row.runtimeVersion.toLowerCase().endsWith(`|${profile.target!.split("|")[1]}`.toLowerCase())
+        : row.runtimeVersion.toLowerCase() === target) &&
       (!profile.workerRuntime || !row.workerRuntime || row.workerRuntime === profile.workerRuntime),
   );
   const wanted = profile.extensionVersion ? `~${profile.extensionMajor}` : undefined;
@@ -76,7 +88,9 @@ function matchStack(profile: RuntimeProfile, rows: StackRow[]): StackRow | undef
 
 /** A short name for a stacks row, e.g. `dotnet8isolated (.NET 8 Isolated)`. */
 export function stackLabel(row: StackRow | undefined): string {
-  return row ? `${row.major} (${row.minor}, ${row.os} runtimeVersion ${row.runtimeVersion})` : "no matching stack";
+  return row
+    ? `${row.major} (${row.minor}, ${row.os} runtimeVersion ${row.runtimeVersion})`
+    : "no matching stack";
 }
 
 export function hasSetting(env: EnvironmentFacts, name: string): boolean {

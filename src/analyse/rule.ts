@@ -109,6 +109,9 @@ const ENV_NAMES: Record<string, string> = { qa: "QA", prod: "production" };
  * `{env}` reads as "QA" or "production", and a title starts with a capital.
  */
 export function format(template: string, args: Record<string, string> = {}): string {
-  const text = template.replace(/\{(\w+)\}/g, (whole, key: string) => (key === "env" ? ENV_NAMES[args.env ?? ""] : undefined) ?? args[key] ?? whole);
+  const text = template.replace(
+    /\{(\w+)\}/g,
+    (whole, key: string) => (key === "env" ? ENV_NAMES[args.env ?? ""] : undefined) ?? args[key] ?? whole,
+  );
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

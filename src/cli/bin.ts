@@ -23,7 +23,9 @@ const fast = FAST_HELP.get(args.join(" "));
 if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
   process.stdout.write(readFileSync(new URL(`../help/${fast}.txt`, import.meta.url), "utf8"));
 } else if (args.length === 1 && args[0] === "--version" && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
-  process.stdout.write(`${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`);
+  process.stdout.write(
+    `${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`,
+  );
 } else {
   const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
   // Set, never process.exit(): a large report on a pipe must be flushed first.

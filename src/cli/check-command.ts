@@ -46,48 +46,133 @@ export interface CheckArgs extends AccessArgs {
   out?: string;
 }
 
-const AUTH_CHOICES: readonly AuthMode[] = ["default", "cli", "managed-identity", "workload-identity", "environment"];
+const AUTH_CHOICES: readonly AuthMode[] = [
+  "default",
+  "cli",
+  "managed-identity",
+  "workload-identity",
+  "environment",
+];
 
 export function accessOptions(yargs: Argv): Argv<AccessArgs> {
   return yargs
     .option("qa", { type: "string", describe: "QA Function App (or slot) resource ID" })
     .option("prod", { type: "string", describe: "Production Function App (or slot) resource ID" })
-    .option("cloud", { choices: CLOUD_NAMES, default: "AzureCloud" as CloudName, describe: "Azure cloud: its Resource Manager, Log Analytics and metrics endpoints and token audiences" })
-    .option("arm-endpoint", { type: "string", describe: "Override the Resource Manager endpoint (Azure Stack, private clouds)" })
+    .option("cloud", {
+      choices: CLOUD_NAMES,
+      default: "AzureCloud",
+      describe: "Azure cloud: its Resource Manager, Log Analytics and metrics endpoints and token audiences",
+    })
+    .option("arm-endpoint", {
+      type: "string",
+      describe: "Override the Resource Manager endpoint (Azure Stack, private clouds)",
+    })
     .option("logs-endpoint", { type: "string", describe: "Override the Log Analytics endpoint" })
-    .option("metrics-endpoint", { type: "string", describe: "Override the metrics endpoint (default: the Resource Manager endpoint, which serves Microsoft.Insights/metrics)" })
-    .option("auth", { choices: AUTH_CHOICES, default: "default" as AuthMode, describe: "Credential: DefaultAzureCredential, Azure CLI, managed identity, workload identity, or AZURE_* environment variables" })
+    .option("metrics-endpoint", {
+      type: "string",
+      describe:
+        "Override the metrics endpoint (default: the Resource Manager endpoint, which serves Microsoft.Insights/metrics)",
+    })
+    .option("auth", {
+      choices: AUTH_CHOICES,
+      default: "default",
+      describe:
+        "Credential: DefaultAzureCredential, Azure CLI, managed identity, workload identity, or AZURE_* environment variables",
+    })
     .option("tenant", { type: "string", describe: "Entra tenant ID, for the credentials that take one" })
-    .option("timeout", { type: "number", default: 120, describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE" })
-    .option("request-timeout", { type: "number", default: 30, describe: "Seconds one attempt of one request may take before it is retried" })
-    .option("until", { type: "string", describe: "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates" })
-    .option("qa-app-insights", { type: "string", describe: "QA's Application Insights component resource ID, when the app does not link it" })
-    .option("prod-app-insights", { type: "string", describe: "Production's Application Insights component resource ID, when the app does not link it" })
+    .option("timeout", {
+      type: "number",
+      default: 120,
+      describe: "Seconds the whole check may take; what is still unanswered makes it INCONCLUSIVE",
+    })
+    .option("request-timeout", {
+      type: "number",
+      default: 30,
+      describe: "Seconds one attempt of one request may take before it is retried",
+    })
+    .option("until", {
+      type: "string",
+      describe:
+        "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates",
+    })
+    .option("qa-app-insights", {
+      type: "string",
+      describe: "QA's Application Insights component resource ID, when the app does not link it",
+    })
+    .option("prod-app-insights", {
+      type: "string",
+      describe: "Production's Application Insights component resource ID, when the app does not link it",
+    })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
     .option("verbose", { type: "boolean", describe: "Every call made, with its status and time, on stderr" })
-    .option("debug", { type: "boolean", describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)" })
-    .option("config", { type: "string", describe: `Configuration file (default: ./azfn-health.config.yaml, .yml or .json). Flags and AZFN_HEALTH_* variables override it` }) as unknown as Argv<AccessArgs>;
+    .option("debug", {
+      type: "boolean",
+      describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)",
+    })
+    .option("config", {
+      type: "string",
+      describe: `Configuration file (default: ./azfn-health.config.yaml, .yml or .json). Flags and AZFN_HEALTH_* variables override it`,
+    }) as unknown as Argv<AccessArgs>;
 }
 
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
   return accessOptions(yargs)
-    .option("since", { type: "string", describe: "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest deployment or slot swap" })
-    .option("settle", { type: "number", default: 5, describe: "Minutes after the release left out of the metrics (warm-up)" })
-    .option("baseline", { choices: ["before", "last-week"] as const, default: "before" as BaselineMode, describe: "Metric baseline: the same length right before the release, or the same hours 7 days earlier" })
-    .option("format", { choices: FORMATS, default: "text" as Format, describe: "Report format" })
-    .option("fail-on", { choices: FAIL_ON_CHOICES, default: "hotfix" as FailOn, describe: "Lowest verdict that exits non-zero" })
+    .option("since", {
+      type: "string",
+      describe:
+        "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest deployment or slot swap",
+    })
+    .option("settle", {
+      type: "number",
+      default: 5,
+      describe: "Minutes after the release left out of the metrics (warm-up)",
+    })
+    .option("baseline", {
+      choices: ["before", "last-week"] as const,
+      default: "before",
+      describe: "Metric baseline: the same length right before the release, or the same hours 7 days earlier",
+    })
+    .option("format", { choices: FORMATS, default: "text", describe: "Report format" })
+    .option("fail-on", {
+      choices: FAIL_ON_CHOICES,
+      default: "hotfix",
+      describe: "Lowest verdict that exits non-zero",
+    })
     .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
-    .option("ci", { choices: CI_CHOICES, default: "auto" as const, describe: "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)" })
-    .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording in this directory" })
-    .option("out", { type: "string", describe: "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh" })
-    .example("$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders", "Compare QA with production after a release")
+    .option("ci", {
+      choices: CI_CHOICES,
+      default: "auto" as const,
+      describe:
+        "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)",
+    })
+    .option("record", {
+      type: "string",
+      describe: "Also save what was read, redacted, as a recording in this directory",
+    })
+    .option("out", {
+      type: "string",
+      describe:
+        "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh",
+    })
+    .example(
+      "$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders",
+      "Compare QA with production after a release",
+    )
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
-    .example("$0 check --qa … --prod … --since 2h --format json --fail-on rollback", "A pipeline gate that fails only on ROLLBACK") as unknown as Argv<CheckArgs>;
+    .example(
+      "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
+      "A pipeline gate that fails only on ROLLBACK",
+    ) as unknown as Argv<CheckArgs>;
 }
 
-function appsFrom(args: AccessArgs, recorded?: { qa: string; prod: string }, environments: Record<string, string> = {}): { qa: AppRef; prod: AppRef } {
+function appsFrom(
+  args: AccessArgs,
+  recorded?: { qa: string; prod: string },
+  environments: Record<string, string> = {},
+): { qa: AppRef; prod: AppRef } {
   // A name from the configuration's environments, or a resource ID.
-  const named = (text: string | undefined) => (text && !text.startsWith("/") && environments[text] ? environments[text] : text);
+  const named = (text: string | undefined) =>
+    text && !text.startsWith("/") && environments[text] ? environments[text] : text;
   const qaText = named(args.qa) ?? recorded?.qa;
   const prodText = named(args.prod) ?? recorded?.prod;
   if (!qaText || !prodText) throw new UsageError("needs --qa and --prod (or --from <recording>)");
@@ -95,8 +180,12 @@ function appsFrom(args: AccessArgs, recorded?: { qa: string; prod: string }, env
   const prod = parseAppId(prodText, "--prod");
   if (sameApp(qa, prod)) throw new UsageError("--qa and --prod name the same app: compare two environments");
   if (recorded) {
-    for (const [flag, ref, text] of [["--qa", qa, recorded.qa], ["--prod", prod, recorded.prod]] as const) {
-      if (!sameApp(ref, parseAppId(text, `recording ${flag}`))) throw new UsageError(`${flag}: the recording was made for ${text}, not ${ref.id}`);
+    for (const [flag, ref, text] of [
+      ["--qa", qa, recorded.qa],
+      ["--prod", prod, recorded.prod],
+    ] as const) {
+      if (!sameApp(ref, parseAppId(text, `recording ${flag}`)))
+        throw new UsageError(`${flag}: the recording was made for ${text}, not ${ref.id}`);
     }
   }
   return { qa, prod };
@@ -108,16 +197,34 @@ interface Session {
   access: AzureAccess;
   replayed?: { path: string; constructed: boolean; description?: string };
   hashKey: Uint8Array;
-  recorder?: { recording: (meta: { recordedAt: Date; apps: { qa: string; prod: string } }) => import("../collect/recording.js").Recording };
+  recorder?: {
+    recording: (meta: {
+      recordedAt: Date;
+      apps: { qa: string; prod: string };
+    }) => import("../collect/recording.js").Recording;
+  };
   done(): void;
 }
 
 /** Replay or live access, the clock, the whole-check timeout, and the recorder when asked for. */
-async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: string, environments?: Record<string, string>): Promise<Session> {
-  for (const [flag, value] of [["--timeout", args.timeout], ["--request-timeout", args.requestTimeout]] as const) {
+async function openSession(
+  args: AccessArgs,
+  env: NodeJS.ProcessEnv,
+  recordTo?: string,
+  environments?: Record<string, string>,
+): Promise<Session> {
+  for (const [flag, value] of [
+    ["--timeout", args.timeout],
+    ["--request-timeout", args.requestTimeout],
+  ] as const) {
     if (!(value > 0)) throw new UsageError(`${flag}: expected a number of seconds above 0, got ${value}`);
   }
-  const endpoints = resolveEndpoints(args.cloud, { arm: args.armEndpoint, logs: args.logsEndpoint, metrics: args.metricsEndpoint, authority: env.AZURE_AUTHORITY_HOST });
+  const endpoints = resolveEndpoints(args.cloud, {
+    arm: args.armEndpoint,
+    logs: args.logsEndpoint,
+    metrics: args.metricsEndpoint,
+    authority: env.AZURE_AUTHORITY_HOST,
+  });
   const hashKey = randomBytes(32);
   const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
   const deadline = new AbortController();
@@ -126,13 +233,20 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
   const done = () => clearTimeout(timer);
   let session: Session;
   if (args.from) {
-    const [replay, { LOCAL_ONLY_CREDENTIAL }] = await Promise.all([import("../collect/recording.js"), import("../collect/credentials.js")]);
+    const [replay, { LOCAL_ONLY_CREDENTIAL }] = await Promise.all([
+      import("../collect/recording.js"),
+      import("../collect/credentials.js"),
+    ]);
     const recording = await replay.readRecording(args.from);
     session = {
       apps: appsFrom(args, recording.apps, environments),
       now: until ?? new Date(recording.recordedAt),
       hashKey,
-      replayed: { path: args.from, constructed: recording.constructed === true, description: recording.description },
+      replayed: {
+        path: args.from,
+        constructed: recording.constructed === true,
+        description: recording.description,
+      },
       access: {
         credential: LOCAL_ONLY_CREDENTIAL,
         httpClient: replay.createReplayHttpClient(recording),
@@ -144,10 +258,13 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
   } else {
     const apps = appsFrom(args, undefined, environments);
     const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
-    const credential = sharedTokenCredential(await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }));
+    const credential = sharedTokenCredential(
+      await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }),
+    );
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
     // dropped from the cache and surfaces, explained, on the first real request.
-    for (const scope of [endpoints.armScope, endpoints.logsScope]) credential.getToken(scope, { abortSignal: deadline.signal }).catch(() => undefined);
+    for (const scope of [endpoints.armScope, endpoints.logsScope])
+      credential.getToken(scope, { abortSignal: deadline.signal }).catch(() => undefined);
     session = {
       apps,
       now: until ?? new Date(),
@@ -172,7 +289,10 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
       import("../collect/redact.js"),
       import("@azure/core-rest-pipeline"),
     ]);
-    const recorder = createRecorder(session.access.httpClient ?? createDefaultHttpClient(), createRedactor(hashKey));
+    const recorder = createRecorder(
+      session.access.httpClient ?? createDefaultHttpClient(),
+      createRedactor(hashKey),
+    );
     session.access.httpClient = recorder.httpClient;
     session.recorder = recorder;
   }
@@ -181,19 +301,48 @@ async function openSession(args: AccessArgs, env: NodeJS.ProcessEnv, recordTo?: 
 
 async function saveRecording(session: Session, dir: string): Promise<string> {
   const { writeRecording } = await import("../collect/recorder.js");
-  return writeRecording(dir, session.recorder!.recording({ recordedAt: session.now, apps: { qa: session.apps.qa.id, prod: session.apps.prod.id } }));
+  return writeRecording(
+    dir,
+    session.recorder!.recording({
+      recordedAt: session.now,
+      apps: { qa: session.apps.qa.id, prod: session.apps.prod.id },
+    }),
+  );
 }
 
-export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: string, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): Promise<number> {
-  const [{ runCheck }, { buildReport }, { render }] = await Promise.all([import("../check.js"), import("../report/model.js"), import("../report/index.js")]);
+export async function runCheckCommand(
+  args: CheckArgs,
+  io: Io,
+  toolVersion: string,
+  env: NodeJS.ProcessEnv,
+  loaded?: LoadedConfig,
+): Promise<number> {
+  const [{ runCheck }, { buildReport }, { render }] = await Promise.all([
+    import("../check.js"),
+    import("../report/model.js"),
+    import("../report/index.js"),
+  ]);
   const session = await openSession(args, env, args.record, loaded?.config.environments);
   const progress = watch(session, args, io, env);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
-    if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
+    if (!(args.settle >= 0))
+      throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
     const metrics = { settleMinutes: args.settle, baseline: args.baseline };
-    const appInsights = { qa: componentId("--qa-app-insights", args.qaAppInsights), prod: componentId("--prod-app-insights", args.prodAppInsights) };
-    const result = await runCheck({ ...session.apps, since, now: session.now, access: session.access, hashKey: session.hashKey, metrics, appInsights, ...policyOf(loaded) });
+    const appInsights = {
+      qa: componentId("--qa-app-insights", args.qaAppInsights),
+      prod: componentId("--prod-app-insights", args.prodAppInsights),
+    };
+    const result = await runCheck({
+      ...session.apps,
+      since,
+      now: session.now,
+      access: session.access,
+      hashKey: session.hashKey,
+      metrics,
+      appInsights,
+      ...policyOf(loaded),
+    });
     progress.stop();
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
@@ -206,7 +355,8 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
       ...(loaded ? { config: loaded.path } : {}),
     });
     io.stdout(await render(report, args.format, { color: io.color }));
-    if (args.out) io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
+    if (args.out)
+      io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
     await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
@@ -218,7 +368,8 @@ export async function runCheckCommand(args: CheckArgs, io: Io, toolVersion: stri
 function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
   const progress = createProgress({
     write: io.stderr,
-    interactive: !args.quiet && !args.verbose && io.stderrIsTTY === true && isInteractive({ isTTY: true }, env),
+    interactive:
+      !args.quiet && !args.verbose && io.stderrIsTTY === true && isInteractive({ isTTY: true }, env),
     verbose: args.verbose === true,
     label: session.replayed ? "replaying" : "reading QA and production",
   });
@@ -227,10 +378,19 @@ function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEn
   return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
 }
 
-async function writeBundle(dir: string, report: import("../report/model.js").Report, facts: import("../core/facts.js").CheckFacts): Promise<string> {
-  const [{ evidenceBundle }, { mkdir, writeFile, chmod }, { join }] = await Promise.all([import("../report/bundle.js"), import("node:fs/promises"), import("node:path")]);
+async function writeBundle(
+  dir: string,
+  report: import("../report/model.js").Report,
+  facts: import("../core/facts.js").CheckFacts,
+): Promise<string> {
+  const [{ evidenceBundle }, { mkdir, writeFile, chmod }, { join }] = await Promise.all([
+    import("../report/bundle.js"),
+    import("node:fs/promises"),
+    import("node:path"),
+  ]);
   await mkdir(dir, { recursive: true });
-  for (const [name, text] of Object.entries(evidenceBundle(report, facts))) await writeFile(join(dir, name), text);
+  for (const [name, text] of Object.entries(evidenceBundle(report, facts)))
+    await writeFile(join(dir, name), text);
   await chmod(join(dir, "plan.sh"), 0o755);
   return dir;
 }
@@ -240,14 +400,22 @@ async function writeBundle(dir: string, report: import("../report/model.js").Rep
  * runners read them, except when stdout carries a machine format: then to stderr, and the
  * file-based outputs (GitHub's GITHUB_OUTPUT and step summary) still work.
  */
-async function speakToCi(report: import("../report/model.js").Report, args: CheckArgs, io: Io, env: NodeJS.ProcessEnv): Promise<void> {
+async function speakToCi(
+  report: import("../report/model.js").Report,
+  args: CheckArgs,
+  io: Io,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   const { detectCi, githubOutput, azureOutput } = await import("../report/ci.js");
   const dialect = detectCi(env, args.ci);
   if (dialect === "none") return;
   const { appendFile, writeFile } = await import("node:fs/promises");
   const { join } = await import("node:path");
   const { tmpdir } = await import("node:os");
-  const output = dialect === "github" ? githubOutput(report, env) : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
+  const output =
+    dialect === "github"
+      ? githubOutput(report, env)
+      : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
   for (const file of output.files) await (file.append ? appendFile : writeFile)(file.path, file.text);
   const text = `${output.lines.join("\n")}\n`;
   if (args.format === "json" || args.format === "junit" || args.format === "html") io.stderr(text);
@@ -256,8 +424,14 @@ async function speakToCi(report: import("../report/model.js").Report, args: Chec
 
 function componentId(flag: string, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
-  if (!/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(id)) {
-    throw new UsageError(`${flag}: not an Application Insights component resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/microsoft.insights/components/<name>`);
+  if (
+    !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(
+      id,
+    )
+  ) {
+    throw new UsageError(
+      `${flag}: not an Application Insights component resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/microsoft.insights/components/<name>`,
+    );
   }
   return id;
 }
@@ -266,8 +440,20 @@ function componentId(flag: string, id: string | undefined): string | undefined {
 function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
   const policy = {
-    severities: Object.fromEntries(Object.entries(rules).flatMap(([id, rule]) => (typeof rule === "string" ? [[id.toUpperCase(), rule]] : rule.severity ? [[id.toUpperCase(), rule.severity]] : []))),
-    ignores: Object.entries(rules).flatMap(([id, rule]) => (typeof rule !== "string" && rule.ignore ? [{ ruleId: id.toUpperCase(), environment: rule.environment, reason: rule.ignore }] : [])),
+    severities: Object.fromEntries(
+      Object.entries(rules).flatMap(([id, rule]) =>
+        typeof rule === "string"
+          ? [[id.toUpperCase(), rule]]
+          : rule.severity
+            ? [[id.toUpperCase(), rule.severity]]
+            : [],
+      ),
+    ),
+    ignores: Object.entries(rules).flatMap(([id, rule]) =>
+      typeof rule !== "string" && rule.ignore
+        ? [{ ruleId: id.toUpperCase(), environment: rule.environment, reason: rule.ignore }]
+        : [],
+    ),
   };
   return { policy, thresholds: loaded?.config.metrics?.thresholds };
 }
@@ -296,13 +482,25 @@ export function configDefaults(loaded?: LoadedConfig): Record<string, unknown> {
 }
 
 /** `record`: read both environments and save them, redacted, for an offline `check --from`. */
-export async function runRecordCommand(args: AccessArgs & { out: string }, io: Io, env: NodeJS.ProcessEnv, loaded?: LoadedConfig): Promise<number> {
+export async function runRecordCommand(
+  args: AccessArgs & { out: string },
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  loaded?: LoadedConfig,
+): Promise<number> {
   const { runCheck } = await import("../check.js");
   const session = await openSession(args, env, args.out, loaded?.config.environments);
   try {
-    const result = await runCheck({ ...session.apps, now: session.now, access: session.access, hashKey: session.hashKey });
+    const result = await runCheck({
+      ...session.apps,
+      now: session.now,
+      access: session.access,
+      hashKey: session.hashKey,
+    });
     const path = await saveRecording(session, args.out);
-    io.stdout(`recorded ${path} (verdict when replayed: ${result.recommendation.action}); replay with: azfn-health check --from ${args.out}\n`);
+    io.stdout(
+      `recorded ${path} (verdict when replayed: ${result.recommendation.action}); replay with: azfn-health check --from ${args.out}\n`,
+    );
     return 0;
   } finally {
     session.done();

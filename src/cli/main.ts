@@ -2,12 +2,22 @@ import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
-import { accessOptions, checkOptions, configDefaults, runCheckCommand, runRecordCommand, type AccessArgs, type CheckArgs } from "./check-command.js";
+import {
+  accessOptions,
+  checkOptions,
+  configDefaults,
+  runCheckCommand,
+  runRecordCommand,
+  type AccessArgs,
+  type CheckArgs,
+} from "./check-command.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
@@ -15,21 +25,40 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
 
 type Command = "check" | "record" | "rules" | "explain";
 
-const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; positionals?: number; configurable?: true; run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => Promise<number> }> = {
+const COMMANDS: Record<
+  Command,
+  {
+    describe: string;
+    options: (y: Argv) => Argv;
+    positionals?: number;
+    configurable?: true;
+    run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => Promise<number>;
+  }
+> = {
   check: {
-    describe: "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
+    describe:
+      "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
     options: (y) => checkOptions(y),
     configurable: true,
-    run: (args, io, config) => runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env, config),
+    run: (args, io, config) =>
+      runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env, config),
   },
   record: {
     describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
     options: (y) =>
       accessOptions(y)
-        .option("out", { type: "string", demandOption: true, describe: "Directory to write recording.json to" })
-        .example("$0 record --qa … --prod … --out ./evidence/rec", "Attach the result to a bug report or change ticket"),
+        .option("out", {
+          type: "string",
+          demandOption: true,
+          describe: "Directory to write recording.json to",
+        })
+        .example(
+          "$0 record --qa … --prod … --out ./evidence/rec",
+          "Attach the result to a bug report or change ticket",
+        ),
     configurable: true,
-    run: (args, io, config) => runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env, config),
+    run: (args, io, config) =>
+      runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env, config),
   },
   rules: {
     describe: "List every rule: id, default severity, what it checks",
@@ -38,7 +67,10 @@ const COMMANDS: Record<Command, { describe: string; options: (y: Argv) => Argv; 
   },
   explain: {
     describe: "Explain one rule: what it checks, why it matters, the Microsoft doc behind it",
-    options: (y) => y.positional("ruleId", { type: "string", describe: "A rule id, e.g. R09" }).example("$0 explain R09", "Why a 32-bit worker matters after an upgrade"),
+    options: (y) =>
+      y
+        .positional("ruleId", { type: "string", describe: "A rule id, e.g. R09" })
+        .example("$0 explain R09", "Why a 32-bit worker matters after an upgrade"),
     positionals: 1,
     run: async (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
@@ -62,8 +94,13 @@ function failAsUsage(y: Argv): Argv {
 function describedCli(argv: string[]): Argv {
   let cli = yargs(argv)
     .scriptName("azfn-health")
-    .usage("$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.");
-  for (const [name, command] of Object.entries(COMMANDS)) cli = cli.command(command.positionals ? `${name} <ruleId>` : name, command.describe, (y) => command.options(y).epilog(EPILOG));
+    .usage(
+      "$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.",
+    );
+  for (const [name, command] of Object.entries(COMMANDS))
+    cli = cli.command(command.positionals ? `${name} <ruleId>` : name, command.describe, (y) =>
+      command.options(y).epilog(EPILOG),
+    );
   return failAsUsage(
     cli
       .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
@@ -85,16 +122,22 @@ function describedCli(argv: string[]): Argv {
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [first, ...rest] = argv;
-    const command = first && first in COMMANDS && !rest.some((a) => /^(--help|-h|--version)$/.test(a)) ? COMMANDS[first as Command] : undefined;
+    const command =
+      first && first in COMMANDS && !rest.some((a) => /^(--help|-h|--version)$/.test(a))
+        ? COMMANDS[first as Command]
+        : undefined;
     if (!command) {
       await describedCli(argv).parseAsync();
       return EXIT_CODES.PROCEED.code;
     }
     // The file's values sit under AZFN_HEALTH_* variables and flags (yargs' own precedence).
-    const config = command.configurable ? await (await import("../config/load.js")).loadConfig(flagValue(rest, "--config"), process.cwd()) : undefined;
+    const config = command.configurable
+      ? await (await import("../config/load.js")).loadConfig(flagValue(rest, "--config"), process.cwd())
+      : undefined;
     const parser = command.options(yargs(rest)).config(configDefaults(config)).env("AZFN_HEALTH");
     const args = await failAsUsage(parser.strict(false).strictOptions()).parseAsync();
-    if (args._.length > (command.positionals ?? 0)) throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
+    if (args._.length > (command.positionals ?? 0))
+      throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
     return await command.run(args, io, config);
   } catch (error) {
     if (isKnownError(error)) {
@@ -102,7 +145,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`azfn-health: unexpected error: ${message}\n${process.env.AZFN_HEALTH_DEBUG ? `${(error as Error).stack}\n` : "Set AZFN_HEALTH_DEBUG=1 for details, and please report it.\n"}`);
+    io.stderr(
+      `azfn-health: unexpected error: ${message}\n${process.env.AZFN_HEALTH_DEBUG ? `${(error as Error).stack}\n` : "Set AZFN_HEALTH_DEBUG=1 for details, and please report it.\n"}`,
+    );
     return EXIT_CODES.CRASH.code;
   }
 }

@@ -18,11 +18,19 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(options: { write: (text: string) => void; interactive: boolean; verbose: boolean; label: string }): Progress {
+export function createProgress(options: {
+  write: (text: string) => void;
+  interactive: boolean;
+  verbose: boolean;
+  label: string;
+}): Progress {
   let done = 0;
   let frame = 0;
   const started = Date.now();
-  const draw = () => options.write(`\r${FRAMES[frame++ % FRAMES.length]} ${options.label}: ${done} request(s), ${((Date.now() - started) / 1000).toFixed(1)} s\x1b[K`);
+  const draw = () =>
+    options.write(
+      `\r${FRAMES[frame++ % FRAMES.length]} ${options.label}: ${done} request(s), ${((Date.now() - started) / 1000).toFixed(1)} s\x1b[K`,
+    );
   const timer = options.interactive ? setInterval(draw, 80) : undefined;
   timer?.unref();
   return {
@@ -32,12 +40,15 @@ export function createProgress(options: { write: (text: string) => void; interac
       const path = new URL(event.url).pathname.replace(/\/{2,}/g, "/");
       const query = new URL(event.url).searchParams;
       const detail = query.get("metricnames") ? ` metrics=${query.get("metricnames")}` : "";
-      options.write(`${options.interactive ? "\r\x1b[K" : ""}azfn-health: ${event.method} ${event.status ?? event.error ?? "error"} ${Math.round(event.ms)} ms ${path}${detail}\n`);
+      options.write(
+        `${options.interactive ? "\r\x1b[K" : ""}azfn-health: ${event.method} ${event.status ?? event.error ?? "error"} ${Math.round(event.ms)} ms ${path}${detail}\n`,
+      );
     },
     stop() {
       if (timer) clearInterval(timer);
       if (options.interactive) options.write("\r\x1b[K");
-      if (options.verbose) options.write(`azfn-health: ${done} request(s) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+      if (options.verbose)
+        options.write(`azfn-health: ${done} request(s) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
     },
   };
 }

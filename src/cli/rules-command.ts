@@ -12,7 +12,10 @@ export function runRulesCommand(io: Io): number {
 /** `azfn-health explain <ruleId>`: what a rule checks, why it matters, where Microsoft says so. */
 export function runExplainCommand(id: string | undefined, io: Io): number {
   const rule = id ? ruleById(id) : undefined;
-  if (!rule) throw new UsageError(`explain: ${id ? `no rule "${id}"` : "name a rule"}; \`azfn-health rules\` lists them`);
+  if (!rule)
+    throw new UsageError(
+      `explain: ${id ? `no rule "${id}"` : "name a rule"}; \`azfn-health rules\` lists them`,
+    );
   io.stdout(
     [
       `${rule.id}  ${rule.title}`,

@@ -99,7 +99,9 @@ export async function collectCheckFacts(
   const metricsOf = (run: EnvironmentRun) => {
     if (!options.metrics) return Promise.resolve(undefined);
     const reader = startMetrics(access, { subscriptionId: run.ref.subscriptionId, siteId: run.ref.id });
-    return Promise.all([windows, run.early]).then(([w, { site }]) => (w ? readMetrics(reader, w, site) : undefined));
+    return Promise.all([windows, run.early]).then(([w, { site }]) =>
+      w ? readMetrics(reader, w, site) : undefined,
+    );
   };
   // Application Insights, where the app links its component: in the same wave as the metrics.
   const logsOf = (run: EnvironmentRun, named?: string) =>
@@ -112,23 +114,33 @@ export async function collectCheckFacts(
         return { gap: gapFrom("logs", error) };
       }
     });
-  const [qaFacts, prodFacts, stacks, metricWindows, qaMetrics, prodMetrics, qaLogs, prodLogs] = await Promise.all([
-    qa.done,
-    prod.done,
-    collectStacks(clientFor(apps.prod.subscriptionId), access),
-    windows.catch(() => undefined),
-    metricsOf(qa).catch(() => undefined),
-    metricsOf(prod).catch(() => undefined),
-    logsOf(qa, options.appInsights?.qa).catch(() => undefined),
-    logsOf(prod, options.appInsights?.prod).catch(() => undefined),
-  ]);
-  for (const [facts, metrics, logs] of [[qaFacts, qaMetrics, qaLogs], [prodFacts, prodMetrics, prodLogs]] as const) {
+  const [qaFacts, prodFacts, stacks, metricWindows, qaMetrics, prodMetrics, qaLogs, prodLogs] =
+    await Promise.all([
+      qa.done,
+      prod.done,
+      collectStacks(clientFor(apps.prod.subscriptionId), access),
+      windows.catch(() => undefined),
+      metricsOf(qa).catch(() => undefined),
+      metricsOf(prod).catch(() => undefined),
+      logsOf(qa, options.appInsights?.qa).catch(() => undefined),
+      logsOf(prod, options.appInsights?.prod).catch(() => undefined),
+    ]);
+  for (const [facts, metrics, logs] of [
+    [qaFacts, qaMetrics, qaLogs],
+    [prodFacts, prodMetrics, prodLogs],
+  ] as const) {
     if (metrics && "gap" in metrics) facts.gaps.push(metrics.gap);
     else if (metrics) facts.metrics = metrics;
     if (logs && "gap" in logs) facts.gaps.push(logs.gap);
     else if (logs) facts.logs = logs;
   }
-  return { now: options.now.toISOString(), qa: qaFacts, prod: prodFacts, stacks, ...(metricWindows ? { metricWindows } : {}) };
+  return {
+    now: options.now.toISOString(),
+    qa: qaFacts,
+    prod: prodFacts,
+    stacks,
+    ...(metricWindows ? { metricWindows } : {}),
+  };
 }
 
 async function readMetrics(reader: MetricsReader, windows: Windows, site: EnvironmentFacts["site"]) {
@@ -154,8 +166,13 @@ export function armClientOptions(access: AzureAccess) {
     retryOptions: access.retryOptions ?? RETRY,
     additionalPolicies: [
       { policy: readOnlyPolicy, position: "perCall" as const },
-      { policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS), position: "perRetry" as const },
-      ...(access.onRequest ? [{ policy: observerPolicy(access.onRequest), position: "perRetry" as const }] : []),
+      {
+        policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS),
+        position: "perRetry" as const,
+      },
+      ...(access.onRequest
+        ? [{ policy: observerPolicy(access.onRequest), position: "perRetry" as const }]
+        : []),
     ],
     ...(access.httpClient ? { httpClient: access.httpClient } : {}),
   };
@@ -168,13 +185,29 @@ interface EnvironmentRun {
   done: Promise<EnvironmentFacts>;
 }
 
-function collectEnvironment(client: WebSiteManagementClient, access: AzureAccess, role: Role, ref: AppRef, redact: Redactor): EnvironmentRun {
+function collectEnvironment(
+  client: WebSiteManagementClient,
+  access: AzureAccess,
+  role: Role,
+  ref: AppRef,
+  redact: Redactor,
+): EnvironmentRun {
   const gaps: Gap[] = [];
   const slot = ref.slot;
   const deployments = readOrGap(gaps, "deployments", () =>
-    take(slot ? client.webApps.listDeploymentsSlot(ref.resourceGroup, ref.site, slot, { abortSignal: access.abortSignal }) : client.webApps.listDeployments(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal })),
+    take(
+      slot
+        ? client.webApps.listDeploymentsSlot(ref.resourceGroup, ref.site, slot, {
+            abortSignal: access.abortSignal,
+          })
+        : client.webApps.listDeployments(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal }),
+    ),
   ).then((list) => list && deploymentFacts(list));
-  const site = (slot ? client.webApps.getSlot(ref.resourceGroup, ref.site, slot, { abortSignal: access.abortSignal }) : client.webApps.get(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal })).catch((error: unknown) => {
+  const site = (
+    slot
+      ? client.webApps.getSlot(ref.resourceGroup, ref.site, slot, { abortSignal: access.abortSignal })
+      : client.webApps.get(ref.resourceGroup, ref.site, { abortSignal: access.abortSignal })
+  ).catch((error: unknown) => {
     throw siteError(role, ref, error, access);
   });
   const early = Promise.all([site, deployments]).then(([s, d]) => ({ site: siteFacts(s), deployments: d }));
@@ -219,21 +252,32 @@ async function collectRest(
   const read = <T>(source: FactSource, load: () => Promise<T>) => readOrGap(gaps, source, load);
   const planPromise = sitePromise.then((site) => {
     const plan = site.serverFarmId ? parsePlanId(site.serverFarmId) : undefined;
-    return plan ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name, o)) : undefined;
+    return plan
+      ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name, o))
+      : undefined;
   });
-  const [site, config, settings, connections, slotNames, functions, slots, deployments, host, plan] = await Promise.all([
-    sitePromise,
-    read("config", () => (slot ? web.getConfigurationSlot(rg, name, slot, o) : web.getConfiguration(rg, name, o))),
-    read("appSettings", () => (slot ? web.listApplicationSettingsSlot(rg, name, slot, o) : web.listApplicationSettings(rg, name, o))),
-    read("connectionStrings", () => (slot ? web.listConnectionStringsSlot(rg, name, slot, o) : web.listConnectionStrings(rg, name, o))),
-    // Sticky setting names live on the site, whichever slot is checked.
-    read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name, o)),
-    read("functions", () => take(slot ? web.listInstanceFunctionsSlot(rg, name, slot, o) : web.listFunctions(rg, name, o))),
-    slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name, o))),
-    deploymentsPromise,
-    read("hostStatus", () => hostStatus(client, access, ref)),
-    planPromise,
-  ]);
+  const [site, config, settings, connections, slotNames, functions, slots, deployments, host, plan] =
+    await Promise.all([
+      sitePromise,
+      read("config", () =>
+        slot ? web.getConfigurationSlot(rg, name, slot, o) : web.getConfiguration(rg, name, o),
+      ),
+      read("appSettings", () =>
+        slot ? web.listApplicationSettingsSlot(rg, name, slot, o) : web.listApplicationSettings(rg, name, o),
+      ),
+      read("connectionStrings", () =>
+        slot ? web.listConnectionStringsSlot(rg, name, slot, o) : web.listConnectionStrings(rg, name, o),
+      ),
+      // Sticky setting names live on the site, whichever slot is checked.
+      read("slotConfigNames", () => web.listSlotConfigurationNames(rg, name, o)),
+      read("functions", () =>
+        take(slot ? web.listInstanceFunctionsSlot(rg, name, slot, o) : web.listFunctions(rg, name, o)),
+      ),
+      slot ? Promise.resolve(undefined) : read("slots", () => take(web.listSlots(rg, name, o))),
+      deploymentsPromise,
+      read("hostStatus", () => hostStatus(client, access, ref)),
+      planPromise,
+    ]);
 
   const facts: EnvironmentFacts = { role, ref, gaps, site: siteFacts(site) };
   if (config) {
@@ -250,7 +294,10 @@ async function collectRest(
   }
   if (settings) {
     facts.appSettings = Object.fromEntries(
-      Object.entries(settings.properties ?? {}).map(([key, value]) => [key, redact(key, String(value ?? ""))]),
+      Object.entries(settings.properties ?? {}).map(([key, value]) => [
+        key,
+        redact(key, String(value ?? "")),
+      ]),
     );
   }
   if (connections) {
@@ -261,7 +308,11 @@ async function collectRest(
       ]),
     );
   }
-  if (slotNames) facts.slotSettingNames = [...(slotNames.appSettingNames ?? []), ...(slotNames.connectionStringNames ?? [])];
+  if (slotNames)
+    facts.slotSettingNames = [
+      ...(slotNames.appSettingNames ?? []),
+      ...(slotNames.connectionStringNames ?? []),
+    ];
   if (plan) {
     const planRef = parsePlanId(plan.id ?? "");
     facts.plan = {
@@ -276,8 +327,16 @@ async function collectRest(
       maximumElasticWorkerCount: plan.maximumElasticWorkerCount,
     };
   }
-  if (functions) facts.functions = functions.map((f) => ({ name: (f.name ?? "").split("/").pop() ?? "", disabled: f.isDisabled === true }));
-  if (slots) facts.slots = slots.map((s) => ({ name: (s.name ?? "").split("/").pop() ?? "", state: s.state ?? "unknown" }));
+  if (functions)
+    facts.functions = functions.map((f) => ({
+      name: (f.name ?? "").split("/").pop() ?? "",
+      disabled: f.isDisabled === true,
+    }));
+  if (slots)
+    facts.slots = slots.map((s) => ({
+      name: (s.name ?? "").split("/").pop() ?? "",
+      state: s.state ?? "unknown",
+    }));
   if (deployments) facts.deployments = deployments;
   if (host) facts.host = host;
   return facts;
@@ -302,7 +361,11 @@ function siteFacts(site: Site): EnvironmentFacts["site"] {
       : undefined,
     lastSwap:
       swap?.timestampUtc && swap.sourceSlotName
-        ? { time: swap.timestampUtc.toISOString(), sourceSlot: swap.sourceSlotName, destinationSlot: swap.destinationSlotName ?? "production" }
+        ? {
+            time: swap.timestampUtc.toISOString(),
+            sourceSlot: swap.sourceSlotName,
+            destinationSlot: swap.destinationSlotName ?? "production",
+          }
         : undefined,
   };
 }
@@ -312,31 +375,61 @@ export const APP_INSIGHTS_TAG = "hidden-link: /app-insights-resource-id";
 
 function appInsightsLink(tags: Record<string, string> | undefined): string | undefined {
   const id = tags?.[APP_INSIGHTS_TAG];
-  return id && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(id) ? id : undefined;
+  return id &&
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(
+      id,
+    )
+    ? id
+    : undefined;
 }
 
 /** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */
-async function hostStatus(client: WebSiteManagementClient, access: AzureAccess, ref: AppRef): Promise<EnvironmentFacts["host"]> {
+async function hostStatus(
+  client: WebSiteManagementClient,
+  access: AzureAccess,
+  ref: AppRef,
+): Promise<EnvironmentFacts["host"]> {
   const url = `${access.endpoint ?? ARM_ENDPOINT}${ref.id}/hostruntime/admin/host/status?api-version=${HOST_STATUS_API_VERSION}`;
-  const response = await client.pipeline.sendRequest(access.httpClient ?? createDefaultHttpClient(), createPipelineRequest({ url, method: "GET", abortSignal: access.abortSignal }));
-  if (response.status >= 400) throw Object.assign(new Error(armErrorMessage(response.bodyAsText ?? undefined) ?? `HTTP ${response.status}`), { statusCode: response.status });
-  const body = JSON.parse(response.bodyAsText ?? "{}") as { state?: string; version?: string; errors?: unknown; extensionBundle?: { id?: string; version?: string } };
+  const response = await client.pipeline.sendRequest(
+    access.httpClient ?? createDefaultHttpClient(),
+    createPipelineRequest({ url, method: "GET", abortSignal: access.abortSignal }),
+  );
+  if (response.status >= 400)
+    throw Object.assign(
+      new Error(armErrorMessage(response.bodyAsText ?? undefined) ?? `HTTP ${response.status}`),
+      { statusCode: response.status },
+    );
+  const body = JSON.parse(response.bodyAsText ?? "{}") as {
+    state?: string;
+    version?: string;
+    errors?: unknown;
+    extensionBundle?: { id?: string; version?: string };
+  };
   return {
     state: body.state ?? "unknown",
     version: body.version,
     errors: Array.isArray(body.errors) ? body.errors.map(String) : [],
-    extensionBundle: body.extensionBundle?.id ? { id: body.extensionBundle.id, version: body.extensionBundle.version ?? "" } : undefined,
+    extensionBundle: body.extensionBundle?.id
+      ? { id: body.extensionBundle.id, version: body.extensionBundle.version ?? "" }
+      : undefined,
   };
 }
 
 async function collectStacks(client: WebSiteManagementClient, access: AzureAccess): Promise<StacksFacts> {
   try {
-    const rows = stackRows(await take(client.provider.listFunctionAppStacks({ abortSignal: access.abortSignal }), 1000));
+    const rows = stackRows(
+      await take(client.provider.listFunctionAppStacks({ abortSignal: access.abortSignal }), 1000),
+    );
     if (rows.length > 0) return { source: "api", rows };
     throw new Error("the response listed no stacks");
   } catch (error) {
     const bundled = await bundledStacks();
-    return { source: "bundled", note: `Function App Stacks API unavailable (${describeError(error)})`, snapshotDate: bundled.snapshotDate, rows: stackRows(bundled.stacks) };
+    return {
+      source: "bundled",
+      note: `Function App Stacks API unavailable (${describeError(error)})`,
+      snapshotDate: bundled.snapshotDate,
+      rows: stackRows(bundled.stacks),
+    };
   }
 }
 
@@ -361,7 +454,10 @@ export function stackRows(stacks: FunctionAppStack[]): StackRow[] {
             appSettings,
             use32BitWorkerProcess: settings.siteConfigPropertiesDictionary?.use32BitWorkerProcess,
             extensionVersions: settings.supportedFunctionsExtensionVersions ?? [],
-            endOfLife: settings.endOfLifeDate && !Number.isNaN(settings.endOfLifeDate.getTime()) ? settings.endOfLifeDate.toISOString() : undefined,
+            endOfLife:
+              settings.endOfLifeDate && !Number.isNaN(settings.endOfLifeDate.getTime())
+                ? settings.endOfLifeDate.toISOString()
+                : undefined,
             isDeprecated: settings.isDeprecated === true,
           });
         }
@@ -390,12 +486,21 @@ export function describeError(error: unknown): string {
   const status = statusOf(error);
   const code = (error as { code?: unknown })?.code;
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return [status ? `HTTP ${status}` : undefined, typeof code === "string" && code !== message ? code : undefined, message].filter(Boolean).join(" ");
+  return [
+    status ? `HTTP ${status}` : undefined,
+    typeof code === "string" && code !== message ? code : undefined,
+    message,
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 function armErrorMessage(body: string | undefined): string | undefined {
   try {
-    const parsed = JSON.parse(body ?? "") as { error?: { code?: string; message?: string }; Message?: string };
+    const parsed = JSON.parse(body ?? "") as {
+      error?: { code?: string; message?: string };
+      Message?: string;
+    };
     return parsed.error?.message ?? parsed.Message;
   } catch {
     return undefined;
@@ -403,8 +508,10 @@ function armErrorMessage(body: string | undefined): string | undefined {
 }
 
 const REQUIRED_ROLE: Partial<Record<FactSource, string>> = {
-  appSettings: "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
-  connectionStrings: "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
+  appSettings:
+    "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
+  connectionStrings:
+    "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
 };
 
 function gapFrom(source: FactSource, error: unknown): Gap {
@@ -416,9 +523,17 @@ function gapFrom(source: FactSource, error: unknown): Gap {
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {
   if (isAuthError(error)) {
     const reason = error.message.split("\n").find((line) => line.trim()) ?? error.name;
-    return new CollectError(`authentication failed (${error.name}): ${reason.trim().slice(0, 300)}. To fix: ${access.authHint ?? "check the credential"}`, ref.id);
+    return new CollectError(
+      `authentication failed (${error.name}): ${reason.trim().slice(0, 300)}. To fix: ${access.authHint ?? "check the credential"}`,
+      ref.id,
+    );
   }
   const status = statusOf(error);
-  const what = status === 404 ? "not found" : status === 403 ? "not readable with the current identity (grant Reader on it)" : "could not be read";
+  const what =
+    status === 404
+      ? "not found"
+      : status === 403
+        ? "not readable with the current identity (grant Reader on it)"
+        : "could not be read";
   return new CollectError(`${role} app ${ref.id}: ${what} (${describeError(error)})`, ref.id, status);
 }

@@ -26,7 +26,11 @@ export function signalsQuery(windows: Windows): string {
   ].join("\n");
 }
 
-export async function collectLogs(access: AzureAccess, component: string, windows: Windows): Promise<LogsFacts> {
+export async function collectLogs(
+  access: AzureAccess,
+  component: string,
+  windows: Windows,
+): Promise<LogsFacts> {
   const { LogsQueryClient } = await import("@azure/monitor-query-logs");
   const base = access.logsEndpoint ?? LOGS_ENDPOINT;
   // This client uses its endpoint as given: the /v1 is ours to add (reference azure-sdk.md G2).
@@ -36,8 +40,16 @@ export async function collectLogs(access: AzureAccess, component: string, window
     credentials: { scopes: [access.logsScope ?? `${LOGS_ENDPOINT}/.default`] },
   });
   const first = [windows.baseline.start, windows.after.start].sort()[0]!;
-  const result = await client.queryResource(component, signalsQuery(windows), { startTime: new Date(first), endTime: new Date(windows.after.end) }, { abortSignal: access.abortSignal });
-  if (result.status !== "Success") throw new Error(`the query returned ${result.status}: ${result.partialError?.message ?? "partial results"}`);
+  const result = await client.queryResource(
+    component,
+    signalsQuery(windows),
+    { startTime: new Date(first), endTime: new Date(windows.after.end) },
+    { abortSignal: access.abortSignal },
+  );
+  if (result.status !== "Success")
+    throw new Error(
+      `the query returned ${result.status}: ${result.partialError?.message ?? "partial results"}`,
+    );
   const table = result.tables[0];
   const column = (name: string) => table?.columnDescriptors.findIndex((c) => c.name === name) ?? -1;
   const [w, k, n, c] = ["window", "kind", "name", "count"].map(column) as [number, number, number, number];

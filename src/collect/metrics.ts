@@ -19,7 +19,10 @@ export interface MetricsReader {
  * Starts at once what needs no release time (loading the SDK, the app's metric definitions),
  * so only the metric queries wait for the windows: one round trip, not two.
  */
-export function startMetrics(access: AzureAccess, target: { subscriptionId: string; siteId: string }): MetricsReader {
+export function startMetrics(
+  access: AzureAccess,
+  target: { subscriptionId: string; siteId: string },
+): MetricsReader {
   const ready = (async () => {
     const { MonitorClient } = await import("@azure/arm-monitor");
     const client = new MonitorClient(access.credential, target.subscriptionId, {
@@ -28,7 +31,10 @@ export function startMetrics(access: AzureAccess, target: { subscriptionId: stri
       credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
     });
     const offered = new Set<string>();
-    for await (const definition of client.metricDefinitions.list(target.siteId, { metricnamespace: "Microsoft.Web/sites", abortSignal: access.abortSignal })) {
+    for await (const definition of client.metricDefinitions.list(target.siteId, {
+      metricnamespace: "Microsoft.Web/sites",
+      abortSignal: access.abortSignal,
+    })) {
       if (definition.name?.value) offered.add(definition.name.value);
     }
     return { client, offered };
@@ -40,14 +46,39 @@ export function startMetrics(access: AzureAccess, target: { subscriptionId: stri
       const unavailable: Record<string, string> = {};
       const siteSpecs = METRICS.filter((m) => m.namespace === "Microsoft.Web/sites");
       const planSpecs = METRICS.filter((m) => m.namespace === "Microsoft.Web/serverfarms");
-      for (const spec of siteSpecs.filter((m) => !offered.has(m.name))) unavailable[spec.name] = "not offered for this app (its metricDefinitions do not list it)";
+      for (const spec of siteSpecs.filter((m) => !offered.has(m.name)))
+        unavailable[spec.name] = "not offered for this app (its metricDefinitions do not list it)";
       const wanted = siteSpecs.filter((m) => offered.has(m.name));
       const planWanted = plan.planId && planHasMetrics(plan.planTier) ? planSpecs : [];
-      if (planWanted.length === 0) for (const spec of planSpecs) unavailable[spec.name] = plan.planId ? `the ${plan.planTier ?? "unknown"} plan tier has no plan metrics` : "no plan";
+      if (planWanted.length === 0)
+        for (const spec of planSpecs)
+          unavailable[spec.name] = plan.planId
+            ? `the ${plan.planTier ?? "unknown"} plan tier has no plan metrics`
+            : "no plan";
       const series: MetricsFacts["series"] = {};
       await Promise.all([
-        readMetrics(client, access, target.siteId, "Microsoft.Web/sites", wanted, windows, series, unavailable),
-        planWanted.length > 0 ? readMetrics(client, access, plan.planId!, "Microsoft.Web/serverfarms", planWanted, windows, series, unavailable) : undefined,
+        readMetrics(
+          client,
+          access,
+          target.siteId,
+          "Microsoft.Web/sites",
+          wanted,
+          windows,
+          series,
+          unavailable,
+        ),
+        planWanted.length > 0
+          ? readMetrics(
+              client,
+              access,
+              plan.planId!,
+              "Microsoft.Web/serverfarms",
+              planWanted,
+              windows,
+              series,
+              unavailable,
+            )
+          : undefined,
       ]);
       return { series, unavailable };
     },
@@ -67,7 +98,10 @@ async function readMetrics(
   if (specs.length === 0) return;
   // A baseline right before the release is one request with the after-window (the settle minutes
   // between them are dropped); a last-week baseline is a second request, sent at the same time.
-  const spans: Window[] = windows.baselineMode === "before" ? [{ start: windows.baseline.start, end: windows.after.end }] : [windows.baseline, windows.after];
+  const spans: Window[] =
+    windows.baselineMode === "before"
+      ? [{ start: windows.baseline.start, end: windows.after.end }]
+      : [windows.baseline, windows.after];
   const query = async (names: MetricSpec[]) => {
     const responses = await Promise.all(
       spans.map((span) =>
@@ -82,7 +116,12 @@ async function readMetrics(
       ),
     );
     for (const spec of names) series[spec.name] = { baseline: [], after: [] };
-    const [baselineStart, baselineEnd, afterStart, afterEnd] = [windows.baseline.start, windows.baseline.end, windows.after.start, windows.after.end].map(Date.parse) as [number, number, number, number];
+    const [baselineStart, baselineEnd, afterStart, afterEnd] = [
+      windows.baseline.start,
+      windows.baseline.end,
+      windows.after.start,
+      windows.after.end,
+    ].map(Date.parse) as [number, number, number, number];
     for (const response of responses) {
       for (const metric of response.value) {
         const spec = names.find((m) => m.name === metric.name.value);

@@ -5,13 +5,15 @@ import { RestError } from "@azure/core-rest-pipeline";
  * The tool never writes to Azure: anything but a GET, or a POST to a read-only list/query
  * endpoint, is refused before it leaves the process, whatever a future caller asks for.
  */
-const READ_ONLY_POST = /\/(config\/appsettings\/list|config\/connectionstrings\/list|query|metrics:getBatch)$/i;
+const READ_ONLY_POST =
+  /\/(config\/appsettings\/list|config\/connectionstrings\/list|query|metrics:getBatch)$/i;
 
 export const readOnlyPolicy: PipelinePolicy = {
   name: "azfnHealthReadOnly",
   sendRequest(request, next) {
     const path = new URL(request.url).pathname;
-    if (request.method === "GET" || (request.method === "POST" && READ_ONLY_POST.test(path))) return next(request);
+    if (request.method === "GET" || (request.method === "POST" && READ_ONLY_POST.test(path)))
+      return next(request);
     return Promise.reject(new Error(`refused ${request.method} ${path}: azfn-health is read-only`));
   },
 };
@@ -44,17 +46,29 @@ export function perTryTimeoutPolicy(timeoutMs: number): PipelinePolicy {
 }
 
 /** Reports each attempt (method, URL, status, time) to an observer: progress and --verbose. */
-export function observerPolicy(onRequest: (event: { method: string; url: string; status?: number; ms: number; error?: string }) => void): PipelinePolicy {
+export function observerPolicy(
+  onRequest: (event: { method: string; url: string; status?: number; ms: number; error?: string }) => void,
+): PipelinePolicy {
   return {
     name: "azfnHealthObserver",
     async sendRequest(request, next) {
       const started = performance.now();
       try {
         const response = await next(request);
-        onRequest({ method: request.method, url: request.url, status: response.status, ms: performance.now() - started });
+        onRequest({
+          method: request.method,
+          url: request.url,
+          status: response.status,
+          ms: performance.now() - started,
+        });
         return response;
       } catch (error) {
-        onRequest({ method: request.method, url: request.url, ms: performance.now() - started, error: (error as { code?: string }).code ?? (error as Error).name });
+        onRequest({
+          method: request.method,
+          url: request.url,
+          ms: performance.now() - started,
+          error: (error as { code?: string }).code ?? (error as Error).name,
+        });
         throw error;
       }
     },

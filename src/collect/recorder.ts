@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "@azure/core-rest-pipeline";
-import { RECORDING_FILE, RECORDING_FORMAT, requestKey, type RecordedExchange, type Recording } from "./recording.js";
+import {
+  RECORDING_FILE,
+  RECORDING_FORMAT,
+  requestKey,
+  type RecordedExchange,
+  type Recording,
+} from "./recording.js";
 import { APP_INSIGHTS_TAG } from "./azure.js";
 import { recordedValue, scrubSecretShaped, type Redactor } from "./redact.js";
 
@@ -30,7 +36,11 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
   };
   return {
     httpClient,
-    recording(meta: { recordedAt: Date; apps: { qa: string; prod: string }; description?: string }): Recording {
+    recording(meta: {
+      recordedAt: Date;
+      apps: { qa: string; prod: string };
+      description?: string;
+    }): Recording {
       return {
         format: RECORDING_FORMAT,
         version: 1,
@@ -54,13 +64,17 @@ function redactBody(redact: Redactor, path: string, text: string): unknown {
   // Site tags can carry the Application Insights key or connection string: keep only the link.
   const tags = (body as { tags?: Record<string, string> })?.tags;
   if (tags && /\/providers\/Microsoft\.Web\/sites\/[^/]+(\/slots\/[^/]+)?$/i.test(path)) {
-    (body as { tags: Record<string, string> }).tags = Object.fromEntries(Object.entries(tags).filter(([key]) => key === APP_INSIGHTS_TAG));
+    (body as { tags: Record<string, string> }).tags = Object.fromEntries(
+      Object.entries(tags).filter(([key]) => key === APP_INSIGHTS_TAG),
+    );
   }
   const properties = (body as { properties?: Record<string, unknown> })?.properties;
   if (properties && /\/config\/appsettings\/list$/i.test(path)) {
-    for (const [name, value] of Object.entries(properties)) properties[name] = recordedValue(redact, name, String(value ?? ""));
+    for (const [name, value] of Object.entries(properties))
+      properties[name] = recordedValue(redact, name, String(value ?? ""));
   } else if (properties && /\/config\/connectionstrings\/list$/i.test(path)) {
-    for (const entry of Object.values(properties) as { value?: string }[]) if (entry?.value) entry.value = recordedValue(redact, "", entry.value);
+    for (const entry of Object.values(properties) as { value?: string }[])
+      if (entry?.value) entry.value = recordedValue(redact, "", entry.value);
   }
   return scrubStrings(redact, body);
 }
@@ -68,7 +82,8 @@ function redactBody(redact: Redactor, path: string, text: string): unknown {
 function scrubStrings(redact: Redactor, value: unknown): unknown {
   if (typeof value === "string") return scrubSecretShaped(redact, value);
   if (Array.isArray(value)) return value.map((item) => scrubStrings(redact, item));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(redact, v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(redact, v)]));
   return value;
 }
 

@@ -36,7 +36,9 @@ export async function readRecording(dir: string): Promise<Recording> {
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--from: cannot read ${path}${code === "ENOENT" ? ": no such file" : `: ${code ?? "error"}`}`);
+    throw new UsageError(
+      `--from: cannot read ${path}${code === "ENOENT" ? ": no such file" : `: ${code ?? "error"}`}`,
+    );
   }
   let data: unknown;
   try {
@@ -54,11 +56,16 @@ function recordingProblem(data: unknown): string | undefined {
   const r = data as Partial<Recording>;
   if (r.format !== RECORDING_FORMAT) return `"format" must be "${RECORDING_FORMAT}"`;
   if (r.version !== 1) return `unsupported "version" ${JSON.stringify(r.version)} (this build reads 1)`;
-  if (typeof r.recordedAt !== "string" || Number.isNaN(Date.parse(r.recordedAt))) return `"recordedAt" must be an ISO 8601 time`;
-  if (typeof r.apps?.qa !== "string" || typeof r.apps?.prod !== "string") return `"apps.qa" and "apps.prod" must be resource IDs`;
+  if (typeof r.recordedAt !== "string" || Number.isNaN(Date.parse(r.recordedAt)))
+    return `"recordedAt" must be an ISO 8601 time`;
+  if (typeof r.apps?.qa !== "string" || typeof r.apps?.prod !== "string")
+    return `"apps.qa" and "apps.prod" must be resource IDs`;
   if (!Array.isArray(r.exchanges)) return `"exchanges" must be an array`;
   const bad = r.exchanges.findIndex(
-    (e) => typeof e?.request?.method !== "string" || typeof e?.request?.url !== "string" || typeof e?.response?.status !== "number",
+    (e) =>
+      typeof e?.request?.method !== "string" ||
+      typeof e?.request?.url !== "string" ||
+      typeof e?.response?.status !== "number",
   );
   if (bad >= 0) return `exchanges[${bad}] needs request.method, request.url and response.status`;
   return undefined;
@@ -71,7 +78,10 @@ function recordingProblem(data: unknown): string | undefined {
  */
 export function requestKey(method: string, url: string, { ignoreApiVersion = false } = {}): string {
   const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
-  const path = parsed.pathname.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+  const path = parsed.pathname
+    .replace(/\/{2,}/g, "/")
+    .replace(/\/$/, "")
+    .toLowerCase();
   const query = [...parsed.searchParams.entries()]
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .filter(([key]) => !(ignoreApiVersion && key === "api-version"))
@@ -97,7 +107,8 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const key = requestKey(request.method, request.url);
-      const candidates = exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
+      const candidates =
+        exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
       if (!candidates) return notRecorded(request);
       const count = served.get(key) ?? 0;
       served.set(key, count + 1);
@@ -105,8 +116,16 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
       return {
         request,
         status: response.status,
-        headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8", ...response.headers }),
-        bodyAsText: response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body),
+        headers: createHttpHeaders({
+          "content-type": "application/json; charset=utf-8",
+          ...response.headers,
+        }),
+        bodyAsText:
+          response.body === undefined
+            ? ""
+            : typeof response.body === "string"
+              ? response.body
+              : JSON.stringify(response.body),
       };
     },
   };
@@ -118,9 +137,15 @@ function notRecorded(request: PipelineRequest): PipelineResponse {
   return {
     request,
     status: 404,
-    headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8", "x-ms-failure-cause": "gateway" }),
+    headers: createHttpHeaders({
+      "content-type": "application/json; charset=utf-8",
+      "x-ms-failure-cause": "gateway",
+    }),
     bodyAsText: JSON.stringify({
-      error: { code: "NotInRecording", message: `The recording holds no response for ${request.method} ${path}.` },
+      error: {
+        code: "NotInRecording",
+        message: `The recording holds no response for ${request.method} ${path}.`,
+      },
     }),
   };
 }

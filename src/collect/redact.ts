@@ -42,12 +42,18 @@ export function createRedactor(hashKey: Uint8Array): Redactor {
   return (name, value) => {
     const recorded = REDACTED.exec(value);
     if (recorded) return fromRecorded(recorded[1]!, recorded[2] ?? "");
-    const fact: SettingFact = { hash: createHmac("sha256", hashKey).update(value).digest("hex").slice(0, 12) };
-    const shape = Object.entries(NON_SECRET_SETTINGS).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+    const fact: SettingFact = {
+      hash: createHmac("sha256", hashKey).update(value).digest("hex").slice(0, 12),
+    };
+    const shape = Object.entries(NON_SECRET_SETTINGS).find(
+      ([key]) => key.toLowerCase() === name.toLowerCase(),
+    )?.[1];
     if (shape?.test(value)) fact.value = value;
-    const account = /__accountName$/i.test(name) && /^[a-z0-9]{3,24}$/.test(value) ? value : storageAccountOf(value);
+    const account =
+      /__accountName$/i.test(name) && /^[a-z0-9]{3,24}$/.test(value) ? value : storageAccountOf(value);
     if (account) fact.storageAccount = account;
-    if (/^WEBSITE_RUN_FROM_PACKAGE$/i.test(name) && /^https?:\/\//i.test(value)) fact.packageUrl = packageUrlFacts(value);
+    if (/^WEBSITE_RUN_FROM_PACKAGE$/i.test(name) && /^https?:\/\//i.test(value))
+      fact.packageUrl = packageUrlFacts(value);
     return fact;
   };
 }
@@ -93,7 +99,8 @@ export function recordedValue(redact: Redactor, name: string, value: string): st
 }
 
 /** Secret-shaped text anywhere else in a response (a connection string in a site body, a SAS URL). */
-const SECRET_SHAPED = /(AccountKey|SharedAccessKey|Password|Pwd|InstrumentationKey|ApiKey|client_secret|access_token|refresh_token)=|[?&](sig|code)=/i;
+const SECRET_SHAPED =
+  /(AccountKey|SharedAccessKey|Password|Pwd|InstrumentationKey|ApiKey|client_secret|access_token|refresh_token)=|[?&](sig|code)=/i;
 
 export function scrubSecretShaped(redact: Redactor, value: string): string {
   return SECRET_SHAPED.test(value) ? redactedMarker(redact("", value)) : value;

@@ -14,7 +14,10 @@ export interface LoadedConfig {
  * Finds and reads the configuration: `--config <file>`, else the first of CONFIG_FILES in the
  * working directory. A bad file is one usage error with a line per problem and its path.
  */
-export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
+export async function loadConfig(
+  explicit: string | undefined,
+  cwd: string,
+): Promise<LoadedConfig | undefined> {
   const candidates = explicit ? [resolve(cwd, explicit)] : CONFIG_FILES.map((name) => resolve(cwd, name));
   for (const path of candidates) {
     let text: string;
@@ -22,7 +25,9 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
       text = await readFile(path, "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && !explicit) continue;
-      throw new UsageError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw new UsageError(
+        `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
     }
     return { path, config: await parseConfig(text, basename(path)) };
   }
@@ -40,10 +45,18 @@ export async function parseConfig(text: string, name: string): Promise<Config> {
   } else {
     const yaml = await import("yaml");
     // CommonJS under Node's `node` export condition: named exports may sit on the default.
-    const parseDocument = yaml.parseDocument ?? (yaml as unknown as { default: typeof yaml }).default.parseDocument;
+    const parseDocument =
+      yaml.parseDocument ?? (yaml as unknown as { default: typeof yaml }).default.parseDocument;
     const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
-      throw new UsageError(doc.errors.map((e) => `${name}:${e.linePos?.[0]?.line ?? "?"}:${e.linePos?.[0]?.col ?? "?"}: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`).join("\n"));
+      throw new UsageError(
+        doc.errors
+          .map(
+            (e) =>
+              `${name}:${e.linePos?.[0]?.line ?? "?"}:${e.linePos?.[0]?.col ?? "?"}: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+          )
+          .join("\n"),
+      );
     }
     data = doc.toJS() ?? {};
   }
@@ -53,9 +66,17 @@ export async function parseConfig(text: string, name: string): Promise<Config> {
     throw new UsageError(
       result.error.issues
         .map((issue) => {
-          const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+          const path = issue.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+            .join(".")
+            .replace(/\.\[/g, "[");
           const nested = issue.code === "invalid_key" ? issue.issues[0]?.message : undefined;
-          const detail = issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.join(", ")}` : issue.code === "invalid_key" ? `key ${JSON.stringify(path.split(".").pop())}: ${nested ?? issue.message}` : issue.message;
+          const detail =
+            issue.code === "unrecognized_keys"
+              ? `unknown key(s) ${issue.keys.join(", ")}`
+              : issue.code === "invalid_key"
+                ? `key ${JSON.stringify(path.split(".").pop())}: ${nested ?? issue.message}`
+                : issue.message;
           return `${name}: ${path || "(top)"}: ${detail}`;
         })
         .join("\n"),

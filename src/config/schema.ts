@@ -10,21 +10,39 @@ import { METRICS } from "../core/metric-catalogue.js";
  * azfn-health.config.yaml (or .json): the one definition. The CLI validates with it, and
  * schema/azfn-health.config.schema.json (for editors) is generated from it: `npm run schema`.
  */
-const ruleId = z.string().refine((id) => RULES.some((r) => r.id === id.toUpperCase()), { message: "not a rule id (see `azfn-health rules`)" });
-const metricName = z.string().refine((name) => METRICS.some((m) => m.name === name), { message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})` });
+const ruleId = z
+  .string()
+  .refine((id) => RULES.some((r) => r.id === id.toUpperCase()), {
+    message: "not a rule id (see `azfn-health rules`)",
+  });
+const metricName = z
+  .string()
+  .refine((name) => METRICS.some((m) => m.name === name), {
+    message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
+  });
 const https = z.string().regex(/^https:\/\//, "must be an https:// URL");
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   environments: z
-    .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, "environment names are lowercase words"), z.string().regex(/^\/subscriptions\//, "must be a Function App (or slot) resource ID"))
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]*$/, "environment names are lowercase words"),
+      z.string().regex(/^\/subscriptions\//, "must be a Function App (or slot) resource ID"),
+    )
     .optional()
-    .describe("Named environments: name → Function App or slot resource ID. `check --qa staging --prod prod` compares any two by name."),
+    .describe(
+      "Named environments: name → Function App or slot resource ID. `check --qa staging --prod prod` compares any two by name.",
+    ),
   qa: z.string().optional().describe("The environment (name or resource ID) compared as QA by default"),
-  prod: z.string().optional().describe("The environment (name or resource ID) compared as production by default"),
+  prod: z
+    .string()
+    .optional()
+    .describe("The environment (name or resource ID) compared as production by default"),
   failOn: z.enum(FAIL_ON_CHOICES).optional(),
   cloud: z.enum(CLOUD_NAMES as [string, ...string[]]).optional(),
-  endpoints: z.strictObject({ arm: https.optional(), logs: https.optional(), metrics: https.optional() }).optional(),
+  endpoints: z
+    .strictObject({ arm: https.optional(), logs: https.optional(), metrics: https.optional() })
+    .optional(),
   auth: z.enum(AUTH_MODES).optional(),
   tenant: z.string().optional(),
   timeout: z.number().positive().optional(),
@@ -41,7 +59,12 @@ export const ConfigSchema = z.strictObject({
           metricName,
           z.strictObject({
             bad: z.enum(["increase", "decrease"]).optional().describe("Which way hurts"),
-            minChange: z.number().min(0).max(10).optional().describe("Smallest relative change of the mean worth reporting (default 0.1 = 10 %)"),
+            minChange: z
+              .number()
+              .min(0)
+              .max(10)
+              .optional()
+              .describe("Smallest relative change of the mean worth reporting (default 0.1 = 10 %)"),
           }),
         )
         .optional(),
@@ -54,7 +77,11 @@ export const ConfigSchema = z.strictObject({
         z.enum(SEVERITIES),
         z.strictObject({
           severity: z.enum(SEVERITIES).optional(),
-          ignore: z.string().min(1, "an ignore needs a reason").optional().describe("Ignore the rule's findings; the reason is shown in every report"),
+          ignore: z
+            .string()
+            .min(1, "an ignore needs a reason")
+            .optional()
+            .describe("Ignore the rule's findings; the reason is shown in every report"),
           environment: z.enum(["qa", "prod"]).optional().describe("Limit the ignore to one environment"),
         }),
       ]),
@@ -66,5 +93,9 @@ export const ConfigSchema = z.strictObject({
 export type Config = z.infer<typeof ConfigSchema>;
 
 export function configJsonSchema(): unknown {
-  return { $id: "https://azfn-health.dev/schema/azfn-health.config.schema.json", title: "azfn-health configuration", ...z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" }) };
+  return {
+    $id: "https://azfn-health.dev/schema/azfn-health.config.schema.json",
+    title: "azfn-health configuration",
+    ...z.toJSONSchema(ConfigSchema, { io: "input", unrepresentable: "any" }),
+  };
 }

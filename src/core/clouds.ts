@@ -40,7 +40,10 @@ export interface Endpoints {
   logsScope: string;
 }
 
-export function resolveEndpoints(cloud: CloudName, overrides: { arm?: string; logs?: string; metrics?: string; authority?: string }): Endpoints {
+export function resolveEndpoints(
+  cloud: CloudName,
+  overrides: { arm?: string; logs?: string; metrics?: string; authority?: string },
+): Endpoints {
   const base = CLOUDS[cloud];
   const check = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;

@@ -124,7 +124,12 @@ export interface EnvironmentFacts {
 /** Application Insights signals counted per window: exceptions by type, failed requests, host signals. */
 export interface LogsFacts {
   component: string;
-  rows: { window: "baseline" | "after"; kind: "exception" | "failed request" | "host signal"; name: string; count: number }[];
+  rows: {
+    window: "baseline" | "after";
+    kind: "exception" | "failed request" | "host signal";
+    name: string;
+    count: number;
+  }[];
 }
 
 /** Per metric, the value of each bucket in each window (null: Azure had no value for it). */

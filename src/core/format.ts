@@ -1,9 +1,13 @@
 export const GiB = 1024 ** 3;
 
 /** A metric value as a person reads it: GiB or MiB, ms or s, percent; counts plain. */
-export function formatValue(value: number | null, unit: "Count" | "Bytes" | "Seconds" | "Percent" | "Ratio"): string {
+export function formatValue(
+  value: number | null,
+  unit: "Count" | "Bytes" | "Seconds" | "Percent" | "Ratio",
+): string {
   if (value === null || !Number.isFinite(value)) return "n/a";
-  if (unit === "Bytes") return value >= GiB ? `${(value / GiB).toFixed(2)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
+  if (unit === "Bytes")
+    return value >= GiB ? `${(value / GiB).toFixed(2)} GiB` : `${(value / 1024 ** 2).toFixed(0)} MiB`;
   if (unit === "Seconds") return value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${value.toFixed(2)} s`;
   if (unit === "Percent") return `${value.toFixed(1)} %`;
   if (unit === "Ratio") return `${(value * 100).toFixed(2)} %`;

@@ -19,14 +19,26 @@ export function resolveRelease(prod: Pick<EnvironmentFacts, "site" | "deployment
   const deployment = successfulDeployments(prod)[0];
   const swap = prod.site?.lastSwap;
   if (swap && (!deployment?.endTime || swap.time > deployment.endTime)) {
-    return { time: swap.time, source: "slot swap", detail: `swap of slot ${swap.sourceSlot} into ${swap.destinationSlot}` };
+    return {
+      time: swap.time,
+      source: "slot swap",
+      detail: `swap of slot ${swap.sourceSlot} into ${swap.destinationSlot}`,
+    };
   }
   if (deployment?.endTime) {
     const who = deployment.author || deployment.deployer;
-    return { time: deployment.endTime, source: "deployment", detail: `end of deployment ${deployment.id}${who ? ` by ${who}` : ""}` };
+    return {
+      time: deployment.endTime,
+      source: "deployment",
+      detail: `end of deployment ${deployment.id}${who ? ` by ${who}` : ""}`,
+    };
   }
   if (prod.site?.lastModified) {
-    return { time: prod.site.lastModified, source: "site last modified", detail: "no successful deployment recorded; the site's last change (config changes move it too)" };
+    return {
+      time: prod.site.lastModified,
+      source: "site last modified",
+      detail: "no successful deployment recorded; the site's last change (config changes move it too)",
+    };
   }
   return { source: "unknown", detail: "no deployment or modification time could be read" };
 }

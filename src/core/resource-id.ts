@@ -20,7 +20,13 @@ export function parseAppId(text: string, flag: string): AppRef {
       `${flag}: not a Function App resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
     );
   }
-  const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [string, string, string, string, string | undefined];
+  const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   const ref: AppRef = {
     id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}${slot ? `/slots/${slot}` : ""}`,
     subscriptionId: subscriptionId.toLowerCase(),

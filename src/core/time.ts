@@ -17,7 +17,9 @@ export function parseSince(text: string, now: Date, flag = "--since"): Date {
       return parsed;
     }
   }
-  throw new UsageError(`${flag}: expected an ISO 8601 time (2026-11-20T14:00:00Z) or a duration ago (90m, 2h, 1d), got "${text}"`);
+  throw new UsageError(
+    `${flag}: expected an ISO 8601 time (2026-11-20T14:00:00Z) or a duration ago (90m, 2h, 1d), got "${text}"`,
+  );
 }
 
 export function daysBetween(from: Date, to: Date): number {

@@ -42,7 +42,11 @@ export function grainMs(grain: string): number {
 }
 
 /** Returns undefined when the release is too recent to leave any after-window. */
-export function planWindows(release: Date, now: Date, options: { settleMinutes: number; baseline: BaselineMode }): Windows | undefined {
+export function planWindows(
+  release: Date,
+  now: Date,
+  options: { settleMinutes: number; baseline: BaselineMode },
+): Windows | undefined {
   const afterStart = release.getTime() + options.settleMinutes * MINUTE;
   const length = now.getTime() - afterStart;
   if (length <= 0) return undefined;
@@ -54,7 +58,19 @@ export function planWindows(release: Date, now: Date, options: { settleMinutes: 
   const after = { start: Math.ceil(afterStart / step) * step, end: align(now.getTime()) };
   const span = after.end - after.start;
   if (span <= 0) return undefined;
-  const baseline = options.baseline === "last-week" ? { start: after.start - WEEK, end: after.end - WEEK } : { start: align(release.getTime()) - span, end: align(release.getTime()) };
-  const iso = (w: { start: number; end: number }) => ({ start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() });
-  return { after: iso(after), baseline: iso(baseline), baselineMode: options.baseline, settleMinutes: options.settleMinutes, grain };
+  const baseline =
+    options.baseline === "last-week"
+      ? { start: after.start - WEEK, end: after.end - WEEK }
+      : { start: align(release.getTime()) - span, end: align(release.getTime()) };
+  const iso = (w: { start: number; end: number }) => ({
+    start: new Date(w.start).toISOString(),
+    end: new Date(w.end).toISOString(),
+  });
+  return {
+    after: iso(after),
+    baseline: iso(baseline),
+    baselineMode: options.baseline,
+    settleMinutes: options.settleMinutes,
+    grain,
+  };
 }

@@ -30,7 +30,9 @@ const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
 export function decide(analysis: Analysis, facts: CheckFacts, release: Release): Recommendation {
   const { findings, unknowns } = analysis;
   const hotfixes = findings.filter((f) => affectsProd(f) && isSevere(f) && f.fix?.kind === "config");
-  const breakers = findings.filter((f) => affectsProd(f) && f.severity === "critical" && f.fix?.kind === "rollback");
+  const breakers = findings.filter(
+    (f) => affectsProd(f) && f.severity === "critical" && f.fix?.kind === "rollback",
+  );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
   const featureOnOldBuild =
@@ -48,9 +50,19 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   }
   if (hotfixes.length > 0) {
     const steps = planSteps(hotfixes);
-    steps.push(`# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`);
-    const alternatives = [`Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`, featureOnOldBuild];
-    const fallback = breakers.length > 0 ? [`If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`] : [];
+    steps.push(
+      `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
+    );
+    const alternatives = [
+      `Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`,
+      featureOnOldBuild,
+    ];
+    const fallback =
+      breakers.length > 0
+        ? [
+            `If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`,
+          ]
+        : [];
     return {
       action: "HOTFIX",
       summary: `Production needs ${hotfixes.length} configuration change(s): ${hotfixes.map((f) => f.title).join("; ")}.`,
@@ -66,7 +78,9 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       action: "INCONCLUSIVE",
       summary: `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call the release clean: ${missing.join("; ")}.`,
       drivers: unknowns.map((u) => `${u.ruleId} (${u.environment}): unknown, ${u.reason}`),
-      steps: ["# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again."],
+      steps: [
+        "# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again.",
+      ],
       alternatives: [],
       warnings: warnings.map(describe),
     };
@@ -81,7 +95,14 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       warnings: [],
     };
   }
-  return { action: "PROCEED", summary: "QA and production agree and nothing blocks the release.", drivers: [], steps: [], alternatives: [], warnings: [] };
+  return {
+    action: "PROCEED",
+    summary: "QA and production agree and nothing blocks the release.",
+    drivers: [],
+    steps: [],
+    alternatives: [],
+    warnings: [],
+  };
 }
 
 /** One step per distinct change: findings that share a fix (R09 and M03 both say 64-bit) share a step. */
@@ -93,16 +114,26 @@ function planSteps(findings: Finding[]): string[] {
     if (!step.ids.includes(f.ruleId)) step.ids.push(f.ruleId);
     byChange.set(key, step);
   }
-  return [...byChange.values()].flatMap((step) => [`# ${step.ids.join(", ")}: ${step.summary}`, ...step.commands]);
+  return [...byChange.values()].flatMap((step) => [
+    `# ${step.ids.join(", ")}: ${step.summary}`,
+    ...step.commands,
+  ]);
 }
 
 /** How production gets back to the build it ran before the release. */
-function wayBack(facts: CheckFacts, analysis: Analysis, release: Release): { steps: string[]; warnings: string[] } {
+function wayBack(
+  facts: CheckFacts,
+  analysis: Analysis,
+  release: Release,
+): { steps: string[]; warnings: string[] } {
   const prod = facts.prod;
   const steps: string[] = [];
   const warnings: string[] = [];
   const swap = prod.site?.lastSwap;
-  const swappedSlot = swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase()) ? swap : undefined;
+  const swappedSlot =
+    swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
+      ? swap
+      : undefined;
   const previous = successfulDeployments(prod)[1];
   if (swappedSlot && (!release.time || swappedSlot.time >= previousTime(prod))) {
     steps.push(
@@ -121,7 +152,9 @@ function wayBack(facts: CheckFacts, analysis: Analysis, release: Release): { ste
       `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src <package of deployment ${previous.id}>`,
     );
   } else {
-    steps.push("# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.");
+    steps.push(
+      "# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.",
+    );
   }
   const profile = analysis.profiles.prod;
   const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);

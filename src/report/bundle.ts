@@ -37,9 +37,18 @@ export function metricsCsv(facts: CheckFacts): string {
     const step = grainMs(windows.grain);
     for (const env of [facts.prod, facts.qa]) {
       for (const [metric, series] of Object.entries(env.metrics?.series ?? {})) {
-        for (const [window, values] of [["baseline", series.baseline], ["after", series.after]] as const) {
+        for (const [window, values] of [
+          ["baseline", series.baseline],
+          ["after", series.after],
+        ] as const) {
           const start = Date.parse(windows[window].start);
-          values.forEach((value, i) => rows.push([env.role, metric, window, new Date(start + i * step).toISOString(), value].map(csvCell).join(",")));
+          values.forEach((value, i) =>
+            rows.push(
+              [env.role, metric, window, new Date(start + i * step).toISOString(), value]
+                .map(csvCell)
+                .join(","),
+            ),
+          );
         }
       }
     }

@@ -33,15 +33,30 @@ interface Annotation {
 }
 
 function annotated(report: Report): Annotation[] {
-  const level = (f: Finding): Annotation["level"] => (f.severity === "critical" || f.severity === "high" ? "error" : f.severity === "medium" ? "warning" : "notice");
+  const level = (f: Finding): Annotation["level"] =>
+    f.severity === "critical" || f.severity === "high"
+      ? "error"
+      : f.severity === "medium"
+        ? "warning"
+        : "notice";
   const counts = { error: 0, warning: 0, notice: 0 };
   const out: Annotation[] = [];
   for (const f of report.findings.filter((x) => x.severity !== "info")) {
     const l = level(f);
     if (++counts[l] > MAX_PER_LEVEL) continue;
-    out.push({ level: l, finding: f, title: `${f.ruleId} ${f.environment}: ${f.severity}`, message: `${f.title}${f.fix ? `. Fix: ${f.fix.summary}` : ""} (azfn-health explain ${f.ruleId})` });
+    out.push({
+      level: l,
+      finding: f,
+      title: `${f.ruleId} ${f.environment}: ${f.severity}`,
+      message: `${f.title}${f.fix ? `. Fix: ${f.fix.summary}` : ""} (azfn-health explain ${f.ruleId})`,
+    });
   }
-  for (const u of report.unknowns.slice(0, MAX_PER_LEVEL)) out.push({ level: "warning", title: `${u.ruleId} ${u.environment}: unknown`, message: `could not judge: ${u.reason}` });
+  for (const u of report.unknowns.slice(0, MAX_PER_LEVEL))
+    out.push({
+      level: "warning",
+      title: `${u.ruleId} ${u.environment}: unknown`,
+      message: `could not judge: ${u.reason}`,
+    });
   return out;
 }
 
@@ -50,11 +65,21 @@ const githubData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").r
 const githubProperty = (s: string) => githubData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 export function githubOutput(report: Report, env: NodeJS.ProcessEnv): CiOutput {
-  const lines = annotated(report).map((a) => `::${a.level} title=${githubProperty(a.title)}::${githubData(a.message)}`);
-  lines.push(`::notice title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(`${report.recommendation.summary} Exit ${report.exitCode}.`)}`);
+  const lines = annotated(report).map(
+    (a) => `::${a.level} title=${githubProperty(a.title)}::${githubData(a.message)}`,
+  );
+  lines.push(
+    `::notice title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(`${report.recommendation.summary} Exit ${report.exitCode}.`)}`,
+  );
   const files: CiOutput["files"] = [];
-  if (env.GITHUB_STEP_SUMMARY) files.push({ path: env.GITHUB_STEP_SUMMARY, text: renderMarkdown(report), append: true });
-  if (env.GITHUB_OUTPUT) files.push({ path: env.GITHUB_OUTPUT, text: `verdict=${report.verdict}\nexit-code=${report.exitCode}\n`, append: true });
+  if (env.GITHUB_STEP_SUMMARY)
+    files.push({ path: env.GITHUB_STEP_SUMMARY, text: renderMarkdown(report), append: true });
+  if (env.GITHUB_OUTPUT)
+    files.push({
+      path: env.GITHUB_OUTPUT,
+      text: `verdict=${report.verdict}\nexit-code=${report.exitCode}\n`,
+      append: true,
+    });
   return { lines, files };
 }
 
@@ -65,7 +90,10 @@ const azureProperty = (s: string) => azureData(s).replace(/;/g, "%3B").replace(/
 export function azureOutput(report: Report, summaryPath: string): CiOutput {
   const lines = annotated(report)
     .filter((a) => a.level !== "notice")
-    .map((a) => `##vso[task.logissue type=${a.level};code=${azureProperty(a.finding?.ruleId ?? "unknown")}]${azureData(`${a.title}: ${a.message}`)}`);
+    .map(
+      (a) =>
+        `##vso[task.logissue type=${a.level};code=${azureProperty(a.finding?.ruleId ?? "unknown")}]${azureData(`${a.title}: ${a.message}`)}`,
+    );
   lines.push(`##vso[task.setvariable variable=verdict;isOutput=true]${report.verdict}`);
   lines.push(`##vso[task.setvariable variable=exitCode;isOutput=true]${report.exitCode}`);
   lines.push(`##vso[task.uploadsummary]${azureData(summaryPath)}`);

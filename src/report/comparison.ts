@@ -2,29 +2,69 @@ import { formatValue } from "../core/format.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */
-export function comparisonRows(report: Report): { label: string; qa: string; prod: string; differs: boolean }[] {
+export function comparisonRows(
+  report: Report,
+): { label: string; qa: string; prod: string; differs: boolean }[] {
   const { qa, prod } = report.environments;
   const rows: [string, (e: EnvironmentSummary) => string][] = [
     ["App", (e) => e.name],
-    ["Runtime", (e) => [e.extensionVersion ?? "?", e.hostVersion ? `host ${e.hostVersion}` : undefined].filter(Boolean).join(", ")],
+    [
+      "Runtime",
+      (e) =>
+        [e.extensionVersion ?? "?", e.hostVersion ? `host ${e.hostVersion}` : undefined]
+          .filter(Boolean)
+          .join(", "),
+    ],
     [".NET target", (e) => e.target ?? "?"],
-    ["Worker", (e) => (e.workerRuntime ? `${e.workerRuntime}${e.workerModel ? ` (${e.workerModel})` : ""}` : "?")],
+    [
+      "Worker",
+      (e) => (e.workerRuntime ? `${e.workerRuntime}${e.workerModel ? ` (${e.workerModel})` : ""}` : "?"),
+    ],
     ["Bitness", (e) => e.bitness ?? "?"],
-    ["Stack", (e) => (e.stack ? `${e.stack.major}${e.stack.endOfLife ? `, EOL ${e.stack.endOfLife.slice(0, 10)}` : ""}` : "no matching stack")],
+    [
+      "Stack",
+      (e) =>
+        e.stack
+          ? `${e.stack.major}${e.stack.endOfLife ? `, EOL ${e.stack.endOfLife.slice(0, 10)}` : ""}`
+          : "no matching stack",
+    ],
     ["OS", (e) => e.os ?? "?"],
     ["Plan", (e) => (e.plan ? `${e.plan.sku} ${e.plan.tier}, ${e.plan.appsOnPlan ?? "?"} app(s)` : "?")],
-    ["Host", (e) => [e.siteState && e.siteState !== "Running" ? `site ${e.siteState}` : undefined, e.hostState ?? "unknown"].filter(Boolean).join(", ")],
-    ["Functions", (e) => (e.functions ? `${e.functions.total}${e.functions.disabled ? ` (${e.functions.disabled} disabled)` : ""}` : "?")],
+    [
+      "Host",
+      (e) =>
+        [
+          e.siteState && e.siteState !== "Running" ? `site ${e.siteState}` : undefined,
+          e.hostState ?? "unknown",
+        ]
+          .filter(Boolean)
+          .join(", "),
+    ],
+    [
+      "Functions",
+      (e) =>
+        e.functions
+          ? `${e.functions.total}${e.functions.disabled ? ` (${e.functions.disabled} disabled)` : ""}`
+          : "?",
+    ],
   ];
   return rows.map(([label, pick]) => {
     const [a, b] = [pick(qa), pick(prod)];
-    return { label, qa: a, prod: b, differs: label !== "App" && label !== "Runtime" ? a !== b : qa.extensionVersion !== prod.extensionVersion };
+    return {
+      label,
+      qa: a,
+      prod: b,
+      differs:
+        label !== "App" && label !== "Runtime" ? a !== b : qa.extensionVersion !== prod.extensionVersion,
+    };
   });
 }
 
 export function releaseLine(report: Report): string {
   const { release } = report;
-  return release.time ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} (${release.source === "--since" ? release.detail : `from the ${release.detail}`})` : `unknown (${release.detail})`;
+  return release.time
+    ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} (${release.source === "--since" ? release.detail : `from the ${release.detail}`})`
+    : `unknown (${release.detail})`;
 }
 
 export function stacksLine(report: Report): string {
@@ -36,7 +76,10 @@ export function stacksLine(report: Report): string {
 export function evidenceLine(evidence: Report["findings"][number]["evidence"]): string {
   const parts = [];
   if (evidence.setting) parts.push(evidence.setting);
-  const values = [evidence.qa !== undefined ? `QA ${evidence.qa}` : undefined, evidence.prod !== undefined ? `prod ${evidence.prod}` : undefined].filter(Boolean);
+  const values = [
+    evidence.qa !== undefined ? `QA ${evidence.qa}` : undefined,
+    evidence.prod !== undefined ? `prod ${evidence.prod}` : undefined,
+  ].filter(Boolean);
   if (values.length) parts.push(values.join(", "));
   if (evidence.stack) parts.push(`stack ${evidence.stack}`);
   if (evidence.detail) parts.push(evidence.detail);
@@ -52,12 +95,16 @@ export function sparkline(values: readonly number[], width = 24): string {
   const points: number[] = [];
   for (let i = 0; i < values.length; i += step) points.push(values[Math.floor(i)]!);
   const [min, max] = [Math.min(...points), Math.max(...points)];
-  return points.map((v) => BLOCKS[max === min ? 3 : Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1))]).join("");
+  return points
+    .map((v) => BLOCKS[max === min ? 3 : Math.round(((v - min) / (max - min)) * (BLOCKS.length - 1))])
+    .join("");
 }
 
 /** The rows of the metrics table: production first, then QA, after against before. */
 export function metricRows(report: Report) {
-  const rows = report.metrics.judgments.filter((j) => j.comparison === "after-vs-before" && j.outcome !== "unavailable");
+  const rows = report.metrics.judgments.filter(
+    (j) => j.comparison === "after-vs-before" && j.outcome !== "unavailable",
+  );
   const order = { prod: 0, qa: 1 } as const;
   return rows
     .sort((a, b) => order[a.environment] - order[b.environment])
@@ -74,6 +121,7 @@ export function metricRows(report: Report) {
 
 export function unavailableMetrics(report: Report): string {
   const seen = new Map<string, string>();
-  for (const j of report.metrics.judgments) if (j.outcome === "unavailable" && !seen.has(j.metric)) seen.set(j.metric, j.reason ?? "");
+  for (const j of report.metrics.judgments)
+    if (j.outcome === "unavailable" && !seen.has(j.metric)) seen.set(j.metric, j.reason ?? "");
   return [...seen].map(([metric, reason]) => `${metric} (${reason})`).join("; ");
 }

@@ -8,10 +8,20 @@ import type { Report } from "./model.js";
  * charts are inline SVG; colours follow the reader's light or dark mode, and it prints.
  */
 function esc(text: string | number): string {
-  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return String(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
 }
 
-const VERDICT_COLOR = { PROCEED: "var(--ok)", MONITOR: "var(--warn)", HOTFIX: "var(--fix)", ROLLBACK: "var(--bad)", INCONCLUSIVE: "var(--warn)" } as const;
+const VERDICT_COLOR = {
+  PROCEED: "var(--ok)",
+  MONITOR: "var(--warn)",
+  HOTFIX: "var(--fix)",
+  ROLLBACK: "var(--bad)",
+  INCONCLUSIVE: "var(--warn)",
+} as const;
 
 const CSS = `
 :root { --bg:#ffffff; --fg:#1b1f24; --muted:#57606a; --line:#d0d7de; --card:#f6f8fa; --ok:#1a7f37; --warn:#9a6700; --fix:#8250df; --bad:#cf222e; --before:#8c959f; --after:#0969da; --qa:#1a7f37; }
@@ -36,7 +46,13 @@ svg { display: block; width: 100%; height: auto; } svg text { fill: var(--muted)
 `;
 
 /** Two series side by side (before | after) or overlaid (QA and production), scaled together. */
-function chart(kind: "before-after" | "qa-prod", a: number[], b: number[], unit: Judgment["unit"], label: string): string {
+function chart(
+  kind: "before-after" | "qa-prod",
+  a: number[],
+  b: number[],
+  unit: Judgment["unit"],
+  label: string,
+): string {
   const [W, H, top, bottom, left] = [360, 130, 12, 18, 46];
   const all = [...a, ...b];
   if (all.length === 0) return "";
@@ -44,7 +60,9 @@ function chart(kind: "before-after" | "qa-prod", a: number[], b: number[], unit:
   if (min === max) [min, max] = [min - 1, max + 1];
   const y = (v: number) => (top + (H - top - bottom) * (1 - (v - min) / (max - min))).toFixed(1);
   const line = (values: number[], x0: number, x1: number, color: string, name: string) =>
-    values.length === 0 ? "" : `<polyline class="${name}" fill="none" stroke="${color}" stroke-width="1.6" points="${values.map((v, i) => `${(x0 + ((x1 - x0) * i) / Math.max(1, values.length - 1)).toFixed(1)},${y(v)}`).join(" ")}"/>`;
+    values.length === 0
+      ? ""
+      : `<polyline class="${name}" fill="none" stroke="${color}" stroke-width="1.6" points="${values.map((v, i) => `${(x0 + ((x1 - x0) * i) / Math.max(1, values.length - 1)).toFixed(1)},${y(v)}`).join(" ")}"/>`;
   const right = W - 4;
   const mid = left + (right - left) / 2;
   const body =
@@ -55,18 +73,30 @@ function chart(kind: "before-after" | "qa-prod", a: number[], b: number[], unit:
 }
 
 function outcomeClass(outcome: string): string {
-  return outcome === "worse" ? "outcome-worse" : outcome === "ok" || outcome === "better" ? `outcome-${outcome}` : "outcome-other";
+  return outcome === "worse"
+    ? "outcome-worse"
+    : outcome === "ok" || outcome === "better"
+      ? `outcome-${outcome}`
+      : "outcome-other";
 }
 
 export function renderHtml(report: Report): string {
   const r = report.recommendation;
-  const judged = report.metrics.judgments.filter((j) => j.comparison === "after-vs-before" && j.outcome !== "unavailable" && (j.trend.length > 0 || j.controlTrend.length > 0));
+  const judged = report.metrics.judgments.filter(
+    (j) =>
+      j.comparison === "after-vs-before" &&
+      j.outcome !== "unavailable" &&
+      (j.trend.length > 0 || j.controlTrend.length > 0),
+  );
   const prod = judged.filter((j) => j.environment === "prod");
   const qaOf = (metric: string) => judged.find((j) => j.environment === "qa" && j.metric === metric);
   const figure = (j: Judgment, kind: "before-after" | "qa-prod") => {
     const qa = kind === "qa-prod" ? qaOf(j.metric) : undefined;
     if (kind === "qa-prod" && !qa) return "";
-    const title = kind === "before-after" ? `${j.label}, production: before and after the release` : `${j.label}: QA and production after the release`;
+    const title =
+      kind === "before-after"
+        ? `${j.label}, production: before and after the release`
+        : `${j.label}: QA and production after the release`;
     const numbers =
       kind === "before-after"
         ? `median ${formatValue(j.control.median, j.unit)} → ${formatValue(j.experiment.median, j.unit)}${j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`}`
@@ -92,12 +122,16 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w
 <h2>QA and production</h2>
 <table><thead><tr><th></th><th>QA</th><th>Production</th></tr></thead><tbody>${rows.map((row) => `<tr><th>${esc(row.label)}</th><td>${esc(row.qa)}</td><td${row.differs ? ' class="differs"' : ""}>${esc(row.prod)}${row.differs ? " ≠" : ""}</td></tr>`).join("")}</tbody></table>
 <h2>Findings (${report.findings.length})</h2>
-${report.findings.length === 0 ? "<p>None.</p>" : `<table><thead><tr><th>Severity</th><th>Rule</th><th>Env</th><th>Finding and evidence</th><th>Fix</th></tr></thead><tbody>${report.findings
-    .map(
-      (f) =>
-        `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td><td><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td><td>${esc(f.title)}<div class="evidence">${esc(evidenceLine(f.evidence))}</div></td><td>${f.fix ? `${esc(f.fix.summary)}${f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}` : ""}</td></tr>`,
-    )
-    .join("")}</tbody></table>`}
+${
+  report.findings.length === 0
+    ? "<p>None.</p>"
+    : `<table><thead><tr><th>Severity</th><th>Rule</th><th>Env</th><th>Finding and evidence</th><th>Fix</th></tr></thead><tbody>${report.findings
+        .map(
+          (f) =>
+            `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td><td><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td><td>${esc(f.title)}<div class="evidence">${esc(evidenceLine(f.evidence))}</div></td><td>${f.fix ? `${esc(f.fix.summary)}${f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}` : ""}</td></tr>`,
+        )
+        .join("")}</tbody></table>`
+}
 ${report.ignored.length ? `<h2>Ignored by configuration (${report.ignored.length})</h2><ul>${report.ignored.map((i) => `<li><strong>${esc(i.ruleId)}</strong> (${esc(i.environment)}): ${esc(i.title)}. <em>Reason: ${esc(i.reason)}</em></li>`).join("")}</ul>` : ""}
 ${report.unknowns.length ? `<h2>Could not judge (${report.unknowns.length})</h2><ul>${report.unknowns.map((u) => `<li><strong>${esc(u.ruleId)}</strong> (${esc(u.environment)}): ${esc(u.reason)}</li>`).join("")}</ul>` : ""}
 ${

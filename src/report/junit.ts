@@ -13,25 +13,50 @@ import type { Report } from "./model.js";
 const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 function xml(text: string): string {
-  return text.replace(XML_UNSAFE, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text
+    .replace(XML_UNSAFE, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 function failureText(f: Finding): string {
-  return [f.title, `evidence: ${evidenceLine(f.evidence)}`, ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands] : []), `docs: ${f.docs}`].join("\n");
+  return [
+    f.title,
+    `evidence: ${evidenceLine(f.evidence)}`,
+    ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands] : []),
+    `docs: ${f.docs}`,
+  ].join("\n");
 }
 
 export function renderJunit(report: Report): string {
   const suites = (["prod", "qa"] as Role[]).map((role) => {
     const mine = (f: Finding) => f.environment === role || (f.environment === "both" && role === "prod");
     const cases = RULES.map((rule) => {
-      const findings = report.findings.filter((f) => f.ruleId === rule.id && mine(f) && f.severity !== "info");
-      const unknowns: Unknown[] = report.unknowns.filter((u) => u.ruleId === rule.id && u.environment === role);
+      const findings = report.findings.filter(
+        (f) => f.ruleId === rule.id && mine(f) && f.severity !== "info",
+      );
+      const unknowns: Unknown[] = report.unknowns.filter(
+        (u) => u.ruleId === rule.id && u.environment === role,
+      );
       const body = [
-        ...findings.map((f) => `      <failure type="${f.severity}" message="${xml(f.title)}">${xml(failureText(f))}</failure>`),
-        ...unknowns.map((u) => `      <error type="unknown" message="${xml(`could not judge: ${u.reason}`)}">${xml(u.reason)}</error>`),
+        ...findings.map(
+          (f) =>
+            `      <failure type="${f.severity}" message="${xml(f.title)}">${xml(failureText(f))}</failure>`,
+        ),
+        ...unknowns.map(
+          (u) =>
+            `      <error type="unknown" message="${xml(`could not judge: ${u.reason}`)}">${xml(u.reason)}</error>`,
+        ),
       ];
       const open = `    <testcase classname="azfn-health.${role}" name="${xml(`${rule.id} ${rule.title}`)}" time="0"`;
-      return { failures: findings.length > 0 ? 1 : 0, errors: unknowns.length > 0 && findings.length === 0 ? 1 : 0, xml: body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>` };
+      return {
+        failures: findings.length > 0 ? 1 : 0,
+        errors: unknowns.length > 0 && findings.length === 0 ? 1 : 0,
+        xml: body.length ? `${open}>\n${body.join("\n")}\n    </testcase>` : `${open}/>`,
+      };
     });
     const failures = cases.reduce((n, c) => n + c.failures, 0);
     const errors = cases.reduce((n, c) => n + c.errors, 0);

@@ -29,7 +29,13 @@ export interface EnvironmentSummary {
   workerModel: string | null;
   bitness: string | null;
   stack: { major: string; runtimeVersion: string; endOfLife: string | null } | null;
-  plan: { name: string; sku: string; tier: string; instances: number | null; appsOnPlan: number | null } | null;
+  plan: {
+    name: string;
+    sku: string;
+    tier: string;
+    instances: number | null;
+    appsOnPlan: number | null;
+  } | null;
   functions: { total: number; disabled: number } | null;
   gaps: Gap[];
 }
@@ -79,11 +85,25 @@ function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentS
     workerRuntime: profile.workerRuntime ?? null,
     workerModel: profile.workerModel ?? null,
     bitness: profile.bitness ?? null,
-    stack: profile.stack ? { major: profile.stack.major, runtimeVersion: profile.stack.runtimeVersion, endOfLife: profile.stack.endOfLife ?? null } : null,
-    plan: env.plan
-      ? { name: env.plan.name, sku: env.plan.skuName, tier: env.plan.tier, instances: env.plan.capacity ?? null, appsOnPlan: env.plan.numberOfSites ?? null }
+    stack: profile.stack
+      ? {
+          major: profile.stack.major,
+          runtimeVersion: profile.stack.runtimeVersion,
+          endOfLife: profile.stack.endOfLife ?? null,
+        }
       : null,
-    functions: env.functions ? { total: env.functions.length, disabled: env.functions.filter((f) => f.disabled).length } : null,
+    plan: env.plan
+      ? {
+          name: env.plan.name,
+          sku: env.plan.skuName,
+          tier: env.plan.tier,
+          instances: env.plan.capacity ?? null,
+          appsOnPlan: env.plan.numberOfSites ?? null,
+        }
+      : null,
+    functions: env.functions
+      ? { total: env.functions.length, disabled: env.functions.filter((f) => f.disabled).length }
+      : null,
     gaps: env.gaps,
   };
 }
@@ -104,9 +124,17 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
     stacks: {
       source: stacks.source,
       ...(stacks.note ? { note: stacks.note } : {}),
-      ...(stacks.snapshotDate ? { snapshotDate: stacks.snapshotDate, ageDays: daysBetween(new Date(stacks.snapshotDate), new Date(facts.now)) } : {}),
+      ...(stacks.snapshotDate
+        ? {
+            snapshotDate: stacks.snapshotDate,
+            ageDays: daysBetween(new Date(stacks.snapshotDate), new Date(facts.now)),
+          }
+        : {}),
     },
-    environments: { qa: summarise(facts.qa, analysis.profiles.qa), prod: summarise(facts.prod, analysis.profiles.prod) },
+    environments: {
+      qa: summarise(facts.qa, analysis.profiles.qa),
+      prod: summarise(facts.prod, analysis.profiles.prod),
+    },
     findings: analysis.findings,
     unknowns: analysis.unknowns,
     ignored: result.ignored,

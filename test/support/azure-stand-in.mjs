@@ -10,7 +10,11 @@ import { join } from "node:path";
 import { requestKey } from "../../dist/collect/recording.js";
 
 export const STAND_IN_TOKEN = "stand-in-access-token";
-export const STAND_IN_CLIENT = { tenant: "azfn-test-tenant", clientId: "azfn-test-client", secret: "TEST-SECRET-client-secret" };
+export const STAND_IN_CLIENT = {
+  tenant: "azfn-test-tenant",
+  clientId: "azfn-test-client",
+  secret: "TEST-SECRET-client-secret",
+};
 const READ_ONLY_POST = /\/config\/(appsettings|connectionstrings)\/list$|\/query$/i;
 
 let certificate;
@@ -18,9 +22,34 @@ let certificate;
 export function throwawayCertificate() {
   if (certificate) return certificate;
   const dir = mkdtempSync(join(tmpdir(), "azfn-stand-in-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
-  certificate = { certPath: join(dir, "cert.pem"), cert: readFileSync(join(dir, "cert.pem")), key: readFileSync(join(dir, "key.pem")) };
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
+  certificate = {
+    certPath: join(dir, "cert.pem"),
+    cert: readFileSync(join(dir, "cert.pem")),
+    key: readFileSync(join(dir, "key.pem")),
+  };
   return certificate;
 }
 
@@ -33,8 +62,15 @@ const armError = (code, message) => JSON.stringify({ error: { code, message } })
 export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
   const { cert, key, certPath } = throwawayCertificate();
   const answers = new Map();
-  for (const { request, response } of recording.exchanges) answers.set(requestKey(request.method, request.url), response);
-  const state = { requests: [], violations: [], tokenRequests: 0, unauthenticated: 0, faults: faults.map((f) => ({ times: Infinity, ...f })) };
+  for (const { request, response } of recording.exchanges)
+    answers.set(requestKey(request.method, request.url), response);
+  const state = {
+    requests: [],
+    violations: [],
+    tokenRequests: 0,
+    unauthenticated: 0,
+    faults: faults.map((f) => ({ times: Infinity, ...f })),
+  };
   let base;
 
   const server = createServer({ cert, key }, (req, res) => {
@@ -49,35 +85,84 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
       if (fault) fault.times -= 1;
       if (fault?.drop) return req.socket.destroy();
       const send = (status, text, headers = {}) =>
-        setTimeout(() => {
-          res.writeHead(status, { "content-type": "application/json; charset=utf-8", "x-ms-request-id": "stand-in", ...headers });
-          res.end(text);
-        }, latencyMs + (fault?.delayMs ?? 0));
-      if (fault?.status) return send(fault.status, fault.body ?? armError(fault.status === 429 ? "TooManyRequests" : "Fault", `injected ${fault.status}`), fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {});
+        setTimeout(
+          () => {
+            res.writeHead(status, {
+              "content-type": "application/json; charset=utf-8",
+              "x-ms-request-id": "stand-in",
+              ...headers,
+            });
+            res.end(text);
+          },
+          latencyMs + (fault?.delayMs ?? 0),
+        );
+      if (fault?.status)
+        return send(
+          fault.status,
+          fault.body ??
+            armError(fault.status === 429 ? "TooManyRequests" : "Fault", `injected ${fault.status}`),
+          fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {},
+        );
 
       // Entra: discovery and the client-credentials token endpoint.
-      const tenantPath = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(path);
+      const tenantPath = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(
+        path,
+      );
       if (tenantPath) {
         const [, tenant, what] = tenantPath;
         if (what.startsWith("v2.0")) {
-          return send(200, JSON.stringify({
-            issuer: `${base}/${tenant}/v2.0`, token_endpoint: `${base}/${tenant}/oauth2/v2.0/token`, authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/authorize`,
-            jwks_uri: `${base}/${tenant}/discovery/v2.0/keys`, end_session_endpoint: `${base}/${tenant}/oauth2/v2.0/logout`, response_types_supported: ["code", "token"],
-            subject_types_supported: ["pairwise"], id_token_signing_alg_values_supported: ["RS256"], scopes_supported: ["openid"], tenant_region_scope: "EU",
-          }));
+          return send(
+            200,
+            JSON.stringify({
+              issuer: `${base}/${tenant}/v2.0`,
+              token_endpoint: `${base}/${tenant}/oauth2/v2.0/token`,
+              authorization_endpoint: `${base}/${tenant}/oauth2/v2.0/authorize`,
+              jwks_uri: `${base}/${tenant}/discovery/v2.0/keys`,
+              end_session_endpoint: `${base}/${tenant}/oauth2/v2.0/logout`,
+              response_types_supported: ["code", "token"],
+              subject_types_supported: ["pairwise"],
+              id_token_signing_alg_values_supported: ["RS256"],
+              scopes_supported: ["openid"],
+              tenant_region_scope: "EU",
+            }),
+          );
         }
         state.tokenRequests += 1;
         const form = new URLSearchParams(body);
-        if (form.get("client_secret") !== STAND_IN_CLIENT.secret || form.get("client_id") !== STAND_IN_CLIENT.clientId) {
-          return send(401, JSON.stringify({ error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] }));
+        if (
+          form.get("client_secret") !== STAND_IN_CLIENT.secret ||
+          form.get("client_id") !== STAND_IN_CLIENT.clientId
+        ) {
+          return send(
+            401,
+            JSON.stringify({
+              error: "invalid_client",
+              error_description: "AADSTS7000215: Invalid client secret provided.",
+              error_codes: [7000215],
+            }),
+          );
         }
-        return send(200, JSON.stringify({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: STAND_IN_TOKEN }));
+        return send(
+          200,
+          JSON.stringify({
+            token_type: "Bearer",
+            expires_in: 3599,
+            ext_expires_in: 3599,
+            access_token: STAND_IN_TOKEN,
+          }),
+        );
       }
 
       // Resource Manager.
       if (req.headers.authorization !== `Bearer ${STAND_IN_TOKEN}`) {
         state.unauthenticated += 1;
-        return send(401, armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid."));
+        return send(
+          401,
+          armError(
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing or invalid.",
+          ),
+        );
       }
       if (!(req.method === "GET" || (req.method === "POST" && READ_ONLY_POST.test(path)))) {
         state.violations.push(`${req.method} ${path}`);
@@ -85,7 +170,12 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
       }
       const answer = answers.get(requestKey(req.method, `https://stand-in${path}?${query}`));
       if (!answer) return send(404, armError("ResourceNotFound", `The resource '${path}' was not found.`));
-      const text = answer.body === undefined ? "" : JSON.stringify(answer.body).replaceAll("https://management.azure.com", base).replaceAll("https://api.loganalytics.io", base);
+      const text =
+        answer.body === undefined
+          ? ""
+          : JSON.stringify(answer.body)
+              .replaceAll("https://management.azure.com", base)
+              .replaceAll("https://api.loganalytics.io", base);
       send(answer.status, text, answer.headers ?? {});
     });
   });
@@ -95,7 +185,11 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
     url: base,
     certPath,
     state,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
   };
 }
 

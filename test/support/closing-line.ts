@@ -12,6 +12,8 @@ export default class ClosingLine implements Reporter {
         else counts.skipped += 1;
       }
     }
-    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}\n`);
+    process.stdout.write(
+      `\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}\n`,
+    );
   }
 }

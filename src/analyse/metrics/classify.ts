@@ -34,7 +34,9 @@ export interface MetricResult {
   interval?: ShiftInterval;
 }
 
-export type ClassifierOverrides = Partial<Omit<ClassifierConfig, "effectSize">> & { effectSize?: Partial<ClassifierConfig["effectSize"]> };
+export type ClassifierOverrides = Partial<Omit<ClassifierConfig, "effectSize">> & {
+  effectSize?: Partial<ClassifierConfig["effectSize"]>;
+};
 
 export function defaultConfig(overrides: ClassifierOverrides = {}): ClassifierConfig {
   const measure = overrides.effectSize?.measure ?? "meanRatio";
@@ -47,7 +49,14 @@ export function defaultConfig(overrides: ClassifierOverrides = {}): ClassifierCo
     critical: false,
     mustHaveData: false,
     ...overrides,
-    effectSize: { measure, allowedIncrease: neutral, allowedDecrease: neutral, criticalIncrease: neutral, criticalDecrease: neutral, ...overrides.effectSize },
+    effectSize: {
+      measure,
+      allowedIncrease: neutral,
+      allowedDecrease: neutral,
+      criticalIncrease: neutral,
+      criticalDecrease: neutral,
+      ...overrides.effectSize,
+    },
   };
 }
 
@@ -74,45 +83,115 @@ function clean(values: readonly (number | null)[], strategy: "remove" | "replace
   return out;
 }
 
-export function classifyMetric(experimentRaw: readonly (number | null)[], controlRaw: readonly (number | null)[], config: ClassifierConfig): MetricResult {
-  return classifySorted(sortedCopy(clean(experimentRaw, config.nanStrategy)), sortedCopy(clean(controlRaw, config.nanStrategy)), config);
+export function classifyMetric(
+  experimentRaw: readonly (number | null)[],
+  controlRaw: readonly (number | null)[],
+  config: ClassifierConfig,
+): MetricResult {
+  return classifySorted(
+    sortedCopy(clean(experimentRaw, config.nanStrategy)),
+    sortedCopy(clean(controlRaw, config.nanStrategy)),
+    config,
+  );
 }
 
 /** The classifier on cleaned series already in ascending order (the judge sorts each window once). */
-export function classifySorted(sortedE: Float64Array, sortedC: Float64Array, config: ClassifierConfig): MetricResult {
+export function classifySorted(
+  sortedE: Float64Array,
+  sortedC: Float64Array,
+  config: ClassifierConfig,
+): MetricResult {
   try {
     let experiment: Float64Array = sortedE;
     let control: Float64Array = sortedC;
     if (experiment.length === 0 || control.length === 0) {
-      if (config.nanStrategy === "replace") return { classification: "Pass", critical: false, deviation: Number.NaN, reason: "no data, replaced by zeros" };
-      const which = experiment.length === 0 && control.length === 0 ? "either window" : experiment.length === 0 ? "the experiment window" : "the control window";
-      if (config.mustHaveData && !config.critical) return { classification: "NodataFailMetric", critical: false, deviation: Number.NaN, reason: `no data in ${which}` };
-      return { classification: "Nodata", critical: config.critical, deviation: Number.NaN, reason: `no data in ${which}` };
+      if (config.nanStrategy === "replace")
+        return {
+          classification: "Pass",
+          critical: false,
+          deviation: Number.NaN,
+          reason: "no data, replaced by zeros",
+        };
+      const which =
+        experiment.length === 0 && control.length === 0
+          ? "either window"
+          : experiment.length === 0
+            ? "the experiment window"
+            : "the control window";
+      if (config.mustHaveData && !config.critical)
+        return {
+          classification: "NodataFailMetric",
+          critical: false,
+          deviation: Number.NaN,
+          reason: `no data in ${which}`,
+        };
+      return {
+        classification: "Nodata",
+        critical: config.critical,
+        deviation: Number.NaN,
+        reason: `no data in ${which}`,
+      };
     }
     const deviation = meanRatio(experiment, control);
     if (sortedE.length === sortedC.length && sortedE.every((v, i) => v === sortedC[i])) {
-      return { classification: "Pass", critical: false, deviation: 1, reason: "The Canary and Baseline data are identical" };
+      return {
+        classification: "Pass",
+        critical: false,
+        deviation: 1,
+        reason: "The Canary and Baseline data are identical",
+      };
     }
     if (sortedE[0] === sortedE[sortedE.length - 1] && sortedC[0] === sortedC[sortedC.length - 1]) {
-      if (sortedE[0] === sortedC[0]) return { classification: "Pass", critical: false, deviation, reason: "one value across both windows" };
+      if (sortedE[0] === sortedC[0])
+        return {
+          classification: "Pass",
+          critical: false,
+          deviation,
+          reason: "one value across both windows",
+        };
       // Both constant but different: the rank test needs spread, so add noise of 1e-5 of the value.
       const noise = seededGaussian(experiment.length * 7919 + control.length);
       experiment = sortedCopy(experiment.map((v) => v + noise() * Math.abs(v) * 1e-5));
       control = sortedCopy(control.map((v) => v + noise() * Math.abs(v) * 1e-5));
     }
-    const interval = mannWhitneyInterval(experiment, control, config.confLevel, { scaleFree: config.scaleFree, sorted: true });
+    const interval = mannWhitneyInterval(experiment, control, config.confLevel, {
+      scaleFree: config.scaleFree,
+      sorted: true,
+    });
     const bound = config.tolerance * Math.abs(interval.estimate);
     const es = config.effectSize.measure === "cles" ? cles(experiment, control) : deviation;
     const { allowedIncrease, allowedDecrease, criticalIncrease, criticalDecrease } = config.effectSize;
     let classification: Classification = "Pass";
-    if (config.direction !== "decrease" && interval.low > bound && (Number.isNaN(es) || es >= allowedIncrease)) classification = "High";
-    else if (config.direction !== "increase" && interval.high < -bound && (Number.isNaN(es) || es <= allowedDecrease)) classification = "Low";
+    if (
+      config.direction !== "decrease" &&
+      interval.low > bound &&
+      (Number.isNaN(es) || es >= allowedIncrease)
+    )
+      classification = "High";
+    else if (
+      config.direction !== "increase" &&
+      interval.high < -bound &&
+      (Number.isNaN(es) || es <= allowedDecrease)
+    )
+      classification = "Low";
     const critical =
       config.critical &&
-      ((classification === "High" && (Number.isNaN(es) || es >= criticalIncrease)) || (classification === "Low" && (Number.isNaN(es) || es <= criticalDecrease)));
-    return { classification, critical, deviation, interval, ...(classification !== "Pass" ? { reason: `The metric was classified as ${classification}` } : {}) };
+      ((classification === "High" && (Number.isNaN(es) || es >= criticalIncrease)) ||
+        (classification === "Low" && (Number.isNaN(es) || es <= criticalDecrease)));
+    return {
+      classification,
+      critical,
+      deviation,
+      interval,
+      ...(classification !== "Pass" ? { reason: `The metric was classified as ${classification}` } : {}),
+    };
   } catch (error) {
     // A metric whose analysis fails shows as an error; it never vanishes.
-    return { classification: "Error", critical: false, deviation: Number.NaN, reason: `Metric Classification Failed: ${(error as Error).message}` };
+    return {
+      classification: "Error",
+      critical: false,
+      deviation: Number.NaN,
+      reason: `Metric Classification Failed: ${(error as Error).message}`,
+    };
   }
 }

@@ -59,7 +59,11 @@ function classifier(minChange = MIN_CHANGE) {
     confLevel: 0.98,
     direction: "either",
     scaleFree: true,
-    effectSize: { measure: "meanRatio", allowedIncrease: 1 + minChange, allowedDecrease: Math.max(0, 1 - minChange) },
+    effectSize: {
+      measure: "meanRatio",
+      allowedIncrease: 1 + minChange,
+      allowedDecrease: Math.max(0, 1 - minChange),
+    },
   });
 }
 const CLASSIFIER = classifier();
@@ -74,7 +78,12 @@ export function summarise(sorted: Float64Array, spec?: Pick<MetricSpec, "aggrega
   if (sorted.length === 0) return { n: 0, median: null, p95: null, total: null };
   let total = 0;
   for (const v of sorted) total += v;
-  return { n: sorted.length, median: percentileSorted(sorted, 50), p95: percentileSorted(sorted, 95), total: spec?.aggregation === "Total" ? total : null };
+  return {
+    n: sorted.length,
+    median: percentileSorted(sorted, 50),
+    p95: percentileSorted(sorted, 95),
+    total: spec?.aggregation === "Total" ? total : null,
+  };
 }
 
 function downsample(values: readonly number[], max = 60): number[] {
@@ -107,8 +116,16 @@ export function judgeSeries(
   const experiment = present(experimentRaw);
   const control = present(controlRaw);
   const [sortedE, sortedC] = [sortedCopy(experiment), sortedCopy(control)];
-  const summaries = { control: summarise(sortedC, spec), experiment: summarise(sortedE, spec), trend: downsample(experiment), controlTrend: downsample(control) };
-  const change = summaries.control.median && summaries.experiment.median !== null ? summaries.experiment.median / summaries.control.median - 1 : null;
+  const summaries = {
+    control: summarise(sortedC, spec),
+    experiment: summarise(sortedE, spec),
+    trend: downsample(experiment),
+    controlTrend: downsample(control),
+  };
+  const change =
+    summaries.control.median && summaries.experiment.median !== null
+      ? summaries.experiment.median / summaries.control.median - 1
+      : null;
   if (experiment.length < MIN_POINTS || control.length < MIN_POINTS) {
     const none = experiment.length === 0 || control.length === 0;
     return {
@@ -120,7 +137,11 @@ export function judgeSeries(
       reason: `${experiment.length} point(s) after, ${control.length} before: at least ${MIN_POINTS} each are needed`,
     };
   }
-  const result = classifySorted(sortedE, sortedC, minChange === undefined ? CLASSIFIER : classifier(minChange));
+  const result = classifySorted(
+    sortedE,
+    sortedC,
+    minChange === undefined ? CLASSIFIER : classifier(minChange),
+  );
   return {
     ...base,
     ...summaries,
@@ -151,7 +172,10 @@ function logChoose(n: number, k: number): number {
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7, n = 9).
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   x -= 1;
   let a = c[0]!;
@@ -164,7 +188,23 @@ function erfc(x: number): number {
   // Numerical Recipes erfcc, fractional error below 1.2e-7.
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 
@@ -182,17 +222,47 @@ export const ERROR_RATE = {
  * that at least this many fell after the release if the rate had not changed (a conditional
  * binomial test). A zero baseline is judged too: Kayenta's rank test passes it (spinnaker#5622).
  */
-export function judgeErrorRate(environment: Role, errors: { before: number; after: number }, requests: { before: number; after: number }, trend: number[], controlTrend: number[] = []): Judgment {
+export function judgeErrorRate(
+  environment: Role,
+  errors: { before: number; after: number },
+  requests: { before: number; after: number },
+  trend: number[],
+  controlTrend: number[] = [],
+): Judgment {
   const before = requests.before > 0 ? errors.before / requests.before : null;
   const after = requests.after > 0 ? errors.after / requests.after : null;
-  const base = { environment, metric: "Http5xxRate", label: "5xx per request", unit: "Ratio" as const, comparison: "after-vs-before" as const, trend, controlTrend };
-  const summary = (rate: number | null, n: number): WindowSummary => ({ n, median: rate, p95: null, total: null });
+  const base = {
+    environment,
+    metric: "Http5xxRate",
+    label: "5xx per request",
+    unit: "Ratio" as const,
+    comparison: "after-vs-before" as const,
+    trend,
+    controlTrend,
+  };
+  const summary = (rate: number | null, n: number): WindowSummary => ({
+    n,
+    median: rate,
+    p95: null,
+    total: null,
+  });
   if (before === null || after === null) {
-    return { ...base, control: summary(before, requests.before), experiment: summary(after, requests.after), change: null, classification: "Nodata", outcome: "no data", reason: "no requests in one window" };
+    return {
+      ...base,
+      control: summary(before, requests.before),
+      experiment: summary(after, requests.after),
+      change: null,
+      classification: "Nodata",
+      outcome: "no data",
+      reason: "no requests in one window",
+    };
   }
   const share = requests.after / (requests.before + requests.after);
   const pValue = binomialUpperTail(errors.after, errors.before + errors.after, share);
-  const worse = pValue < ERROR_RATE.alpha && after >= ERROR_RATE.minRate && (before === 0 || after / before >= ERROR_RATE.minRatio);
+  const worse =
+    pValue < ERROR_RATE.alpha &&
+    after >= ERROR_RATE.minRate &&
+    (before === 0 || after / before >= ERROR_RATE.minRatio);
   return {
     ...base,
     control: summary(before, requests.before),
@@ -210,7 +280,10 @@ function total(values: readonly (number | null)[]): number {
   return sum;
 }
 
-function perBucket(numerator: readonly (number | null)[], denominator: readonly (number | null)[]): (number | null)[] {
+function perBucket(
+  numerator: readonly (number | null)[],
+  denominator: readonly (number | null)[],
+): (number | null)[] {
   return numerator.map((n, i) => {
     const d = denominator[i];
     return n === null || d === null || d === undefined || d <= 0 ? null : n / d;
@@ -218,14 +291,35 @@ function perBucket(numerator: readonly (number | null)[], denominator: readonly 
 }
 
 /** Metrics compared per request or per execution between production and QA, over the same window. */
-const PROD_VS_QA: { metric: string; label: string; unit: Judgment["unit"]; bad: "increase"; normalise?: { by: string; aggregation: "Total" } }[] = [
+const PROD_VS_QA: {
+  metric: string;
+  label: string;
+  unit: Judgment["unit"];
+  bad: "increase";
+  normalise?: { by: string; aggregation: "Total" };
+}[] = [
   { metric: "HttpResponseTime", label: "Response time", unit: "Seconds", bad: "increase" },
   { metric: "MemoryWorkingSet", label: "Memory per instance", unit: "Bytes", bad: "increase" },
-  { metric: "Http5xx", label: "5xx per request", unit: "Ratio", bad: "increase", normalise: { by: "Requests", aggregation: "Total" } },
-  { metric: "FunctionExecutionUnits", label: "MB·ms per execution", unit: "Count", bad: "increase", normalise: { by: "FunctionExecutionCount", aggregation: "Total" } },
+  {
+    metric: "Http5xx",
+    label: "5xx per request",
+    unit: "Ratio",
+    bad: "increase",
+    normalise: { by: "Requests", aggregation: "Total" },
+  },
+  {
+    metric: "FunctionExecutionUnits",
+    label: "MB·ms per execution",
+    unit: "Count",
+    bad: "increase",
+    normalise: { by: "FunctionExecutionCount", aggregation: "Total" },
+  },
 ];
 
-export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">, thresholds: MetricThresholds = {}): MetricJudgments {
+export function judgeMetrics(
+  facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">,
+  thresholds: MetricThresholds = {},
+): MetricJudgments {
   const judgments: Judgment[] = [];
   for (const env of [facts.prod, facts.qa]) {
     const metrics = env.metrics;
@@ -233,12 +327,28 @@ export function judgeMetrics(facts: Pick<CheckFacts, "qa" | "prod" | "metricWind
     for (const catalogued of METRICS) {
       const own = thresholds[catalogued.name];
       const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
-      const base = { environment: env.role, metric: spec.name, label: spec.label, unit: spec.unit, comparison: "after-vs-before" as const };
+      const base = {
+        environment: env.role,
+        metric: spec.name,
+        label: spec.label,
+        unit: spec.unit,
+        comparison: "after-vs-before" as const,
+      };
       const series = metrics.series[spec.name];
       if (!series) {
         const reason = metrics.unavailable[spec.name] ?? "not read";
         const none = summarise(new Float64Array(0));
-        judgments.push({ ...base, control: none, experiment: none, change: null, classification: "Unavailable", outcome: "unavailable", reason, trend: [], controlTrend: [] });
+        judgments.push({
+          ...base,
+          control: none,
+          experiment: none,
+          change: null,
+          classification: "Unavailable",
+          outcome: "unavailable",
+          reason,
+          trend: [],
+          controlTrend: [],
+        });
         continue;
       }
       judgments.push(judgeSeries(base, spec, series.after, series.baseline, own?.minChange));
@@ -273,7 +383,14 @@ function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgm
     };
     const [p, q] = [of(prod), of(qa)];
     if (!p || !q) continue;
-    out.push(judgeSeries({ environment: "prod", metric: c.metric, label: c.label, unit: c.unit, comparison: "prod-vs-qa" }, { bad: c.bad, aggregation: "Average" }, p, q));
+    out.push(
+      judgeSeries(
+        { environment: "prod", metric: c.metric, label: c.label, unit: c.unit, comparison: "prod-vs-qa" },
+        { bad: c.bad, aggregation: "Average" },
+        p,
+        q,
+      ),
+    );
   }
   return out;
 }

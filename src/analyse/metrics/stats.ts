@@ -12,7 +12,13 @@ export function mean(values: ArrayLike<number> & Iterable<number>): number {
 }
 
 /** Sample statistics for reports: an empty series gives zeros, as Kayenta's do. */
-export function describe(values: readonly number[]): { min: number; max: number; mean: number; std: number; count: number } {
+export function describe(values: readonly number[]): {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  count: number;
+} {
   const n = values.length;
   if (n === 0) return { min: 0, max: 0, mean: 0, std: 0, count: 0 };
   let min = Infinity;
@@ -42,11 +48,14 @@ export function median(values: ArrayLike<number>): number {
 
 /** An ascending copy, sorted natively (a typed array's numeric sort, no comparator calls). */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return new Float64Array(values as ArrayLike<number>).sort();
+  return new Float64Array(values).sort();
 }
 
 /** mean(experiment) / mean(control); NaN when either mean is 0 (Kayenta's deviation). */
-export function meanRatio(experiment: ArrayLike<number> & Iterable<number>, control: ArrayLike<number> & Iterable<number>): number {
+export function meanRatio(
+  experiment: ArrayLike<number> & Iterable<number>,
+  control: ArrayLike<number> & Iterable<number>,
+): number {
   const [e, c] = [mean(experiment), mean(control)];
   return e === 0 || c === 0 ? Number.NaN : e / c;
 }
@@ -85,7 +94,12 @@ function rankSum(x: ArrayLike<number>, y: ArrayLike<number>, mu: number): { sumX
 }
 
 /** R's wilcox.test statistic for a shift mu, minus a normal quantile (two-sided, continuity-corrected). */
-export function wilcoxonDiff(xSorted: ArrayLike<number>, ySorted: ArrayLike<number>, mu: number, quantile: number): number {
+export function wilcoxonDiff(
+  xSorted: ArrayLike<number>,
+  ySorted: ArrayLike<number>,
+  mu: number,
+  quantile: number,
+): number {
   const nx = xSorted.length;
   const ny = ySorted.length;
   const { sumX, ties } = rankSum(xSorted, ySorted, mu);
@@ -101,7 +115,13 @@ export function wilcoxonDiff(xSorted: ArrayLike<number>, ySorted: ArrayLike<numb
  * Kayenta ports it in `KayentaBrentSolver.brent`: from the bracket [ax, bx], stopping when the
  * bracket is within 2·ε·|b| + tol/2.
  */
-export function zeroin(f: (x: number) => number, ax: number, bx: number, tol: number, maxIterations = 1000): number {
+export function zeroin(
+  f: (x: number) => number,
+  ax: number,
+  bx: number,
+  tol: number,
+  maxIterations = 1000,
+): number {
   let [a, b] = [ax, bx];
   let [fa, fb] = [f(a), f(b)];
   let [c, fc] = [a, fa];
@@ -133,7 +153,8 @@ export function zeroin(f: (x: number) => number, ax: number, bx: number, tol: nu
       }
       if (p > 0) q = -q;
       else p = -p;
-      if (p < 0.75 * cb * q - Math.abs(tolerance * q) / 2 && p < Math.abs((previousStep * q) / 2)) step = p / q;
+      if (p < 0.75 * cb * q - Math.abs(tolerance * q) / 2 && p < Math.abs((previousStep * q) / 2))
+        step = p / q;
     }
     if (Math.abs(step) < tolerance) step = step > 0 ? tolerance : -tolerance;
     a = b;
@@ -151,16 +172,29 @@ export function zeroin(f: (x: number) => number, ax: number, bx: number, tol: nu
 /** Inverse of the standard normal CDF (Acklam; relative error below 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile(${p})`);
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  const tail = (q: number) =>
+    (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+    ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
   if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /** `uniroot(…, tol = 1e-4)` in R's wilcox.test; Kayenta's tie-out tests with R hold only with it. */
@@ -179,12 +213,22 @@ export interface ShiftInterval {
  * divides both series by their largest magnitude (the interval is scale-equivariant), so that
  * accuracy is relative: a fix for Kayenta's trap with values around 1e-4 and below.
  */
-export function mannWhitneyInterval(experiment: ArrayLike<number>, control: ArrayLike<number>, confLevel: number, { scaleFree = false, sorted = false } = {}): ShiftInterval {
-  let x = sorted ? Float64Array.from(experiment as ArrayLike<number>) : sortedCopy(experiment);
-  let y = sorted ? Float64Array.from(control as ArrayLike<number>) : sortedCopy(control);
+export function mannWhitneyInterval(
+  experiment: ArrayLike<number>,
+  control: ArrayLike<number>,
+  confLevel: number,
+  { scaleFree = false, sorted = false } = {},
+): ShiftInterval {
+  let x = sorted ? Float64Array.from(experiment) : sortedCopy(experiment);
+  let y = sorted ? Float64Array.from(control) : sortedCopy(control);
   let scale = 1;
   if (scaleFree) {
-    const largest = Math.max(Math.abs(x[0]!), Math.abs(x[x.length - 1]!), Math.abs(y[0]!), Math.abs(y[y.length - 1]!));
+    const largest = Math.max(
+      Math.abs(x[0]!),
+      Math.abs(x[x.length - 1]!),
+      Math.abs(y[0]!),
+      Math.abs(y[y.length - 1]!),
+    );
     if (largest > 0) {
       scale = largest;
       // Dividing by a positive number keeps the order.

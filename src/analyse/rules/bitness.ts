@@ -36,7 +36,10 @@ export const thirtyTwoBitWorker = defineRule({
           prod: String(profile.prod.bitness === "32-bit"),
           stack: `${stackLabel(self.stack)}: stack default use32BitWorkerProcess=${self.stack?.use32BitWorkerProcess ?? "unknown"}`,
         },
-        fix: configFix("Switch to the 64-bit worker (the app restarts).", az.configSet(env, "use-32bit-worker-process", "false")),
+        fix: configFix(
+          "Switch to the 64-bit worker (the app restarts).",
+          az.configSet(env, "use-32bit-worker-process", "false"),
+        ),
       },
     ];
   },
@@ -62,7 +65,10 @@ export const isolatedPlaceholder = defineRule({
         args: { env: env.role },
         environment: env.role,
         evidence: { setting: "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED", [env.role]: value ?? "(not set)" },
-        fix: configFix("Enable the isolated placeholder.", az.setSetting(env, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED", "1")),
+        fix: configFix(
+          "Enable the isolated placeholder.",
+          az.setSetting(env, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED", "1"),
+        ),
       },
     ];
   },

@@ -3,7 +3,8 @@ import { az, codeFix, configFix } from "../fixes.js";
 import { stackLabel } from "../profile.js";
 import { defineRule } from "../rule.js";
 
-const MIGRATE_INCLUDE = "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4#upgrade-your-function-app-in-azure";
+const MIGRATE_INCLUDE =
+  "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4#upgrade-your-function-app-in-azure";
 
 function netVersion(value: string | undefined): number | undefined {
   const match = /^v(\d+)\.(\d+)$/i.exec(value ?? "");
@@ -19,7 +20,9 @@ export const windowsNetFrameworkTooOld = defineRule({
   docs: MIGRATE_INCLUDE,
   why: "A 3.x .NET Core 3.1 app reports netFrameworkVersion v4.0; on ~4 that leaves the host on the wrong .NET and it fails to start.",
   needs: ["appSettings", "config", "site"],
-  messages: { old: "{env} runs ~4 on Windows with netFrameworkVersion {value}: runtime 4.x needs v6.0 or later" },
+  messages: {
+    old: "{env} runs ~4 on Windows with netFrameworkVersion {value}: runtime 4.x needs v6.0 or later",
+  },
   check({ env, self, profile, qa }) {
     if (self.os !== "windows" || self.isFlex || (self.extensionMajor ?? 0) < 4) return [];
     const value = env.config?.netFrameworkVersion ?? "(not set)";
@@ -27,16 +30,23 @@ export const windowsNetFrameworkTooOld = defineRule({
     if (version !== undefined && version >= 6) return [];
     // .NET Framework 4.8 isolated legitimately reports v4.0.
     if (self.workerRuntime === "dotnet-isolated" && self.stack) return [];
-    const qaValue = env.role === "prod" && profile.qa.os === "windows" ? qa.config?.netFrameworkVersion : undefined;
+    const qaValue =
+      env.role === "prod" && profile.qa.os === "windows" ? qa.config?.netFrameworkVersion : undefined;
     const target = qaValue && (netVersion(qaValue) ?? 0) >= 6 ? qaValue : "v8.0";
     return [
       {
         message: "old",
         args: { env: env.role, value },
         environment: env.role,
-        evidence: { setting: "netFrameworkVersion", qa: qa.config?.netFrameworkVersion ?? "(not set)", prod: env.role === "prod" ? value : undefined },
+        evidence: {
+          setting: "netFrameworkVersion",
+          qa: qa.config?.netFrameworkVersion ?? "(not set)",
+          prod: env.role === "prod" ? value : undefined,
+        },
         fix: configFix(
-          target === qaValue ? `Target ${target}, as QA does.` : `Target ${target} (and see R08 for .NET 8 in-process).`,
+          target === qaValue
+            ? `Target ${target}, as QA does.`
+            : `Target ${target} (and see R08 for .NET 8 in-process).`,
           az.configSet(env, "net-framework-version", target),
         ),
       },
@@ -58,23 +68,52 @@ export const targetNotInStacks = defineRule({
     version: "{env} targets {stack}, which supports runtime {supported}, not {version}",
   },
   check({ env, self, profile }) {
-    if (!self.target || !self.workerRuntime || !self.extensionMajor || !/^dotnet/.test(self.workerRuntime)) return [];
+    if (!self.target || !self.workerRuntime || !self.extensionMajor || !/^dotnet/.test(self.workerRuntime))
+      return [];
     // R04 already covers a Windows 4.x app left on v4.0/v5.0.
-    if (self.os === "windows" && self.extensionMajor >= 4 && (netVersion(self.target) ?? 0) < 6 && !(self.workerRuntime === "dotnet-isolated" && self.stack)) return [];
+    if (
+      self.os === "windows" &&
+      self.extensionMajor >= 4 &&
+      (netVersion(self.target) ?? 0) < 6 &&
+      !(self.workerRuntime === "dotnet-isolated" && self.stack)
+    )
+      return [];
     const wanted = `~${self.extensionMajor}`;
     if (self.stack?.extensionVersions.includes(wanted) || (self.isFlex && self.stack)) return [];
     const qaProfile = profile.qa;
-    const qaFits = env.role === "prod" && qaProfile.stack && qaProfile.workerRuntime === self.workerRuntime && qaProfile.os === self.os && qaProfile.target;
+    const qaFits =
+      env.role === "prod" &&
+      qaProfile.stack &&
+      qaProfile.workerRuntime === self.workerRuntime &&
+      qaProfile.os === self.os &&
+      qaProfile.target;
     const option = self.os === "linux" ? "linux-fx-version" : "net-framework-version";
     return [
       {
         message: self.stack ? "version" : "none",
-        args: { env: env.role, target: self.target, worker: self.workerRuntime, version: wanted, stack: stackLabel(self.stack), supported: self.stack?.extensionVersions.join(", ") ?? "" },
+        args: {
+          env: env.role,
+          target: self.target,
+          worker: self.workerRuntime,
+          version: wanted,
+          stack: stackLabel(self.stack),
+          supported: self.stack?.extensionVersions.join(", ") ?? "",
+        },
         environment: env.role,
-        evidence: { setting: self.os === "linux" ? "linuxFxVersion" : "netFrameworkVersion", [env.role]: self.target, stack: stackLabel(self.stack), ...(env.role === "prod" ? { qa: qaProfile.target ?? "(not set)" } : {}) },
+        evidence: {
+          setting: self.os === "linux" ? "linuxFxVersion" : "netFrameworkVersion",
+          [env.role]: self.target,
+          stack: stackLabel(self.stack),
+          ...(env.role === "prod" ? { qa: qaProfile.target ?? "(not set)" } : {}),
+        },
         fix: qaFits
-          ? configFix(`Target ${qaProfile.target}, the stack QA runs.`, az.configSet(env, option, qaProfile.target!))
-          : codeFix(`Choose a ${self.workerRuntime} stack that supports ${wanted} and set ${option} to its runtimeVersion.`),
+          ? configFix(
+              `Target ${qaProfile.target}, the stack QA runs.`,
+              az.configSet(env, option, qaProfile.target!),
+            )
+          : codeFix(
+              `Choose a ${self.workerRuntime} stack that supports ${wanted} and set ${option} to its runtimeVersion.`,
+            ),
       },
     ];
   },
@@ -99,8 +138,15 @@ export const inProcessNet8NotEnabled = defineRule({
         message: "missing",
         args: { env: env.role, target: self.target ?? "" },
         environment: env.role,
-        evidence: { setting: "FUNCTIONS_INPROC_NET8_ENABLED", [env.role]: value ?? "(not set)", stack: stackLabel(self.stack) },
-        fix: configFix("Enable the .NET 8 in-process host.", az.setSetting(env, "FUNCTIONS_INPROC_NET8_ENABLED", "1")),
+        evidence: {
+          setting: "FUNCTIONS_INPROC_NET8_ENABLED",
+          [env.role]: value ?? "(not set)",
+          stack: stackLabel(self.stack),
+        },
+        fix: configFix(
+          "Enable the .NET 8 in-process host.",
+          az.setSetting(env, "FUNCTIONS_INPROC_NET8_ENABLED", "1"),
+        ),
       },
     ];
   },

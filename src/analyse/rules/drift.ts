@@ -37,7 +37,8 @@ export const settingDrift = defineRule({
   messages: {
     missing: "production lacks {count} app setting(s) that QA has: {names}",
     value: "{setting} is {qa} in QA but {prod} in production",
-    shared: "QA and production use the same secret value for {names}: production shares those resources with QA",
+    shared:
+      "QA and production use the same secret value for {names}: production shares those resources with QA",
   },
   check({ qa, prod }) {
     const out: Detection[] = [];
@@ -48,7 +49,9 @@ export const settingDrift = defineRule({
         args: { count: String(missing.length), names: missing.join(", ") },
         environment: "prod",
         evidence: { setting: missing.join(", "), qa: "present", prod: "missing" },
-        fix: configFix("Add the settings production needs (values from Key Vault or the release's configuration)."),
+        fix: configFix(
+          "Add the settings production needs (values from Key Vault or the release's configuration).",
+        ),
       });
     }
     for (const name of names(qa)) {
@@ -59,13 +62,18 @@ export const settingDrift = defineRule({
         args: { setting: name, qa: a.value, prod: b.value },
         environment: "prod",
         evidence: { setting: name, qa: a.value, prod: b.value },
-        fix: configFix(`Use QA's value in production if the difference is not intended.`, az.setSetting(prod, name, a.value)),
+        fix: configFix(
+          `Use QA's value in production if the difference is not intended.`,
+          az.setSetting(prod, name, a.value),
+        ),
       });
     }
     // Same keyed hash, same secret: QA's load and test data reach production's resources.
     const shared = [
       ...names(qa).filter((n) => !setting(qa, n)?.value && setting(qa, n)?.hash === setting(prod, n)?.hash),
-      ...Object.keys(qa.connectionStrings ?? {}).filter((n) => qa.connectionStrings![n]!.hash === prod.connectionStrings?.[n]?.hash),
+      ...Object.keys(qa.connectionStrings ?? {}).filter(
+        (n) => qa.connectionStrings![n]!.hash === prod.connectionStrings?.[n]?.hash,
+      ),
     ];
     if (shared.length > 0) {
       out.push({
@@ -90,7 +98,8 @@ export const planDrift = defineRule({
   why: "Memory and CPU per instance come from the plan's SKU, and every app on a plan shares its instances.",
   needs: ["plan", "site"],
   messages: {
-    smaller: "production's plan {prodSku} ({prodMb} MB per instance) is smaller than QA's {qaSku} ({qaMb} MB)",
+    smaller:
+      "production's plan {prodSku} ({prodMb} MB per instance) is smaller than QA's {qaSku} ({qaMb} MB)",
     tier: "production's plan is {prodSku} ({prodTier}) but QA's is {qaSku} ({qaTier})",
     os: "production runs on {prodOs} but QA on {qaOs}",
     crowded: "production's plan {plan} hosts {prodSites} apps, QA's hosts {qaSites}",
@@ -98,7 +107,10 @@ export const planDrift = defineRule({
   check({ qa, prod }) {
     const [a, b] = [qa.plan!, prod.plan!];
     const out: Detection[] = [];
-    const planEvidence = { qa: `${a.skuName} (${a.tier}), ${a.numberOfSites ?? "?"} apps`, prod: `${b.skuName} (${b.tier}), ${b.numberOfSites ?? "?"} apps` };
+    const planEvidence = {
+      qa: `${a.skuName} (${a.tier}), ${a.numberOfSites ?? "?"} apps`,
+      prod: `${b.skuName} (${b.tier}), ${b.numberOfSites ?? "?"} apps`,
+    };
     if (qa.site!.os !== prod.site!.os) {
       out.push({
         message: "os",
@@ -111,7 +123,8 @@ export const planDrift = defineRule({
     }
     const [qaMb, prodMb] = [skuMemoryMb(a.skuName), skuMemoryMb(b.skuName)];
     if (qaMb && prodMb && prodMb < qaMb) {
-      const inPlace = !isServerlessTier(a.tier) && !isServerlessTier(b.tier) && sameFamily(a.skuName, b.skuName);
+      const inPlace =
+        !isServerlessTier(a.tier) && !isServerlessTier(b.tier) && sameFamily(a.skuName, b.skuName);
       out.push({
         message: "smaller",
         args: { prodSku: b.skuName, prodMb: String(prodMb), qaSku: a.skuName, qaMb: String(qaMb) },
@@ -120,7 +133,9 @@ export const planDrift = defineRule({
         evidence: { setting: "plan SKU", ...planEvidence },
         fix: inPlace
           ? configFix(`Scale production's plan up to ${a.skuName}, as QA.`, az.planSku(b, a.skuName))
-          : configFix(`Move production to a ${a.skuName} plan like QA's (a new plan: ${b.tier} cannot become ${a.tier} in place).`),
+          : configFix(
+              `Move production to a ${a.skuName} plan like QA's (a new plan: ${b.tier} cannot become ${a.tier} in place).`,
+            ),
       });
     } else if (a.tier.toLowerCase() !== b.tier.toLowerCase()) {
       out.push({
@@ -136,7 +151,9 @@ export const planDrift = defineRule({
         args: { plan: b.name, prodSites: String(b.numberOfSites), qaSites: String(a.numberOfSites ?? "?") },
         environment: "prod",
         evidence: { setting: "numberOfSites", ...planEvidence },
-        fix: configFix("Give production its own plan, or scale the shared plan out, if the other apps compete for it."),
+        fix: configFix(
+          "Give production its own plan, or scale the shared plan out, if the other apps compete for it.",
+        ),
       });
     }
     return out;
@@ -174,7 +191,10 @@ export const siteConfigDrift = defineRule({
         fix: configFix("Turn Always On on.", az.configSet(prod, "always-on", "true")),
       });
     }
-    const [qaLimit, prodLimit] = [qa.config!.functionAppScaleLimit ?? 0, prod.config!.functionAppScaleLimit ?? 0];
+    const [qaLimit, prodLimit] = [
+      qa.config!.functionAppScaleLimit ?? 0,
+      prod.config!.functionAppScaleLimit ?? 0,
+    ];
     // 0 means no limit beyond the plan's own.
     if (prodLimit > 0 && (qaLimit === 0 || prodLimit < qaLimit)) {
       out.push({
@@ -182,7 +202,10 @@ export const siteConfigDrift = defineRule({
         args: { prod: String(prodLimit), qa: qaLimit === 0 ? "unlimited" : String(qaLimit) },
         environment: "prod",
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
-        fix: configFix("Raise production's scale limit.", `az resource update --ids ${prod.ref.id}/config/web --set properties.functionAppScaleLimit=${qaLimit}`),
+        fix: configFix(
+          "Raise production's scale limit.",
+          `az resource update --ids ${prod.ref.id}/config/web --set properties.functionAppScaleLimit=${qaLimit}`,
+        ),
       });
     }
     return out;

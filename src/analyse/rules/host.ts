@@ -18,7 +18,7 @@ export const hostNotRunning = defineRule({
   title: "The site and its Functions host are running",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-recover-storage-account",
-  why: "A host that is not Running serves no triggers; the portal shows \"Azure Functions Runtime is unreachable\".",
+  why: 'A host that is not Running serves no triggers; the portal shows "Azure Functions Runtime is unreachable".',
   needs: ["site"],
   // Some hosts do not expose the status pass-through (404): then the site state is all there is.
   optional: ["hostStatus"],
@@ -43,7 +43,15 @@ export const hostNotRunning = defineRule({
     const host = env.host;
     if (!host) {
       const reason = env.gaps.find((g) => g.source === "hostStatus")?.reason ?? "not read";
-      return [{ message: "unavailable", args: { env: env.role, reason }, environment: env.role, severity: "info", evidence: { setting: "host status", [env.role]: "unavailable", detail: reason } }];
+      return [
+        {
+          message: "unavailable",
+          args: { env: env.role, reason },
+          environment: env.role,
+          severity: "info",
+          evidence: { setting: "host status", [env.role]: "unavailable", detail: reason },
+        },
+      ];
     }
     if (host.state === "Running") return [];
     return [
@@ -51,8 +59,14 @@ export const hostNotRunning = defineRule({
         message: "host",
         args: { env: env.role, state: host.state },
         environment: env.role,
-        evidence: { setting: "host state", [env.role]: host.state, detail: host.errors[0]?.slice(0, 200) ?? `host ${host.version ?? "version unknown"}` },
-        fix: rollbackFix("No configuration finding explains the stopped host: roll back to the last build that ran."),
+        evidence: {
+          setting: "host state",
+          [env.role]: host.state,
+          detail: host.errors[0]?.slice(0, 200) ?? `host ${host.version ?? "version unknown"}`,
+        },
+        fix: rollbackFix(
+          "No configuration finding explains the stopped host: roll back to the last build that ran.",
+        ),
       },
     ];
   },
@@ -79,8 +93,19 @@ export const hostErrors = defineRule({
         message: "errors",
         args: { env: env.role, count: String(errors.length), first: errors[0]!.slice(0, 160) },
         environment: env.role,
-        evidence: { setting: "host status errors", [env.role]: codes.join(", ") || `${errors.length} error(s)`, detail: errors.slice(0, 3).map((e) => e.slice(0, 200)).join(" | ") },
-        fix: rollbackFix(explained.length > 0 ? `See ${explained.join(", ")}; if no configuration fix applies, roll back.` : "No known configuration fix: roll back to the last build that ran."),
+        evidence: {
+          setting: "host status errors",
+          [env.role]: codes.join(", ") || `${errors.length} error(s)`,
+          detail: errors
+            .slice(0, 3)
+            .map((e) => e.slice(0, 200))
+            .join(" | "),
+        },
+        fix: rollbackFix(
+          explained.length > 0
+            ? `See ${explained.join(", ")}; if no configuration fix applies, roll back.`
+            : "No known configuration fix: roll back to the last build that ran.",
+        ),
       } satisfies Detection,
     ];
   },

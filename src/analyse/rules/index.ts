@@ -4,9 +4,23 @@ import { isolatedPlaceholder, thirtyTwoBitWorker } from "./bitness.js";
 import { planDrift, settingDrift, siteConfigDrift } from "./drift.js";
 import { hostErrors, hostNotRunning } from "./host.js";
 import { dashboardSetting, v2CompatibilityMode } from "./legacy-settings.js";
-import { applicationSignals, cpuPressure, errorRateRegression, memoryPressure, metricRegression, metricsJudged, prodDiffersFromQa, saturation, trafficCollapse } from "./metrics.js";
+import {
+  applicationSignals,
+  cpuPressure,
+  errorRateRegression,
+  memoryPressure,
+  metricRegression,
+  metricsJudged,
+  prodDiffersFromQa,
+  saturation,
+  trafficCollapse,
+} from "./metrics.js";
 import { runFromPackage } from "./run-from-package.js";
-import { runtimeVersionMissing, runtimeVersionPinnedOrDrifted, runtimeVersionUnsupported } from "./runtime-version.js";
+import {
+  runtimeVersionMissing,
+  runtimeVersionPinnedOrDrifted,
+  runtimeVersionUnsupported,
+} from "./runtime-version.js";
 import { hostIdCollision, storageSettings } from "./storage.js";
 import { inProcessRetirement, stackEndOfLife } from "./support.js";
 import { workerRuntimeMismatch, workerRuntimeMissing } from "./worker-runtime.js";

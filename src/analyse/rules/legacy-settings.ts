@@ -20,7 +20,10 @@ export const dashboardSetting = defineRule({
         args: { env: env.role },
         environment: env.role,
         evidence: { setting: "AzureWebJobsDashboard", [env.role]: "(set)" },
-        fix: configFix("Remove it; use Application Insights.", az.deleteSetting(env, "AzureWebJobsDashboard")),
+        fix: configFix(
+          "Remove it; use Application Insights.",
+          az.deleteSetting(env, "AzureWebJobsDashboard"),
+        ),
       },
     ];
   },

@@ -15,22 +15,34 @@ import { defineRule, type Detection, type EnvironmentContext, type RuleContext }
 /** A 32-bit worker has about 2 GB of address space (durable-extension#1003); warn at 80 %. */
 export const THIRTY_TWO_BIT_CEILING = 2 * GiB;
 
-function judgment(ctx: RuleContext, role: Role, metric: string, comparison: Judgment["comparison"] = "after-vs-before") {
-  return ctx.metrics.judgments.find((j) => j.environment === role && j.metric === metric && j.comparison === comparison);
+function judgment(
+  ctx: RuleContext,
+  role: Role,
+  metric: string,
+  comparison: Judgment["comparison"] = "after-vs-before",
+) {
+  return ctx.metrics.judgments.find(
+    (j) => j.environment === role && j.metric === metric && j.comparison === comparison,
+  );
 }
 
 function windowText(ctx: RuleContext): string {
   const w = ctx.metrics.windows;
-  return w ? `after ${w.after.start}..${w.after.end} vs ${w.baselineMode === "last-week" ? "a week earlier" : "before"} ${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets` : "no windows";
+  return w
+    ? `after ${w.after.start}..${w.after.end} vs ${w.baselineMode === "last-week" ? "a week earlier" : "before"} ${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets`
+    : "no windows";
 }
 
 /** The numbers behind a metric finding, in one line. */
 export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["evidence"] {
   const change = j.change === null ? "n/a" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
-  const interval = j.interval ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ${formatValue(j.interval.high, j.unit)}] at 98 %` : "";
+  const interval = j.interval
+    ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ${formatValue(j.interval.high, j.unit)}] at 98 %`
+    : "";
   return {
     setting: j.metric,
-    [j.comparison === "prod-vs-qa" ? "qa" : j.environment]: `median ${formatValue(j.control.median, j.unit)}${j.comparison === "prod-vs-qa" ? "" : " before"}`,
+    [j.comparison === "prod-vs-qa" ? "qa" : j.environment]:
+      `median ${formatValue(j.control.median, j.unit)}${j.comparison === "prod-vs-qa" ? "" : " before"}`,
     ...(j.comparison === "prod-vs-qa" ? { prod: `median ${formatValue(j.experiment.median, j.unit)}` } : {}),
     detail: `after median ${formatValue(j.experiment.median, j.unit)}, p95 ${formatValue(j.experiment.p95, j.unit)}; change ${change}${interval}; ${j.classification}${j.reason ? ` (${j.reason})` : ""}; ${windowText(ctx)}`,
   };
@@ -56,17 +68,54 @@ export const metricsJudged = defineRule({
   check(ctx: EnvironmentContext) {
     const { env } = ctx;
     if (!ctx.facts.metricWindows) {
-      return [{ message: "windows", unknown: true, args: { env: env.role, reason: "the release time is unknown (give --since) or too recent for an after-window" }, environment: env.role, evidence: {} }];
+      return [
+        {
+          message: "windows",
+          unknown: true,
+          args: {
+            env: env.role,
+            reason: "the release time is unknown (give --since) or too recent for an after-window",
+          },
+          environment: env.role,
+          evidence: {},
+        },
+      ];
     }
     if (!env.metrics) {
       const gap = env.gaps.find((g) => g.source === "metrics");
-      return [{ message: "missing", unknown: true, args: { env: env.role, reason: gap?.reason ?? "not read" }, environment: env.role, evidence: {} }];
+      return [
+        {
+          message: "missing",
+          unknown: true,
+          args: { env: env.role, reason: gap?.reason ?? "not read" },
+          environment: env.role,
+          evidence: {},
+        },
+      ];
     }
     const out: Detection[] = [];
-    for (const j of ctx.metrics.judgments.filter((x) => x.environment === env.role && x.comparison === "after-vs-before")) {
-      if (j.outcome === "error") out.push({ message: "failed", unknown: true, args: { env: env.role, metric: j.metric, reason: j.reason ?? "" }, environment: env.role, evidence: {} });
-      else if ((j.outcome === "no data" || j.outcome === "not enough data" || j.outcome === "unavailable") && metricSpec(j.metric)?.essential) {
-        out.push({ message: "essential", unknown: true, args: { env: env.role, metric: j.metric, reason: j.reason ?? j.outcome }, environment: env.role, evidence: {} });
+    for (const j of ctx.metrics.judgments.filter(
+      (x) => x.environment === env.role && x.comparison === "after-vs-before",
+    )) {
+      if (j.outcome === "error")
+        out.push({
+          message: "failed",
+          unknown: true,
+          args: { env: env.role, metric: j.metric, reason: j.reason ?? "" },
+          environment: env.role,
+          evidence: {},
+        });
+      else if (
+        (j.outcome === "no data" || j.outcome === "not enough data" || j.outcome === "unavailable") &&
+        metricSpec(j.metric)?.essential
+      ) {
+        out.push({
+          message: "essential",
+          unknown: true,
+          args: { env: env.role, metric: j.metric, reason: j.reason ?? j.outcome },
+          environment: env.role,
+          evidence: {},
+        });
       }
     }
     return out;
@@ -89,11 +138,17 @@ export const errorRateRegression = defineRule({
     return [
       {
         message: "worse",
-        args: { env: ctx.env.role, before: formatValue(j.control.median, "Ratio"), after: formatValue(j.experiment.median, "Ratio") },
+        args: {
+          env: ctx.env.role,
+          before: formatValue(j.control.median, "Ratio"),
+          after: formatValue(j.experiment.median, "Ratio"),
+        },
         environment: ctx.env.role,
         severity: ctx.env.role === "prod" ? "critical" : "high",
         evidence: metricEvidence(ctx, j),
-        fix: rollbackFix("The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions."),
+        fix: rollbackFix(
+          "The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions.",
+        ),
       },
     ];
   },
@@ -133,7 +188,9 @@ export const trafficCollapse = defineRule({
           environment: ctx.env.role,
           severity: "medium",
           evidence: metricEvidence(ctx, j),
-          fix: codeFix("Check whether traffic moved (time of day: try --baseline last-week) or triggers stopped firing."),
+          fix: codeFix(
+            "Check whether traffic moved (time of day: try --baseline last-week) or triggers stopped firing.",
+          ),
         });
       }
     }
@@ -141,12 +198,27 @@ export const trafficCollapse = defineRule({
   },
 });
 
-const NEXT_SKU: Record<string, string> = { EP1: "EP2", EP2: "EP3", B1: "B2", B2: "B3", S1: "S2", S2: "S3", P1V2: "P2V2", P2V2: "P3V2", P0V3: "P1V3", P1V3: "P2V3", P2V3: "P3V3", P1MV3: "P2MV3", P2MV3: "P3MV3" };
+const NEXT_SKU: Record<string, string> = {
+  EP1: "EP2",
+  EP2: "EP3",
+  B1: "B2",
+  B2: "B3",
+  S1: "S2",
+  S2: "S3",
+  P1V2: "P2V2",
+  P2V2: "P3V2",
+  P0V3: "P1V3",
+  P1V3: "P2V3",
+  P2V3: "P3V3",
+  P1MV3: "P2MV3",
+  P2MV3: "P3MV3",
+};
 
 function scaleUp(ctx: EnvironmentContext) {
   const plan = ctx.env.plan;
   const next = plan && NEXT_SKU[plan.skuName.toUpperCase()];
-  if (plan && next && !isServerlessTier(plan.tier)) return configFix(`Scale the plan up to ${next}.`, az.planSku(plan, next));
+  if (plan && next && !isServerlessTier(plan.tier))
+    return configFix(`Scale the plan up to ${next}.`, az.planSku(plan, next));
   return configFix("Scale up or out: a larger plan, or Flex Consumption with a larger instanceMemoryMB.");
 }
 
@@ -167,7 +239,9 @@ export const memoryPressure = defineRule({
   check(ctx) {
     const { env, self } = ctx;
     const out: Detection[] = [];
-    const worst = ["PrivateBytes", "MemoryWorkingSet"].map((m) => judgment(ctx, env.role, m)).filter((j): j is Judgment => Boolean(j && j.experiment.p95 !== null));
+    const worst = ["PrivateBytes", "MemoryWorkingSet"]
+      .map((m) => judgment(ctx, env.role, m))
+      .filter((j): j is Judgment => Boolean(j && j.experiment.p95 !== null));
     const peak = worst.sort((a, b) => (b.experiment.p95 ?? 0) - (a.experiment.p95 ?? 0))[0];
     if (peak && self.bitness === "32-bit" && peak.experiment.p95! >= 0.8 * THIRTY_TWO_BIT_CEILING) {
       out.push({
@@ -175,7 +249,10 @@ export const memoryPressure = defineRule({
         args: { env: env.role, peak: formatValue(peak.experiment.p95, "Bytes"), metric: peak.metric },
         environment: env.role,
         evidence: { ...metricEvidence(ctx, peak), stack: "use32BitWorkerProcess=true" },
-        fix: configFix("Switch to the 64-bit worker (the app restarts).", az.configSet(env, "use-32bit-worker-process", "false")),
+        fix: configFix(
+          "Switch to the 64-bit worker (the app restarts).",
+          az.configSet(env, "use-32bit-worker-process", "false"),
+        ),
       });
     }
     const planMb = skuMemoryMb(env.plan?.skuName);
@@ -183,7 +260,12 @@ export const memoryPressure = defineRule({
     if (planMb && workingSet?.experiment.p95 && workingSet.experiment.p95 >= 0.9 * planMb * 1024 ** 2) {
       out.push({
         message: "plan",
-        args: { env: env.role, peak: formatValue(workingSet.experiment.p95, "Bytes"), sku: env.plan!.skuName, planMemory: `${planMb} MB` },
+        args: {
+          env: env.role,
+          peak: formatValue(workingSet.experiment.p95, "Bytes"),
+          sku: env.plan!.skuName,
+          planMemory: `${planMb} MB`,
+        },
         environment: env.role,
         evidence: metricEvidence(ctx, workingSet),
         fix: scaleUp(ctx),
@@ -191,7 +273,13 @@ export const memoryPressure = defineRule({
     }
     const percent = judgment(ctx, env.role, "MemoryPercentage");
     if (percent?.experiment.p95 && percent.experiment.p95 >= 90) {
-      out.push({ message: "planPercent", args: { env: env.role, peak: formatValue(percent.experiment.p95, "Percent") }, environment: env.role, evidence: metricEvidence(ctx, percent), fix: scaleUp(ctx) });
+      out.push({
+        message: "planPercent",
+        args: { env: env.role, peak: formatValue(percent.experiment.p95, "Percent") },
+        environment: env.role,
+        evidence: metricEvidence(ctx, percent),
+        fix: scaleUp(ctx),
+      });
     }
     return out;
   },
@@ -215,17 +303,34 @@ export const cpuPressure = defineRule({
     const out: Detection[] = [];
     const cpu = judgment(ctx, env.role, "CpuPercentage");
     if (cpu?.experiment.median && cpu.experiment.median >= 80) {
-      out.push({ message: "cpu", args: { env: env.role, median: formatValue(cpu.experiment.median, "Percent") }, environment: env.role, evidence: metricEvidence(ctx, cpu), fix: scaleUp(ctx) });
+      out.push({
+        message: "cpu",
+        args: { env: env.role, median: formatValue(cpu.experiment.median, "Percent") },
+        environment: env.role,
+        evidence: metricEvidence(ctx, cpu),
+        fix: scaleUp(ctx),
+      });
     }
     const plan = env.plan!;
-    if (plan.maximumElasticWorkerCount && plan.capacity && plan.capacity >= plan.maximumElasticWorkerCount && /ElasticPremium/i.test(plan.tier)) {
+    if (
+      plan.maximumElasticWorkerCount &&
+      plan.capacity &&
+      plan.capacity >= plan.maximumElasticWorkerCount &&
+      /ElasticPremium/i.test(plan.tier)
+    ) {
       out.push({
         message: "limit",
         args: { env: env.role, capacity: String(plan.capacity), max: String(plan.maximumElasticWorkerCount) },
         environment: env.role,
         severity: "medium",
-        evidence: { setting: "maximumElasticWorkerCount", [env.role]: `${plan.capacity} of ${plan.maximumElasticWorkerCount}` },
-        fix: configFix("Raise the plan's maximum burst.", `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --max-burst ${plan.maximumElasticWorkerCount * 2}`),
+        evidence: {
+          setting: "maximumElasticWorkerCount",
+          [env.role]: `${plan.capacity} of ${plan.maximumElasticWorkerCount}`,
+        },
+        fix: configFix(
+          "Raise the plan's maximum burst.",
+          `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --max-burst ${plan.maximumElasticWorkerCount * 2}`,
+        ),
       });
     }
     return out;
@@ -239,7 +344,7 @@ export const saturation = defineRule({
   title: "No growing HTTP queue, and threads and handles do not climb",
   severity: "medium",
   docs: "https://learn.microsoft.com/troubleshoot/azure/azure-functions/monitoring/functions-monitoring-appinsightslogs#thread-pool-starvation",
-  why: "A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool starvation or a leak (\"Possible thread pool starvation detected\", Azure-Functions#2054).",
+  why: 'A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool starvation or a leak ("Possible thread pool starvation detected", Azure-Functions#2054).',
   needs: [],
   messages: {
     queue: "{env} HTTP queue grew after the release (p95 {p95})",
@@ -250,7 +355,13 @@ export const saturation = defineRule({
     const out: Detection[] = [];
     const queue = judgment(ctx, env.role, "HttpQueueLength");
     if (queue?.outcome === "worse" && (queue.experiment.p95 ?? 0) >= 10) {
-      out.push({ message: "queue", args: { env: env.role, p95: formatValue(queue.experiment.p95, "Count") }, environment: env.role, evidence: metricEvidence(ctx, queue), fix: scaleUp(ctx) });
+      out.push({
+        message: "queue",
+        args: { env: env.role, p95: formatValue(queue.experiment.p95, "Count") },
+        environment: env.role,
+        evidence: metricEvidence(ctx, queue),
+        fix: scaleUp(ctx),
+      });
     }
     for (const metric of ["Threads", "Handles"]) {
       const j = judgment(ctx, env.role, metric);
@@ -261,7 +372,9 @@ export const saturation = defineRule({
           args: { env: env.role, metric: j.label.toLowerCase(), growth: `${(growth * 100).toFixed(0)} %` },
           environment: env.role,
           evidence: metricEvidence(ctx, j),
-          fix: codeFix("Look for blocking calls (sync-over-async) or undisposed clients in the release; a restart only buys time."),
+          fix: codeFix(
+            "Look for blocking calls (sync-over-async) or undisposed clients in the release; a restart only buys time.",
+          ),
         });
       }
     }
@@ -269,7 +382,15 @@ export const saturation = defineRule({
   },
 });
 
-const JUDGED_ELSEWHERE = new Set(["Http5xx", "Requests", "FunctionExecutionCount", "HttpQueueLength", "Threads", "Handles", "Http5xxRate"]);
+const JUDGED_ELSEWHERE = new Set([
+  "Http5xx",
+  "Requests",
+  "FunctionExecutionCount",
+  "HttpQueueLength",
+  "Threads",
+  "Handles",
+  "Http5xxRate",
+]);
 const MEMORY = new Set(["MemoryWorkingSet", "AverageMemoryWorkingSet", "PrivateBytes"]);
 
 /** M07: every other metric that got worse in its bad direction, in one finding per environment. */
@@ -287,10 +408,16 @@ export const metricRegression = defineRule({
     // Memory that M03 already explains as pressure is not said twice.
     const pressured = memoryPressure.check(ctx).length > 0;
     const worse = ctx.metrics.judgments.filter(
-      (j) => j.environment === env.role && j.comparison === "after-vs-before" && j.outcome === "worse" && !JUDGED_ELSEWHERE.has(j.metric) && !(pressured && MEMORY.has(j.metric)),
+      (j) =>
+        j.environment === env.role &&
+        j.comparison === "after-vs-before" &&
+        j.outcome === "worse" &&
+        !JUDGED_ELSEWHERE.has(j.metric) &&
+        !(pressured && MEMORY.has(j.metric)),
     );
     if (worse.length === 0) return [];
-    const change = (j: Judgment) => (j.change === null ? "" : ` ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`);
+    const change = (j: Judgment) =>
+      j.change === null ? "" : ` ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
     return [
       {
         message: "worse",
@@ -318,7 +445,9 @@ export const prodDiffersFromQa = defineRule({
   messages: { differs: "production's {metric} is {change} QA's over the same window" },
   check(ctx) {
     return ctx.metrics.judgments
-      .filter((j) => j.comparison === "prod-vs-qa" && j.outcome === "worse" && j.change !== null && j.change >= 0.5)
+      .filter(
+        (j) => j.comparison === "prod-vs-qa" && j.outcome === "worse" && j.change !== null && j.change >= 0.5,
+      )
       .map((j) => ({
         message: "differs",
         args: { metric: j.label.toLowerCase(), change: `${(j.change! * 100).toFixed(0)} % above` },
@@ -335,33 +464,52 @@ export const applicationSignals = defineRule({
   title: "Application Insights shows no new exceptions, failures or host distress after the release",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/analyze-telemetry-data",
-  why: "New exception types, more failed requests, \"Host thresholds exceeded\", thread-pool starvation, AZFD events or host restarts after a release name what the metrics only show.",
+  why: 'New exception types, more failed requests, "Host thresholds exceeded", thread-pool starvation, AZFD events or host restarts after a release name what the metrics only show.',
   needs: [],
   messages: {
     exceptions: "{env} raises {list} after the release",
     failures: "{env} requests fail more after the release: {list}",
     host: "{env} host reports {list} after the release",
     unavailable: "{env} Application Insights could not be queried: {reason}",
-    unlinked: "{env} sends to Application Insights but does not link its component, so its logs were not read",
+    unlinked:
+      "{env} sends to Application Insights but does not link its component, so its logs were not read",
   },
   check(ctx) {
     const { env } = ctx;
     const gap = env.gaps.find((g) => g.source === "logs");
     if (gap) {
       // Logs add detail to the metrics, which already judge the release: a gap is said, not blocking.
-      return [{ message: "unavailable", args: { env: env.role, reason: gap.reason }, environment: env.role, severity: "info", evidence: { setting: "Application Insights", detail: gap.reason } }];
+      return [
+        {
+          message: "unavailable",
+          args: { env: env.role, reason: gap.reason },
+          environment: env.role,
+          severity: "info",
+          evidence: { setting: "Application Insights", detail: gap.reason },
+        },
+      ];
     }
     if (!env.logs) {
       // Connected by connection string only: say so rather than stay silent.
-      if (setting(env, "APPLICATIONINSIGHTS_CONNECTION_STRING") && !env.site?.appInsightsId && ctx.metrics.windows) {
+      if (
+        setting(env, "APPLICATIONINSIGHTS_CONNECTION_STRING") &&
+        !env.site?.appInsightsId &&
+        ctx.metrics.windows
+      ) {
         return [
           {
             message: "unlinked",
             args: { env: env.role },
             environment: env.role,
             severity: "info",
-            evidence: { setting: "APPLICATIONINSIGHTS_CONNECTION_STRING", [env.role]: "(set)", detail: `no tag "hidden-link: /app-insights-resource-id" on the app` },
-            fix: configFix(`Link the component to the app (the portal's Application Insights blade does), or name it with --${env.role}-app-insights <componentId>.`),
+            evidence: {
+              setting: "APPLICATIONINSIGHTS_CONNECTION_STRING",
+              [env.role]: "(set)",
+              detail: `no tag "hidden-link: /app-insights-resource-id" on the app`,
+            },
+            fix: configFix(
+              `Link the component to the app (the portal's Application Insights blade does), or name it with --${env.role}-app-insights <componentId>.`,
+            ),
           },
         ];
       }
@@ -369,24 +517,42 @@ export const applicationSignals = defineRule({
     }
     const out: Detection[] = [];
     const window = ctx.metrics.windows ? `; ${windowText(ctx)}` : "";
-    for (const [kind, message, minimum] of [["exception", "exceptions", 10], ["failed request", "failures", 10], ["host signal", "host", 1]] as const) {
+    for (const [kind, message, minimum] of [
+      ["exception", "exceptions", 10],
+      ["failed request", "failures", 10],
+      ["host signal", "host", 1],
+    ] as const) {
       const names = [...new Set(env.logs.rows.filter((r) => r.kind === kind).map((r) => r.name))];
       const grew = names
         .map((name) => {
-          const count = (w: "baseline" | "after") => env.logs!.rows.filter((r) => r.kind === kind && r.name === name && r.window === w).reduce((a, r) => a + r.count, 0);
+          const count = (w: "baseline" | "after") =>
+            env
+              .logs!.rows.filter((r) => r.kind === kind && r.name === name && r.window === w)
+              .reduce((a, r) => a + r.count, 0);
           return { name, before: count("baseline"), after: count("after") };
         })
         .filter((r) => r.after >= minimum && (r.before === 0 || r.after >= 2 * r.before))
         .sort((a, b) => b.after - a.after);
       if (grew.length === 0) continue;
-      const list = grew.slice(0, 5).map((r) => `${r.name} (${r.before} → ${r.after})`).join(", ");
+      const list = grew
+        .slice(0, 5)
+        .map((r) => `${r.name} (${r.before} → ${r.after})`)
+        .join(", ");
       out.push({
         message,
         args: { env: env.role, list },
         environment: env.role,
-        severity: kind === "host signal" || grew.some((r) => r.before === 0 && r.after >= 100) ? "high" : "medium",
-        evidence: { setting: `Application Insights ${kind}s`, detail: `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; component ${env.logs.component}${window}` },
-        fix: codeFix(kind === "host signal" ? "The host is under strain: see the memory, CPU and thread findings; a configuration cause among them is the fix." : "Look at these exceptions in Application Insights; they appeared with the release."),
+        severity:
+          kind === "host signal" || grew.some((r) => r.before === 0 && r.after >= 100) ? "high" : "medium",
+        evidence: {
+          setting: `Application Insights ${kind}s`,
+          detail: `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; component ${env.logs.component}${window}`,
+        },
+        fix: codeFix(
+          kind === "host signal"
+            ? "The host is under strain: see the memory, CPU and thread findings; a configuration cause among them is the fix."
+            : "Look at these exceptions in Application Insights; they appeared with the release.",
+        ),
       });
     }
     return out;

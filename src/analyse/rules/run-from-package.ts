@@ -37,7 +37,9 @@ export const runFromPackage = defineRule({
         args: { qa: qaMode, prod: prodMode },
         environment: "prod",
         evidence: { setting: "WEBSITE_RUN_FROM_PACKAGE", qa: qaMode, prod: prodMode },
-        fix: configFix("Deploy production the way QA is deployed (prefer 1: zip deploy into the app's own storage)."),
+        fix: configFix(
+          "Deploy production the way QA is deployed (prefer 1: zip deploy into the app's own storage).",
+        ),
       });
     }
     for (const env of [qa, prod]) {
@@ -49,7 +51,10 @@ export const runFromPackage = defineRule({
           environment: env.role,
           severity: "high",
           evidence: { setting: "WEBSITE_RUN_FROM_PACKAGE", [env.role]: packageMode(env) },
-          fix: configFix("Remove it; Flex deploys with `az functionapp deployment source config-zip`.", az.deleteSetting(env, "WEBSITE_RUN_FROM_PACKAGE")),
+          fix: configFix(
+            "Remove it; Flex deploys with `az functionapp deployment source config-zip`.",
+            az.deleteSetting(env, "WEBSITE_RUN_FROM_PACKAGE"),
+          ),
         });
       }
       const expiry = fact?.packageUrl?.sasExpiry ? new Date(fact.packageUrl.sasExpiry) : undefined;
@@ -62,7 +67,9 @@ export const runFromPackage = defineRule({
         environment: env.role,
         severity: left <= 0 ? "critical" : "medium",
         evidence: { setting: "WEBSITE_RUN_FROM_PACKAGE", [env.role]: `URL, SAS se=${expiry.toISOString()}` },
-        fix: configFix("Issue a new SAS URL, or use a managed-identity package URL (WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID)."),
+        fix: configFix(
+          "Issue a new SAS URL, or use a managed-identity package URL (WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).",
+        ),
       });
     }
     return out;

@@ -13,7 +13,9 @@ export const runtimeVersionMissing = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/set-runtime-version",
   why: "Without FUNCTIONS_EXTENSION_VERSION the portal reports that the runtime cannot be started.",
   needs: ["appSettings", "site"],
-  messages: { missing: "FUNCTIONS_EXTENSION_VERSION is not set in {env}: the Functions runtime cannot start" },
+  messages: {
+    missing: "FUNCTIONS_EXTENSION_VERSION is not set in {env}: the Functions runtime cannot start",
+  },
   check({ env, self }) {
     if (self.isFlex || self.extensionVersion) return [];
     return [
@@ -22,7 +24,10 @@ export const runtimeVersionMissing = defineRule({
         args: { env: env.role },
         environment: env.role,
         evidence: { setting: "FUNCTIONS_EXTENSION_VERSION", [env.role]: "(not set)" },
-        fix: configFix("Set the runtime version to ~4.", az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4")),
+        fix: configFix(
+          "Set the runtime version to ~4.",
+          az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
+        ),
       },
     ];
   },
@@ -45,11 +50,22 @@ export const runtimeVersionUnsupported = defineRule({
     return [
       {
         message: "old",
-        args: { env: env.role, version: self.extensionVersion ?? "", qaVersion: settingValue(qa, "FUNCTIONS_EXTENSION_VERSION") ?? "(not set)" },
+        args: {
+          env: env.role,
+          version: self.extensionVersion ?? "",
+          qaVersion: settingValue(qa, "FUNCTIONS_EXTENSION_VERSION") ?? "(not set)",
+        },
         environment: env.role,
         severity: qaOnV4 ? "critical" : "high",
-        evidence: { setting: "FUNCTIONS_EXTENSION_VERSION", qa: profile.qa.extensionVersion ?? "(not set)", prod: profile.prod.extensionVersion ?? "(not set)" },
-        fix: configFix(`Move to ~4 (see ${MIGRATE_V4}).`, az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4")),
+        evidence: {
+          setting: "FUNCTIONS_EXTENSION_VERSION",
+          qa: profile.qa.extensionVersion ?? "(not set)",
+          prod: profile.prod.extensionVersion ?? "(not set)",
+        },
+        fix: configFix(
+          `Move to ~4 (see ${MIGRATE_V4}).`,
+          az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
+        ),
       },
     ];
   },
@@ -72,14 +88,27 @@ export const runtimeVersionPinnedOrDrifted = defineRule({
     const out: Detection[] = [];
     const qaVersion = profile.qa.extensionVersion;
     const prodVersion = profile.prod.extensionVersion;
-    if (qaVersion && prodVersion && qaVersion !== prodVersion && profile.prod.extensionMajor !== undefined && profile.prod.extensionMajor >= 4) {
+    if (
+      qaVersion &&
+      prodVersion &&
+      qaVersion !== prodVersion &&
+      profile.prod.extensionMajor !== undefined &&
+      profile.prod.extensionMajor >= 4
+    ) {
       out.push({
         message: "drift",
         args: { qa: qaVersion, prod: prodVersion },
         environment: "prod",
         severity: "high",
         evidence: { setting: "FUNCTIONS_EXTENSION_VERSION", qa: qaVersion, prod: prodVersion },
-        fix: configFix("Run production on the version QA tested.", az.setSetting(prod, "FUNCTIONS_EXTENSION_VERSION", /^~\d+$/.test(qaVersion) ? qaVersion : `~${profile.qa.extensionMajor ?? 4}`)),
+        fix: configFix(
+          "Run production on the version QA tested.",
+          az.setSetting(
+            prod,
+            "FUNCTIONS_EXTENSION_VERSION",
+            /^~\d+$/.test(qaVersion) ? qaVersion : `~${profile.qa.extensionMajor ?? 4}`,
+          ),
+        ),
       });
     }
     for (const env of [qa, prod]) {
@@ -91,7 +120,10 @@ export const runtimeVersionPinnedOrDrifted = defineRule({
         args: { env: env.role, version, major },
         environment: env.role,
         evidence: { setting: "FUNCTIONS_EXTENSION_VERSION", [env.role]: version },
-        fix: configFix(`Use ~${major} so the platform keeps the runtime patched.`, az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", `~${major}`)),
+        fix: configFix(
+          `Use ~${major} so the platform keeps the runtime patched.`,
+          az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", `~${major}`),
+        ),
       });
     }
     return out;

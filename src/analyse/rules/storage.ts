@@ -48,7 +48,14 @@ function members(env: EnvironmentFacts): HostMember[] {
     ? []
     : (env.slots ?? [])
         .filter((s) => s.name !== env.ref.slot)
-        .map((s) => ({ label: `slot ${env.ref.site}/${s.name}`, env, slot: s.name, account, hostId: defaultHostId(env.ref.site, s.name), explicit: false }));
+        .map((s) => ({
+          label: `slot ${env.ref.site}/${s.name}`,
+          env,
+          slot: s.name,
+          account,
+          hostId: defaultHostId(env.ref.site, s.name),
+          explicit: false,
+        }));
   return [own, ...slots];
 }
 
@@ -62,8 +69,10 @@ export const hostIdCollision = defineRule({
   why: "Runtime 4.x stops the host on a host ID collision (a warning in 3.x): IDs are site names cut to 32 characters, so long names collide.",
   needs: ["appSettings"],
   messages: {
-    collision: "{a} and {b} share storage account {account} and host ID \"{hostId}\": the 4.x host stops (AZFD0004)",
-    shared: "QA and production share storage account {account}: QA's triggers, leases and load reach production's storage",
+    collision:
+      '{a} and {b} share storage account {account} and host ID "{hostId}": the 4.x host stops (AZFD0004)',
+    shared:
+      "QA and production share storage account {account}: QA's triggers, leases and load reach production's storage",
   },
   check({ qa, prod, profile }) {
     const all = [...members(qa), ...members(prod)];
@@ -83,8 +92,16 @@ export const hostIdCollision = defineRule({
           args: { a: a.label, b: b.label, account: a.account, hostId: a.hostId },
           environment: affected,
           severity: v4 ? "critical" : "medium",
-          evidence: { setting: "AzureFunctionsWebHost__hostid", qa: settingValue(qa, "AzureFunctionsWebHost__hostid") ?? "(not set)", prod: settingValue(prod, "AzureFunctionsWebHost__hostid") ?? "(not set)", detail: `host ID "${a.hostId}" on storage account ${a.account}` },
-          fix: configFix("Give each app and slot its own host ID (at most 32 characters), as a slot setting; FUNCTIONS_HOSTID_CHECK_LEVEL=Warning only as a stopgap.", ...fixes),
+          evidence: {
+            setting: "AzureFunctionsWebHost__hostid",
+            qa: settingValue(qa, "AzureFunctionsWebHost__hostid") ?? "(not set)",
+            prod: settingValue(prod, "AzureFunctionsWebHost__hostid") ?? "(not set)",
+            detail: `host ID "${a.hostId}" on storage account ${a.account}`,
+          },
+          fix: configFix(
+            "Give each app and slot its own host ID (at most 32 characters), as a slot setting; FUNCTIONS_HOSTID_CHECK_LEVEL=Warning only as a stopgap.",
+            ...fixes,
+          ),
         });
       }
     }
@@ -95,8 +112,14 @@ export const hostIdCollision = defineRule({
         args: { account: qaAccount },
         environment: "both",
         severity: "medium",
-        evidence: { setting: "AzureWebJobsStorage", qa: `account ${qaAccount}`, prod: `account ${prodAccount}` },
-        fix: configFix("Give production its own storage account in AzureWebJobsStorage (keep the value in Key Vault)."),
+        evidence: {
+          setting: "AzureWebJobsStorage",
+          qa: `account ${qaAccount}`,
+          prod: `account ${prodAccount}`,
+        },
+        fix: configFix(
+          "Give production its own storage account in AzureWebJobsStorage (keep the value in Key Vault).",
+        ),
       });
     }
     return out;
@@ -105,7 +128,10 @@ export const hostIdCollision = defineRule({
 
 function setHostId(member: HostMember): string {
   const suffix = member.slot ?? (member.env.role === "prod" ? "prod" : "qa");
-  const id = `${member.env.ref.site.toLowerCase().slice(0, 31 - suffix.length)}-${suffix}`.replace(/-+/g, "-");
+  const id = `${member.env.ref.site.toLowerCase().slice(0, 31 - suffix.length)}-${suffix}`.replace(
+    /-+/g,
+    "-",
+  );
   return `az functionapp config appsettings set ${azTarget({ ...member.env.ref, slot: member.slot })} --slot-settings AzureFunctionsWebHost__hostid=${id}`;
 }
 
@@ -133,7 +159,10 @@ export const storageSettings = defineRule({
         args: { env: env.role, setting: "AzureWebJobsStorage" },
         environment: env.role,
         evidence: { setting: "AzureWebJobsStorage", [env.role]: "(not set)" },
-        fix: configFix(`Restore AzureWebJobsStorage (${qaHint}).`, az.setSetting(env, "AzureWebJobsStorage", "<connection string from Key Vault>")),
+        fix: configFix(
+          `Restore AzureWebJobsStorage (${qaHint}).`,
+          az.setSetting(env, "AzureWebJobsStorage", "<connection string from Key Vault>"),
+        ),
       });
     }
     const tier = env.plan?.tier ?? "";
@@ -144,11 +173,20 @@ export const storageSettings = defineRule({
           args: { env: env.role, setting: name },
           environment: env.role,
           evidence: { setting: name, [env.role]: "(not set)", detail: `plan tier ${tier}` },
-          fix: configFix(`Restore ${name} (${qaHint}).`, az.setSetting(env, name, `<${name === "WEBSITE_CONTENTSHARE" ? "share name" : "connection string from Key Vault"}>`)),
+          fix: configFix(
+            `Restore ${name} (${qaHint}).`,
+            az.setSetting(
+              env,
+              name,
+              `<${name === "WEBSITE_CONTENTSHARE" ? "share name" : "connection string from Key Vault"}>`,
+            ),
+          ),
         });
       }
     }
-    const sticky = (env.slotSettingNames ?? []).filter((n) => /^AzureWebJobsStorage$/i.test(n) || CONTENT_SETTINGS.includes(n.toUpperCase()));
+    const sticky = (env.slotSettingNames ?? []).filter(
+      (n) => /^AzureWebJobsStorage$/i.test(n) || CONTENT_SETTINGS.includes(n.toUpperCase()),
+    );
     if (sticky.length > 0) {
       const remaining = (env.slotSettingNames ?? []).filter((n) => !sticky.includes(n));
       out.push({

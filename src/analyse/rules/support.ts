@@ -12,11 +12,19 @@ function supportSeverity(date: Date, now: Date): Severity | undefined {
 }
 
 function successor(row: StackRow, rows: StackRow[], now: Date): StackRow | undefined {
-  return rows
-    .filter((r) => r.os === row.os && r.workerRuntime === "dotnet-isolated" && r.extensionVersions.includes("~4") && !r.isDeprecated)
-    // .NET Framework rows carry no end-of-life date: they are not a successor to modern .NET.
-    .filter((r) => r.endOfLife && new Date(r.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS)
-    .sort((a, b) => b.endOfLife!.localeCompare(a.endOfLife!))[0];
+  return (
+    rows
+      .filter(
+        (r) =>
+          r.os === row.os &&
+          r.workerRuntime === "dotnet-isolated" &&
+          r.extensionVersions.includes("~4") &&
+          !r.isDeprecated,
+      )
+      // .NET Framework rows carry no end-of-life date: they are not a successor to modern .NET.
+      .filter((r) => r.endOfLife && new Date(r.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS)
+      .sort((a, b) => b.endOfLife!.localeCompare(a.endOfLife!))[0]
+  );
 }
 
 /** R11: every Microsoft client flags a stack past `endOfLifeDate` and warns 6 months ahead. */
@@ -45,8 +53,16 @@ export const stackEndOfLife = defineRule({
         args: { env: env.role, stack: row.major, date: isoDate(date) },
         environment: env.role,
         severity,
-        evidence: { stack: stackLabel(row), [env.role]: self.target ?? "", detail: `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}` },
-        fix: codeFix(next ? `Retarget the app to ${next.major} (${next.minor}) in a planned release.` : "Retarget the app to a supported stack in a planned release."),
+        evidence: {
+          stack: stackLabel(row),
+          [env.role]: self.target ?? "",
+          detail: `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}`,
+        },
+        fix: codeFix(
+          next
+            ? `Retarget the app to ${next.major} (${next.minor}) in a planned release.`
+            : "Retarget the app to a supported stack in a planned release.",
+        ),
       } satisfies Detection,
     ];
   },
@@ -79,7 +95,11 @@ export const inProcessRetirement = defineRule({
         args: { env: role, date: isoDate(IN_PROCESS_END) },
         environment: role,
         severity,
-        evidence: { setting: "FUNCTIONS_WORKER_RUNTIME", [role]: "dotnet", detail: `in-process support ends ${isoDate(IN_PROCESS_END)}, checked on ${isoDate(now)}` },
+        evidence: {
+          setting: "FUNCTIONS_WORKER_RUNTIME",
+          [role]: "dotnet",
+          detail: `in-process support ends ${isoDate(IN_PROCESS_END)}, checked on ${isoDate(now)}`,
+        },
         fix: codeFix("Migrate to the isolated worker model (dotnet-isolated) in a planned release."),
       },
     ];

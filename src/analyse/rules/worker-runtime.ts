@@ -19,10 +19,19 @@ export const workerRuntimeMissing = defineRule({
         message: "missing",
         args: { env: env.role },
         environment: env.role,
-        evidence: { setting: "FUNCTIONS_WORKER_RUNTIME", qa: profile.qa.workerRuntime ?? "(not set)", prod: env.role === "prod" ? "(not set)" : undefined },
+        evidence: {
+          setting: "FUNCTIONS_WORKER_RUNTIME",
+          qa: profile.qa.workerRuntime ?? "(not set)",
+          prod: env.role === "prod" ? "(not set)" : undefined,
+        },
         fix: qaValue
-          ? configFix(`Set it to ${qaValue}, as in QA.`, az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", qaValue))
-          : codeFix("Set it to the worker the deployed build targets (dotnet for in-process, dotnet-isolated for isolated)."),
+          ? configFix(
+              `Set it to ${qaValue}, as in QA.`,
+              az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", qaValue),
+            )
+          : codeFix(
+              "Set it to the worker the deployed build targets (dotnet for in-process, dotnet-isolated for isolated).",
+            ),
       },
     ];
   },
@@ -52,10 +61,20 @@ export const workerRuntimeMismatch = defineRule({
         message: "drift",
         args: { qa: qaWorker, prod: prodWorker },
         environment: "prod",
-        evidence: { setting: "FUNCTIONS_WORKER_RUNTIME", qa: qaWorker, prod: prodWorker, detail: `QA host ${qa.host?.state ?? "state unknown"}` },
+        evidence: {
+          setting: "FUNCTIONS_WORKER_RUNTIME",
+          qa: qaWorker,
+          prod: prodWorker,
+          detail: `QA host ${qa.host?.state ?? "state unknown"}`,
+        },
         fix: qaHealthy
-          ? configFix(`Use ${qaWorker}, which runs this build in QA.`, az.setSetting(prod, "FUNCTIONS_WORKER_RUNTIME", qaWorker))
-          : rollbackFix("Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting."),
+          ? configFix(
+              `Use ${qaWorker}, which runs this build in QA.`,
+              az.setSetting(prod, "FUNCTIONS_WORKER_RUNTIME", qaWorker),
+            )
+          : rollbackFix(
+              "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
+            ),
       });
     }
     for (const env of [qa, prod]) {
@@ -65,8 +84,14 @@ export const workerRuntimeMismatch = defineRule({
         message: "host",
         args: { env: env.role, error: error.slice(0, 200) },
         environment: env.role,
-        evidence: { setting: "FUNCTIONS_WORKER_RUNTIME", [env.role]: profile[env.role].workerRuntime ?? "(not set)", detail: error.slice(0, 200) },
-        fix: rollbackFix("The deployed build does not match FUNCTIONS_WORKER_RUNTIME: deploy the matching build."),
+        evidence: {
+          setting: "FUNCTIONS_WORKER_RUNTIME",
+          [env.role]: profile[env.role].workerRuntime ?? "(not set)",
+          detail: error.slice(0, 200),
+        },
+        fix: rollbackFix(
+          "The deployed build does not match FUNCTIONS_WORKER_RUNTIME: deploy the matching build.",
+        ),
       });
     }
     return out;
