@@ -12,6 +12,10 @@ export default tseslint.config(
       globals: globals.node,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    rules: {
+      // A leading underscore marks a value taken out on purpose (a rest destructuring that drops a key).
+      "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^_", argsIgnorePattern: "^_" }],
+    },
   },
   {
     // Plain JavaScript (scripts, bench, the test stand-in) has no types for the type-aware rules to check.
@@ -27,6 +31,12 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-return": "off",
+      // Tests match terminal escapes and control characters on purpose.
+      "no-control-regex": "off",
+      // Test doubles implement async interfaces without awaiting anything.
+      "@typescript-eslint/require-await": "off",
+      // Vitest's expect(obj.method) and spies pass methods around unbound by design.
+      "@typescript-eslint/unbound-method": "off",
     },
   },
 );

@@ -5,7 +5,7 @@ import { RULES } from "./analyse/rules/index.js";
 import { decide, type Recommendation } from "./decide/decide.js";
 import { resolveRelease, type Release } from "./core/release.js";
 import type { BaselineMode } from "./core/windows.js";
-import type { AzureAccess } from "./collect/azure.js";
+import type { AzureAccess } from "./collect/access.js";
 import type { CheckFacts } from "./core/facts.js";
 import type { AppRef } from "./core/resource-id.js";
 

@@ -12,7 +12,7 @@ export const HEALTHY = "fixtures/healthy-upgrade";
 export const REGRESSION = "fixtures/regression-5xx";
 export const HASH_KEY = new Uint8Array(32).fill(7);
 export const TEST_CREDENTIAL = {
-  getToken: async () => ({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
+  getToken: () => Promise.resolve({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
 
 /** Facts as a replayed check collects them: through the SDK clients and the replaying transport. */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Argv } from "yargs";
-import type { AzureAccess } from "../collect/azure.js";
+import type { AzureAccess } from "../collect/access.js";
 import type { BaselineMode } from "../core/windows.js";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES, resolveEndpoints, type CloudName } from "../core/clouds.js";
@@ -383,15 +383,15 @@ async function writeBundle(
   report: import("../report/model.js").Report,
   facts: import("../core/facts.js").CheckFacts,
 ): Promise<string> {
-  const [{ evidenceBundle }, { mkdir, writeFile, chmod }, { join }] = await Promise.all([
+  const [{ evidenceBundle }, fs, nodePath] = await Promise.all([
     import("../report/bundle.js"),
     import("node:fs/promises"),
     import("node:path"),
   ]);
-  await mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true });
   for (const [name, text] of Object.entries(evidenceBundle(report, facts)))
-    await writeFile(join(dir, name), text);
-  await chmod(join(dir, "plan.sh"), 0o755);
+    await fs.writeFile(nodePath.join(dir, name), text);
+  await fs.chmod(nodePath.join(dir, "plan.sh"), 0o755);
   return dir;
 }
 
@@ -409,14 +409,15 @@ async function speakToCi(
   const { detectCi, githubOutput, azureOutput } = await import("../report/ci.js");
   const dialect = detectCi(env, args.ci);
   if (dialect === "none") return;
-  const { appendFile, writeFile } = await import("node:fs/promises");
-  const { join } = await import("node:path");
+  const fs = await import("node:fs/promises");
+  const nodePath = await import("node:path");
   const { tmpdir } = await import("node:os");
   const output =
     dialect === "github"
       ? githubOutput(report, env)
-      : azureOutput(report, join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
-  for (const file of output.files) await (file.append ? appendFile : writeFile)(file.path, file.text);
+      : azureOutput(report, nodePath.join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
+  for (const file of output.files)
+    await (file.append ? fs.appendFile(file.path, file.text) : fs.writeFile(file.path, file.text));
   const text = `${output.lines.join("\n")}\n`;
   if (args.format === "json" || args.format === "junit" || args.format === "html") io.stderr(text);
   else io.stdout(text);

@@ -1,7 +1,7 @@
 /** What the commands may touch of the process: handed in, so tests can run them in-process. */
 export interface Io {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   color: boolean;
   /** Whether a person may be watching stderr (for the spinner). */
   stderrIsTTY?: boolean;

@@ -32,7 +32,7 @@ const COMMANDS: Record<
     options: (y: Argv) => Argv;
     positionals?: number;
     configurable?: true;
-    run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => Promise<number>;
+    run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => number | Promise<number>;
   }
 > = {
   check: {
@@ -63,7 +63,7 @@ const COMMANDS: Record<
   rules: {
     describe: "List every rule: id, default severity, what it checks",
     options: (y) => y.example("$0 rules", "All rules"),
-    run: async (_args, io) => runRulesCommand(io),
+    run: (_args, io) => runRulesCommand(io),
   },
   explain: {
     describe: "Explain one rule: what it checks, why it matters, the Microsoft doc behind it",
@@ -72,7 +72,7 @@ const COMMANDS: Record<
         .positional("ruleId", { type: "string", describe: "A rule id, e.g. R09" })
         .example("$0 explain R09", "Why a 32-bit worker matters after an upgrade"),
     positionals: 1,
-    run: async (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
+    run: (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
 };
 

@@ -14,7 +14,7 @@ export interface RequestEvent {
 const FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
 
 export interface Progress {
-  onRequest(event: RequestEvent): void;
+  onRequest: (event: RequestEvent) => void;
   stop(): void;
 }
 

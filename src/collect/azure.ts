@@ -1,64 +1,27 @@
-import type { TokenCredential } from "@azure/core-auth";
-import type { HttpClient } from "@azure/core-rest-pipeline";
-import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { Deployment, FunctionAppStack, Site, WebSiteManagementClient } from "@azure/arm-appservice";
+import type { Deployment, Site, WebSiteManagementClient } from "@azure/arm-appservice";
 import { WebSiteManagementClient as Client } from "@azure/arm-appservice";
 import { CollectError } from "../core/errors.js";
-import type {
-  CheckFacts,
-  EnvironmentFacts,
-  FactSource,
-  Gap,
-  Role,
-  StackRow,
-  StacksFacts,
-} from "../core/facts.js";
+import type { CheckFacts, EnvironmentFacts, FactSource, Gap, Role } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
 import { resolveRelease } from "../core/release.js";
 import { planWindows, type BaselineMode, type Windows } from "../core/windows.js";
+import {
+  clientOptions,
+  describeError,
+  gapFrom,
+  readOrGap,
+  statusOf,
+  take,
+  type AzureAccess,
+} from "./access.js";
 import { startMetrics, type MetricsReader } from "./metrics.js";
 import { collectLogs } from "./logs.js";
-import { bundledStacks } from "./bundled-stacks.js";
 import { isAuthError } from "./credentials.js";
-import { observerPolicy, perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
+import { hostStatus } from "./host-status.js";
+import { siteFacts } from "./site.js";
+import { collectStacks } from "./stacks.js";
 import { createRedactor, type Redactor } from "./redact.js";
-
-export const ARM_ENDPOINT = "https://management.azure.com";
-/** Not in the SDK or the REST specs: ARM's pass-through to the Functions host, as the portal uses it. */
-const HOST_STATUS_API_VERSION = "2022-03-01";
-const MAX_LISTED = 200;
-
-export interface AzureAccess {
-  credential: TokenCredential;
-  /** Replay, recording or a test transport; the SDK's default client otherwise. */
-  httpClient?: HttpClient;
-  /** Resource Manager; https://management.azure.com unless a cloud or --arm-endpoint says otherwise. */
-  endpoint?: string;
-  /** The token scope for Resource Manager (the cloud's audience, even behind an overridden endpoint). */
-  scope?: string;
-  retryOptions?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
-  /** Each attempt of each request; a slower answer is retried like a dropped connection. */
-  perTryTimeoutMs?: number;
-  /** Ends the whole check (--timeout). */
-  abortSignal?: AbortSignal;
-  /** What to tell the user when the credential fails. */
-  authHint?: string;
-  /** Azure Monitor metrics (Resource Manager's Microsoft.Insights/metrics); the Resource Manager endpoint unless set. */
-  metricsEndpoint?: string;
-  /** Told of every attempt of every request: progress and --verbose. */
-  onRequest?: Parameters<typeof observerPolicy>[0];
-  /** Log Analytics (Application Insights queries) and its token scope. */
-  logsEndpoint?: string;
-  logsScope?: string;
-}
-
-/**
- * Throttling (429 + Retry-After) and transient 5xx share one retry budget in the SDK; a
- * subscription that throttles a burst needs more than the default 3 (reference azure-sdk.md §8).
- */
-const RETRY = { maxRetries: 6, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 };
-const PER_TRY_TIMEOUT_MS = 30_000;
 
 export interface CollectOptions {
   now: Date;
@@ -151,33 +114,6 @@ async function readMetrics(reader: MetricsReader, windows: Windows, site: Enviro
   }
 }
 
-function clientOptions(access: AzureAccess) {
-  return {
-    endpoint: access.endpoint ?? ARM_ENDPOINT,
-    credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
-    ...armClientOptions(access),
-  };
-}
-
-/** Transport options every Resource Manager client shares: retries, timeouts, the read-only guard. */
-export function armClientOptions(access: AzureAccess) {
-  return {
-    userAgentOptions: { userAgentPrefix: "azfn-health" },
-    retryOptions: access.retryOptions ?? RETRY,
-    additionalPolicies: [
-      { policy: readOnlyPolicy, position: "perCall" as const },
-      {
-        policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS),
-        position: "perRetry" as const,
-      },
-      ...(access.onRequest
-        ? [{ policy: observerPolicy(access.onRequest), position: "perRetry" as const }]
-        : []),
-    ],
-    ...(access.httpClient ? { httpClient: access.httpClient } : {}),
-  };
-}
-
 interface EnvironmentRun {
   ref: AppRef;
   /** What the release time and the metrics need, as soon as it is read. */
@@ -213,13 +149,6 @@ function collectEnvironment(
   const early = Promise.all([site, deployments]).then(([s, d]) => ({ site: siteFacts(s), deployments: d }));
   early.catch(() => undefined); // the same failure surfaces through `done`
   return { ref, early, done: collectRest(client, access, role, ref, redact, gaps, site, deployments) };
-}
-
-function readOrGap<T>(gaps: Gap[], source: FactSource, load: () => Promise<T>): Promise<T | undefined> {
-  return load().catch((error: unknown) => {
-    gaps.push(gapFrom(source, error));
-    return undefined;
-  });
 }
 
 function deploymentFacts(deployments: Deployment[]): EnvironmentFacts["deployments"] {
@@ -340,184 +269,6 @@ async function collectRest(
   if (deployments) facts.deployments = deployments;
   if (host) facts.host = host;
   return facts;
-}
-
-function siteFacts(site: Site): EnvironmentFacts["site"] {
-  const kind = site.kind ?? "";
-  const swap = site.slotSwapStatus;
-  return {
-    name: site.name ?? "",
-    kind,
-    state: site.state ?? "unknown",
-    enabled: site.enabled !== false,
-    os: site.reserved || /linux/i.test(kind) ? "linux" : "windows",
-    location: site.location ?? "",
-    planId: site.serverFarmId,
-    sku: site.sku,
-    appInsightsId: appInsightsLink(site.tags),
-    lastModified: site.lastModifiedTimeUtc?.toISOString(),
-    flexRuntime: site.functionAppConfig?.runtime?.name
-      ? { name: site.functionAppConfig.runtime.name, version: site.functionAppConfig.runtime.version ?? "" }
-      : undefined,
-    lastSwap:
-      swap?.timestampUtc && swap.sourceSlotName
-        ? {
-            time: swap.timestampUtc.toISOString(),
-            sourceSlot: swap.sourceSlotName,
-            destinationSlot: swap.destinationSlotName ?? "production",
-          }
-        : undefined,
-  };
-}
-
-/** The portal links a function app to its Application Insights component with this tag. */
-export const APP_INSIGHTS_TAG = "hidden-link: /app-insights-resource-id";
-
-function appInsightsLink(tags: Record<string, string> | undefined): string | undefined {
-  const id = tags?.[APP_INSIGHTS_TAG];
-  return id &&
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(
-      id,
-    )
-    ? id
-    : undefined;
-}
-
-/** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */
-async function hostStatus(
-  client: WebSiteManagementClient,
-  access: AzureAccess,
-  ref: AppRef,
-): Promise<EnvironmentFacts["host"]> {
-  const url = `${access.endpoint ?? ARM_ENDPOINT}${ref.id}/hostruntime/admin/host/status?api-version=${HOST_STATUS_API_VERSION}`;
-  const response = await client.pipeline.sendRequest(
-    access.httpClient ?? createDefaultHttpClient(),
-    createPipelineRequest({ url, method: "GET", abortSignal: access.abortSignal }),
-  );
-  if (response.status >= 400)
-    throw Object.assign(
-      new Error(armErrorMessage(response.bodyAsText ?? undefined) ?? `HTTP ${response.status}`),
-      { statusCode: response.status },
-    );
-  const body = JSON.parse(response.bodyAsText ?? "{}") as {
-    state?: string;
-    version?: string;
-    errors?: unknown;
-    extensionBundle?: { id?: string; version?: string };
-  };
-  return {
-    state: body.state ?? "unknown",
-    version: body.version,
-    errors: Array.isArray(body.errors) ? body.errors.map(String) : [],
-    extensionBundle: body.extensionBundle?.id
-      ? { id: body.extensionBundle.id, version: body.extensionBundle.version ?? "" }
-      : undefined,
-  };
-}
-
-async function collectStacks(client: WebSiteManagementClient, access: AzureAccess): Promise<StacksFacts> {
-  try {
-    const rows = stackRows(
-      await take(client.provider.listFunctionAppStacks({ abortSignal: access.abortSignal }), 1000),
-    );
-    if (rows.length > 0) return { source: "api", rows };
-    throw new Error("the response listed no stacks");
-  } catch (error) {
-    const bundled = await bundledStacks();
-    return {
-      source: "bundled",
-      note: `Function App Stacks API unavailable (${describeError(error)})`,
-      snapshotDate: bundled.snapshotDate,
-      rows: stackRows(bundled.stacks),
-    };
-  }
-}
-
-export function stackRows(stacks: FunctionAppStack[]): StackRow[] {
-  const rows: StackRow[] = [];
-  for (const stack of stacks) {
-    for (const major of stack.majorVersions ?? []) {
-      for (const minor of major.minorVersions ?? []) {
-        for (const [os, settings] of [
-          ["windows", minor.stackSettings?.windowsRuntimeSettings],
-          ["linux", minor.stackSettings?.linuxRuntimeSettings],
-        ] as const) {
-          if (!settings?.runtimeVersion) continue;
-          const appSettings = { ...(settings.appSettingsDictionary ?? {}) };
-          rows.push({
-            stack: stack.value ?? stack.name ?? "",
-            major: major.value ?? "",
-            minor: minor.displayText ?? minor.value ?? "",
-            os,
-            runtimeVersion: settings.runtimeVersion,
-            workerRuntime: appSettings.FUNCTIONS_WORKER_RUNTIME,
-            appSettings,
-            use32BitWorkerProcess: settings.siteConfigPropertiesDictionary?.use32BitWorkerProcess,
-            extensionVersions: settings.supportedFunctionsExtensionVersions ?? [],
-            endOfLife:
-              settings.endOfLifeDate && !Number.isNaN(settings.endOfLifeDate.getTime())
-                ? settings.endOfLifeDate.toISOString()
-                : undefined,
-            isDeprecated: settings.isDeprecated === true,
-          });
-        }
-      }
-    }
-  }
-  return rows;
-}
-
-async function take<T>(items: AsyncIterable<T>, max = MAX_LISTED): Promise<T[]> {
-  const result: T[] = [];
-  for await (const item of items) {
-    result.push(item);
-    if (result.length >= max) break;
-  }
-  return result;
-}
-
-export function statusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown })?.statusCode;
-  return typeof status === "number" ? status : undefined;
-}
-
-export function describeError(error: unknown): string {
-  if ((error as Error)?.name === "AbortError") return "timed out: the check's --timeout ran out";
-  const status = statusOf(error);
-  const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return [
-    status ? `HTTP ${status}` : undefined,
-    typeof code === "string" && code !== message ? code : undefined,
-    message,
-  ]
-    .filter(Boolean)
-    .join(" ");
-}
-
-function armErrorMessage(body: string | undefined): string | undefined {
-  try {
-    const parsed = JSON.parse(body ?? "") as {
-      error?: { code?: string; message?: string };
-      Message?: string;
-    };
-    return parsed.error?.message ?? parsed.Message;
-  } catch {
-    return undefined;
-  }
-}
-
-const REQUIRED_ROLE: Partial<Record<FactSource, string>> = {
-  appSettings:
-    "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
-  connectionStrings:
-    "Microsoft.Web/sites/config/list/action (Website Contributor, or a custom role; Reader lacks it)",
-};
-
-function gapFrom(source: FactSource, error: unknown): Gap {
-  const statusCode = statusOf(error);
-  const needs = statusCode === 403 && REQUIRED_ROLE[source] ? `; grant ${REQUIRED_ROLE[source]}` : "";
-  return { source, reason: `${describeError(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
 }
 
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {

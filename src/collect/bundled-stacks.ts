@@ -16,12 +16,13 @@ export async function bundledStacks(): Promise<{ snapshotDate: string; stacks: F
   // The request never leaves the process, so no real token is needed or fetched.
   const client = new WebSiteManagementClient(LOCAL_ONLY_CREDENTIAL, {
     httpClient: {
-      sendRequest: async (request) => ({
-        request,
-        status: 200,
-        headers: createHttpHeaders({ "content-type": "application/json" }),
-        bodyAsText: body,
-      }),
+      sendRequest: (request) =>
+        Promise.resolve({
+          request,
+          status: 200,
+          headers: createHttpHeaders({ "content-type": "application/json" }),
+          bodyAsText: body,
+        }),
     },
     retryOptions: { maxRetries: 0 },
   });

@@ -3,7 +3,7 @@ import { isKnownAuthority } from "../core/clouds.js";
 
 /** For requests that never leave the process (replay, the bundled stacks): the pipeline still asks for a token. */
 export const LOCAL_ONLY_CREDENTIAL: TokenCredential = {
-  getToken: async () => ({ token: "local", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }),
+  getToken: () => Promise.resolve({ token: "local", expiresOnTimestamp: Number.MAX_SAFE_INTEGER }),
 };
 
 export const AUTH_MODES = ["default", "cli", "managed-identity", "workload-identity", "environment"] as const;

@@ -1,7 +1,7 @@
 import type { Windows } from "../core/windows.js";
 import type { LogsFacts } from "../core/facts.js";
-import type { AzureAccess } from "./azure.js";
-import { armClientOptions } from "./azure.js";
+import type { AzureAccess } from "./access.js";
+import { armClientOptions } from "./access.js";
 
 export const LOGS_ENDPOINT = "https://api.loganalytics.io";
 
@@ -31,7 +31,7 @@ export async function collectLogs(
   component: string,
   windows: Windows,
 ): Promise<LogsFacts> {
-  const { LogsQueryClient } = await import("@azure/monitor-query-logs");
+  const { LogsQueryClient, LogsQueryResultStatus } = await import("@azure/monitor-query-logs");
   const base = access.logsEndpoint ?? LOGS_ENDPOINT;
   // This client uses its endpoint as given: the /v1 is ours to add (reference azure-sdk.md G2).
   const client = new LogsQueryClient(access.credential, {
@@ -46,7 +46,7 @@ export async function collectLogs(
     { startTime: new Date(first), endTime: new Date(windows.after.end) },
     { abortSignal: access.abortSignal },
   );
-  if (result.status !== "Success")
+  if (result.status !== LogsQueryResultStatus.Success)
     throw new Error(
       `the query returned ${result.status}: ${result.partialError?.message ?? "partial results"}`,
     );
@@ -58,7 +58,7 @@ export async function collectLogs(
     rows: (table?.rows ?? []).map((row) => ({
       window: row[w] === "after" ? "after" : "baseline",
       kind: row[k] as LogsFacts["rows"][number]["kind"],
-      name: String(row[n] ?? ""),
+      name: typeof row[n] === "string" ? row[n] : "",
       count: Number(row[c] ?? 0),
     })),
   };

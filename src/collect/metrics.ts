@@ -2,8 +2,8 @@ import type { MonitorClient } from "@azure/arm-monitor";
 import { METRICS, planHasMetrics, type MetricNamespace, type MetricSpec } from "../core/metric-catalogue.js";
 import type { Window, Windows } from "../core/windows.js";
 import type { MetricsFacts } from "../core/facts.js";
-import type { AzureAccess } from "./azure.js";
-import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./azure.js";
+import type { AzureAccess } from "./access.js";
+import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./access.js";
 
 /**
  * Azure Monitor metrics of one environment, through `@azure/arm-monitor` (Metrics - List,

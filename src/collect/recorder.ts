@@ -8,7 +8,7 @@ import {
   type RecordedExchange,
   type Recording,
 } from "./recording.js";
-import { APP_INSIGHTS_TAG } from "./azure.js";
+import { APP_INSIGHTS_TAG } from "./site.js";
 import { recordedValue, scrubSecretShaped, type Redactor } from "./redact.js";
 
 /**
@@ -71,7 +71,11 @@ function redactBody(redact: Redactor, path: string, text: string): unknown {
   const properties = (body as { properties?: Record<string, unknown> })?.properties;
   if (properties && /\/config\/appsettings\/list$/i.test(path)) {
     for (const [name, value] of Object.entries(properties))
-      properties[name] = recordedValue(redact, name, String(value ?? ""));
+      properties[name] = recordedValue(
+        redact,
+        name,
+        typeof value === "string" ? value : JSON.stringify(value ?? ""),
+      );
   } else if (properties && /\/config\/connectionstrings\/list$/i.test(path)) {
     for (const entry of Object.values(properties) as { value?: string }[])
       if (entry?.value) entry.value = recordedValue(redact, "", entry.value);

@@ -105,15 +105,15 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
   }
   const served = new Map<string, number>();
   return {
-    async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const key = requestKey(request.method, request.url);
       const candidates =
         exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
-      if (!candidates) return notRecorded(request);
+      if (!candidates) return Promise.resolve(notRecorded(request));
       const count = served.get(key) ?? 0;
       served.set(key, count + 1);
       const { response } = candidates[Math.min(count, candidates.length - 1)]!;
-      return {
+      return Promise.resolve({
         request,
         status: response.status,
         headers: createHttpHeaders({
@@ -126,7 +126,7 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
             : typeof response.body === "string"
               ? response.body
               : JSON.stringify(response.body),
-      };
+      });
     },
   };
 }

@@ -26,7 +26,7 @@ export async function loadConfig(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && !explicit) continue;
       throw new UsageError(
-        `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
     return { path, config: await parseConfig(text, basename(path)) };

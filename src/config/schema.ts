@@ -10,16 +10,12 @@ import { METRICS } from "../core/metric-catalogue.js";
  * azfn-health.config.yaml (or .json): the one definition. The CLI validates with it, and
  * schema/azfn-health.config.schema.json (for editors) is generated from it: `npm run schema`.
  */
-const ruleId = z
-  .string()
-  .refine((id) => RULES.some((r) => r.id === id.toUpperCase()), {
-    message: "not a rule id (see `azfn-health rules`)",
-  });
-const metricName = z
-  .string()
-  .refine((name) => METRICS.some((m) => m.name === name), {
-    message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
-  });
+const ruleId = z.string().refine((id) => RULES.some((r) => r.id === id.toUpperCase()), {
+  message: "not a rule id (see `azfn-health rules`)",
+});
+const metricName = z.string().refine((name) => METRICS.some((m) => m.name === name), {
+  message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
+});
 const https = z.string().regex(/^https:\/\//, "must be an https:// URL");
 
 export const ConfigSchema = z.strictObject({

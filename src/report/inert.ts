@@ -12,7 +12,7 @@ export function inert(text: string): string {
 /** The same, through every string of a JSON-shaped value. */
 export function inertDeep<T>(value: T): T {
   if (typeof value === "string") return inert(value) as T;
-  if (Array.isArray(value)) return value.map((item) => inertDeep(item)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => inertDeep(item)) as T;
   if (value && typeof value === "object")
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inertDeep(v)])) as T;
   return value;

@@ -82,8 +82,14 @@ function rankSum(x: ArrayLike<number>, y: ArrayLike<number>, mu: number): { sumX
     const value = j >= y.length || (i < x.length && x[i]! - mu <= y[j]!) ? x[i]! - mu : y[j]!;
     let fromX = 0;
     let fromY = 0;
-    while (i < x.length && x[i]! - mu === value) (i++, fromX++);
-    while (j < y.length && y[j] === value) (j++, fromY++);
+    while (i < x.length && x[i]! - mu === value) {
+      i++;
+      fromX++;
+    }
+    while (j < y.length && y[j] === value) {
+      j++;
+      fromY++;
+    }
     const t = fromX + fromY;
     const averageRank = position + (t + 1) / 2;
     sumX += fromX * averageRank;
