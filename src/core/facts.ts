@@ -22,6 +22,10 @@ export interface SiteFacts {
   lastModified?: string;
   /** Flex Consumption apps carry their runtime here, not in FUNCTIONS_* settings. */
   flexRuntime?: { name: string; version: string };
+  /** Flex Consumption scale (`functionAppConfig.scaleAndConcurrency`): instance memory 512/2048/4096 MB. */
+  flexScale?: { instanceMemoryMB?: number; maximumInstanceCount?: number };
+  /** Set for a Function App hosted on Azure Container Apps (`kind` contains `azurecontainerapps`). */
+  managedEnvironmentId?: string;
   /** The Application Insights component the portal linked (tag `hidden-link: /app-insights-resource-id`). */
   appInsightsId?: string;
   /** The last slot swap into this site: the source slot then holds the previous build. */
@@ -47,6 +51,13 @@ export interface ConfigFacts {
 export interface SettingFact {
   value?: string;
   hash: string;
+  /**
+   * Decided at redaction time, without keeping the value: `credential` for a value shaped like a
+   * secret (a connection string with a key or password, a SAS signature, a token, a URL with
+   * credentials, a long high-entropy string); `plain` otherwise (`true`, `1`, a region, a log level).
+   * Only a shared `credential` can be a shared secret.
+   */
+  shape?: "credential" | "plain";
   storageAccount?: string;
   /** For a WEBSITE_RUN_FROM_PACKAGE URL: the SAS expiry (`se=`), never the URL itself. */
   packageUrl?: { sasExpiry?: string };
