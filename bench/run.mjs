@@ -9,6 +9,9 @@ import { benchAnalysis } from "./analysis.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+// BENCH_SMOKE=1 (.ci/run, with BENCH_RUNS=2): the whole bench runs and prints its numbers, but a
+// missed speed target does not fail it: a shared CI machine is no place for timing assertions.
+const SMOKE = process.env.BENCH_SMOKE === "1";
 const BIN = `${ROOT}/dist/bundle/bin.js`;
 
 const cases = [
@@ -152,4 +155,5 @@ console.log(
 console.log(
   `median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`,
 );
-process.exitCode = failed ? 1 : 0;
+if (failed && SMOKE) console.log("\nBENCH_SMOKE=1: targets reported, not enforced");
+process.exitCode = failed && !SMOKE ? 1 : 0;

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { validateXML } from "xmllint-wasm";
 import type { Recording } from "../src/collect/recording.js";
 import { azureOutput, detectCi, githubOutput } from "../src/report/ci.js";
 import { inert } from "../src/report/inert.js";
@@ -171,16 +171,12 @@ describe("rules and explain", () => {
 });
 
 describe("JUnit", () => {
-  const validate = (xml: string) => {
-    const dir = mkdtempSync(join(tmpdir(), "azfn-junit-"));
-    writeFileSync(join(dir, "report.xml"), xml);
-    // xmllint is installed by .ci/run (libxml2-utils); without it this test must fail, not pass.
-    return spawnSync(
-      "xmllint",
-      ["--noout", "--schema", join(ROOT, "docs/junit.xsd"), join(dir, "report.xml")],
-      { encoding: "utf8" },
-    );
-  };
+  /** docs/junit.xsd checked by libxml2 compiled to WebAssembly (xmllint-wasm): no system xmllint needed. */
+  const validate = (xml: string) =>
+    validateXML({
+      xml: { fileName: "report.xml", contents: xml },
+      schema: { fileName: "junit.xsd", contents: readFileSync(join(ROOT, "docs/junit.xsd"), "utf8") },
+    });
 
   it.each([
     [STORY, "HOTFIX", 11],
@@ -189,15 +185,22 @@ describe("JUnit", () => {
     "%s: one suite per environment, one case per rule, valid against docs/junit.xsd",
     async (dir, verdict, failures) => {
       const run = await runCli(["check", "--from", dir, "--format", "junit", "--fail-on", "never"]);
-      const check = validate(run.stdout);
-      expect(check.error).toBeUndefined();
-      expect(check.status, check.stderr).toBe(0);
+      const check = await validate(run.stdout);
+      expect(check.errors.map((e) => e.rawMessage)).toEqual([]);
+      expect(check.valid).toBe(true);
       expect(run.stdout).toContain(
         `<testsuites name="azfn-health ${verdict}" tests="62" failures="${failures}" errors="0"`,
       );
       expect(run.stdout.match(/<testsuite /g)).toHaveLength(2);
     },
   );
+
+  it("the validator rejects a report that breaks the schema", async () => {
+    const run = await runCli(["check", "--from", HEALTHY, "--format", "junit", "--fail-on", "never"]);
+    const broken = await validate(run.stdout.replace(/<testsuite /, '<testsuite bogus="1" '));
+    expect(broken.valid).toBe(false);
+    expect(broken.errors[0]?.message).toMatch(/bogus/);
+  });
 
   it("escapes hostile Azure text and reports unknowns as errors", async () => {
     const recording = hostile(STORY, (r) => {
@@ -208,7 +211,7 @@ describe("JUnit", () => {
       };
     });
     const run = await runCli(["check", "--from", recording, "--format", "junit"]);
-    expect(validate(run.stdout).status).toBe(0);
+    expect((await validate(run.stdout)).valid).toBe(true);
     expect(run.stdout).toMatch(
       /<error type="unknown" message="could not judge: plan: HTTP 500 InternalServerError &lt;oops &amp; &quot;quotes&quot;&gt;"/,
     );

@@ -1,5 +1,5 @@
 import type { EnvironmentFacts, Os, StackRow } from "../core/facts.js";
-import { setting, settingValue } from "../core/facts.js";
+import { settingValue } from "../core/facts.js";
 
 /** What runs in one environment, resolved against the Function App Stacks matrix. */
 export interface RuntimeProfile {
@@ -91,8 +91,4 @@ export function stackLabel(row: StackRow | undefined): string {
   return row
     ? `${row.major} (${row.minor}, ${row.os} runtimeVersion ${row.runtimeVersion})`
     : "no matching stack";
-}
-
-export function hasSetting(env: EnvironmentFacts, name: string): boolean {
-  return setting(env, name) !== undefined;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Argv } from "yargs";
 import type { AzureAccess } from "../collect/access.js";
 import type { BaselineMode } from "../core/windows.js";
@@ -13,6 +15,17 @@ import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 import { createProgress, isInteractive } from "./progress.js";
+
+/** The recordings shipped in the package (fixtures/), beside dist/ in a checkout and in a global install. */
+const BUNDLED_RECORDINGS = new URL("../../fixtures/", import.meta.url);
+export const DEMO_RECORDING = "story-32bit-upgrade";
+
+/** `--from` names a directory, or a bundled recording by name (`--from story-32bit-upgrade`). */
+function recordingDir(from: string): string {
+  if (existsSync(from) || !/^[a-z0-9][a-z0-9-]*$/.test(from)) return from;
+  const bundled = fileURLToPath(new URL(`${from}/`, BUNDLED_RECORDINGS));
+  return existsSync(bundled) ? bundled : from;
+}
 
 /** Options shared by `check` and `record`: which apps, and how to reach Azure. */
 export interface AccessArgs {
@@ -138,7 +151,11 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       default: "hotfix",
       describe: "Lowest verdict that exits non-zero",
     })
-    .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
+    .option("from", {
+      type: "string",
+      describe:
+        "Replay a recording directory (or a bundled one by name, e.g. story-32bit-upgrade) instead of calling Azure",
+    })
     .option("ci", {
       choices: CI_CHOICES,
       default: "auto" as const,
@@ -237,7 +254,7 @@ async function openSession(
       import("../collect/recording.js"),
       import("../collect/credentials.js"),
     ]);
-    const recording = await replay.readRecording(args.from);
+    const recording = await replay.readRecording(recordingDir(args.from));
     session = {
       apps: appsFrom(args, recording.apps, environments),
       now: until ?? new Date(recording.recordedAt),

@@ -6,6 +6,7 @@ import {
   accessOptions,
   checkOptions,
   configDefaults,
+  DEMO_RECORDING,
   runCheckCommand,
   runRecordCommand,
   type AccessArgs,
@@ -23,7 +24,7 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-type Command = "check" | "record" | "rules" | "explain";
+type Command = "check" | "demo" | "record" | "rules" | "explain";
 
 const COMMANDS: Record<
   Command,
@@ -42,6 +43,21 @@ const COMMANDS: Record<
     configurable: true,
     run: (args, io, config) =>
       runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env, config),
+  },
+  demo: {
+    describe: `Replay the bundled story (${DEMO_RECORDING}: production kept the 32-bit worker); no Azure needed`,
+    // A demo shows the verdict and its exit code in the report, but does not fail the shell that runs it.
+    options: (y) =>
+      checkOptions(y)
+        .default("fail-on", "never")
+        .example("$0 demo --format html --out ./demo", "The evidence bundle of the demo"),
+    run: (args, io) =>
+      runCheckCommand(
+        { ...(args as unknown as CheckArgs), from: (args as unknown as CheckArgs).from ?? DEMO_RECORDING },
+        io,
+        VERSION,
+        process.env,
+      ),
   },
   record: {
     describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
@@ -104,7 +120,7 @@ function describedCli(argv: string[]): Argv {
   return failAsUsage(
     cli
       .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
-      .demandCommand(1, "name a command: check, record, rules or explain")
+      .demandCommand(1, "name a command: check, demo, record, rules or explain")
       .strict()
       .version(VERSION)
       .help()

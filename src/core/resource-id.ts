@@ -47,10 +47,6 @@ export function sameApp(a: AppRef, b: AppRef): boolean {
   );
 }
 
-export function displayName(ref: AppRef): string {
-  return ref.slot ? `${ref.site}/${ref.slot}` : ref.site;
-}
-
 /** The `az` arguments that name this app, slot included. */
 export function azTarget(ref: AppRef): string {
   return `-g ${ref.resourceGroup} -n ${ref.site}${ref.slot ? ` --slot ${ref.slot}` : ""}`;

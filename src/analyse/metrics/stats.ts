@@ -42,10 +42,6 @@ export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-export function median(values: ArrayLike<number>): number {
-  return percentileSorted(sortedCopy(values), 50);
-}
-
 /** An ascending copy, sorted natively (a typed array's numeric sort, no comparator calls). */
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return new Float64Array(values).sort();
