@@ -351,9 +351,12 @@ export function redactBody(redact: Redactor, url: string, status: number, text: 
   return kept;
 }
 
-/** The value as Azure sent it, before scrubbing: the redactor needs it whole to hash and classify it. */
+/** The value as Azure sent it, read as the collector reads it (so a replay hashes it alike). */
 function rawString(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value ?? "");
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // The collector's String(value ?? "") of anything else.
+  return value === null || value === undefined ? "" : Object.prototype.toString.call(value);
 }
 
 export function keepFields(redact: Redactor, value: unknown, keep: Keep): unknown {
