@@ -286,3 +286,245 @@ describe("redaction", () => {
     expect(isNonSecretSetting("AzureWebJobsStorage")).toBe(false);
   });
 });
+
+describe("recordings keep an allow-list of fields per response type", () => {
+  const TAGS = {
+    "hidden-link: /app-insights-instrumentation-key": "LEAK-TAG-ikey-0f8fad5b-d9cb-469f-a165-70867728950e",
+    "hidden-link: /app-insights-conn-string":
+      "LEAK-TAG-InstrumentationKey=0f8fad5b-d9cb-469f-a165-70867728950e",
+    owner: "LEAK-TAG-owner",
+  };
+  let marker = 0;
+  /** A marker in every object Azure might grow a field in, and tags on every resource. */
+  function poison(value: unknown, top = false): unknown {
+    if (Array.isArray(value)) return value.map((v) => poison(v));
+    if (!value || typeof value !== "object") return value;
+    const copy = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, poison(v)]));
+    copy[`unexpectedField${marker}`] = `LEAK-MARKER-${marker++}`;
+    if (top) copy.tags = { ...TAGS, ...(copy.tags as object | undefined) };
+    return copy;
+  }
+
+  async function recordThrough(recording: Recording) {
+    const redact = createRedactor(HASH_KEY);
+    const { createRecorder } = await import("../src/collect/recorder.js");
+    const recorder = createRecorder(createReplayHttpClient(recording), redact);
+    const apps = { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") };
+    const options = {
+      now: new Date(recording.recordedAt),
+      hashKey: HASH_KEY,
+      metrics: { settleMinutes: 5, baseline: "before" as const },
+    };
+    const original = await collectCheckFacts(
+      { credential: TEST_CREDENTIAL, httpClient: recorder.httpClient, retryOptions: { maxRetries: 0 } },
+      apps,
+      options,
+    );
+    const saved = recorder.recording({ recordedAt: new Date(recording.recordedAt), apps: recording.apps });
+    const replayed = await collectCheckFacts(
+      {
+        credential: TEST_CREDENTIAL,
+        httpClient: createReplayHttpClient(saved),
+        retryOptions: { maxRetries: 0 },
+      },
+      apps,
+      options,
+    );
+    return { original, saved, replayed };
+  }
+
+  it("no tag but the Application Insights link, no unexpected field, and the same facts on replay", async () => {
+    const recording = await readRecording(`${ROOT}/${HEALTHY}`);
+    for (const exchange of recording.exchanges) exchange.response.body = poison(exchange.response.body, true);
+    const { original, saved, replayed } = await recordThrough(recording);
+    expect(JSON.stringify(saved)).not.toMatch(/LEAK-|TEST-SECRET|0f8fad5b/);
+    // A new key in a settings list is a setting: its name is kept, its value never.
+    const outsideSettings = saved.exchanges.filter(
+      (e) => !/(appsettings|connectionstrings)\/list/.test(e.request.url),
+    );
+    expect(JSON.stringify(outsideSettings)).not.toMatch(/unexpectedField/);
+    // The poisoned bodies did reach the collector: the markers were there to drop.
+    expect(JSON.stringify(recording)).toMatch(/LEAK-MARKER-\d+/);
+    const bodies = saved.exchanges.map((e) => ({
+      path: new URL(e.request.url).pathname,
+      body: e.response.body,
+    }));
+    for (const path of [
+      /\/config\/web$/,
+      /\/config\/appsettings\/list$/,
+      /\/config\/connectionstrings\/list$/,
+    ]) {
+      const hits = bodies.filter((b) => path.test(b.path));
+      expect(hits.length).toBeGreaterThan(0);
+      for (const hit of hits) expect(hit.body).not.toHaveProperty("tags");
+    }
+    const site = bodies.find((b) => /sites\/orders-func-prod$/.test(b.path))!.body as { tags: object };
+    expect(Object.keys(site.tags)).toEqual(["hidden-link: /app-insights-resource-id"]);
+    expect(replayed).toEqual(original);
+    expect(original.prod.logs?.rows.length).toBeGreaterThan(0);
+    expect(Object.keys(original.prod.metrics?.series ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
+    ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/staging"],
+    ["slots", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots"],
+    ["config/web", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/b/config/web"],
+    [
+      "appsettings",
+      "//subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/appsettings/list",
+    ],
+    [
+      "connectionstrings",
+      "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/connectionstrings/list",
+    ],
+    [
+      "slot settings",
+      "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/slotConfigNames",
+    ],
+    ["plan", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/serverfarms/p"],
+    ["deployments", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/b/deployments"],
+    ["functions", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/functions"],
+    [
+      "host status",
+      "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/hostruntime/admin/host/status",
+    ],
+    [
+      "metrics",
+      "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/providers/Microsoft.Insights/metrics",
+    ],
+    [
+      "metric definitions",
+      "/subscriptions/s/providers/Microsoft.Web/sites/a/providers/microsoft.insights/metricDefinitions",
+    ],
+    ["logs", "/v1//subscriptions/s/resourceGroups/r/providers/microsoft.insights/components/c/query"],
+    ["stacks", "/providers/Microsoft.Web/functionAppStacks"],
+    [undefined, "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/host/default/listkeys"],
+  ])("a request is read as %s: %s", async (type, path) => {
+    const { responseType } = await import("../src/collect/recorder.js");
+    expect(responseType(`https://management.azure.com${path}?api-version=1`)?.type).toBe(type);
+  });
+
+  it("an unknown response type keeps nothing; an error keeps its code and scrubbed message", async () => {
+    const { redactBody } = await import("../src/collect/recorder.js");
+    const redact = createRedactor(HASH_KEY);
+    const keys = JSON.stringify({ masterKey: "LEAK-host-key", functionKeys: { default: "LEAK" } });
+    expect(redactBody(redact, "https://h/x/host/default/listkeys", 200, keys)).toEqual({});
+    const error = JSON.stringify({
+      error: { code: "Conflict", message: "bad AccountKey=TEST-SECRET", target: "LEAK" },
+      extra: "LEAK",
+    });
+    const kept = redactBody(
+      redact,
+      "https://h/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a",
+      409,
+      error,
+    );
+    expect(kept).toEqual({
+      error: { code: "Conflict", message: expect.stringMatching(/^azfn-health:redacted:/) },
+    });
+    expect(redactBody(redact, "https://h/x", 502, "<html>\nLEAK body</html>")).toBe("<html>");
+  });
+});
+
+describe("slots, host errors, stacks age and endpoints", () => {
+  it("a slot's metrics are asked for on the slot's own resource type", async () => {
+    const recording = await readRecording(`${ROOT}/${HEALTHY}`);
+    const site = recording.exchanges.find((e) => /sites\/orders-func-qa\?/.test(e.request.url))!;
+    recording.exchanges.push({
+      request: {
+        method: "GET",
+        url: site.request.url.replace("orders-func-qa?", "orders-func-qa/slots/staging?"),
+      },
+      response: site.response,
+    });
+    const replay = createReplayHttpClient(recording);
+    const sent: URL[] = [];
+    const spy: HttpClient = { sendRequest: (req) => (sent.push(new URL(req.url)), replay.sendRequest(req)) };
+    await collectCheckFacts(
+      { credential: TEST_CREDENTIAL, httpClient: spy, retryOptions: { maxRetries: 0 } },
+      {
+        qa: parseAppId(`${recording.apps.qa}/slots/staging`, "qa"),
+        prod: parseAppId(recording.apps.prod, "prod"),
+      },
+      {
+        now: new Date(recording.recordedAt),
+        hashKey: HASH_KEY,
+        metrics: { settleMinutes: 5, baseline: "before" },
+      },
+    );
+    const metricCalls = sent.filter((u) => /microsoft\.insights\/metric/i.test(u.pathname));
+    const slotCalls = metricCalls.filter((u) => u.pathname.includes("/slots/staging/"));
+    expect(slotCalls.length).toBeGreaterThan(0);
+    for (const url of slotCalls)
+      expect(url.searchParams.get("metricnamespace")).toBe("Microsoft.Web/sites/slots");
+    const siteCalls = metricCalls.filter((u) => /sites\/orders-func-prod\/providers/.test(u.pathname));
+    expect(siteCalls.length).toBeGreaterThan(0);
+    for (const url of siteCalls) expect(url.searchParams.get("metricnamespace")).toBe("Microsoft.Web/sites");
+  });
+
+  it("a host status refused with no message says its status once", async () => {
+    const facts = await replayFacts(HEALTHY, (r) =>
+      answer(r, /orders-func-prod\/hostruntime/, { status: 403, body: "" }),
+    );
+    expect(facts.prod.gaps).toContainEqual({ source: "hostStatus", statusCode: 403, reason: "HTTP 403" });
+    const { describeError } = await import("../src/collect/access.js");
+    expect(
+      describeError(Object.assign(new Error("HTTP 409 Conflict"), { statusCode: 409, code: "Conflict" })),
+    ).toBe("HTTP 409 Conflict");
+    expect(
+      describeError(Object.assign(new Error("Site stopped"), { statusCode: 403, code: "Forbidden" })),
+    ).toBe("HTTP 403 Forbidden Site stopped");
+  });
+
+  it.each([
+    ["2026-05-04T00:00:00Z", { ageDays: 10 }],
+    ["2026-04-24T23:00:00Z", { ageDays: 0 }],
+    ["2025-01-01T00:00:00Z", { ageDays: 0, newerThanCheck: true }],
+  ])("the bundled stacks' age on a clock of %s", async (now, age) => {
+    const { snapshotAge } = await import("../src/collect/stacks.js");
+    expect(snapshotAge("2026-04-24", new Date(now))).toEqual(age);
+  });
+
+  it("replaying an old recording: the bundled stacks are newer than the check, never a negative age", async () => {
+    const facts = await replayFacts(HEALTHY, (r) => {
+      r.recordedAt = "2025-06-01T00:00:00Z";
+    });
+    expect(facts.stacks).toMatchObject({ source: "bundled", ageDays: 0, newerThanCheck: true });
+    const { stacksLine } = await import("../src/report/comparison.js");
+    const line = stacksLine({
+      stacks: { source: "bundled", snapshotDate: "2026-04-24", ageDays: 0, newerThanCheck: true },
+    } as never);
+    expect(line).toBe("bundled Core Tools snapshot of 2026-04-24 (newer than the check's clock)");
+  });
+
+  it.each([
+    "https://logs.example",
+    "https://logs.example/",
+    "https://logs.example/v1",
+    "https://logs.example/v1/",
+    "https://logs.example//v1//",
+  ])("--logs-endpoint %s reaches Log Analytics at one /v1", async (endpoint) => {
+    const { resolveEndpoints } = await import("../src/core/clouds.js");
+    const { collectLogs } = await import("../src/collect/logs.js");
+    const logs = resolveEndpoints("AzureCloud", { logs: endpoint }).logs;
+    expect(logs).toBe("https://logs.example");
+    const facts = await replayFacts(HEALTHY);
+    const sent: string[] = [];
+    const httpClient: HttpClient = {
+      sendRequest: (req) => (
+        sent.push(req.url),
+        Promise.resolve({ request: req, status: 404, headers: req.headers, bodyAsText: "{}" })
+      ),
+    };
+    await expect(
+      collectLogs(
+        { credential: TEST_CREDENTIAL, httpClient, retryOptions: { maxRetries: 0 }, logsEndpoint: endpoint },
+        "/subscriptions/s/resourceGroups/r/providers/microsoft.insights/components/c",
+        facts.metricWindows!,
+      ),
+    ).rejects.toThrow();
+    expect(sent[0]).toMatch(/^https:\/\/logs\.example\/v1\/+subscriptions\/s\//);
+    expect(sent[0]).not.toMatch(/v1\/v1|example\/\/v1/);
+  });
+});

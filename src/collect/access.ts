@@ -99,12 +99,11 @@ export function describeError(error: unknown): string {
   if ((error as Error)?.name === "AbortError") return "timed out: the check's --timeout ran out";
   const status = statusOf(error);
   const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  return [
-    status ? `HTTP ${status}` : undefined,
-    typeof code === "string" && code !== message ? code : undefined,
-    message,
-  ]
+  const message = (error instanceof Error ? error.message.split("\n")[0] : String(error))?.trim();
+  const prefix = status ? `HTTP ${status}` : undefined;
+  // Said once: a message that already names the status (the host's bare "HTTP 403") is not repeated.
+  const rest = prefix && message?.startsWith(prefix) ? message.slice(prefix.length).trim() : message;
+  return [prefix, typeof code === "string" && code !== rest && code !== message ? code : undefined, rest]
     .filter(Boolean)
     .join(" ");
 }

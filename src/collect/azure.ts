@@ -1,7 +1,25 @@
-import type { Deployment, Site, WebSiteManagementClient } from "@azure/arm-appservice";
+import type {
+  AppServicePlan,
+  ConnectionStringDictionary,
+  Deployment,
+  FunctionEnvelope,
+  Site,
+  SiteConfigResource,
+  SlotConfigNamesResource,
+  StringDictionary,
+  WebSiteManagementClient,
+} from "@azure/arm-appservice";
 import { WebSiteManagementClient as Client } from "@azure/arm-appservice";
 import { CollectError } from "../core/errors.js";
-import type { CheckFacts, EnvironmentFacts, FactSource, Gap, Role } from "../core/facts.js";
+import type {
+  CheckFacts,
+  ConfigFacts,
+  EnvironmentFacts,
+  FactSource,
+  Gap,
+  PlanFacts,
+  Role,
+} from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
 import { resolveRelease } from "../core/release.js";
@@ -61,7 +79,11 @@ export async function collectCheckFacts(
     : Promise.resolve(undefined);
   const metricsOf = (run: EnvironmentRun) => {
     if (!options.metrics) return Promise.resolve(undefined);
-    const reader = startMetrics(access, { subscriptionId: run.ref.subscriptionId, siteId: run.ref.id });
+    const reader = startMetrics(access, {
+      subscriptionId: run.ref.subscriptionId,
+      siteId: run.ref.id,
+      isSlot: run.ref.slot !== undefined,
+    });
     return Promise.all([windows, run.early]).then(([w, { site }]) =>
       w ? readMetrics(reader, w, site) : undefined,
     );
@@ -81,7 +103,7 @@ export async function collectCheckFacts(
     await Promise.all([
       qa.done,
       prod.done,
-      collectStacks(clientFor(apps.prod.subscriptionId), access),
+      collectStacks(clientFor(apps.prod.subscriptionId), access, options.now),
       windows.catch(() => undefined),
       metricsOf(qa).catch(() => undefined),
       metricsOf(prod).catch(() => undefined),
@@ -209,66 +231,86 @@ async function collectRest(
     ]);
 
   const facts: EnvironmentFacts = { role, ref, gaps, site: siteFacts(site) };
-  if (config) {
-    facts.config = {
-      netFrameworkVersion: config.netFrameworkVersion || undefined,
-      linuxFxVersion: config.linuxFxVersion || undefined,
-      use32BitWorkerProcess: config.use32BitWorkerProcess,
-      alwaysOn: config.alwaysOn,
-      functionAppScaleLimit: config.functionAppScaleLimit,
-      minimumElasticInstanceCount: config.minimumElasticInstanceCount,
-      powerShellVersion: config.powerShellVersion || undefined,
-      javaVersion: config.javaVersion || undefined,
-    };
-  }
-  if (settings) {
-    facts.appSettings = Object.fromEntries(
-      Object.entries(settings.properties ?? {}).map(([key, value]) => [
-        key,
-        redact(key, String(value ?? "")),
-      ]),
-    );
-  }
-  if (connections) {
-    facts.connectionStrings = Object.fromEntries(
-      Object.entries(connections.properties ?? {}).map(([key, entry]) => [
-        key,
-        { ...redact(key, entry?.value ?? ""), type: String(entry?.type ?? "Custom") },
-      ]),
-    );
-  }
-  if (slotNames)
-    facts.slotSettingNames = [
-      ...(slotNames.appSettingNames ?? []),
-      ...(slotNames.connectionStringNames ?? []),
-    ];
-  if (plan) {
-    const planRef = parsePlanId(plan.id ?? "");
-    facts.plan = {
-      id: plan.id ?? "",
-      name: plan.name ?? planRef?.name ?? "",
-      resourceGroup: planRef?.resourceGroup ?? rg,
-      skuName: plan.sku?.name ?? "unknown",
-      tier: plan.sku?.tier ?? "unknown",
-      os: plan.reserved ? "linux" : "windows",
-      capacity: plan.sku?.capacity,
-      numberOfSites: plan.numberOfSites,
-      maximumElasticWorkerCount: plan.maximumElasticWorkerCount,
-    };
-  }
-  if (functions)
-    facts.functions = functions.map((f) => ({
-      name: (f.name ?? "").split("/").pop() ?? "",
-      disabled: f.isDisabled === true,
-    }));
-  if (slots)
-    facts.slots = slots.map((s) => ({
-      name: (s.name ?? "").split("/").pop() ?? "",
-      state: s.state ?? "unknown",
-    }));
+  if (config) facts.config = configFacts(config);
+  if (settings) facts.appSettings = appSettingsFacts(settings, redact);
+  if (connections) facts.connectionStrings = connectionStringsFacts(connections, redact);
+  if (slotNames) facts.slotSettingNames = slotSettingNamesFacts(slotNames);
+  if (plan) facts.plan = planFacts(plan, rg);
+  if (functions) facts.functions = functionsFacts(functions);
+  if (slots) facts.slots = slotsFacts(slots);
   if (deployments) facts.deployments = deployments;
   if (host) facts.host = host;
   return facts;
+}
+
+// One function per source: each turns the SDK's model of one response into facts.
+
+export function configFacts(config: SiteConfigResource): ConfigFacts {
+  return {
+    netFrameworkVersion: config.netFrameworkVersion || undefined,
+    linuxFxVersion: config.linuxFxVersion || undefined,
+    use32BitWorkerProcess: config.use32BitWorkerProcess ?? undefined,
+    alwaysOn: config.alwaysOn ?? undefined,
+    functionAppScaleLimit: config.functionAppScaleLimit ?? undefined,
+    minimumElasticInstanceCount: config.minimumElasticInstanceCount ?? undefined,
+    powerShellVersion: config.powerShellVersion || undefined,
+    javaVersion: config.javaVersion || undefined,
+  };
+}
+
+export function appSettingsFacts(
+  settings: StringDictionary,
+  redact: Redactor,
+): EnvironmentFacts["appSettings"] {
+  return Object.fromEntries(
+    Object.entries(settings.properties ?? {}).map(([key, value]) => [key, redact(key, String(value ?? ""))]),
+  );
+}
+
+export function connectionStringsFacts(
+  connections: ConnectionStringDictionary,
+  redact: Redactor,
+): EnvironmentFacts["connectionStrings"] {
+  return Object.fromEntries(
+    Object.entries(connections.properties ?? {}).map(([key, entry]) => [
+      key,
+      { ...redact(key, entry?.value ?? ""), type: String(entry?.type ?? "Custom") },
+    ]),
+  );
+}
+
+export function slotSettingNamesFacts(names: SlotConfigNamesResource): string[] {
+  return [...(names.appSettingNames ?? []), ...(names.connectionStringNames ?? [])];
+}
+
+export function planFacts(plan: AppServicePlan, siteResourceGroup: string): PlanFacts {
+  const planRef = parsePlanId(plan.id ?? "");
+  return {
+    id: plan.id ?? "",
+    name: plan.name ?? planRef?.name ?? "",
+    resourceGroup: planRef?.resourceGroup ?? siteResourceGroup,
+    skuName: plan.sku?.name ?? "unknown",
+    tier: plan.sku?.tier ?? "unknown",
+    os: plan.reserved ? "linux" : "windows",
+    capacity: plan.sku?.capacity ?? undefined,
+    // Consumption and Flex plans answer `numberOfSites: 0` while hosting the app: not a count.
+    numberOfSites: plan.numberOfSites && plan.numberOfSites > 0 ? plan.numberOfSites : undefined,
+    maximumElasticWorkerCount: plan.maximumElasticWorkerCount ?? undefined,
+  };
+}
+
+export function functionsFacts(functions: FunctionEnvelope[]): EnvironmentFacts["functions"] {
+  return functions.map((f) => ({
+    name: (f.name ?? "").split("/").pop() ?? "",
+    disabled: f.isDisabled === true,
+  }));
+}
+
+export function slotsFacts(slots: Site[]): EnvironmentFacts["slots"] {
+  return slots.map((s) => ({
+    name: (s.name ?? "").split("/").pop() ?? "",
+    state: s.state ?? "unknown",
+  }));
 }
 
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {

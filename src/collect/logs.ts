@@ -2,6 +2,7 @@ import type { Windows } from "../core/windows.js";
 import type { LogsFacts } from "../core/facts.js";
 import type { AzureAccess } from "./access.js";
 import { armClientOptions } from "./access.js";
+import { logsQueryEndpoint } from "../core/clouds.js";
 
 export const LOGS_ENDPOINT = "https://api.loganalytics.io";
 
@@ -32,11 +33,10 @@ export async function collectLogs(
   windows: Windows,
 ): Promise<LogsFacts> {
   const { LogsQueryClient, LogsQueryResultStatus } = await import("@azure/monitor-query-logs");
-  const base = access.logsEndpoint ?? LOGS_ENDPOINT;
-  // This client uses its endpoint as given: the /v1 is ours to add (reference azure-sdk.md G2).
+  // This client uses its endpoint as given: the /v1 is ours to add, once (reference azure-sdk.md G2).
   const client = new LogsQueryClient(access.credential, {
     ...armClientOptions(access),
-    endpoint: `${base}/v1`,
+    endpoint: logsQueryEndpoint(access.logsEndpoint ?? LOGS_ENDPOINT),
     credentials: { scopes: [access.logsScope ?? `${LOGS_ENDPOINT}/.default`] },
   });
   const first = [windows.baseline.start, windows.after.start].sort()[0]!;

@@ -11,6 +11,9 @@ import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./acces
  * where its tier has them, many metrics per request, one request per resource covering both
  * windows when they touch (a last-week baseline needs its own).
  */
+/** https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-sites-slots-metrics */
+export const SLOT_NAMESPACE = "Microsoft.Web/sites/slots";
+
 export interface MetricsReader {
   read(windows: Windows, plan: { planId?: string; planTier?: string }): Promise<MetricsFacts>;
 }
@@ -21,8 +24,10 @@ export interface MetricsReader {
  */
 export function startMetrics(
   access: AzureAccess,
-  target: { subscriptionId: string; siteId: string },
+  target: { subscriptionId: string; siteId: string; isSlot?: boolean },
 ): MetricsReader {
+  // A slot is its own resource type: Azure Monitor refuses a slot's ID under the site's namespace (400).
+  const siteNamespace = target.isSlot ? SLOT_NAMESPACE : "Microsoft.Web/sites";
   const ready = (async () => {
     const { MonitorClient } = await import("@azure/arm-monitor");
     const client = new MonitorClient(access.credential, target.subscriptionId, {
@@ -32,7 +37,7 @@ export function startMetrics(
     });
     const offered = new Set<string>();
     for await (const definition of client.metricDefinitions.list(target.siteId, {
-      metricnamespace: "Microsoft.Web/sites",
+      metricnamespace: siteNamespace,
       abortSignal: access.abortSignal,
     })) {
       if (definition.name?.value) offered.add(definition.name.value);
@@ -57,16 +62,7 @@ export function startMetrics(
             : "no plan";
       const series: MetricsFacts["series"] = {};
       await Promise.all([
-        readMetrics(
-          client,
-          access,
-          target.siteId,
-          "Microsoft.Web/sites",
-          wanted,
-          windows,
-          series,
-          unavailable,
-        ),
+        readMetrics(client, access, target.siteId, siteNamespace, wanted, windows, series, unavailable),
         planWanted.length > 0
           ? readMetrics(
               client,
@@ -89,7 +85,7 @@ async function readMetrics(
   client: MonitorClient,
   access: AzureAccess,
   resourceId: string,
-  namespace: MetricNamespace,
+  namespace: MetricNamespace | typeof SLOT_NAMESPACE,
   specs: MetricSpec[],
   windows: Windows,
   series: MetricsFacts["series"],

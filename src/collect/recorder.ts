@@ -12,9 +12,13 @@ import { APP_INSIGHTS_TAG } from "./site.js";
 import { recordedValue, scrubSecretShaped, type Redactor } from "./redact.js";
 
 /**
- * Wraps the transport of a live check and keeps what Azure answered, redacted as it arrives:
- * setting values become markers (or stay, when allow-listed), secret-shaped strings anywhere are
- * replaced, and no request header (so no token) is ever kept.
+ * Wraps the transport of a live check and keeps what Azure answered, redacted as it arrives.
+ * Each response type has an ALLOW-LIST of the fields the check reads (RECORDED_FIELDS): any
+ * other field, known or new, never reaches the file. Real responses carry tags on `config/web`,
+ * `appsettings` and `connectionstrings` as well as the site (`hidden-link:
+ * /app-insights-instrumentation-key` among them); only the site keeps one tag, the Application
+ * Insights link. Setting values become markers (or stay, when allow-listed), any kept string that
+ * looks like a secret is replaced, and no request header (so no token) is ever kept.
  */
 export function createRecorder(inner: HttpClient, redact: Redactor) {
   // Keyed by request: a throttled or failed attempt is replaced by the answer that followed it.
@@ -28,7 +32,7 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
         response: {
           status: response.status,
           ...(contentType ? { headers: { "content-type": contentType } } : {}),
-          body: redactBody(redact, new URL(request.url).pathname, response.bodyAsText ?? ""),
+          body: redactBody(redact, request.url, response.status, response.bodyAsText ?? ""),
         },
       });
       return response;
@@ -54,41 +58,328 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
   };
 }
 
-function redactBody(redact: Redactor, path: string, text: string): unknown {
+/**
+ * What is kept of a JSON value: `true` keeps a primitive (a string is scrubbed of secret shapes;
+ * an object or array there is dropped), `[shape]` keeps an array of that shape, an object keeps
+ * the named fields, and its `"*"` entry keeps every other key with that shape.
+ */
+export type Keep = true | readonly [Keep] | { readonly [field: string]: Keep };
+
+const ANY = "*";
+const NAME = { value: true, localizedValue: true } as const;
+const ARM = { id: true, name: true, type: true, kind: true, location: true } as const;
+const paged = (item: Keep): Keep => ({ value: [item], nextLink: true });
+
+const SITE: Keep = {
+  ...ARM,
+  tags: { [APP_INSIGHTS_TAG]: true },
+  properties: {
+    name: true,
+    state: true,
+    enabled: true,
+    reserved: true,
+    kind: true,
+    serverFarmId: true,
+    sku: true,
+    lastModifiedTimeUtc: true,
+    managedEnvironmentId: true,
+    slotSwapStatus: { timestampUtc: true, sourceSlotName: true, destinationSlotName: true },
+    functionAppConfig: {
+      runtime: { name: true, version: true },
+      scaleAndConcurrency: { instanceMemoryMB: true, maximumInstanceCount: true },
+    },
+  },
+};
+
+const RUNTIME_SETTINGS: Keep = {
+  runtimeVersion: true,
+  isDeprecated: true,
+  isPreview: true,
+  isHidden: true,
+  isDefault: true,
+  endOfLifeDate: true,
+  supportedFunctionsExtensionVersions: [true],
+  appSettingsDictionary: { [ANY]: true },
+  siteConfigPropertiesDictionary: {
+    use32BitWorkerProcess: true,
+    linuxFxVersion: true,
+    netFrameworkVersion: true,
+  },
+};
+
+/** The response types a check reads, matched on the request path, each with its allow-list. */
+export const RECORDED_FIELDS: { type: string; path: RegExp; keep: Keep }[] = [
+  {
+    type: "stacks",
+    path: /^\/providers\/microsoft\.web\/functionappstacks$/,
+    keep: paged({
+      ...ARM,
+      properties: {
+        displayText: true,
+        value: true,
+        preferredOs: true,
+        majorVersions: [
+          {
+            displayText: true,
+            value: true,
+            minorVersions: [
+              {
+                displayText: true,
+                value: true,
+                stackSettings: {
+                  windowsRuntimeSettings: RUNTIME_SETTINGS,
+                  linuxRuntimeSettings: RUNTIME_SETTINGS,
+                },
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  },
+  { type: "plan", path: /\/providers\/microsoft\.web\/serverfarms\/[^/]+$/, keep: planKeep() },
+  {
+    type: "metric definitions",
+    path: /\/providers\/microsoft\.insights\/metricdefinitions$/,
+    keep: paged({
+      id: true,
+      resourceId: true,
+      namespace: true,
+      name: NAME,
+      unit: true,
+      primaryAggregationType: true,
+      supportedAggregationTypes: [true],
+      metricAvailabilities: [{ timeGrain: true, retention: true }],
+    }),
+  },
+  {
+    type: "metrics",
+    path: /\/providers\/microsoft\.insights\/metrics$/,
+    keep: {
+      cost: true,
+      timespan: true,
+      interval: true,
+      namespace: true,
+      resourceregion: true,
+      value: [
+        {
+          id: true,
+          type: true,
+          name: NAME,
+          unit: true,
+          errorCode: true,
+          timeseries: [
+            {
+              metadatavalues: [{ name: NAME, value: true }],
+              data: [
+                { timeStamp: true, average: true, total: true, minimum: true, maximum: true, count: true },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    type: "logs",
+    path: /\/query$/,
+    keep: {
+      tables: [{ name: true, columns: [{ name: true, type: true }], rows: [[true]] }],
+      error: { code: true, message: true },
+    },
+  },
+  { type: "config/web", path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/web$/, keep: configKeep() },
+  {
+    type: "appsettings",
+    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/appsettings\/list$/,
+    keep: { id: true, name: true, type: true, location: true, properties: { [ANY]: true } },
+  },
+  {
+    type: "connectionstrings",
+    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/connectionstrings\/list$/,
+    keep: {
+      id: true,
+      name: true,
+      type: true,
+      location: true,
+      properties: { [ANY]: { value: true, type: true } },
+    },
+  },
+  {
+    type: "slot settings",
+    path: /\/sites\/[^/]+\/config\/slotconfignames$/,
+    keep: {
+      id: true,
+      name: true,
+      type: true,
+      properties: { appSettingNames: [true], connectionStringNames: [true], azureStorageConfigNames: [true] },
+    },
+  },
+  {
+    type: "deployments",
+    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/deployments$/,
+    keep: paged({
+      id: true,
+      name: true,
+      type: true,
+      properties: {
+        status: true,
+        author: true,
+        deployer: true,
+        start_time: true,
+        end_time: true,
+        active: true,
+      },
+    }),
+  },
+  {
+    type: "functions",
+    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/functions$/,
+    keep: paged({
+      id: true,
+      name: true,
+      type: true,
+      properties: { name: true, isDisabled: true, language: true },
+    }),
+  },
+  { type: "slots", path: /\/sites\/[^/]+\/slots$/, keep: paged(SITE) },
+  {
+    type: "host status",
+    path: /\/hostruntime\/admin\/host\/status$/,
+    keep: {
+      id: true,
+      state: true,
+      version: true,
+      errors: [true],
+      extensionBundle: { id: true, version: true },
+    },
+  },
+  { type: "site", path: /\/providers\/microsoft\.web\/sites\/[^/]+(\/slots\/[^/]+)?$/, keep: SITE },
+];
+
+/** What any failed request keeps: ARM's error code and message (scrubbed), nothing else. */
+const ERROR_FIELDS: Keep = {
+  error: { code: true, message: true, details: [{ code: true, message: true }] },
+  Code: true,
+  Message: true,
+};
+
+function planKeep(): Keep {
+  const sku = { name: true, tier: true, size: true, family: true, capacity: true } as const;
+  return {
+    ...ARM,
+    sku,
+    properties: {
+      status: true,
+      reserved: true,
+      numberOfSites: true,
+      maximumElasticWorkerCount: true,
+      elasticScaleEnabled: true,
+      zoneRedundant: true,
+      sku,
+    },
+  };
+}
+
+function configKeep(): Keep {
+  return {
+    id: true,
+    name: true,
+    type: true,
+    location: true,
+    properties: {
+      netFrameworkVersion: true,
+      linuxFxVersion: true,
+      windowsFxVersion: true,
+      powerShellVersion: true,
+      javaVersion: true,
+      nodeVersion: true,
+      pythonVersion: true,
+      use32BitWorkerProcess: true,
+      alwaysOn: true,
+      functionAppScaleLimit: true,
+      minimumElasticInstanceCount: true,
+      functionsRuntimeScaleMonitoringEnabled: true,
+      minTlsVersion: true,
+      ftpsState: true,
+      http20Enabled: true,
+    },
+  };
+}
+
+/** The response type a request reads, or undefined for one the check does not know. */
+export function responseType(url: string): (typeof RECORDED_FIELDS)[number] | undefined {
+  const path = new URL(url).pathname
+    .replace(/\/{2,}/g, "/")
+    .replace(/\/$/, "")
+    .toLowerCase();
+  return RECORDED_FIELDS.find((entry) => entry.path.test(path));
+}
+
+export function redactBody(redact: Redactor, url: string, status: number, text: string): unknown {
+  if (text === "") return undefined;
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return text === "" ? undefined : scrubSecretShaped(redact, text);
+    // Not JSON (an HTML error page, plain text): only its first line, scrubbed, for the error message.
+    return scrubSecretShaped(redact, text.split("\n")[0]!.slice(0, 500));
   }
-  // Site tags can carry the Application Insights key or connection string: keep only the link.
-  const tags = (body as { tags?: Record<string, string> })?.tags;
-  if (tags && /\/providers\/Microsoft\.Web\/sites\/[^/]+(\/slots\/[^/]+)?$/i.test(path)) {
-    (body as { tags: Record<string, string> }).tags = Object.fromEntries(
-      Object.entries(tags).filter(([key]) => key === APP_INSIGHTS_TAG),
+  const type = status >= 400 ? undefined : responseType(url);
+  const kept = keepFields(redact, body, status >= 400 ? ERROR_FIELDS : (type?.keep ?? {}));
+  // Setting values: every value becomes what `recordedValue` says (a marker unless allow-listed),
+  // computed from the value as Azure sent it.
+  const raw = (body as { properties?: Record<string, unknown> } | null)?.properties;
+  if (kept && raw && typeof raw === "object" && type?.type === "appsettings") {
+    (kept as { properties: unknown }).properties = Object.fromEntries(
+      Object.entries(raw).map(([name, value]) => [name, recordedValue(redact, name, rawString(value))]),
+    );
+  } else if (kept && raw && typeof raw === "object" && type?.type === "connectionstrings") {
+    (kept as { properties: unknown }).properties = Object.fromEntries(
+      Object.entries(raw).map(([name, entry]) => {
+        const { value, type: kind } = (entry ?? {}) as { value?: unknown; type?: unknown };
+        return [
+          name,
+          {
+            value: recordedValue(redact, "", rawString(value)),
+            ...(typeof kind === "string" || typeof kind === "number" ? { type: kind } : {}),
+          },
+        ];
+      }),
     );
   }
-  const properties = (body as { properties?: Record<string, unknown> })?.properties;
-  if (properties && /\/config\/appsettings\/list$/i.test(path)) {
-    for (const [name, value] of Object.entries(properties))
-      properties[name] = recordedValue(
-        redact,
-        name,
-        typeof value === "string" ? value : JSON.stringify(value ?? ""),
-      );
-  } else if (properties && /\/config\/connectionstrings\/list$/i.test(path)) {
-    for (const entry of Object.values(properties) as { value?: string }[])
-      if (entry?.value) entry.value = recordedValue(redact, "", entry.value);
-  }
-  return scrubStrings(redact, body);
+  return kept;
 }
 
-function scrubStrings(redact: Redactor, value: unknown): unknown {
-  if (typeof value === "string") return scrubSecretShaped(redact, value);
-  if (Array.isArray(value)) return value.map((item) => scrubStrings(redact, item));
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubStrings(redact, v)]));
-  return value;
+/** The value as Azure sent it, read as the collector reads it (so a replay hashes it alike). */
+function rawString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // The collector's String(value ?? "") of anything else.
+  return value === null || value === undefined ? "" : Object.prototype.toString.call(value);
+}
+
+export function keepFields(redact: Redactor, value: unknown, keep: Keep): unknown {
+  if (keep === true) {
+    if (typeof value === "string") return scrubSecretShaped(redact, value);
+    if (value === null || typeof value === "number" || typeof value === "boolean") return value;
+    return undefined;
+  }
+  if (Array.isArray(keep)) {
+    if (!Array.isArray(value)) return value === null ? null : undefined;
+    return value.map((item) => keepFields(redact, item, keep[0] as Keep) ?? null);
+  }
+  if (value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) return undefined;
+  const shape = keep as { readonly [field: string]: Keep };
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const rule = Object.hasOwn(shape, key) && key !== ANY ? shape[key] : shape[ANY];
+    if (rule === undefined) continue;
+    const kept = keepFields(redact, item, rule);
+    if (kept !== undefined) result[key] = kept;
+  }
+  return result;
 }
 
 export async function writeRecording(dir: string, recording: Recording): Promise<string> {

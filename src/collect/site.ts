@@ -1,23 +1,39 @@
 import type { Site } from "@azure/arm-appservice";
-import type { EnvironmentFacts } from "../core/facts.js";
+import type { EnvironmentFacts, Os } from "../core/facts.js";
 
+/**
+ * The site (or slot) GET as facts: one function per source, so a shape check can sit where the
+ * body enters. Real bodies leave many fields `null` (a Container Apps app has no `enabled`,
+ * `reserved`, `sku` or `serverFarmId`; a Flex Consumption app has no `kind` in the documented
+ * example), and the SDK hands `null` through: every field is read as "absent unless a value".
+ */
 export function siteFacts(site: Site): EnvironmentFacts["site"] {
   const kind = site.kind ?? "";
   const swap = site.slotSwapStatus;
+  const flex = site.functionAppConfig;
+  const scale = flex?.scaleAndConcurrency;
+  const flexScale = {
+    ...(typeof scale?.instanceMemoryMB === "number" ? { instanceMemoryMB: scale.instanceMemoryMB } : {}),
+    ...(typeof scale?.maximumInstanceCount === "number"
+      ? { maximumInstanceCount: scale.maximumInstanceCount }
+      : {}),
+  };
   return {
     name: site.name ?? "",
     kind,
     state: site.state ?? "unknown",
     enabled: site.enabled !== false,
-    os: site.reserved || /linux/i.test(kind) ? "linux" : "windows",
+    os: siteOs(site),
     location: site.location ?? "",
-    planId: site.serverFarmId,
-    sku: site.sku,
-    appInsightsId: appInsightsLink(site.tags),
+    planId: site.serverFarmId || undefined,
+    sku: site.sku || undefined,
+    appInsightsId: appInsightsLink(site.tags ?? undefined),
     lastModified: site.lastModifiedTimeUtc?.toISOString(),
-    flexRuntime: site.functionAppConfig?.runtime?.name
-      ? { name: site.functionAppConfig.runtime.name, version: site.functionAppConfig.runtime.version ?? "" }
+    flexRuntime: flex?.runtime?.name
+      ? { name: flex.runtime.name, version: flex.runtime.version ?? "" }
       : undefined,
+    flexScale: Object.keys(flexScale).length > 0 ? flexScale : undefined,
+    managedEnvironmentId: site.managedEnvironmentId || undefined,
     lastSwap:
       swap?.timestampUtc && swap.sourceSlotName
         ? {
@@ -27,6 +43,23 @@ export function siteFacts(site: Site): EnvironmentFacts["site"] {
           }
         : undefined,
   };
+}
+
+/**
+ * The OS is the site's own: `reserved: true` or a `kind` naming linux. Flex Consumption and
+ * Container Apps hosting run only on Linux, and their bodies may leave both unset
+ * (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan,
+ * https://learn.microsoft.com/azure/azure-functions/functions-container-apps-hosting).
+ */
+export function siteOs(site: Site): Os {
+  if (site.reserved === true || /linux/i.test(site.kind ?? "")) return "linux";
+  if (site.functionAppConfig || site.managedEnvironmentId) return "linux";
+  return "windows";
+}
+
+/** A Function App hosted on Azure Container Apps: no server farm, no plan, no slots. */
+export function isContainerAppsHosted(site: Pick<Site, "kind" | "managedEnvironmentId">): boolean {
+  return /azurecontainerapps/i.test(site.kind ?? "") || !!site.managedEnvironmentId;
 }
 
 /** The portal links a function app to its Application Insights component with this tag. */

@@ -2,10 +2,12 @@ import type { FunctionAppStack, WebSiteManagementClient } from "@azure/arm-appse
 import type { StackRow, StacksFacts } from "../core/facts.js";
 import { describeError, take, type AzureAccess } from "./access.js";
 import { bundledStacks } from "./bundled-stacks.js";
+import { daysBetween } from "../core/time.js";
 
 export async function collectStacks(
   client: WebSiteManagementClient,
   access: AzureAccess,
+  now: Date,
 ): Promise<StacksFacts> {
   try {
     const rows = stackRows(
@@ -19,9 +21,22 @@ export async function collectStacks(
       source: "bundled",
       note: `Function App Stacks API unavailable (${describeError(error)})`,
       snapshotDate: bundled.snapshotDate,
+      ...snapshotAge(bundled.snapshotDate, now),
       rows: stackRows(bundled.stacks),
     };
   }
+}
+
+/**
+ * The bundled snapshot's age on the check's clock (now live, the recording's time in replay):
+ * never negative; a snapshot dated after the check is said to be so rather than "-300 days old".
+ */
+export function snapshotAge(
+  snapshotDate: string,
+  now: Date,
+): Pick<StacksFacts, "ageDays" | "newerThanCheck"> {
+  const days = daysBetween(new Date(snapshotDate), now);
+  return days < 0 ? { ageDays: 0, newerThanCheck: true } : { ageDays: days };
 }
 
 export function stackRows(stacks: FunctionAppStack[]): StackRow[] {

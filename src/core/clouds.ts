@@ -61,13 +61,28 @@ export function resolveEndpoints(
   return {
     cloud,
     arm: arm ?? base.arm,
-    logs: check("--logs-endpoint", overrides.logs) ?? base.logs,
+    logs: logsRoot(check("--logs-endpoint", overrides.logs) ?? base.logs),
     // Metrics - List is served by Resource Manager: it follows --arm-endpoint unless told otherwise.
     metrics: check("--metrics-endpoint", overrides.metrics) ?? arm ?? base.metrics,
     authority: check("AZURE_AUTHORITY_HOST", overrides.authority) ?? base.authority,
     armScope: `${base.arm}/.default`,
     logsScope: `${base.logs}/.default`,
   };
+}
+
+/**
+ * Log Analytics' root, whichever way it was written: Microsoft's docs show both
+ * `https://api.loganalytics.io` and `https://api.loganalytics.io/v1`; the query client is given
+ * `<root>/v1`, so the version segment and trailing slashes are dropped here, never doubled.
+ * https://learn.microsoft.com/azure/azure-monitor/logs/api/request-format
+ */
+export function logsRoot(endpoint: string): string {
+  return endpoint.replace(/\/+$/, "").replace(/\/v1$/i, "").replace(/\/+$/, "");
+}
+
+/** The endpoint the Log Analytics query client is given: the root plus exactly one `/v1`. */
+export function logsQueryEndpoint(endpoint: string): string {
+  return `${logsRoot(endpoint)}/v1`;
 }
 
 /** Known Entra hosts; for any other authority MSAL must not call login.microsoftonline.com's instance discovery. */

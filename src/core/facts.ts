@@ -171,6 +171,10 @@ export interface StacksFacts {
   note?: string;
   /** The bundled snapshot's date. */
   snapshotDate?: string;
+  /** Whole days from the snapshot to the check's clock (0 when the snapshot is newer than the check). */
+  ageDays?: number;
+  /** The snapshot is dated after the check's clock (replaying a recording older than this build's data). */
+  newerThanCheck?: boolean;
   rows: StackRow[];
 }
 

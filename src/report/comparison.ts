@@ -70,7 +70,8 @@ export function releaseLine(report: Report): string {
 export function stacksLine(report: Report): string {
   const { stacks } = report;
   if (stacks.source === "api") return "Function App Stacks API (live)";
-  return `bundled Core Tools snapshot of ${stacks.snapshotDate} (${stacks.ageDays} days old)${stacks.note ? `: ${stacks.note}` : ""}`;
+  const age = stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`;
+  return `bundled Core Tools snapshot of ${stacks.snapshotDate} (${age})${stacks.note ? `: ${stacks.note}` : ""}`;
 }
 
 export function evidenceLine(evidence: Report["findings"][number]["evidence"]): string {

@@ -50,7 +50,13 @@ export interface Report {
   exitCode: number;
   failOn: string;
   release: Release;
-  stacks: { source: "api" | "bundled"; note?: string; snapshotDate?: string; ageDays?: number };
+  stacks: {
+    source: "api" | "bundled";
+    note?: string;
+    snapshotDate?: string;
+    ageDays?: number;
+    newerThanCheck?: boolean;
+  };
   environments: { qa: EnvironmentSummary; prod: EnvironmentSummary };
   findings: Finding[];
   unknowns: Unknown[];
@@ -127,7 +133,10 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
       ...(stacks.snapshotDate
         ? {
             snapshotDate: stacks.snapshotDate,
-            ageDays: daysBetween(new Date(stacks.snapshotDate), new Date(facts.now)),
+            // Measured by the collector on the check's clock (never negative).
+            ageDays:
+              stacks.ageDays ?? Math.max(0, daysBetween(new Date(stacks.snapshotDate), new Date(facts.now))),
+            ...(stacks.newerThanCheck ? { newerThanCheck: true } : {}),
           }
         : {}),
     },
