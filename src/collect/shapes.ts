@@ -397,7 +397,10 @@ const ROUTES: [RegExp, ShapeSource][] = [
   [new RegExp(`^${SITE}/config/connectionstrings/list$`), "connectionStrings"],
   [new RegExp(`^${SITE}/config/slotconfignames$`), "slotConfigNames"],
   [new RegExp(`^${SITE}/functions$`), "functions"],
-  [/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.web\/sites\/[^/]+\/slots$/, "slots"],
+  [
+    /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.web\/sites\/[^/]+\/slots$/,
+    "slots",
+  ],
   [new RegExp(`^${SITE}/deployments$`), "deployments"],
   [new RegExp(`^${SITE}/hostruntime/admin/host/status$`), "hostStatus"],
 ];
@@ -409,7 +412,10 @@ export function shapeSourceOf(url: string): ShapeSource | undefined {
   } catch {
     return undefined;
   }
-  path = path.replace(/\/{2,}/g, "/").replace(/\/$/, "").toLowerCase();
+  path = path
+    .replace(/\/{2,}/g, "/")
+    .replace(/\/$/, "")
+    .toLowerCase();
   return ROUTES.find(([pattern]) => pattern.test(path))?.[1];
 }
 
@@ -419,9 +425,9 @@ export function shapeProblem(source: ShapeSource, body: unknown): string | undef
 }
 
 /** The body as the SDK would parse it (JSON unless text/plain), or what keeps it from being JSON. */
-export function parsedBody(response: Pick<PipelineResponse, "bodyAsText" | "headers">):
-  | { body: unknown }
-  | { problem: string } {
+export function parsedBody(
+  response: Pick<PipelineResponse, "bodyAsText" | "headers">,
+): { body: unknown } | { problem: string } {
   const text = response.bodyAsText;
   const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const named = /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(type) ? type : "unnamed";
