@@ -2,6 +2,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { FactSource, Gap } from "../core/facts.js";
 import { observerPolicy, perTryTimeoutPolicy, readOnlyPolicy } from "./policies.js";
+import { MalformedResponseError, shapePolicy } from "./shapes.js";
 
 /**
  * What every Azure source under collect/ shares: how to reach Azure (credential, transport,
@@ -58,6 +59,8 @@ export function armClientOptions(access: AzureAccess) {
     retryOptions: access.retryOptions ?? RETRY,
     additionalPolicies: [
       { policy: readOnlyPolicy, position: "perCall" as const },
+      // Every body is checked against its documented shape before the SDK deserialises it.
+      { policy: shapePolicy, position: "perCall" as const },
       {
         policy: perTryTimeoutPolicy(access.perTryTimeoutMs ?? PER_TRY_TIMEOUT_MS),
         position: "perRetry" as const,
@@ -130,5 +133,10 @@ export const REQUIRED_ROLE: Partial<Record<FactSource, string>> = {
 export function gapFrom(source: FactSource, error: unknown): Gap {
   const statusCode = statusOf(error);
   const needs = statusCode === 403 && REQUIRED_ROLE[source] ? `; grant ${REQUIRED_ROLE[source]}` : "";
-  return { source, reason: `${describeError(error)}${needs}`, ...(statusCode ? { statusCode } : {}) };
+  return {
+    source,
+    reason: `${describeError(error)}${needs}`,
+    ...(statusCode ? { statusCode } : {}),
+    ...(error instanceof MalformedResponseError ? { malformed: true as const } : {}),
+  };
 }

@@ -112,6 +112,8 @@ export interface Gap {
   source: FactSource;
   reason: string;
   statusCode?: number;
+  /** Azure answered, but not with the documented shape (collect/shapes.ts): no plan is derived while any is. */
+  malformed?: true;
 }
 
 export interface EnvironmentFacts {

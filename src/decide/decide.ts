@@ -38,6 +38,20 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   const featureOnOldBuild =
     "Ship the feature on the previous known-good build: merge it onto the last release that ran cleanly in production and deploy that, leaving the runtime or configuration change for a release of its own.";
 
+  const malformed = malformedAnswers(facts);
+  if (malformed.length > 0) {
+    // Garbled data is never the ground for a fix or a rollback (issue 11): nothing is planned from it.
+    return {
+      action: "INCONCLUSIVE",
+      summary: `Azure answered with data that is not its documented shape, so no plan is derived: ${malformed.join("; ")}.`,
+      drivers: malformed,
+      steps: [
+        "# Run the check again; if the answer stays malformed, look for a proxy or gateway between this host and Azure.",
+      ],
+      alternatives: [],
+      warnings: warnings.map(describe),
+    };
+  }
   if (breakers.length > 0 && hotfixes.length === 0) {
     return {
       action: "ROLLBACK",
@@ -103,6 +117,12 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     alternatives: [],
     warnings: [],
   };
+}
+
+function malformedAnswers(facts: CheckFacts): string[] {
+  return [facts.qa, facts.prod].flatMap((env) =>
+    env.gaps.filter((g) => g.malformed).map((g) => `${env.role} ${g.source}: ${g.reason}`),
+  );
 }
 
 /** One step per distinct change: findings that share a fix (R09 and M03 both say 64-bit) share a step. */
