@@ -336,6 +336,13 @@ describe("recordings keep an allow-list of fields per response type", () => {
   it("no tag but the Application Insights link, no unexpected field, and the same facts on replay", async () => {
     const recording = await readRecording(`${ROOT}/${HEALTHY}`);
     for (const exchange of recording.exchanges) exchange.response.body = poison(exchange.response.body, true);
+    // A bare string among the connection strings is a malformed body (test/malformed.test.ts): here
+    // each entry carries its unexpected field inside, as Azure would add one.
+    for (const exchange of recording.exchanges.filter((e) => /connectionstrings\/list/.test(e.request.url))) {
+      const properties = (exchange.response.body as { properties: Record<string, unknown> }).properties;
+      for (const key of Object.keys(properties))
+        if (typeof properties[key] === "string") delete properties[key];
+    }
     const { original, saved, replayed } = await recordThrough(recording);
     expect(JSON.stringify(saved)).not.toMatch(/LEAK-|TEST-SECRET|0f8fad5b/);
     // A new key in a settings list is a setting: its name is kept, its value never.
