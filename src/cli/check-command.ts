@@ -229,6 +229,7 @@ async function openSession(
   env: NodeJS.ProcessEnv,
   recordTo?: string,
   environments?: Record<string, string>,
+  startedAt?: number,
 ): Promise<Session> {
   for (const [flag, value] of [
     ["--timeout", args.timeout],
@@ -245,8 +246,10 @@ async function openSession(
   const hashKey = randomBytes(32);
   const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
   const deadline = new AbortController();
-  // Never what keeps the process alive: a usage error must exit at once.
-  const timer = setTimeout(() => deadline.abort(), args.timeout * 1000).unref();
+  // Never what keeps the process alive: a usage error must exit at once. The whole check is
+  // bounded, start-up included (a process counts from its start).
+  const elapsed = startedAt === undefined ? 0 : performance.now() - startedAt;
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, args.timeout * 1000 - elapsed)).unref();
   const done = () => clearTimeout(timer);
   let session: Session;
   if (args.from) {
@@ -275,8 +278,14 @@ async function openSession(
   } else {
     const apps = appsFrom(args, undefined, environments);
     const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
+    const bound = { signal: deadline.signal, seconds: args.timeout };
     const credential = sharedTokenCredential(
-      await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }),
+      await createCredential(args.auth, {
+        tenantId: args.tenant,
+        authorityHost: endpoints.authority,
+        deadline: bound,
+      }),
+      bound,
     );
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
     // dropped from the cache and surfaces, explained, on the first real request.
@@ -339,7 +348,7 @@ export async function runCheckCommand(
     import("../report/model.js"),
     import("../report/index.js"),
   ]);
-  const session = await openSession(args, env, args.record, loaded?.config.environments);
+  const session = await openSession(args, env, args.record, loaded?.config.environments, io.startedAt);
   const progress = watch(session, args, io, env);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
@@ -507,7 +516,7 @@ export async function runRecordCommand(
   loaded?: LoadedConfig,
 ): Promise<number> {
   const { runCheck } = await import("../check.js");
-  const session = await openSession(args, env, args.out, loaded?.config.environments);
+  const session = await openSession(args, env, args.out, loaded?.config.environments, io.startedAt);
   try {
     const result = await runCheck({
       ...session.apps,
