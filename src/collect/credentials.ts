@@ -100,21 +100,21 @@ export function sharedTokenCredential(
 ): TokenCredential & { waitingFor(): string[] } {
   const tokens = new Map<string, Promise<AccessToken | null>>();
   const pendingScopes = new Set<string>();
-  const bounded = (key: string, pending: Promise<AccessToken | null>, signal?: AbortSignal) => {
-    const signals = [deadline?.signal, signal].filter((s): s is AbortSignal => s !== undefined);
-    if (signals.length === 0) return pending;
+  /** Ends a wait with `signal`: the deadline's end is a SignInTimeoutError, a request's own an AbortError. */
+  const until = (key: string, pending: Promise<AccessToken | null>, signal?: AbortSignal) => {
+    if (!signal) return pending;
     return new Promise<AccessToken | null>((resolve, reject) => {
-      const stop = () => {
-        // The deadline first: a request's own signal is derived from it and fires with it.
-        if (deadline?.signal.aborted) reject(new SignInTimeoutError(key, deadline.seconds));
-        else reject(Object.assign(new Error("the sign-in wait was aborted"), { name: "AbortError" }));
-      };
-      if (signals.some((s) => s.aborted)) return stop();
-      for (const s of signals) s.addEventListener("abort", stop, { once: true });
-      const clean = () => signals.forEach((s) => s.removeEventListener("abort", stop));
+      const stop = () =>
+        reject(
+          deadline?.signal.aborted
+            ? new SignInTimeoutError(key, deadline.seconds)
+            : Object.assign(new Error("the sign-in wait was aborted"), { name: "AbortError" }),
+        );
+      if (signal.aborted) return stop();
+      signal.addEventListener("abort", stop, { once: true });
       pending.then(
-        (token) => (clean(), resolve(token)),
-        (error: unknown) => (clean(), reject(error as Error)),
+        (token) => (signal.removeEventListener("abort", stop), resolve(token)),
+        (error: unknown) => (signal.removeEventListener("abort", stop), reject(error as Error)),
       );
     });
   };
@@ -126,7 +126,7 @@ export function sharedTokenCredential(
       const signal = options?.abortSignal as AbortSignal | undefined;
       const cached = tokens.get(key);
       if (cached) {
-        return bounded(
+        return until(
           key,
           cached.then((token) => {
             if (token && token.expiresOnTimestamp - Date.now() > 120_000) return token;
@@ -136,14 +136,15 @@ export function sharedTokenCredential(
           signal,
         );
       }
-      const pending = inner.getToken(scopes, options);
+      // One listener on the deadline per token, however many requests wait for it.
+      const pending = until(key, inner.getToken(scopes, options), deadline?.signal);
       tokens.set(key, pending);
       pendingScopes.add(key);
       pending.then(
         () => pendingScopes.delete(key),
         () => (pendingScopes.delete(key), tokens.delete(key)),
       );
-      return bounded(key, pending, signal);
+      return until(key, pending, signal);
     },
   };
 }
