@@ -34,5 +34,6 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     stderr: (text) => process.stderr.write(text),
     color: useColor(process.env, process.stdout),
     stderrIsTTY: process.stderr.isTTY,
+    startedAt: 0,
   });
 }

@@ -15,6 +15,7 @@ import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 import { createProgress, isInteractive } from "./progress.js";
+import { trapSignals } from "./signals.js";
 
 /** The recordings shipped in the package (fixtures/), beside dist/ in a checkout and in a global install. */
 const BUNDLED_RECORDINGS = new URL("../../fixtures/", import.meta.url);
@@ -214,6 +215,10 @@ interface Session {
   access: AzureAccess;
   replayed?: { path: string; constructed: boolean; description?: string };
   hashKey: Uint8Array;
+  /** Set once the verdict is known: what an interrupted run still exits with. */
+  decided?: { exitCode: number; verdict: string };
+  /** What the check is waiting for (a token, Azure's answers), for an interruption's message. */
+  waitingFor?: () => string;
   recorder?: {
     recording: (meta: {
       recordedAt: Date;
@@ -223,12 +228,46 @@ interface Session {
   done(): void;
 }
 
-/** Replay or live access, the clock, the whole-check timeout, and the recorder when asked for. */
+/**
+ * The session, trapping SIGINT/SIGTERM while it is open (src/cli/signals.ts): the verdict so far
+ * or INCONCLUSIVE, the deadline aborted, child processes ended.
+ */
 async function openSession(
   args: AccessArgs,
   env: NodeJS.ProcessEnv,
   recordTo?: string,
   environments?: Record<string, string>,
+  io?: Io,
+): Promise<Session> {
+  const deadline = new AbortController();
+  let session: Session | undefined;
+  const untrap = io
+    ? trapSignals({
+        io,
+        abort: (reason) => deadline.abort(new Error(reason)),
+        decided: () => session?.decided,
+        what: () => session?.waitingFor?.() ?? "the check to start",
+      })
+    : () => undefined;
+  try {
+    session = await startSession(args, env, deadline, recordTo, environments, io?.startedAt);
+  } catch (error) {
+    untrap();
+    throw error;
+  }
+  const done = session.done.bind(session);
+  session.done = () => (done(), untrap());
+  return session;
+}
+
+/** Replay or live access, the clock, the whole-check timeout, and the recorder when asked for. */
+async function startSession(
+  args: AccessArgs,
+  env: NodeJS.ProcessEnv,
+  deadline: AbortController,
+  recordTo?: string,
+  environments?: Record<string, string>,
+  startedAt?: number,
 ): Promise<Session> {
   for (const [flag, value] of [
     ["--timeout", args.timeout],
@@ -244,9 +283,10 @@ async function openSession(
   });
   const hashKey = randomBytes(32);
   const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
-  const deadline = new AbortController();
-  // Never what keeps the process alive: a usage error must exit at once.
-  const timer = setTimeout(() => deadline.abort(), args.timeout * 1000).unref();
+  // Never what keeps the process alive: a usage error must exit at once. The whole check is
+  // bounded, start-up included (a process counts from its start).
+  const elapsed = startedAt === undefined ? 0 : performance.now() - startedAt;
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, args.timeout * 1000 - elapsed)).unref();
   const done = () => clearTimeout(timer);
   let session: Session;
   if (args.from) {
@@ -275,8 +315,14 @@ async function openSession(
   } else {
     const apps = appsFrom(args, undefined, environments);
     const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
+    const bound = { signal: deadline.signal, seconds: args.timeout };
     const credential = sharedTokenCredential(
-      await createCredential(args.auth, { tenantId: args.tenant, authorityHost: endpoints.authority }),
+      await createCredential(args.auth, {
+        tenantId: args.tenant,
+        authorityHost: endpoints.authority,
+        deadline: bound,
+      }),
+      bound,
     );
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
     // dropped from the cache and surfaces, explained, on the first real request.
@@ -298,6 +344,10 @@ async function openSession(
         authHint: AUTH_HINTS[args.auth],
       },
       done,
+      waitingFor: () => {
+        const scopes = credential.waitingFor();
+        return scopes.length > 0 ? `sign-in (token for ${scopes.join(", ")})` : "Azure's answers";
+      },
     };
   }
   if (recordTo) {
@@ -339,7 +389,7 @@ export async function runCheckCommand(
     import("../report/model.js"),
     import("../report/index.js"),
   ]);
-  const session = await openSession(args, env, args.record, loaded?.config.environments);
+  const session = await openSession(args, env, args.record, loaded?.config.environments, io);
   const progress = watch(session, args, io, env);
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
@@ -363,6 +413,7 @@ export async function runCheckCommand(
     progress.stop();
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
+    session.decided = { exitCode, verdict: result.recommendation.action };
     const report = buildReport(result, {
       toolVersion,
       exitCode,
@@ -507,7 +558,7 @@ export async function runRecordCommand(
   loaded?: LoadedConfig,
 ): Promise<number> {
   const { runCheck } = await import("../check.js");
-  const session = await openSession(args, env, args.out, loaded?.config.environments);
+  const session = await openSession(args, env, args.out, loaded?.config.environments, io);
   try {
     const result = await runCheck({
       ...session.apps,

@@ -5,4 +5,6 @@ export interface Io {
   color: boolean;
   /** Whether a person may be watching stderr (for the spinner). */
   stderrIsTTY?: boolean;
+  /** When the command started (performance.now()): --timeout counts from here. 0 is the process start. */
+  startedAt?: number;
 }

@@ -314,6 +314,7 @@ export function slotsFacts(slots: Site[]): EnvironmentFacts["slots"] {
 }
 
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {
+  if (error instanceof CollectError) return error; // already explained (sign-in ran out of time)
   if (isAuthError(error)) {
     const reason = error.message.split("\n").find((line) => line.trim()) ?? error.name;
     return new CollectError(

@@ -1,5 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { isKnownAuthority } from "../core/clouds.js";
+import { CollectError } from "../core/errors.js";
 
 /** For requests that never leave the process (replay, the bundled stacks): the pipeline still asks for a token. */
 export const LOCAL_ONLY_CREDENTIAL: TokenCredential = {
@@ -22,53 +24,127 @@ export const AUTH_HINTS: Record<AuthMode, string> = {
     "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)",
 };
 
+/** The whole check's end (--timeout, or a signal): what sign-in must not outlast. */
+export interface Deadline {
+  signal: AbortSignal;
+  seconds: number;
+}
+
+/** The check's deadline ends every request the credential sends (MSAL's, the token endpoints'). */
+function endsWith(signal: AbortSignal): PipelinePolicy {
+  return {
+    name: "azfnHealthDeadline",
+    sendRequest(request, next) {
+      request.abortSignal = request.abortSignal
+        ? AbortSignal.any([request.abortSignal as AbortSignal, signal])
+        : signal;
+      return next(request);
+    },
+  };
+}
+
 /** The `@azure/identity` credential for a mode, loaded only when a live check runs. */
 export async function createCredential(
   mode: AuthMode,
-  options: { tenantId?: string; authorityHost: string },
+  options: { tenantId?: string; authorityHost: string; deadline?: Deadline },
 ): Promise<TokenCredential> {
   const identity = await import("@azure/identity");
+  // A getToken abortSignal does not reach MSAL's requests (identity 4.13): the deadline goes in
+  // as a pipeline policy instead, so a token endpoint that never answers is cut off with the check.
+  const transport = options.deadline
+    ? { additionalPolicies: [{ policy: endsWith(options.deadline.signal), position: "perCall" as const }] }
+    : {};
+  // `az` (and the other developer tools) are child processes: bounded by the check's timeout.
+  const processTimeoutInMs = options.deadline ? options.deadline.seconds * 1000 : undefined;
   const common = {
     tenantId: options.tenantId,
     authorityHost: options.authorityHost,
     // A private authority (or a test stand-in) must not send MSAL to login.microsoftonline.com for discovery.
     disableInstanceDiscovery: !isKnownAuthority(options.authorityHost),
+    ...transport,
   };
   switch (mode) {
     case "cli":
-      return new identity.AzureCliCredential({ tenantId: options.tenantId });
+      return new identity.AzureCliCredential({ tenantId: options.tenantId, processTimeoutInMs });
     case "managed-identity":
-      return new identity.ManagedIdentityCredential();
+      return new identity.ManagedIdentityCredential(transport);
     case "workload-identity":
       return new identity.WorkloadIdentityCredential(common);
     case "environment":
       return new identity.EnvironmentCredential(common);
     case "default":
-      return new identity.DefaultAzureCredential(common);
+      return new identity.DefaultAzureCredential({ ...common, processTimeoutInMs });
+  }
+}
+
+/** The check ended (--timeout) while a token was still awaited: nothing can be read without it. */
+export class SignInTimeoutError extends CollectError {
+  override name = "SignInTimeoutError";
+  constructor(scope: string, seconds: number) {
+    super(
+      `--timeout (${seconds} s) ran out waiting for sign-in (token for ${scope}); nothing was read`,
+      scope,
+    );
   }
 }
 
 /**
  * One token per scope for the whole check, shared by every client: concurrent requests wait
- * for the same token, and AzureCliCredential (which runs `az` per request) runs once.
+ * for the same token, and AzureCliCredential (which runs `az` per request) runs once. Every
+ * wait ends with the caller's signal (a request's attempt) or the check's deadline, whatever
+ * the credential underneath does with them.
  */
-export function sharedTokenCredential(inner: TokenCredential): TokenCredential {
+export function sharedTokenCredential(
+  inner: TokenCredential,
+  deadline?: Deadline,
+): TokenCredential & { waitingFor(): string[] } {
   const tokens = new Map<string, Promise<AccessToken | null>>();
+  const pendingScopes = new Set<string>();
+  /** Ends a wait with `signal`: the deadline's end is a SignInTimeoutError, a request's own an AbortError. */
+  const until = (key: string, pending: Promise<AccessToken | null>, signal?: AbortSignal) => {
+    if (!signal) return pending;
+    return new Promise<AccessToken | null>((resolve, reject) => {
+      const stop = () =>
+        reject(
+          deadline?.signal.aborted
+            ? new SignInTimeoutError(key, deadline.seconds)
+            : Object.assign(new Error("the sign-in wait was aborted"), { name: "AbortError" }),
+        );
+      if (signal.aborted) return stop();
+      signal.addEventListener("abort", stop, { once: true });
+      pending.then(
+        (token) => (signal.removeEventListener("abort", stop), resolve(token)),
+        (error: unknown) => (signal.removeEventListener("abort", stop), reject(error as Error)),
+      );
+    });
+  };
   return {
-    getToken(scopes: string | string[], options?: GetTokenOptions) {
+    /** The scopes whose token is still awaited: what an interrupted check was waiting for. */
+    waitingFor: () => [...pendingScopes],
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       const key = [scopes].flat().join(" ");
+      const signal = options?.abortSignal as AbortSignal | undefined;
       const cached = tokens.get(key);
       if (cached) {
-        return cached.then((token) => {
-          if (token && token.expiresOnTimestamp - Date.now() > 120_000) return token;
-          tokens.delete(key);
-          return this.getToken(scopes, options);
-        });
+        return until(
+          key,
+          cached.then((token) => {
+            if (token && token.expiresOnTimestamp - Date.now() > 120_000) return token;
+            tokens.delete(key);
+            return this.getToken(scopes, options);
+          }),
+          signal,
+        );
       }
-      const pending = inner.getToken(scopes, options);
+      // One listener on the deadline per token, however many requests wait for it.
+      const pending = until(key, inner.getToken(scopes, options), deadline?.signal);
       tokens.set(key, pending);
-      pending.catch(() => tokens.delete(key));
-      return pending;
+      pendingScopes.add(key);
+      pending.then(
+        () => pendingScopes.delete(key),
+        () => (pendingScopes.delete(key), tokens.delete(key)),
+      );
+      return until(key, pending, signal);
     },
   };
 }

@@ -18,15 +18,28 @@ export interface StandIn {
     tokenRequests: number;
     unauthenticated: number;
     faults: Fault[];
+    /** How many requests each kind of chaos struck. */
+    chaos: { throttle: number; unavailable: number; drop: number; slow: number };
   };
   close(): Promise<void>;
 }
 export const STAND_IN_TOKEN: string;
 export const STAND_IN_CLIENT: { tenant: string; clientId: string; secret: string };
-export function throwawayCertificate(): { certPath: string; cert: Buffer; key: Buffer };
+export interface Chaos {
+  seed: number | string;
+  /** Shares of requests (0-1): 429 with Retry-After, 503, dropped connection, slower by slowMs. */
+  throttle?: number;
+  retryAfter?: number;
+  unavailable?: number;
+  drop?: number;
+  slow?: number;
+  slowMs?: number;
+}
+export function throwawayCertificate(): { dir?: string; certPath: string; cert: Buffer; key: Buffer };
 export function startStandIn(options: {
   recording: Recording;
   latencyMs?: number;
   faults?: Fault[];
+  chaos?: Chaos;
 }): Promise<StandIn>;
 export function standInEnv(standIn: StandIn): Record<string, string>;

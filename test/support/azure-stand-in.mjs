@@ -18,9 +18,21 @@ export const STAND_IN_CLIENT = {
 const READ_ONLY_POST = /\/config\/(appsettings|connectionstrings)\/list$|\/query$/i;
 
 let certificate;
-/** One throwaway key pair per process, never committed. */
+/**
+ * One throwaway key pair per process, never committed. A process started with
+ * AZFN_STAND_IN_CERT_DIR (and NODE_EXTRA_CA_CERTS at its cert.pem) reuses its parent's.
+ */
 export function throwawayCertificate() {
   if (certificate) return certificate;
+  const shared = process.env.AZFN_STAND_IN_CERT_DIR;
+  if (shared) {
+    certificate = {
+      certPath: join(shared, "cert.pem"),
+      cert: readFileSync(join(shared, "cert.pem")),
+      key: readFileSync(join(shared, "key.pem")),
+    };
+    return certificate;
+  }
   const dir = mkdtempSync(join(tmpdir(), "azfn-stand-in-"));
   execFileSync(
     "openssl",
@@ -46,6 +58,7 @@ export function throwawayCertificate() {
     { stdio: "ignore" },
   );
   certificate = {
+    dir,
     certPath: join(dir, "cert.pem"),
     cert: readFileSync(join(dir, "cert.pem")),
     key: readFileSync(join(dir, "key.pem")),
@@ -55,11 +68,26 @@ export function throwawayCertificate() {
 
 const armError = (code, message) => JSON.stringify({ error: { code, message } });
 
+/** A number in [0, 1) from a string: the same request of the same run always draws the same. */
+function draw(text) {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  // mulberry32 finaliser, so nearby keys spread
+  h = Math.imul(h ^ (h >>> 15), h | 1);
+  h ^= h + Math.imul(h ^ (h >>> 7), h | 61);
+  return ((h ^ (h >>> 14)) >>> 0) / 4294967296;
+}
+
 /**
  * faults: [{ match: RegExp on the path, times = Infinity, status?, retryAfter?, body?, drop?, delayMs? }]
  * applied in order to matching requests until their `times` run out.
+ *
+ * chaos: { seed, throttle, retryAfter, unavailable, drop, slow, slowMs } — shares of Resource
+ * Manager and Log Analytics requests (never Entra's) answered 429 with Retry-After, 503, dropped,
+ * or slower by slowMs. Each attempt of each request draws from (seed, request, attempt number),
+ * so a run is reproducible whatever order its parallel requests arrive in.
  */
-export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
+export async function startStandIn({ recording, latencyMs = 0, faults = [], chaos }) {
   const { cert, key, certPath } = throwawayCertificate();
   const answers = new Map();
   for (const { request, response } of recording.exchanges)
@@ -70,6 +98,31 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
     tokenRequests: 0,
     unauthenticated: 0,
     faults: faults.map((f) => ({ times: Infinity, ...f })),
+    chaos: { throttle: 0, unavailable: 0, drop: 0, slow: 0 },
+  };
+  const attempts = new Map();
+  const chaosFault = (method, path, query) => {
+    if (!chaos || /^\/[^/]+\/(v2\.0|oauth2)\//.test(path)) return undefined;
+    const key = `${method} ${path}?${query}`;
+    const n = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, n);
+    const u = draw(`${chaos.seed}|${key}|${n}`);
+    const bands = [
+      ["throttle", { status: 429, retryAfter: chaos.retryAfter ?? 0 }],
+      ["unavailable", { status: 503 }],
+      ["drop", { drop: true }],
+      ["slow", { delayMs: chaos.slowMs ?? 0 }],
+    ];
+    let from = 0;
+    for (const [name, fault] of bands) {
+      const share = chaos[name] ?? 0;
+      if (u >= from && u < from + share) {
+        state.chaos[name] += 1;
+        return fault;
+      }
+      from += share;
+    }
+    return undefined;
   };
   let base;
 
@@ -81,8 +134,13 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [] }) {
       const [rawPath, query = ""] = req.url.split("?");
       const path = rawPath.replace(/\/{2,}/g, "/");
       state.requests.push({ method: req.method, path, query });
-      const fault = state.faults.find((f) => f.match.test(path) && f.times > 0);
-      if (fault) fault.times -= 1;
+      const planned = state.faults.find((f) => f.match.test(path) && f.times > 0);
+      if (planned) planned.times -= 1;
+      const chaotic = chaosFault(req.method, path, query);
+      // Chaos strikes on top of a planned fault (an environment's slowness adds to it).
+      const fault = chaotic
+        ? { ...chaotic, delayMs: (chaotic.delayMs ?? 0) + (planned?.status ? 0 : (planned?.delayMs ?? 0)) }
+        : planned;
       if (fault?.drop) return req.socket.destroy();
       const send = (status, text, headers = {}) =>
         setTimeout(
