@@ -145,8 +145,8 @@ function sqliteStore(db: Database, path: string): LedgerStore {
   };
   return {
     location: path,
-    append: (record) =>
-      Promise.resolve(
+    append: async (record) =>
+      await Promise.resolve(
         guard(() => {
           const { snapshot, marks: _marks, ...entry } = record;
           insert.run(
@@ -160,8 +160,8 @@ function sqliteStore(db: Database, path: string): LedgerStore {
           );
         }),
       ),
-    list: () =>
-      Promise.resolve(
+    list: async () =>
+      await Promise.resolve(
         guard(() => {
           const marks = new Map<string, Mark[]>();
           for (const row of allMarks.all() as { record_id: string; mark: string }[])
@@ -175,9 +175,9 @@ function sqliteStore(db: Database, path: string): LedgerStore {
           });
         }),
       ),
-    get: (id) => Promise.resolve(guard(() => get(id))),
-    mark: (id, mark) =>
-      Promise.resolve(
+    get: async (id) => await Promise.resolve(guard(() => get(id))),
+    mark: async (id, mark) =>
+      await Promise.resolve(
         guard(() =>
           db
             .transaction(() => {
