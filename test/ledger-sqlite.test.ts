@@ -8,38 +8,12 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/core/errors.js";
 import { openSqliteLedger, SQLITE_SCHEMA_VERSION } from "../src/ledger/sqlite.js";
 import { defaultLedgerPath, parseLedgerLocation } from "../src/ledger/store.js";
-import type { LedgerRecord } from "../src/ledger/record.js";
 import { ROOT } from "./helpers.js";
+import { PROD, sampleRecord } from "./ledger-sample.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "azfn-ledger-"));
 const PROD =
   "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/orders";
-
-export function sampleRecord(id: string, recordedAt = "2026-11-01T00:00:00.000Z"): LedgerRecord {
-  return {
-    version: 1,
-    id,
-    recordedAt,
-    tool: "azfn-health test",
-    mode: "live",
-    apps: { qa: `${PROD}-qa`, prod: PROD },
-    production: true,
-    release: { time: recordedAt, source: "deployment", detail: "end of deployment d1", deploymentId: "d1" },
-    verdict: "HOTFIX",
-    exitCode: 5,
-    findings: [{ ruleId: "R09", severity: "high", environment: "prod", title: "32-bit worker" }],
-    outcome: "unclean",
-    snapshot: {
-      qa: { id: `${PROD}-qa`, gaps: [] },
-      prod: {
-        id: PROD,
-        gaps: [],
-        appSettings: { FUNCTIONS_WORKER_RUNTIME: { value: "dotnet", hash: "abc" } },
-      },
-    },
-    marks: [],
-  };
-}
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 

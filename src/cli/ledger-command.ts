@@ -61,7 +61,7 @@ export function ledgerOptions(yargs: Argv): Argv {
     .option("auth", {
       choices: ["default", "cli", "managed-identity", "workload-identity", "environment"] as const,
       default: "default" as const,
-      describe: "Entra ID credential for a table ledger without AZFN_HEALTH_LEDGER_CONNECTION_STRING",
+      describe: "Entra ID credential for a table ledger without AZFN_LEDGER_CONNECTION_STRING",
     })
     .option("tenant", { type: "string", describe: "Entra tenant ID" })
     .example("$0 ledger list", "Every recorded check")
@@ -131,7 +131,7 @@ export async function runLedgerCommand(
   const location = args.ledger ?? loaded?.config.ledger;
   const isTable = /^https?:\/\//i.test(location ?? "");
   const credential =
-    isTable && !env.AZFN_HEALTH_LEDGER_CONNECTION_STRING
+    isTable && !env.AZFN_LEDGER_CONNECTION_STRING
       ? await (
           await import("../collect/credentials.js")
         ).createCredential(args.auth ?? "default", {

@@ -11,7 +11,9 @@ import type { LedgerLocation, LedgerStore, OpenOptions } from "./store.js";
  * retries on 412: two people marking at once both keep their mark (optimistic concurrency,
  * https://learn.microsoft.com/azure/storage/blobs/concurrency-manage#managing-concurrency-in-table-storage).
  */
-export const CONNECTION_STRING_ENV = "AZFN_HEALTH_LEDGER_CONNECTION_STRING";
+// Not AZFN_HEALTH_*: yargs reads every AZFN_HEALTH_* variable as a flag, and a connection string
+// must never be a flag (it would show in process lists).
+export const CONNECTION_STRING_ENV = "AZFN_LEDGER_CONNECTION_STRING";
 const PARTITION = "record";
 const CHUNK = 30_000; // characters: 60 KB in UTF-16, under the 64 KiB property limit
 const MAX_MARK_ATTEMPTS = 8;
