@@ -12,8 +12,6 @@ import { ROOT } from "./helpers.js";
 import { PROD, sampleRecord } from "./ledger-sample.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "azfn-ledger-"));
-const PROD =
-  "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/orders";
 
 const sha = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 

@@ -9,6 +9,9 @@ import { appName, effectiveOutcome, type LedgerEntry, type Remediation } from ".
  * - DORA's change failure rate counts production deployments only (the production app, not a
  *   slot, checked live), and is null ("N/A") when there is none, never 0 %.
  */
+/** Plain code-unit order: ISO times and ids sort correctly, and far faster than localeCompare. */
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export interface Deployment {
   key: string;
   app: string;
@@ -31,13 +34,19 @@ export function deployments(records: readonly LedgerEntry[]): Deployment[] {
   const byKey = new Map<string, LedgerEntry[]>();
   for (const r of records) {
     const key = deploymentKey(r);
-    byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    const group = byKey.get(key);
+    if (group) group.push(r);
+    else byKey.set(key, [r]);
   }
   const result: Deployment[] = [];
   for (const [key, group] of byKey) {
-    const sorted = [...group].sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    const sorted =
+      group.length === 1 ? group : [...group].sort((a, b) => order(a.recordedAt, b.recordedAt));
     const last = sorted.at(-1)!;
-    const marks = sorted.flatMap((r) => r.marks).sort((a, b) => a.at.localeCompare(b.at));
+    const marks =
+      sorted.length === 1
+        ? last.marks
+        : sorted.flatMap((r) => r.marks).sort((a, b) => order(a.at, b.at));
     const merged = { ...last, marks };
     result.push({
       key,
@@ -47,7 +56,7 @@ export function deployments(records: readonly LedgerEntry[]): Deployment[] {
       at: last.release.time ?? last.recordedAt,
     });
   }
-  return result.sort((a, b) => a.at.localeCompare(b.at));
+  return result.sort((a, b) => order(a.at, b.at));
 }
 
 export interface Rate {
@@ -146,7 +155,12 @@ export interface LedgerSummary {
 
 function summarise(ds: readonly Deployment[]): Omit<AppSummary, "app"> {
   const weeks = new Map<string, Deployment[]>();
-  for (const d of ds) weeks.set(weekOf(d.at), [...(weeks.get(weekOf(d.at)) ?? []), d]);
+  for (const d of ds) {
+    const week = weekOf(d.at);
+    const group = weeks.get(week);
+    if (group) group.push(d);
+    else weeks.set(week, [d]);
+  }
   return {
     deployments: ds.length,
     clean: ds.filter((d) => d.outcome === "clean").length,
@@ -157,7 +171,7 @@ function summarise(ds: readonly Deployment[]): Omit<AppSummary, "app"> {
     recovery: medianRecoveryMinutes(ds),
     remediation: remediationMix(ds),
     weekly: [...weeks]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => order(a, b))
       .map(([week, group]) => ({ week, cleanRate: cleanRate(group) })),
   };
 }
@@ -178,13 +192,17 @@ export function summariseLedger(records: readonly LedgerEntry[], filter: Summary
       Date.parse(d.at) <= filter.until.getTime(),
   );
   const byApp = new Map<string, Deployment[]>();
-  for (const d of ds) byApp.set(d.app, [...(byApp.get(d.app) ?? []), d]);
+  for (const d of ds) {
+    const group = byApp.get(d.app);
+    if (group) group.push(d);
+    else byApp.set(d.app, [d]);
+  }
   return {
     ...(filter.since ? { since: filter.since.toISOString() } : {}),
     until: filter.until.toISOString(),
     overall: summarise(ds),
     apps: [...byApp]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => order(a, b))
       .map(([name, group]) => ({ app: name, ...summarise(group) })),
   };
 }

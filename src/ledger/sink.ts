@@ -51,7 +51,7 @@ export async function recordCheck(input: RecordCheckInput): Promise<LedgerStatus
       ...(input.servicenowChange ? { servicenowChange: input.servicenowChange } : {}),
     });
     // Read first: the new record must not be its own "last clean deployment".
-    const earlier = await store.list();
+    const earlier = await store.list({ prodApp: record.apps.prod });
     await store.append(record);
     const previous = lastCleanBefore(earlier, record);
     const full = previous ? await store.get(previous.id) : undefined;

@@ -120,6 +120,10 @@ function sqliteStore(db: Database, path: string): LedgerStore {
   const allMarks = db.prepare("SELECT record_id, mark FROM marks ORDER BY seq");
   const one = db.prepare("SELECT entry, snapshot FROM records WHERE id = ?");
   const all = db.prepare("SELECT entry FROM records ORDER BY recorded_at, id");
+  const ofApp = db.prepare("SELECT entry FROM records WHERE prod_app = ? ORDER BY recorded_at, id");
+  const marksOfApp = db.prepare(
+    "SELECT m.record_id, m.mark FROM marks m JOIN records r ON r.id = m.record_id WHERE r.prod_app = ? ORDER BY m.seq",
+  );
   const addMark = db.prepare("INSERT INTO marks (record_id, at, mark) VALUES (?, ?, ?)");
   const guard = <T>(run: () => T): T => {
     try {
@@ -160,16 +164,21 @@ function sqliteStore(db: Database, path: string): LedgerStore {
           );
         }),
       ),
-    list: async () =>
+    list: async (filter) =>
       await Promise.resolve(
         guard(() => {
+          const app = filter?.prodApp?.toLowerCase();
           const marks = new Map<string, Mark[]>();
-          for (const row of allMarks.all() as { record_id: string; mark: string }[])
-            marks.set(row.record_id, [
-              ...(marks.get(row.record_id) ?? []),
-              parse<Mark>(row.mark, path, "a mark"),
-            ]);
-          return (all.all() as { entry: string }[]).map((row) => {
+          for (const row of (app ? marksOfApp.all(app) : allMarks.all()) as {
+            record_id: string;
+            mark: string;
+          }[]) {
+            const list = marks.get(row.record_id);
+            const mark = parse<Mark>(row.mark, path, "a mark");
+            if (list) list.push(mark);
+            else marks.set(row.record_id, [mark]);
+          }
+          return ((app ? ofApp.all(app) : all.all()) as { entry: string }[]).map((row) => {
             const entry = parse<LedgerEntry>(row.entry, path, "a record");
             return { ...entry, marks: marks.get(entry.id) ?? [] };
           });

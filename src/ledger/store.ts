@@ -7,8 +7,8 @@ export interface LedgerStore {
   /** Where it is, for messages: a file path or a table URL (never a credential). */
   readonly location: string;
   append(record: LedgerRecord): Promise<void>;
-  /** Every record without its snapshot, oldest first. */
-  list(): Promise<LedgerEntry[]>;
+  /** Every record without its snapshot, oldest first; only one production app's when asked. */
+  list(filter?: { prodApp?: string }): Promise<LedgerEntry[]>;
   get(id: string): Promise<LedgerRecord | undefined>;
   /** Adds a person's judgment; the automatic record is kept as it was. Unknown id: undefined. */
   mark(id: string, mark: Mark): Promise<LedgerRecord | undefined>;

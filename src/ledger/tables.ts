@@ -148,13 +148,16 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
           ...snapshotParts,
         });
       }),
-    list: () =>
+    list: (filter) =>
       call(async () => {
+        const app = filter?.prodApp?.toLowerCase();
         const entries: LedgerEntry[] = [];
         for await (const e of client.listEntities({
           queryOptions: { filter: `PartitionKey eq '${PARTITION}'` },
-        }))
-          entries.push(toEntry(e));
+        })) {
+          const entry = toEntry(e);
+          if (!app || entry.apps.prod.toLowerCase() === app) entries.push(entry);
+        }
         return entries.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
       }),
     get: (id) =>
