@@ -40,13 +40,10 @@ export function deployments(records: readonly LedgerEntry[]): Deployment[] {
   }
   const result: Deployment[] = [];
   for (const [key, group] of byKey) {
-    const sorted =
-      group.length === 1 ? group : [...group].sort((a, b) => order(a.recordedAt, b.recordedAt));
+    const sorted = group.length === 1 ? group : [...group].sort((a, b) => order(a.recordedAt, b.recordedAt));
     const last = sorted.at(-1)!;
     const marks =
-      sorted.length === 1
-        ? last.marks
-        : sorted.flatMap((r) => r.marks).sort((a, b) => order(a.at, b.at));
+      sorted.length === 1 ? last.marks : sorted.flatMap((r) => r.marks).sort((a, b) => order(a.at, b.at));
     const merged = { ...last, marks };
     result.push({
       key,

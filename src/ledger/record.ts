@@ -79,10 +79,6 @@ export function effectiveOutcome(record: Pick<LedgerRecord, "outcome" | "marks">
   return record.marks.at(-1)?.outcome ?? record.outcome;
 }
 
-export function latestMark(record: Pick<LedgerRecord, "marks">): Mark | undefined {
-  return record.marks.at(-1);
-}
-
 export function snapshotOf(env: EnvironmentFacts): EnvironmentSnapshot {
   const deployment = successfulDeployments(env)[0];
   const snapshot: EnvironmentSnapshot = { id: env.ref.id, gaps: env.gaps };
