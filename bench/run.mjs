@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
 import { benchAnalysis } from "./analysis.mjs";
+import { benchLedger } from "./ledger.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -155,5 +156,11 @@ console.log(
 console.log(
   `median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`,
 );
+// The ledger (issue #10): recording a check and `ledger report` over 10,000 records. No target yet: reported.
+const ledger = await benchLedger(Math.min(RUNS, 5));
+console.log(
+  `\nledger: ${ledger.records.toLocaleString("en")} records written in ${(ledger.fillMs / 1000).toFixed(1)} s (one transaction each)`,
+);
+console.table(ledger.rows);
 if (failed && SMOKE) console.log("\nBENCH_SMOKE=1: targets reported, not enforced");
 process.exitCode = failed && !SMOKE ? 1 : 0;

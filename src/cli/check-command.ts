@@ -58,6 +58,10 @@ export interface CheckArgs extends AccessArgs {
   failOn: FailOn;
   record?: string;
   out?: string;
+  ledger?: string;
+  servicenowChange?: string;
+  servicenowClose?: boolean;
+  servicenowDryRun?: boolean;
 }
 
 const AUTH_CHOICES: readonly AuthMode[] = [
@@ -130,7 +134,7 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
 }
 
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
-  return accessOptions(yargs)
+  return sinkOptions(accessOptions(yargs))
     .option("since", {
       type: "string",
       describe:
@@ -181,6 +185,29 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
       "A pipeline gate that fails only on ROLLBACK",
     ) as unknown as Argv<CheckArgs>;
+}
+
+/** The ledger and the change ticket: the only writes azfn-health makes, and only when asked. */
+function sinkOptions(yargs: Argv): Argv {
+  return yargs
+    .option("ledger", {
+      type: "string",
+      describe:
+        "Record the check in a ledger: a SQLite file (no value: $XDG_STATE_HOME/azfn-health/ledger.sqlite) or https://<account>.table.core.windows.net/<table>",
+    })
+    .option("servicenow-change", {
+      type: "string",
+      describe: "Add the verdict, findings and plan to this ServiceNow change request (CHG…) as a work note",
+    })
+    .option("servicenow-close", {
+      type: "boolean",
+      describe:
+        "Also close the change: PROCEED/MONITOR successful, HOTFIX successful_issues, ROLLBACK unsuccessful",
+    })
+    .option("servicenow-dry-run", {
+      type: "boolean",
+      describe: "Print the ServiceNow requests instead of sending them (credentials masked)",
+    });
 }
 
 function appsFrom(
@@ -422,9 +449,27 @@ export async function runCheckCommand(
       ...(session.replayed ? { recording: session.replayed } : {}),
       ...(loaded ? { config: loaded.path } : {}),
     });
-    io.stdout(await render(report, args.format, { color: io.color }));
-    if (args.out)
-      io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
+    const bundleFiles = args.out ? await writeBundle(args.out, report, result.facts) : undefined;
+    if (args.out) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
+    // The ledger and the change ticket (src/ledger/check-hook.ts): sinks that never change the exit code.
+    const sinks =
+      args.ledger !== undefined || args.servicenowChange
+        ? await import("../ledger/check-hook.js")
+        : undefined;
+    const sinkContext = {
+      args,
+      report,
+      facts: result.facts,
+      bundleFiles,
+      env,
+      config: loaded,
+      stderr: io.stderr,
+    };
+    const shown = sinks
+      ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
+      : { report, trailer: "" };
+    io.stdout((await render(shown.report, args.format, { color: io.color })) + shown.trailer);
+    await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
     await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
@@ -450,17 +495,17 @@ async function writeBundle(
   dir: string,
   report: import("../report/model.js").Report,
   facts: import("../core/facts.js").CheckFacts,
-): Promise<string> {
+): Promise<Record<string, string>> {
   const [{ evidenceBundle }, fs, nodePath] = await Promise.all([
     import("../report/bundle.js"),
     import("node:fs/promises"),
     import("node:path"),
   ]);
   await fs.mkdir(dir, { recursive: true });
-  for (const [name, text] of Object.entries(evidenceBundle(report, facts)))
-    await fs.writeFile(nodePath.join(dir, name), text);
+  const files = evidenceBundle(report, facts);
+  for (const [name, text] of Object.entries(files)) await fs.writeFile(nodePath.join(dir, name), text);
   await fs.chmod(nodePath.join(dir, "plan.sh"), 0o755);
-  return dir;
+  return files;
 }
 
 /**
@@ -545,6 +590,7 @@ export function configDefaults(loaded?: LoadedConfig): Record<string, unknown> {
     ["settle", c.metrics?.settle],
     ["baseline", c.metrics?.baseline],
     ["qaAppInsights", c.appInsights?.qa],
+    ["ledger", c.ledger],
     ["prodAppInsights", c.appInsights?.prod],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));

@@ -14,6 +14,7 @@ import {
 } from "./check-command.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
+import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 
 const VERSION = (
@@ -24,7 +25,7 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-type Command = "check" | "demo" | "record" | "rules" | "explain";
+type Command = "check" | "demo" | "record" | "rules" | "explain" | "ledger";
 
 const COMMANDS: Record<
   Command,
@@ -32,7 +33,11 @@ const COMMANDS: Record<
     describe: string;
     options: (y: Argv) => Argv;
     positionals?: number;
+    /** How help names the positionals (default `<ruleId>`). */
+    usage?: string;
     configurable?: true;
+    /** The configuration's values for this command's options (default: check's). */
+    defaults?: (config?: LoadedConfig) => Record<string, unknown>;
     run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => number | Promise<number>;
   }
 > = {
@@ -90,6 +95,15 @@ const COMMANDS: Record<
     positionals: 1,
     run: (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
+  ledger: {
+    describe: "The deployment ledger: list, show <id>, mark <id>, report, diff <id>",
+    options: (y) => ledgerOptions(y),
+    positionals: 2,
+    usage: "ledger <action> [id]",
+    configurable: true,
+    defaults: (config) => (config?.config.ledger !== undefined ? { ledger: config.config.ledger } : {}),
+    run: (args, io, config) => runLedgerCommand(args as unknown as LedgerArgs, io, process.env, config),
+  },
 };
 
 /** A flag's value before yargs runs: the configuration must be read first to give yargs its defaults. */
@@ -114,13 +128,15 @@ function describedCli(argv: string[]): Argv {
       "$0 <command> [options]\n\nAfter a Function App release: compare QA and production, and say what to do.",
     );
   for (const [name, command] of Object.entries(COMMANDS))
-    cli = cli.command(command.positionals ? `${name} <ruleId>` : name, command.describe, (y) =>
-      command.options(y).epilog(EPILOG),
+    cli = cli.command(
+      command.usage ?? (command.positionals ? `${name} <ruleId>` : name),
+      command.describe,
+      (y) => command.options(y).epilog(EPILOG),
     );
   return failAsUsage(
     cli
       .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
-      .demandCommand(1, "name a command: check, demo, record, rules or explain")
+      .demandCommand(1, "name a command: check, demo, record, rules or explain, or ledger")
       .strict()
       .version(VERSION)
       .help()
@@ -150,7 +166,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const config = command.configurable
       ? await (await import("../config/load.js")).loadConfig(flagValue(rest, "--config"), process.cwd())
       : undefined;
-    const parser = command.options(yargs(rest)).config(configDefaults(config)).env("AZFN_HEALTH");
+    const parser = command
+      .options(yargs(rest))
+      .config((command.defaults ?? configDefaults)(config))
+      .env("AZFN_HEALTH");
     const args = await failAsUsage(parser.strict(false).strictOptions()).parseAsync();
     if (args._.length > (command.positionals ?? 0))
       throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);

@@ -16,6 +16,7 @@ const ruleId = z.string().refine((id) => RULES.some((r) => r.id === id.toUpperCa
 const metricName = z.string().refine((name) => METRICS.some((m) => m.name === name), {
   message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
 });
+const closeCode = z.enum(["successful", "successful_issues", "unsuccessful"]);
 const https = z.string().regex(/^https:\/\//, "must be an https:// URL");
 
 export const ConfigSchema = z.strictObject({
@@ -66,6 +67,30 @@ export const ConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  ledger: z
+    .string()
+    .optional()
+    .describe(
+      "Record every check here: a SQLite file path, or https://<account>.table.core.windows.net/<table> (also --ledger, AZFN_HEALTH_LEDGER)",
+    ),
+  servicenow: z
+    .strictObject({
+      instance: z
+        .string()
+        .optional()
+        .describe("Instance name or https:// URL (SERVICENOW_INSTANCE overrides it)"),
+      closeCodes: z
+        .strictObject({
+          PROCEED: closeCode.optional(),
+          MONITOR: closeCode.optional(),
+          HOTFIX: closeCode.optional(),
+          ROLLBACK: closeCode.optional(),
+        })
+        .optional()
+        .describe("close_code per verdict for --servicenow-close; INCONCLUSIVE never closes a change"),
+    })
+    .optional()
+    .describe("The ServiceNow change ticket; credentials only from SERVICENOW_* environment variables"),
   rules: z
     .record(
       ruleId,

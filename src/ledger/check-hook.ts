@@ -1,0 +1,73 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { LoadedConfig } from "../config/load.js";
+import type { CheckFacts } from "../core/facts.js";
+import { inertDeep } from "../report/inert.js";
+import type { Report } from "../report/model.js";
+import { renderDiffText } from "./render.js";
+import { recordCheck, type LedgerStatus } from "./sink.js";
+
+/** The flags of `check` this module serves: the ledger and the change ticket, both sinks after the report. */
+export interface SinkArgs {
+  ledger?: string;
+  servicenowChange?: string;
+  servicenowClose?: boolean;
+  servicenowDryRun?: boolean;
+  format: string;
+}
+
+export interface SinkContext {
+  args: SinkArgs;
+  report: Report;
+  facts: CheckFacts;
+  bundleFiles?: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+  credential?: TokenCredential;
+  config?: LoadedConfig;
+  stderr: (text: string) => void;
+}
+
+/**
+ * Before the report is printed: record the check. The JSON report gains `ledger` (recorded, or the
+ * failure); the text report gains the "since the last clean deployment" section. A failure is one
+ * line on stderr and never changes the verdict or the exit code.
+ */
+export async function recordBeforeOutput(
+  ctx: SinkContext,
+): Promise<{ report: Report; trailer: string; ledger?: LedgerStatus }> {
+  if (ctx.args.ledger === undefined) return { report: ctx.report, trailer: "" };
+  const ledger = inertDeep(
+    await recordCheck({
+      ledger: ctx.args.ledger,
+      report: ctx.report,
+      facts: ctx.facts,
+      env: ctx.env,
+      ...(ctx.bundleFiles ? { bundleFiles: ctx.bundleFiles } : {}),
+      ...(ctx.args.servicenowChange ? { servicenowChange: ctx.args.servicenowChange } : {}),
+      ...(ctx.credential ? { credential: ctx.credential } : {}),
+    }),
+  );
+  if (ledger.status === "failed") ctx.stderr(`azfn-health: ledger not written: ${ledger.error}\n`);
+  else ctx.stderr(`azfn-health: recorded in the ledger as ${ledger.id} (${ledger.location})\n`);
+  const trailer =
+    ledger.status === "recorded" && ctx.args.format === "text"
+      ? `\n${renderDiffText(ledger.sinceLastClean ?? undefined)}`
+      : "";
+  return { report: Object.assign({}, ctx.report, { ledger }), trailer, ledger };
+}
+
+/** After the report and the bundle: the change ticket. */
+export async function updateTicketAfterOutput(ctx: SinkContext, ledger?: LedgerStatus): Promise<void> {
+  if (!ctx.args.servicenowChange) return;
+  const { updateChangeAfterCheck } = await import("../servicenow/sink.js");
+  await updateChangeAfterCheck({
+    change: ctx.args.servicenowChange,
+    env: ctx.env,
+    ...(ctx.config?.config.servicenow ? { config: ctx.config.config.servicenow } : {}),
+    dryRun: ctx.args.servicenowDryRun === true,
+    close: ctx.args.servicenowClose === true,
+    write: ctx.stderr,
+    report: ctx.report,
+    ...(ctx.bundleFiles?.["report.html"] !== undefined ? { reportHtml: ctx.bundleFiles["report.html"] } : {}),
+    ...(ledger?.status === "recorded" ? { ledgerId: ledger.id } : {}),
+  });
+}

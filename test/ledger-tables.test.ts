@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openLedger } from "../src/ledger/store.js";
+import { CONNECTION_STRING_ENV } from "../src/ledger/tables.js";
+import { HEALTHY, runCli, STORY } from "./helpers.js";
+import { sampleRecord } from "./ledger-sample.js";
+import { startAzurite, type Azurite } from "./support/azurite.mjs";
+
+let azurite: Azurite;
+beforeAll(async () => {
+  azurite = await startAzurite();
+}, 60_000);
+afterAll(() => azurite?.close());
+
+let n = 0;
+const table = () => `ledger${Date.now().toString(36)}${n++}`;
+
+describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
+  it("appends, lists, gets (a snapshot larger than one property), and marks", async () => {
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const store = await openLedger(azurite.tableUrl(table()), { create: true, env });
+    const big = sampleRecord("big", "2026-11-02T00:00:00.000Z");
+    big.snapshot.prod.appSettings = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [
+        `SETTING_${i}`,
+        { value: `value-${i}-${"x".repeat(20)}`, hash: "h" },
+      ]),
+    );
+    expect(JSON.stringify(big.snapshot).length).toBeGreaterThan(100_000);
+    await store.append(big);
+    await store.append(sampleRecord("small", "2026-11-01T00:00:00.000Z"));
+    expect((await store.list()).map((r) => r.id)).toEqual(["small", "big"]);
+    const got = await store.get("big");
+    expect(got?.snapshot).toEqual(big.snapshot);
+    expect(await store.get("absent")).toBeUndefined();
+    const marked = await store.mark("small", {
+      outcome: "clean",
+      reason: "fine",
+      by: "ana",
+      at: "2026-11-03T00:00:00Z",
+    });
+    expect(marked?.marks.map((m) => m.by)).toEqual(["ana"]);
+    expect(marked?.outcome).toBe("unclean");
+    expect(await store.mark("absent", marked!.marks[0]!)).toBeUndefined();
+  });
+
+  it("marks made at the same moment all survive (ETag, retried on 412)", async () => {
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const url = azurite.tableUrl(table());
+    const store = await openLedger(url, { create: true, env });
+    await store.append(sampleRecord("r"));
+    const others = await Promise.all(
+      Array.from({ length: 6 }, () => openLedger(url, { create: false, env })),
+    );
+    await Promise.all(
+      others.map((s, i) =>
+        s.mark("r", { outcome: "unclean", reason: `r${i}`, by: `p${i}`, at: `2026-11-0${i + 1}T00:00:00Z` }),
+      ),
+    );
+    const marks = (await store.get("r"))!.marks.map((m) => m.by).sort();
+    expect(marks).toEqual(["p0", "p1", "p2", "p3", "p4", "p5"]);
+  });
+
+  it("reading a table that does not exist is a usage error", async () => {
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const store = await openLedger(azurite.tableUrl(table()), { create: false, env });
+    await expect(store.list()).rejects.toThrow(/no such table/);
+  });
+
+  it("plain http only for a local Azurite, and a URL that names a table", async () => {
+    await expect(openLedger("http://example.com/acct/ledger", { create: true, env: {} })).rejects.toThrow(
+      /only https:\/\//,
+    );
+    await expect(
+      openLedger("https://acct.table.core.windows.net/", { create: true, env: {} }),
+    ).rejects.toThrow(/expected https:\/\/<account>/);
+    await expect(
+      openLedger("https://acct.table.core.windows.net/ledger", { create: true, env: {} }),
+    ).rejects.toThrow(/set AZFN_LEDGER_CONNECTION_STRING, or sign in/);
+  });
+
+  it("the CLI records checks in the table and reports the same numbers as SQLite", async () => {
+    const url = azurite.tableUrl(table());
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const first = await runCli(["check", "--from", STORY, "--ledger", url, "--format", "json"], env);
+    expect(first.code).toBe(5);
+    const id = (JSON.parse(first.stdout) as { ledger: { status: string; id: string } }).ledger;
+    expect(id.status).toBe("recorded");
+    expect((await runCli(["check", "--from", HEALTHY, "--ledger", url, "--quiet"], env)).code).toBe(0);
+    const mark = await runCli(
+      ["ledger", "mark", id.id, "--unclean", "--remediation", "rollback", "--reason", "5xx", "--ledger", url],
+      env,
+    );
+    expect(mark.code).toBe(0);
+    const report = await runCli(["ledger", "report", "--ledger", url, "--format", "csv"], env);
+    expect(report.stdout.split("\r\n")[1]).toBe("orders-func-prod,2,1,1,0,1,2,50,0,0,N/A,N/A,1,0,0,0,0");
+    expect(JSON.stringify(report)).not.toContain(azurite.connectionString.slice(-20));
+  });
+
+  it("a table that cannot be reached is reported and the check's exit code stays", async () => {
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString.replace(/:\d+\//, ":1/") };
+    const run = await runCli(
+      [
+        "check",
+        "--from",
+        HEALTHY,
+        "--ledger",
+        "http://127.0.0.1:1/devstoreaccount1/ledger",
+        "--format",
+        "json",
+      ],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { ledger: { status: string } }).ledger.status).toBe("failed");
+    expect(run.stderr).toMatch(/ledger not written/);
+  }, 60_000);
+});
