@@ -63,6 +63,8 @@ export const targetNotInStacks = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-reference?tabs=blob#runtime-versions",
   why: "A target that no stack row lists (dotnet|3.1 on ~4, DOTNET|6.0 with dotnet-isolated) puts the app on the wrong host or worker image.",
   needs: ["appSettings", "config", "site"],
+  appliesTo: (_env, self) =>
+    self.containerImage ? "runs a container image: its .NET target is inside the image" : undefined,
   messages: {
     none: "{env} targets {target} with worker {worker} on {version}: no Function App stack matches",
     version: "{env} targets {stack}, which supports runtime {supported}, not {version}",
