@@ -31,8 +31,21 @@ export function isNonSecretSetting(name: string): boolean {
 const REDACTED = /^azfn-health:redacted:([0-9a-f]{12})((?:;[a-z]+=[^;]*)*)$/;
 
 /** Key-value parts that only credentials carry (storage, Service Bus, Event Hubs, SQL, Redis, App Insights). */
-const CREDENTIAL_PART =
-  /(?:^|[;,\s])\s*(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|AccessKey|ApiKey|ClientSecret|client_secret|InstrumentationKey|Secret|Token)\s*=\s*[^;\s]/i;
+const CREDENTIAL_KEYS = [
+  "AccountKey",
+  "SharedAccessKey",
+  "SharedAccessSignature",
+  "Password",
+  "Pwd",
+  "AccessKey",
+  "ApiKey",
+  "ClientSecret",
+  "client_secret",
+  "InstrumentationKey",
+  "Secret",
+  "Token",
+];
+const CREDENTIAL_PART = new RegExp(`(?:^|[;,\\s])\\s*(${CREDENTIAL_KEYS.join("|")})\\s*=\\s*[^;\\s]`, "i");
 /** A Key Vault reference: the same reference in QA and production reads the same secret. */
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
 /** A SAS signature or a function key in a URL's query. */

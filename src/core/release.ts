@@ -42,7 +42,7 @@ export function resolveRelease(prod: Pick<EnvironmentFacts, "site" | "deployment
       time: prod.site.lastModified,
       source: "site last modified",
       detail:
-        "site's last change, as no successful deployment is recorded (configuration changes move it too)",
+        "site's last change, as no successful deployment is recorded; configuration changes move it too",
     };
   }
   return { source: "unknown", detail: "no deployment or modification time could be read" };
