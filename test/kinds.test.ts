@@ -1,11 +1,26 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ruleById } from "../src/analyse/rules/index.js";
+import type { Rule } from "../src/analyse/rule.js";
+import { collectCheckFacts } from "../src/collect/azure.js";
+import { createReplayHttpClient, type Recording } from "../src/collect/recording.js";
+import { parseAppId } from "../src/core/resource-id.js";
 import { analyse } from "../src/analyse/analyse.js";
 import { runtimeProfile } from "../src/analyse/profile.js";
 import { createRedactor, redactedMarker, valueShape } from "../src/collect/redact.js";
 import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
 import { resolveRelease } from "../src/core/release.js";
 import { decide } from "../src/decide/decide.js";
-import { deleteSetting, HASH_KEY, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
+import {
+  deleteSetting,
+  HASH_KEY,
+  HEALTHY,
+  replayFacts,
+  ROOT,
+  setSetting,
+  TEST_CREDENTIAL,
+  variant,
+} from "./helpers.js";
 
 /**
  * Pairs of every kind of Function App, shaped as Azure returns them (linuxFxVersion "" on Linux
@@ -376,6 +391,140 @@ describe("the release line", () => {
     expect(release.source).toBe("site last modified");
     expect(`from the ${release.detail}`).toMatch(
       /^from the site's last change, as no successful deployment is recorded/,
+    );
+  });
+});
+
+/**
+ * Real captured bodies (test/corpus, sources in test/corpus/SOURCE.md) read by the real collector,
+ * then judged: what the rules make of each hosting model as Azure really describes it.
+ */
+describe("real Azure bodies into the rules", () => {
+  const ARM = "https://management.azure.com";
+  const SUFFIX = {
+    site: ["GET", ""],
+    config: ["GET", "/config/web"],
+    appSettings: ["POST", "/config/appsettings/list"],
+  } as const;
+  const stacks = () => healthy.stacks;
+  async function corpus(
+    appId: string,
+    files: Partial<Record<keyof typeof SUFFIX, string>>,
+  ): Promise<CheckFacts> {
+    const recording: Recording = {
+      format: "azfn-health-recording",
+      version: 1,
+      recordedAt: healthy.now,
+      apps: { qa: appId, prod: appId },
+      exchanges: Object.entries(files).map(([source, file]) => {
+        const [method, suffix] = SUFFIX[source as keyof typeof SUFFIX];
+        const body: unknown = JSON.parse(readFileSync(`${ROOT}/test/corpus/${file}`, "utf8"));
+        return {
+          request: { method, url: `${ARM}${appId}${suffix}?api-version=2025-05-01` },
+          response: { status: 200, body },
+        };
+      }),
+    };
+    const ref = parseAppId(appId, "--prod");
+    const facts = await collectCheckFacts(
+      {
+        credential: TEST_CREDENTIAL,
+        httpClient: createReplayHttpClient(recording),
+        retryOptions: { maxRetries: 0 },
+      },
+      { qa: { ...ref }, prod: ref },
+      { now: new Date(healthy.now), hashKey: HASH_KEY },
+    );
+    return { ...facts, stacks: stacks() };
+  }
+  const rules = (...ids: string[]) => ids.map((id) => ruleById(id) as Rule);
+  const LINUX =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/azurecli-functionapp-linux000001/providers/Microsoft.Web/sites/functionapplinuxconsumption000003";
+  const WINDOWS =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
+  const ACA =
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp000003";
+  const SPEC =
+    "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141";
+
+  it('Linux Consumption dotnet-isolated on ~3 (linuxFxVersion "", v4.0) is .NET 5: a rebuild, not a setting', async () => {
+    const facts = await corpus(LINUX, {
+      site: "linux-consumption-dotnet-isolated.site.json",
+      config: "linux-consumption-dotnet-isolated.config-web.json",
+      appSettings: "linux-consumption-dotnet-isolated.appsettings.json",
+    });
+    const { profiles, findings, unknowns } = analyse(facts, rules("R02", "R27"));
+    expect(profiles.prod).toMatchObject({ language: "dotnet-isolated", languageVersion: "5.0" });
+    expect(profiles.prod.stack?.major).toBe("dotnet5");
+    expect(unknowns).toEqual([]);
+    expect(findings.find((f) => f.environment === "prod")).toMatchObject({
+      ruleId: "R02",
+      fix: { kind: "code" },
+    });
+  });
+
+  it("Linux Consumption Node with WEBSITE_NODE_DEFAULT_VERSION 10.14.1 on ~2: Node 10, which ~4 does not run", async () => {
+    const facts = await corpus(LINUX, {
+      site: "linux-consumption-node.site.json",
+      appSettings: "linux-consumption-node.appsettings.json",
+    });
+    // The corpus has no config/web for this app: the rules that need it say so.
+    const { profiles, findings, unknowns } = analyse(facts, rules("R02", "R11"));
+    expect(profiles.prod).toMatchObject({ language: "node", languageVersion: "10" });
+    expect(profiles.prod.stack?.runtimeVersion).toBe("Node|10");
+    expect(findings.find((f) => f.ruleId === "R02" && f.environment === "prod")?.fix?.kind).toBe("code");
+    expect(unknowns.map((u) => u.ruleId)).toContain("R11");
+  });
+
+  it("Linux Consumption PowerShell 7.2 on ~4: past end of life, naming linuxFxVersion", async () => {
+    const facts = await corpus(LINUX, {
+      site: "linux-consumption-powershell.site.json",
+      config: "linux-consumption-powershell.config-web.json",
+      appSettings: "linux-consumption-powershell.appsettings.json",
+    });
+    const { findings } = analyse(facts, rules("R11", "R25", "R27"));
+    const prod = findings.filter((f) => f.environment === "prod");
+    expect(prod.map((f) => [f.ruleId, f.severity])).toEqual([["R11", "high"]]);
+    expect(prod[0]!.evidence.setting).toBe("linuxFxVersion");
+    expect(prod[0]!.fix?.commands.join()).toMatch(/--linux-fx-version "PowerShell\|7\.6"/);
+  });
+
+  it("Flex Consumption python 3.11 from functionAppConfig.runtime", async () => {
+    const facts = await corpus(SPEC, { site: "flex-consumption.site.json" });
+    expect(runtimeProfile(facts.prod, facts.stacks.rows)).toMatchObject({
+      isFlex: true,
+      language: "python",
+      languageVersion: "3.11",
+      versionSetting: { where: "flex" },
+      stack: expect.objectContaining({ runtimeVersion: "Python|3.11" }),
+    });
+  });
+
+  it("Windows dedicated Node ~20", async () => {
+    const facts = await corpus(WINDOWS, {
+      site: "windows-dedicated-node.site.json",
+      appSettings: "windows-dedicated-node.appsettings.json",
+    });
+    expect(runtimeProfile(facts.prod, facts.stacks.rows)).toMatchObject({
+      language: "node",
+      languageVersion: "20",
+      stack: expect.objectContaining({ os: "windows", runtimeVersion: "~20" }),
+    });
+  });
+
+  it("Azure Container Apps: plan checks and stack checks do not apply, and say why", async () => {
+    const facts = await corpus(ACA, {
+      site: "container-apps.site.json",
+      appSettings: "container-apps.appsettings.json",
+    });
+    const { findings, unknowns } = analyse(facts, rules("D02", "D03", "M04", "R27", "H04"));
+    expect(unknowns.filter((u) => ["D02", "M04", "R27"].includes(u.ruleId))).toEqual([]);
+    const h04 = findings.find((f) => f.ruleId === "H04" && f.environment === "prod")!;
+    expect(h04.title).toMatch(/^Production: 4 check\(s\) do not apply: /);
+    for (const id of ["D02", "D03", "M04"])
+      expect(h04.title).toMatch(new RegExp(`${id} \\(hosted on Azure Container Apps: no App Service plan`));
+    expect(h04.title).toMatch(
+      /R27 \(hosted on Azure Container Apps: the language stack is inside the container image\)/,
     );
   });
 });

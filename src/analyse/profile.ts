@@ -69,6 +69,7 @@ export function runtimeProfile(env: EnvironmentFacts, rows: StackRow[]): Runtime
     read: [],
   };
   identifyLanguage(profile, env);
+  onlyOffered(profile, rows);
   // Linux and Flex workers are always 64-bit; only Windows offers the 32-bit worker.
   if (os === "linux" || flex) profile.bitness = "64-bit";
   else if (env.config?.use32BitWorkerProcess !== undefined)
@@ -118,7 +119,10 @@ function identifyLanguage(profile: RuntimeProfile, env: EnvironmentFacts): void 
       `FUNCTIONS_WORKER_RUNTIME_VERSION ${show(runtimeVersionSetting)}`,
     );
     profile.language = worker;
-    profile.languageVersion = runtimeVersionSetting ?? inProcessDefault(profile, env);
+    const node = worker === "node" ? settingValue(env, "WEBSITE_NODE_DEFAULT_VERSION") : undefined;
+    if (node) profile.read.push(`WEBSITE_NODE_DEFAULT_VERSION ${show(node)}`);
+    profile.languageVersion =
+      runtimeVersionSetting ?? /^~?(\d+)/.exec(node ?? "")?.[1] ?? inProcessDefault(profile, env);
     return;
   }
   profile.read.push(`FUNCTIONS_WORKER_RUNTIME ${show(worker)}`);
@@ -149,6 +153,28 @@ function identifyLanguage(profile: RuntimeProfile, env: EnvironmentFacts): void 
     profile.target = config?.netFrameworkVersion;
     profile.languageVersion = /^v?(\d+\.\d+)$/i.exec(config?.netFrameworkVersion ?? "")?.[1];
   }
+}
+
+/**
+ * A language whose version was not read, on a runtime version that offers exactly one version of
+ * it, runs that one: dotnet-isolated on ~3 is .NET 5 (the stacks list no other isolated .NET on ~3).
+ */
+function onlyOffered(profile: RuntimeProfile, rows: StackRow[]): void {
+  if (!profile.language || profile.languageVersion || profile.containerImage || profile.os !== "linux")
+    return;
+  if (profile.target || profile.extensionMajor === undefined) return;
+  const wanted = `~${profile.extensionMajor}`;
+  const versions = new Set(
+    rows
+      .filter(
+        (r) =>
+          r.os === "linux" && r.workerRuntime === profile.language && r.extensionVersions.includes(wanted),
+      )
+      .map(rowVersion),
+  );
+  if (versions.size !== 1) return;
+  profile.languageVersion = [...versions][0];
+  profile.read.push(`the only ${profile.language} stack on ${wanted}: ${profile.languageVersion}`);
 }
 
 /** In-process on ~4 runs the .NET 6 host, or .NET 8 with FUNCTIONS_INPROC_NET8_ENABLED=1. */

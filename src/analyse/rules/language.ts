@@ -1,4 +1,5 @@
-import type { Os, StackRow } from "../../core/facts.js";
+import type { EnvironmentFacts, Os, StackRow } from "../../core/facts.js";
+import { isContainerApp } from "../../core/platform.js";
 import { EOL_WARNING_MS } from "../../core/time.js";
 import { codeFix, configFix, versionCommand } from "../fixes.js";
 import { languageLabel, rowVersion, stackLabel, type RuntimeProfile } from "../profile.js";
@@ -42,6 +43,15 @@ export function qaAlternative(qa: RuntimeProfile, self: RuntimeProfile, now: Dat
 
 const NON_DOTNET = /^(node|python|java|powershell)$/;
 
+/** A container image (`DOCKER|…`, and every Container Apps app) carries its language inside the image. */
+export function imageReason(env: EnvironmentFacts, self: RuntimeProfile): string | undefined {
+  if (isContainerApp(env))
+    return "hosted on Azure Container Apps: the language stack is inside the container image";
+  return self.containerImage
+    ? "runs a container image (DOCKER|…): the language stack is inside the image"
+    : undefined;
+}
+
 /**
  * R25: a language version the runtime version does not run (Node 12, Python 3.6, PowerShell 6 on
  * ~4), or one no stack lists. .NET targets are R05's. The worker does not start on such a version.
@@ -54,8 +64,7 @@ export const languageVersionOffered = defineRule({
   docs: SUPPORTED_LANGUAGES,
   why: "Each Functions runtime version runs a fixed set of language versions (the stacks' supportedFunctionsExtensionVersions); on any other the language worker does not start.",
   needs: ["appSettings", "config", "site"],
-  appliesTo: (_env, self) =>
-    self.containerImage ? "runs a container image: the language is in the image" : undefined,
+  appliesTo: imageReason,
   messages: {
     notOffered:
       "{env} runs {language} ({setting} {value}), which runtime {version} does not offer (it runs on {offered})",
@@ -118,10 +127,7 @@ export const stackIdentified = defineRule({
   docs: SUPPORTED_LANGUAGES,
   why: "End-of-life, bitness and target checks need the stack; an app whose stack cannot be read is not known to be supported.",
   needs: ["appSettings", "config", "site"],
-  appliesTo: (_env, self) =>
-    self.containerImage
-      ? "runs a container image (DOCKER|…): its language stack is inside the image"
-      : undefined,
+  appliesTo: imageReason,
   messages: {
     unknown: "{env}: the language stack cannot be identified from {read}",
   },
@@ -153,8 +159,7 @@ export const languageDrift = defineRule({
   docs: SUPPORTED_LANGUAGES,
   why: "A build tested on one language version can break on another (native modules, removed APIs); a version past end of life in production alone is a release defect.",
   needs: ["appSettings", "config", "site"],
-  appliesTo: (_env, self) =>
-    self.containerImage ? "runs a container image: the language is in the image" : undefined,
+  appliesTo: imageReason,
   messages: {
     language: "production runs {prod} but QA runs {qa}: a different build",
     version: "production runs {prodLabel} ({setting} {prod}) but QA runs {qaLabel} ({qa})",
