@@ -574,10 +574,24 @@ const CASES: Record<string, Case[]> = {
     {
       name: "a non-secret value that differs",
       edit: (f) => {
+        setSetting(f.qa, "AzureWebJobsFeatureFlags", "EnableWorkerIndexing");
+        setSetting(f.prod, "AzureWebJobsFeatureFlags", "EnableHttpProxying");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          command: /AzureWebJobsFeatureFlags=EnableWorkerIndexing$/,
+        },
+      ],
+    },
+    {
+      name: "a Node version that differs is D04's, not D01's",
+      edit: (f) => {
         setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20");
         setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18");
       },
-      expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }],
+      expect: [],
     },
     {
       name: "the same Service Bus secret in QA and production",

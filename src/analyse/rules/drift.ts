@@ -19,6 +19,9 @@ const JUDGED_ELSEWHERE = new Set(
     "AzureFunctionsWebHost__hostid",
     "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
     "WEBSITE_CONTENTSHARE",
+    // The language version is D04's, named with the command for the app's hosting model.
+    "WEBSITE_NODE_DEFAULT_VERSION",
+    "FUNCTIONS_WORKER_RUNTIME_VERSION",
   ].map((n) => n.toLowerCase()),
 );
 
