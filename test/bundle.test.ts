@@ -36,6 +36,7 @@ describe("evidence bundle (--out)", () => {
     expect(facts.prod.appSettings.FUNCTIONS_EXTENSION_VERSION.value).toBe("~4");
     expect(facts.prod.appSettings.AzureWebJobsStorage).toEqual({
       hash: expect.stringMatching(/^[0-9a-f]{12}$/),
+      shape: "credential",
       storageAccount: "stordersprod",
     });
     const csv = readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n");

@@ -69,10 +69,15 @@ describe("collecting through the SDK (replayed)", () => {
     expect(settings.FUNCTIONS_EXTENSION_VERSION).toMatchObject({ value: "~4" });
     expect(settings.AzureWebJobsStorage).toEqual({
       hash: expect.stringMatching(/^[0-9a-f]{12}$/),
+      shape: "credential",
       storageAccount: "stordersprod",
     });
     expect(settings.ServiceBusConnection?.value).toBeUndefined();
-    expect(facts.prod.connectionStrings?.OrdersDb).toEqual({ hash: expect.any(String), type: "SQLAzure" });
+    expect(facts.prod.connectionStrings?.OrdersDb).toEqual({
+      hash: expect.any(String),
+      shape: "credential",
+      type: "SQLAzure",
+    });
     expect(JSON.stringify(facts)).not.toMatch(/TEST-SECRET/);
   });
 
@@ -275,6 +280,7 @@ describe("redaction", () => {
       ),
     ).toEqual({
       hash: expect.any(String),
+      shape: "credential",
       packageUrl: { sasExpiry: "2026-12-01T00:00:00.000Z" },
     });
   });

@@ -56,6 +56,24 @@ describe("decision table", () => {
       "MONITOR",
     ],
     ["a high production finding that needs code", [finding({ fix: code })], [], "MONITOR"],
+    [
+      "a critical production finding only a rebuild fixes",
+      [finding({ severity: "critical", fix: code })],
+      [],
+      "ROLLBACK",
+    ],
+    [
+      "a critical rebuild, and a config fix for something else",
+      [finding({ severity: "critical", fix: code }), finding({ fix: config })],
+      [],
+      "HOTFIX",
+    ],
+    [
+      "a critical rebuild in QA only",
+      [finding({ severity: "critical", environment: "qa", fix: code })],
+      [],
+      "MONITOR",
+    ],
     ["a high production finding fixed by config", [finding({ fix: config })], [], "HOTFIX"],
     [
       "a critical finding on both, fixed by config",
@@ -92,6 +110,20 @@ describe("decision table", () => {
 });
 
 describe("plans", () => {
+  it("a rollback for a rebuild names the rebuild, and the command for after it as a comment", () => {
+    const rebuild = {
+      kind: "code" as const,
+      summary: "Rebuild for python 3.14",
+      commands: ['az functionapp config set -g rg -n app --linux-fx-version "Python|3.14"'],
+    };
+    const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rebuild })]);
+    expect(plan.action).toBe("ROLLBACK");
+    expect(plan.steps).toContain("# Before releasing again, rebuild (T01): Rebuild for python 3.14");
+    expect(plan.steps).toContain(
+      '#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version "Python|3.14"',
+    );
+  });
+
   it("a hotfix lists each change once as an az command, then a re-check", () => {
     const other = { ...config, summary: "set Z", commands: ["az functionapp config set -g rg -n app --z 1"] };
     const plan = verdictOf(healthy, [

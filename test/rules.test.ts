@@ -29,6 +29,29 @@ const toLinux = (env: EnvironmentFacts, fx: string) => {
   env.site!.os = "linux";
   env.config!.linuxFxVersion = fx;
 };
+const python = (env: EnvironmentFacts, fx: string) => {
+  toLinux(env, fx);
+  setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "python");
+  deleteSetting(env, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED");
+};
+const node = (env: EnvironmentFacts, version: string) => {
+  setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "node");
+  setSetting(env, "WEBSITE_NODE_DEFAULT_VERSION", version);
+};
+const java = (env: EnvironmentFacts, version: string) => {
+  setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "java");
+  env.config!.javaVersion = version;
+};
+/** A real Linux Consumption app: linuxFxVersion "" and the leftover netFrameworkVersion v4.0. */
+const linuxConsumption = (env: EnvironmentFacts) => {
+  toLinux(env, "");
+  env.config!.netFrameworkVersion = "v4.0";
+  env.site!.sku = "Dynamic";
+};
+/** QA becomes production's own staging slot: a release by slot swap. */
+const stagingSlotOfProd = (f: CheckFacts) => {
+  f.qa.ref = { ...f.prod.ref, slot: "staging", id: `${f.prod.ref.id}/slots/staging` };
+};
 const inProcessNet8 = (env: EnvironmentFacts) => {
   setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
   env.config!.netFrameworkVersion = "v8.0";
@@ -81,6 +104,33 @@ const CASES: Record<string, Case[]> = {
       expect: [
         { environment: "prod", severity: "high" },
         { environment: "qa", severity: "high" },
+      ],
+    },
+    {
+      name: "dotnet-isolated on ~3 is .NET 5: production alone needs a rebuild, not a setting",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3");
+        f.prod.config!.netFrameworkVersion = "v5.0";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "code",
+          command: /FUNCTIONS_EXTENSION_VERSION=~4/,
+        },
+      ],
+    },
+    {
+      name: "Node 12 on ~3 in both: a rebuild",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          setSetting(e, "FUNCTIONS_EXTENSION_VERSION", "~3");
+          node(e, "~12");
+        }),
+      expect: [
+        { environment: "prod", severity: "high", fixKind: "code" },
+        { environment: "qa", severity: "high", fixKind: "code" },
       ],
     },
     { name: "~4 is supported", edit: () => {}, expect: [] },
@@ -282,6 +332,38 @@ const CASES: Record<string, Case[]> = {
         { environment: "qa", severity: "high" },
       ],
     },
+    {
+      name: "production alone on an end-of-life Python: QA's version, by linuxFxVersion",
+      edit: (f) => {
+        python(f.qa, "Python|3.12");
+        python(f.prod, "Python|3.8");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command:
+            /az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version "Python\|3\.12"$/,
+        },
+      ],
+    },
+    {
+      name: "a Flex app past its runtime's end of life names the Flex command",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.site!.flexRuntime = { name: "dotnet-isolated", version: "7.0" };
+        }),
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "code",
+          command: /runtime config set .* --runtime-version 10\.0$/,
+        },
+        { environment: "qa", severity: "high", fixKind: "code" },
+      ],
+    },
     { name: ".NET 10 well inside support", edit: () => {}, expect: [] },
   ],
   R12: [
@@ -345,6 +427,16 @@ const CASES: Record<string, Case[]> = {
       },
       expect: [{ environment: "both", severity: "medium", title: /share storage account stshared/ }],
     },
+    {
+      name: "a staging slot checked against its production counts each slot once and shares storage by design",
+      edit: (f) => {
+        stagingSlotOfProd(f);
+        bothEnvs(f, (e) =>
+          setSetting(e, "AzureWebJobsStorage", "AccountName=stordersprod;AccountKey=TEST-SECRET-p"),
+        );
+      },
+      expect: [],
+    },
     { name: "short names, own storage", edit: () => {}, expect: [] },
   ],
   R15: [
@@ -376,6 +468,16 @@ const CASES: Record<string, Case[]> = {
           command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/,
         },
       ],
+    },
+    {
+      name: "a slot pair whose slots keep their own storage as slot settings",
+      edit: (f) => {
+        stagingSlotOfProd(f);
+        bothEnvs(f, (e) => {
+          e.slotSettingNames = ["AzureWebJobsStorage"];
+        });
+      },
+      expect: [],
     },
     {
       name: "a Dedicated plan needs no content share",
@@ -472,10 +574,24 @@ const CASES: Record<string, Case[]> = {
     {
       name: "a non-secret value that differs",
       edit: (f) => {
+        setSetting(f.qa, "AzureWebJobsFeatureFlags", "EnableWorkerIndexing");
+        setSetting(f.prod, "AzureWebJobsFeatureFlags", "EnableHttpProxying");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          command: /AzureWebJobsFeatureFlags=EnableWorkerIndexing$/,
+        },
+      ],
+    },
+    {
+      name: "a Node version that differs is D04's, not D01's",
+      edit: (f) => {
         setSetting(f.qa, "WEBSITE_NODE_DEFAULT_VERSION", "~20");
         setSetting(f.prod, "WEBSITE_NODE_DEFAULT_VERSION", "~18");
       },
-      expect: [{ environment: "prod", severity: "medium", command: /WEBSITE_NODE_DEFAULT_VERSION=~20$/ }],
+      expect: [],
     },
     {
       name: "the same Service Bus secret in QA and production",
@@ -497,6 +613,82 @@ const CASES: Record<string, Case[]> = {
         f.qa.connectionStrings!.OrdersDb!.hash = f.prod.connectionStrings!.OrdersDb!.hash;
       },
       expect: [{ environment: "prod", severity: "medium", title: /for OrdersDb/ }],
+    },
+    {
+      name: "many identical non-secret settings are settings that match, not shared secrets",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          for (const [name, value] of Object.entries({
+            WEBSITE_ENABLE_SYNC_UPDATE_SITE: "true",
+            WEBSITE_TIME_ZONE: "W. Europe Standard Time",
+            FeatureManagement__NewCheckout: "1",
+            Logging__LogLevel__Default: "Information",
+            Orders__Region: "westeurope",
+            Pricing__Endpoint: "https://pricing.contoso.example/api",
+            AZURE_TENANT_ID: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            Build__CommitSha: "4f1c2d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e",
+            Orders__BatchSize: "250",
+          }))
+            setSetting(e, name, value);
+        }),
+      expect: [],
+    },
+    {
+      name: "the same SAS URL in QA and production",
+      edit: (f) =>
+        bothEnvs(f, (e) =>
+          setSetting(
+            e,
+            "Exports__Container",
+            "https://stexports.blob.core.windows.net/out?sv=2022-11-02&sig=TEST-SECRET-sas",
+          ),
+        ),
+      expect: [
+        { environment: "prod", severity: "medium", title: /same secret value for Exports__Container/ },
+      ],
+    },
+    {
+      name: "the same high-entropy key under a plain name",
+      edit: (f) => bothEnvs(f, (e) => setSetting(e, "Partner__Value", "q8Zr2Lm0Xv7Tn4Wb9Kc1Ys6Hd3Fj5Pg")),
+      expect: [{ environment: "prod", severity: "medium", title: /Partner__Value/ }],
+    },
+    {
+      name: "an old recording's marker without a shape: a secret-like name counts as a credential",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.appSettings = {
+            ...e.appSettings,
+            Pricing__ApiKey: { hash: "0123456789ab" },
+            Feature__Enabled: { hash: "ba9876543210" },
+          };
+        }),
+      expect: [{ environment: "prod", severity: "medium", title: /same secret value for Pricing__ApiKey:/ }],
+    },
+    {
+      name: "a slot pair: slot settings differ by design and shared values move with the code",
+      edit: (f) => {
+        stagingSlotOfProd(f);
+        bothEnvs(f, (e) => {
+          e.slotSettingNames = ["Pricing__Endpoint", "Orders__Queue"];
+          setSetting(
+            e,
+            "ServiceBusConnection",
+            "Endpoint=sb://sb-orders/;SharedAccessKey=TEST-SECRET-shared",
+          );
+        });
+        setSetting(f.qa, "Pricing__Endpoint", "https://pricing-staging.contoso.example");
+        setSetting(f.qa, "Orders__Queue", "orders-staging");
+        setSetting(f.prod, "Orders__Queue", "orders");
+      },
+      expect: [],
+    },
+    {
+      name: "a slot pair still reports a swapped setting production lacks",
+      edit: (f) => {
+        stagingSlotOfProd(f);
+        setSetting(f.qa, "Pricing__Endpoint", "https://pricing.contoso.example");
+      },
+      expect: [{ environment: "prod", severity: "medium", title: /Pricing__Endpoint/ }],
     },
     { name: "secrets that differ are expected", edit: () => {}, expect: [] },
   ],
@@ -536,11 +728,28 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "medium" }],
     },
     {
-      name: "another OS",
+      name: "production's plan unreadable: the sites' tiers are compared, the rest is unknown",
       edit: (f) => {
-        toLinux(f.prod, "DOTNET-ISOLATED|10.0");
+        delete f.prod.plan;
+        f.prod.gaps.push({ source: "plan", reason: "HTTP 403 AuthorizationFailed", statusCode: 403 });
+        f.prod.site!.sku = "Dynamic";
+        f.qa.site!.sku = "ElasticPremium";
       },
-      expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
+      unknown: ["prod"],
+      expect: [{ environment: "prod", severity: "medium", title: /Dynamic tier but QA on ElasticPremium/ }],
+    },
+    {
+      name: "numberOfSites 0 is Azure's, not a count",
+      edit: (f) => {
+        f.prod.plan!.numberOfSites = 0;
+        f.qa.plan!.numberOfSites = 0;
+      },
+      expect: [],
+    },
+    {
+      name: "another OS is D05's, not the plan's",
+      edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|10.0"),
+      expect: [],
     },
     { name: "production larger than QA", edit: () => {}, expect: [] },
   ],
@@ -580,17 +789,21 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "critical", fixKind: "rollback" }],
     },
     {
-      name: "the site stopped",
+      name: "a stopped site is H03's: its host status (403) is not asked about again",
       edit: (f) => {
         f.prod.site!.state = "Stopped";
+        delete f.prod.host;
+        f.prod.gaps.push({ source: "hostStatus", reason: "HTTP 403 HTTP 403 Forbidden", statusCode: 403 });
       },
-      expect: [
-        {
-          environment: "prod",
-          severity: "critical",
-          command: /az functionapp start -g rg-orders-prod -n orders-func-prod$/,
-        },
-      ],
+      expect: [],
+    },
+    {
+      name: "host status unavailable is said once",
+      edit: (f) => {
+        delete f.prod.host;
+        f.prod.gaps.push({ source: "hostStatus", reason: "HTTP 404 HTTP 404 Not Found", statusCode: 404 });
+      },
+      expect: [{ environment: "prod", severity: "info", title: /\(HTTP 404 Not Found\)/ }],
     },
     { name: "running", edit: () => {}, expect: [] },
   ],
@@ -716,6 +929,23 @@ const CASES: Record<string, Case[]> = {
       ],
     },
     {
+      name: "a Flex app at 95 % of its 2048 MB instances",
+      edit: (f) => {
+        f.prod.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+        f.prod.site!.flexScale = { instanceMemoryMB: 2048, maximumInstanceCount: 100 };
+        setAfter(f, "prod", "MemoryWorkingSet", () => 0.95 * 2048 * 1024 ** 2);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command:
+            /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --instance-memory 4096$/,
+          title: /Flex Consumption instance memory \(2048 MB/,
+        },
+      ],
+    },
+    {
       name: "a 32-bit worker with room to spare",
       edit: (f) => {
         f.prod.config!.use32BitWorkerProcess = true;
@@ -832,6 +1062,182 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }],
     },
     { name: "no errors", edit: () => {}, expect: [] },
+  ],
+  R25: [
+    {
+      name: "production on Node 12 under ~4 while QA runs Node 24",
+      edit: (f) => {
+        node(f.qa, "~24");
+        node(f.prod, "~12");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "config",
+          command:
+            /appsettings set -g rg-orders-prod -n orders-func-prod --settings WEBSITE_NODE_DEFAULT_VERSION=~24$/,
+          title:
+            /node 12 \(WEBSITE_NODE_DEFAULT_VERSION ~12\), which runtime ~4 does not offer \(it runs on ~3\)/,
+        },
+      ],
+    },
+    {
+      name: "Python 3.6 on ~4 in both: a rebuild, with the command for after it",
+      edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.6")),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "code",
+          command: /--linux-fx-version "Python\|3\.14"$/,
+        },
+        { environment: "qa", severity: "critical", fixKind: "code" },
+      ],
+    },
+    {
+      name: "a Python version no stack lists",
+      edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.99")),
+      expect: [
+        { environment: "prod", severity: "critical", title: /no linux Function App stack lists/ },
+        { environment: "qa", severity: "critical" },
+      ],
+    },
+    { name: "Node 24 on ~4", edit: (f) => bothEnvs(f, (e) => node(e, "~24")), expect: [] },
+    {
+      name: "a container image is not judged by stack",
+      edit: (f) => bothEnvs(f, (e) => toLinux(e, "DOCKER|contoso.azurecr.io/orders:1.4")),
+      expect: [],
+    },
+  ],
+  R27: [
+    {
+      name: 'Linux Consumption with linuxFxVersion "" and no worker version: unknown, saying what was read',
+      edit: (f) => linuxConsumption(f.prod),
+      unknown: ["prod"],
+      expect: [],
+    },
+    {
+      name: "identified from FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_WORKER_RUNTIME_VERSION",
+      edit: (f) => {
+        linuxConsumption(f.prod);
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME_VERSION", "10.0");
+      },
+      expect: [],
+    },
+    {
+      name: "Windows Node without WEBSITE_NODE_DEFAULT_VERSION",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "node"),
+      unknown: ["prod"],
+      expect: [],
+    },
+    {
+      name: "a custom handler has no language version",
+      edit: (f) => bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_WORKER_RUNTIME", "custom")),
+      expect: [],
+    },
+    { name: "identified", edit: () => {}, expect: [] },
+  ],
+  D04: [
+    {
+      name: "production on an end-of-life Python that QA does not run: a hotfix naming linuxFxVersion",
+      edit: (f) => {
+        python(f.qa, "Python|3.12");
+        python(f.prod, "Python|3.9");
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /config set -g rg-orders-prod -n orders-func-prod --linux-fx-version "Python\|3\.12"$/,
+          title: /python 3\.9 \(linuxFxVersion Python\|3\.9\) but QA runs python 3\.12/,
+        },
+      ],
+    },
+    {
+      name: "Windows Java 17 in production, 21 in QA",
+      edit: (f) => {
+        java(f.qa, "21");
+        java(f.prod, "17");
+      },
+      expect: [{ environment: "prod", severity: "medium", command: /--java-version 21$/ }],
+    },
+    {
+      name: "PowerShell 7.2 in production, 7.6 in QA",
+      edit: (f) => {
+        bothEnvs(f, (e) => setSetting(e, "FUNCTIONS_WORKER_RUNTIME", "powershell"));
+        f.qa.config!.powerShellVersion = "7.6";
+        f.prod.config!.powerShellVersion = "7.2";
+      },
+      expect: [{ environment: "prod", severity: "high", command: /--powershell-version 7\.6$/ }],
+    },
+    {
+      name: "Flex runtimes that differ",
+      edit: (f) => {
+        f.qa.site!.flexRuntime = { name: "python", version: "3.12" };
+        f.prod.site!.flexRuntime = { name: "python", version: "3.9" };
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          command: /runtime config set -g rg-orders-prod -n orders-func-prod --runtime-version 3\.12$/,
+        },
+      ],
+    },
+    {
+      name: "another language is another build",
+      edit: (f) => {
+        python(f.qa, "Python|3.12");
+        node(f.prod, "~24");
+        toLinux(f.prod, "Node|24");
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
+    },
+    { name: "the same version", edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.12")), expect: [] },
+  ],
+  D05: [
+    {
+      name: "Windows QA, Linux production: a new app",
+      edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|10.0"),
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /a new app, not a setting/ }],
+    },
+    { name: "the same OS", edit: () => {}, expect: [] },
+  ],
+  H03: [
+    {
+      name: "production stopped",
+      edit: (f) => {
+        f.prod.site!.state = "Stopped";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /^az functionapp start -g rg-orders-prod -n orders-func-prod$/,
+          title: /production app is stopped \(state Stopped\): it runs no functions \(site last modified/,
+        },
+      ],
+    },
+    {
+      name: "QA disabled",
+      edit: (f) => {
+        f.qa.site!.enabled = false;
+      },
+      expect: [{ environment: "qa", severity: "critical", title: /disabled/ }],
+    },
+    { name: "running and enabled", edit: () => {}, expect: [] },
+  ],
+  H04: [
+    // H04 reports what other rules left out; test/kinds.test.ts runs it with every rule.
+    {
+      name: "alone, it has nothing to report",
+      edit: (f) => {
+        f.prod.site!.managedEnvironmentId = "/subscriptions/x/managedEnvironments/env";
+      },
+      expect: [],
+    },
   ],
 };
 

@@ -3,9 +3,11 @@ import { judgeMetrics, type MetricJudgments, type MetricThresholds } from "./met
 import { runtimeProfile, type RuntimeProfile } from "./profile.js";
 import {
   format,
+  sayOnce,
   SEVERITIES,
   type Detection,
   type Finding,
+  type NotApplicable,
   type Rule,
   type RuleContext,
   type Unknown,
@@ -17,6 +19,8 @@ export interface Analysis {
   unknowns: Unknown[];
   profiles: Record<Role, RuntimeProfile>;
   metrics: MetricJudgments;
+  /** Rules left out for an environment because they cannot apply to its kind of app, with why. */
+  notApplicable: NotApplicable[];
 }
 
 const FACT_PRESENT: Record<FactSource, (env: EnvironmentFacts) => unknown> = {
@@ -45,7 +49,7 @@ function missingFacts(rule: Rule, env: EnvironmentFacts): FactSource[] {
 
 function reasonFor(env: EnvironmentFacts, missing: FactSource[]): string {
   return missing
-    .map((source) => `${source}: ${env.gaps.find((g) => g.source === source)?.reason ?? "not read"}`)
+    .map((source) => `${source}: ${sayOnce(env.gaps.find((g) => g.source === source)?.reason ?? "not read")}`)
     .join("; ");
 }
 
@@ -60,6 +64,14 @@ export function analyse(
     prod: runtimeProfile(facts.prod, facts.stacks.rows),
   };
   const metrics = judgeMetrics(facts, options.thresholds);
+  const notApplicable: NotApplicable[] = [];
+  for (const rule of rules)
+    for (const env of [facts.qa, facts.prod]) {
+      const reason = rule.appliesTo?.(env, profiles[env.role]);
+      if (reason) notApplicable.push({ ruleId: rule.id, environment: env.role, reason });
+    }
+  const skipped = (rule: Rule, env: EnvironmentFacts) =>
+    notApplicable.some((n) => n.ruleId === rule.id && n.environment === env.role);
   const base: RuleContext = {
     facts,
     now: new Date(facts.now),
@@ -67,6 +79,7 @@ export function analyse(
     prod: facts.prod,
     profile: profiles,
     metrics,
+    notApplicable,
   };
   const findings: Finding[] = [];
   const unknowns: Unknown[] = [];
@@ -117,17 +130,20 @@ export function analyse(
 
   for (const rule of rules) {
     if (rule.scope === "pair") {
+      // A pair rule compares both sides: it does not apply when it cannot apply to either.
+      if (skipped(rule, facts.qa) || skipped(rule, facts.prod)) continue;
       run(rule, [facts.qa, facts.prod], () => rule.check(base));
     } else {
       for (const [env, other] of [
         [facts.qa, facts.prod],
         [facts.prod, facts.qa],
       ] as const) {
+        if (skipped(rule, env)) continue;
         run(rule, [env], () => rule.check({ ...base, env, other, self: profiles[env.role] }));
       }
     }
   }
-  return { findings: sortFindings(findings), unknowns, profiles, metrics };
+  return { findings: sortFindings(findings), unknowns, profiles, metrics, notApplicable };
 }
 
 const ENV_ORDER = { prod: 0, both: 1, qa: 2 } as const;

@@ -57,6 +57,13 @@ export interface Detection<Args extends Record<string, string> = Record<string, 
   fix?: Fix;
 }
 
+/** A rule left out for an environment whose kind of app it cannot apply to, and why. */
+export interface NotApplicable {
+  ruleId: string;
+  environment: Role;
+  reason: string;
+}
+
 export interface RuleContext {
   facts: CheckFacts;
   now: Date;
@@ -64,6 +71,8 @@ export interface RuleContext {
   prod: EnvironmentFacts;
   profile: Record<Role, RuntimeProfile>;
   metrics: MetricJudgments;
+  /** The rules that do not apply to an environment (see `appliesTo`), decided before any rule runs. */
+  notApplicable: NotApplicable[];
 }
 
 export interface EnvironmentContext extends RuleContext {
@@ -83,6 +92,12 @@ interface RuleMeta {
   needs: FactSource[];
   /** Facts the rule can do without when Azure says they do not exist (404); any other failure still makes it unknown. */
   optional?: FactSource[];
+  /**
+   * Why the rule cannot apply to this environment's kind of app (a Container Apps app has no plan,
+   * a stopped site no host to ask), or undefined when it applies. A rule that does not apply is
+   * neither a finding nor an unknown: H04 lists it with the reason, and it does not block PROCEED.
+   */
+  appliesTo?: (env: EnvironmentFacts, self: RuntimeProfile) => string | undefined;
   messages: Record<string, string>;
 }
 
@@ -114,4 +129,9 @@ export function format(template: string, args: Record<string, string> = {}): str
     (whole, key: string) => (key === "env" ? ENV_NAMES[args.env ?? ""] : undefined) ?? args[key] ?? whole,
   );
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Says a status once: an error text that repeats its own status ("HTTP 403 HTTP 403 …") reads as one. */
+export function sayOnce(reason: string): string {
+  return reason.replace(/\b(HTTP \d{3})(?:\s+\1\b)+/g, "$1");
 }

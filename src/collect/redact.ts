@@ -30,6 +30,69 @@ export function isNonSecretSetting(name: string): boolean {
 /** A value already redacted by `azfn-health record`: the facts survive, the secret does not. */
 const REDACTED = /^azfn-health:redacted:([0-9a-f]{12})((?:;[a-z]+=[^;]*)*)$/;
 
+/** Key-value parts that only credentials carry (storage, Service Bus, Event Hubs, SQL, Redis, App Insights). */
+const CREDENTIAL_KEYS = [
+  "AccountKey",
+  "SharedAccessKey",
+  "SharedAccessSignature",
+  "Password",
+  "Pwd",
+  "AccessKey",
+  "ApiKey",
+  "ClientSecret",
+  "client_secret",
+  "InstrumentationKey",
+  "Secret",
+  "Token",
+];
+const CREDENTIAL_PART = new RegExp(`(?:^|[;,\\s])\\s*(${CREDENTIAL_KEYS.join("|")})\\s*=\\s*[^;\\s]`, "i");
+/** A Key Vault reference: the same reference in QA and production reads the same secret. */
+const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
+/** A SAS signature or a function key in a URL's query. */
+const SIGNED_URL = /[?&](sig|code|token|access_token|api[-_]?key|key)=[^&]/i;
+/** `scheme://user:password@host`. */
+const URL_WITH_CREDENTIALS = /^[a-z][a-z\d+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+const JWT = /^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/;
+const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
+/** Names that say the value is a secret, and names of values that merely look random (a build's commit). */
+const SECRET_NAME =
+  /(key|secret|password|passwd|pwd|token|credential|signature|sas|connection|connstr|cert)/i;
+const IDENTIFIER_NAME = /(sha|commit|revision|build|version|hash|etag|object_?id|client_?id|tenant)/i;
+
+function entropyBitsPerChar(value: string): number {
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / value.length) * Math.log2(n / value.length);
+  return bits;
+}
+
+/**
+ * Whether a value is shaped like a credential, decided while the value is in hand and never kept:
+ * a connection string with a key or password, a SAS signature or function key in a URL, a URL with
+ * a user and password, a Key Vault reference, a token, or a long high-entropy string (a key). A GUID is
+ * an identifier (a tenant, a client ID) unless the setting's name says it is a key. Everything else
+ * (`true`, `1`, a region, a log level, a plain URL, a share name) is plain: the same in QA and
+ * production is a setting that matches, not a shared secret.
+ */
+export function valueShape(name: string, value: string): "credential" | "plain" {
+  const v = value.trim();
+  if (v === "") return "plain";
+  if (CREDENTIAL_PART.test(v) || KEY_VAULT_REFERENCE.test(v) || SIGNED_URL.test(v)) return "credential";
+  if (URL_WITH_CREDENTIALS.test(v) || JWT.test(v)) return "credential";
+  const secretName = SECRET_NAME.test(name) && !IDENTIFIER_NAME.test(name);
+  if (GUID.test(v)) return secretName ? "credential" : "plain";
+  if (/^(true|false|yes|no|on|off|\d{1,12}(\.\d+)?)$/i.test(v)) return "plain";
+  if (secretName && v.length >= 16 && !/\s/.test(v) && !/^https?:\/\//i.test(v)) return "credential";
+  if (/^[0-9a-f]{32,}$/i.test(v)) return IDENTIFIER_NAME.test(name) ? "plain" : "credential";
+  // Keys and tokens: one long run of base64/base64url/hex characters with several character classes.
+  if (v.length >= 24 && /^[A-Za-z0-9+/=_\-.~]+$/.test(v)) {
+    const classes = [/[a-z]/, /[A-Z]/, /\d/, /[+/=_\-.~]/].filter((re) => re.test(v)).length;
+    if (classes >= 3 && entropyBitsPerChar(v) >= 3.8 && !IDENTIFIER_NAME.test(name)) return "credential";
+  }
+  return "plain";
+}
+
 export interface Redactor {
   (name: string, value: string): SettingFact;
 }
@@ -44,6 +107,7 @@ export function createRedactor(hashKey: Uint8Array): Redactor {
     if (recorded) return fromRecorded(recorded[1]!, recorded[2] ?? "");
     const fact: SettingFact = {
       hash: createHmac("sha256", hashKey).update(value).digest("hex").slice(0, 12),
+      shape: valueShape(name, value),
     };
     const shape = Object.entries(NON_SECRET_SETTINGS).find(
       ([key]) => key.toLowerCase() === name.toLowerCase(),
@@ -58,9 +122,15 @@ export function createRedactor(hashKey: Uint8Array): Redactor {
   };
 }
 
-/** The marker `record` writes in place of a secret value; `createRedactor` reads it back. */
+/**
+ * The marker `record` writes in place of a secret value; `createRedactor` reads it back. The value's
+ * shape travels in it (`;shape=credential`), so a replay tells a shared secret from a matching `true`.
+ * Markers written before the shape existed read back with no shape; D01 then decides from the
+ * setting's name (see `isCredential` in analyse/rules/drift.ts).
+ */
 export function redactedMarker(fact: SettingFact): string {
   const parts = [`azfn-health:redacted:${fact.hash}`];
+  if (fact.shape) parts.push(`shape=${fact.shape}`);
   if (fact.storageAccount) parts.push(`account=${fact.storageAccount}`);
   if (fact.packageUrl) parts.push(`se=${fact.packageUrl.sasExpiry ?? ""}`);
   return parts.join(";");
@@ -72,6 +142,7 @@ function fromRecorded(hash: string, attributes: string): SettingFact {
     const [key, value = ""] = pair.split("=");
     if (key === "account" && /^[a-z0-9]{3,24}$/.test(value)) fact.storageAccount = value;
     if (key === "se") fact.packageUrl = value ? { sasExpiry: value } : {};
+    if (key === "shape" && (value === "credential" || value === "plain")) fact.shape = value;
   }
   return fact;
 }

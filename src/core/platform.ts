@@ -1,3 +1,5 @@
+import type { EnvironmentFacts } from "./facts.js";
+
 /**
  * Memory per instance of each App Service / Functions SKU, in MB
  * (https://learn.microsoft.com/azure/azure-functions/functions-scale#service-limits,
@@ -43,3 +45,16 @@ export function skuMemoryMb(sku: string | undefined): number | undefined {
 export function isServerlessTier(tier: string | undefined): boolean {
   return /^(Dynamic|FlexConsumption)$/i.test(tier ?? "");
 }
+
+/**
+ * A Function App hosted on Azure Container Apps: `kind` contains `azurecontainerapps` and the site
+ * names a managed environment instead of a plan (`serverFarmId`). Plan-based checks do not apply.
+ * https://learn.microsoft.com/azure/azure-functions/functions-container-apps-hosting
+ */
+export function isContainerApp(env: Pick<EnvironmentFacts, "site">): boolean {
+  return Boolean(env.site?.managedEnvironmentId) || /azurecontainerapps/i.test(env.site?.kind ?? "");
+}
+
+/** Flex Consumption instance memory sizes (`functionAppConfig.scaleAndConcurrency.instanceMemoryMB`); 2048 is the default. */
+export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
+export const FLEX_DEFAULT_INSTANCE_MEMORY_MB = 2048;

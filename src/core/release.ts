@@ -3,6 +3,10 @@ import type { EnvironmentFacts } from "./facts.js";
 export interface Release {
   time?: string;
   source: "--since" | "deployment" | "slot swap" | "site last modified" | "unknown";
+  /**
+   * Reads as a sentence after "from the" for a time that was found ("from the end of deployment …",
+   * "from the site's last change …"), and on its own otherwise ("given with --since", "no … could be read").
+   */
   detail: string;
 }
 
@@ -37,7 +41,8 @@ export function resolveRelease(prod: Pick<EnvironmentFacts, "site" | "deployment
     return {
       time: prod.site.lastModified,
       source: "site last modified",
-      detail: "no successful deployment recorded; the site's last change (config changes move it too)",
+      detail:
+        "site's last change, as no successful deployment is recorded; configuration changes move it too",
     };
   }
   return { source: "unknown", detail: "no deployment or modification time could be read" };

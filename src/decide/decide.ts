@@ -30,8 +30,14 @@ const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
 export function decide(analysis: Analysis, facts: CheckFacts, release: Release): Recommendation {
   const { findings, unknowns } = analysis;
   const hotfixes = findings.filter((f) => affectsProd(f) && isSevere(f) && f.fix?.kind === "config");
+  // A critical production finding that only a new build fixes (dotnet-isolated on ~3, a language
+  // version ~4 does not run) cannot be hotfixed: production goes back, and the rebuild is named.
+  const rebuilds = findings.filter(
+    (f) => affectsProd(f) && f.severity === "critical" && f.fix?.kind === "code",
+  );
   const breakers = findings.filter(
-    (f) => affectsProd(f) && f.severity === "critical" && f.fix?.kind === "rollback",
+    (f) =>
+      affectsProd(f) && f.severity === "critical" && (f.fix?.kind === "rollback" || f.fix?.kind === "code"),
   );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
@@ -57,7 +63,7 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       action: "ROLLBACK",
       summary: `Production is broken and no configuration fix is known: ${breakers.map((f) => f.title).join("; ")}.`,
       drivers: breakers.map(describe),
-      steps: back.steps,
+      steps: [...back.steps, ...rebuildSteps(rebuilds)],
       alternatives: [featureOnOldBuild],
       warnings: back.warnings,
     };
@@ -123,6 +129,14 @@ function malformedAnswers(facts: CheckFacts): string[] {
   return [facts.qa, facts.prod].flatMap((env) =>
     env.gaps.filter((g) => g.malformed).map((g) => `${env.role} ${g.source}: ${g.reason}`),
   );
+}
+
+/** What to build before releasing again: the code fixes, their commands as comments for after the deploy. */
+function rebuildSteps(findings: Finding[]): string[] {
+  return findings.flatMap((f) => [
+    `# Before releasing again, rebuild (${f.ruleId}): ${f.fix!.summary}`,
+    ...f.fix!.commands.map((c) => `#   after deploying the new build: ${c}`),
+  ]);
 }
 
 /** One step per distinct change: findings that share a fix (R09 and M03 both say 64-bit) share a step. */

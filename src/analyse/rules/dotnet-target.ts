@@ -2,6 +2,7 @@ import { settingValue } from "../../core/facts.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { stackLabel } from "../profile.js";
 import { defineRule } from "../rule.js";
+import { imageReason } from "./language.js";
 
 const MIGRATE_INCLUDE =
   "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4#upgrade-your-function-app-in-azure";
@@ -63,6 +64,7 @@ export const targetNotInStacks = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-reference?tabs=blob#runtime-versions",
   why: "A target that no stack row lists (dotnet|3.1 on ~4, DOTNET|6.0 with dotnet-isolated) puts the app on the wrong host or worker image.",
   needs: ["appSettings", "config", "site"],
+  appliesTo: imageReason,
   messages: {
     none: "{env} targets {target} with worker {worker} on {version}: no Function App stack matches",
     version: "{env} targets {stack}, which supports runtime {supported}, not {version}",

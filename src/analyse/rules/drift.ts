@@ -1,8 +1,9 @@
-import type { EnvironmentFacts } from "../../core/facts.js";
+import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
-import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
+import { isSlotPair, staysWithSlot, stickyNames } from "../slots.js";
 
 /** Settings that a dedicated rule already judges; drift on them would say the same twice. */
 const JUDGED_ELSEWHERE = new Set(
@@ -18,11 +19,32 @@ const JUDGED_ELSEWHERE = new Set(
     "AzureFunctionsWebHost__hostid",
     "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
     "WEBSITE_CONTENTSHARE",
+    // The language version is D04's, named with the command for the app's hosting model.
+    "WEBSITE_NODE_DEFAULT_VERSION",
+    "FUNCTIONS_WORKER_RUNTIME_VERSION",
   ].map((n) => n.toLowerCase()),
 );
 
 function names(env: EnvironmentFacts): string[] {
   return Object.keys(env.appSettings ?? {}).filter((n) => !JUDGED_ELSEWHERE.has(n.toLowerCase()));
+}
+
+const SECRET_NAME =
+  /(key|secret|password|passwd|pwd|token|credential|signature|sas|connection|connstr|cert)/i;
+
+/**
+ * Only a credential can be a shared secret: the shape decided at redaction time says so. A fact
+ * with no shape comes from a recording made before shapes were recorded: then a connection string,
+ * or an app setting whose name says it holds a secret (…Key, …Secret, …Password, …Token,
+ * …Connection), counts as a credential, and any other setting as plain (`true`, a region, a flag).
+ */
+export function isCredential(
+  name: string,
+  fact: SettingFact,
+  kind: "app setting" | "connection string",
+): boolean {
+  if (fact.shape) return fact.shape === "credential";
+  return kind === "connection string" || SECRET_NAME.test(name);
 }
 
 /** D01: a setting QA has and production lacks is the classic forgotten release step. */
@@ -42,7 +64,11 @@ export const settingDrift = defineRule({
   },
   check({ qa, prod }) {
     const out: Detection[] = [];
-    const missing = names(qa).filter((n) => !setting(prod, n));
+    // In a slot pair, slot settings differ by design and `_EXTENSION_VERSION` settings never swap.
+    const slotPair = isSlotPair(qa, prod);
+    const sticky = stickyNames(qa, prod);
+    const judged = names(qa).filter((n) => !slotPair || !staysWithSlot(n, sticky));
+    const missing = judged.filter((n) => !setting(prod, n));
     if (missing.length > 0) {
       out.push({
         message: "missing",
@@ -54,7 +80,7 @@ export const settingDrift = defineRule({
         ),
       });
     }
-    for (const name of names(qa)) {
+    for (const name of judged) {
       const [a, b] = [setting(qa, name), setting(prod, name)];
       if (a?.value === undefined || b?.value === undefined || a.value === b.value) continue;
       out.push({
@@ -68,13 +94,28 @@ export const settingDrift = defineRule({
         ),
       });
     }
-    // Same keyed hash, same secret: QA's load and test data reach production's resources.
-    const shared = [
-      ...names(qa).filter((n) => !setting(qa, n)?.value && setting(qa, n)?.hash === setting(prod, n)?.hash),
-      ...Object.keys(qa.connectionStrings ?? {}).filter(
-        (n) => qa.connectionStrings![n]!.hash === prod.connectionStrings?.[n]?.hash,
-      ),
-    ];
+    // Same keyed hash of a credential, same secret: QA's load and test data reach production's
+    // resources. A slot and its production share what is not a slot setting by design (it moves
+    // with the code), so a slot pair is not judged for it.
+    const sameCredential = (
+      n: string,
+      a?: SettingFact,
+      b?: SettingFact,
+      kind: "app setting" | "connection string" = "app setting",
+    ) =>
+      a !== undefined &&
+      b !== undefined &&
+      a.value === undefined &&
+      a.hash === b.hash &&
+      (isCredential(n, a, kind) || isCredential(n, b, kind));
+    const shared = slotPair
+      ? []
+      : [
+          ...names(qa).filter((n) => sameCredential(n, setting(qa, n), setting(prod, n))),
+          ...Object.keys(qa.connectionStrings ?? {}).filter((n) =>
+            sameCredential(n, qa.connectionStrings![n], prod.connectionStrings?.[n], "connection string"),
+          ),
+        ];
     if (shared.length > 0) {
       out.push({
         message: "shared",
@@ -88,39 +129,66 @@ export const settingDrift = defineRule({
   },
 });
 
+/** Azure reports `numberOfSites: 0` on plans that do host the app: that is no count to show or compare. */
+function siteCount(n: number | undefined): number | undefined {
+  return n && n > 0 ? n : undefined;
+}
+
 /** D02: a smaller, shared or different plan in production explains "slow since the release". */
 export const planDrift = defineRule({
   id: "D02",
   scope: "pair",
-  title: "Production runs on a plan at least as large as QA's, of the same OS, not more crowded",
+  title: "Production runs on a plan at least as large as QA's, not more crowded",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
   why: "Memory and CPU per instance come from the plan's SKU, and every app on a plan shares its instances.",
-  needs: ["plan", "site"],
+  // The plan is read when it can be; without it the site's tier is compared and the rest is unknown.
+  needs: ["site"],
+  appliesTo: (env) =>
+    isContainerApp(env) ? "hosted on Azure Container Apps: no App Service plan" : undefined,
   messages: {
     smaller:
       "production's plan {prodSku} ({prodMb} MB per instance) is smaller than QA's {qaSku} ({qaMb} MB)",
     tier: "production's plan is {prodSku} ({prodTier}) but QA's is {qaSku} ({qaTier})",
-    os: "production runs on {prodOs} but QA on {qaOs}",
+    siteTier:
+      "production runs on the {prodTier} tier but QA on {qaTier} (from the sites; a plan was not read)",
     crowded: "production's plan {plan} hosts {prodSites} apps, QA's hosts {qaSites}",
+    noPlan: "the {env} plan was not read ({reason}): its size and crowding are not judged",
   },
   check({ qa, prod }) {
-    const [a, b] = [qa.plan!, prod.plan!];
     const out: Detection[] = [];
-    const planEvidence = {
-      qa: `${a.skuName} (${a.tier}), ${a.numberOfSites ?? "?"} apps`,
-      prod: `${b.skuName} (${b.tier}), ${b.numberOfSites ?? "?"} apps`,
-    };
-    if (qa.site!.os !== prod.site!.os) {
-      out.push({
-        message: "os",
-        args: { prodOs: prod.site!.os, qaOs: qa.site!.os },
-        environment: "prod",
-        severity: "high",
-        evidence: { setting: "os", qa: qa.site!.os, prod: prod.site!.os },
-        fix: codeFix("Run production on the OS QA tested; that means a new app, not a setting."),
-      });
+    if (!qa.plan || !prod.plan) {
+      // The site names its tier (`sku`, e.g. Dynamic) even when the plan cannot be read.
+      const [qaTier, prodTier] = [qa.plan?.tier ?? qa.site!.sku, prod.plan?.tier ?? prod.site!.sku];
+      if (qaTier && prodTier && qaTier.toLowerCase() !== prodTier.toLowerCase()) {
+        out.push({
+          message: "siteTier",
+          args: { prodTier, qaTier },
+          environment: "prod",
+          evidence: { setting: "sku", qa: qaTier, prod: prodTier },
+        });
+      }
+      for (const env of [qa, prod].filter((e) => !e.plan)) {
+        const gap = env.gaps.find((g) => g.source === "plan");
+        out.push({
+          message: "noPlan",
+          unknown: true,
+          args: {
+            env: env.role,
+            reason: gap?.reason ?? (env.site?.planId ? "not read" : "the site names no plan"),
+          },
+          environment: env.role,
+          evidence: {},
+        });
+      }
+      return out;
     }
+    const [a, b] = [qa.plan, prod.plan];
+    const [qaSites, prodSites] = [siteCount(a.numberOfSites), siteCount(b.numberOfSites)];
+    const planEvidence = {
+      qa: `${a.skuName} (${a.tier})${qaSites ? `, ${qaSites} apps` : ""}`,
+      prod: `${b.skuName} (${b.tier})${prodSites ? `, ${prodSites} apps` : ""}`,
+    };
     const [qaMb, prodMb] = [skuMemoryMb(a.skuName), skuMemoryMb(b.skuName)];
     if (qaMb && prodMb && prodMb < qaMb) {
       const inPlace =
@@ -145,10 +213,10 @@ export const planDrift = defineRule({
         evidence: { setting: "plan tier", ...planEvidence },
       });
     }
-    if ((b.numberOfSites ?? 1) > Math.max(1, a.numberOfSites ?? 1)) {
+    if ((prodSites ?? 1) > Math.max(1, qaSites ?? 1)) {
       out.push({
         message: "crowded",
-        args: { plan: b.name, prodSites: String(b.numberOfSites), qaSites: String(a.numberOfSites ?? "?") },
+        args: { plan: b.name, prodSites: String(prodSites), qaSites: String(qaSites ?? "?") },
         environment: "prod",
         evidence: { setting: "numberOfSites", ...planEvidence },
         fix: configFix(
@@ -157,6 +225,39 @@ export const planDrift = defineRule({
       });
     }
     return out;
+  },
+});
+
+/**
+ * D05: the OS is the site's own (`reserved`, `kind` containing `linux`), whatever the plan says or
+ * whether it was read. Another OS is another app: a new build and a new site, never a setting.
+ */
+export const osDrift = defineRule({
+  id: "D05",
+  scope: "pair",
+  title: "QA and production run on the same OS",
+  severity: "high",
+  docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale#operating-systemruntime",
+  why: "Windows and Linux Function Apps differ in workers, settings (linuxFxVersion against netFrameworkVersion) and native dependencies; an app cannot change OS in place.",
+  needs: ["site"],
+  messages: { os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting" },
+  check({ qa, prod }) {
+    if (qa.site!.os === prod.site!.os) return [];
+    return [
+      {
+        message: "os",
+        args: { prodOs: prod.site!.os, qaOs: qa.site!.os },
+        environment: "prod",
+        evidence: {
+          setting: "os (site kind, reserved)",
+          qa: `${qa.site!.os} (${qa.site!.kind})`,
+          prod: `${prod.site!.os} (${prod.site!.kind})`,
+        },
+        fix: codeFix(
+          `Create production as a ${qa.site!.os} Function App like QA's and deploy the build QA tested to it; an app cannot change OS in place.`,
+        ),
+      },
+    ];
   },
 });
 
@@ -174,6 +275,10 @@ export const siteConfigDrift = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/dedicated-plan#always-on",
   why: "On a Dedicated plan, triggers other than HTTP stop when Always On is off; a lower scale limit caps production below what QA used.",
   needs: ["config", "plan"],
+  appliesTo: (env) =>
+    isContainerApp(env)
+      ? "hosted on Azure Container Apps: no App Service plan, Always On or scale limit"
+      : undefined,
   messages: {
     alwaysOn: "Always On is off in production but on in QA (plan {tier})",
     scaleLimit: "production's functionAppScaleLimit {prod} is below QA's {qa}",

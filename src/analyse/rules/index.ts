@@ -1,8 +1,9 @@
 import type { Rule } from "../rule.js";
 import { inProcessNet8NotEnabled, targetNotInStacks, windowsNetFrameworkTooOld } from "./dotnet-target.js";
 import { isolatedPlaceholder, thirtyTwoBitWorker } from "./bitness.js";
-import { planDrift, settingDrift, siteConfigDrift } from "./drift.js";
-import { hostErrors, hostNotRunning } from "./host.js";
+import { osDrift, planDrift, settingDrift, siteConfigDrift } from "./drift.js";
+import { appStopped, hostErrors, hostNotRunning, notApplicable } from "./host.js";
+import { languageDrift, languageVersionOffered, stackIdentified } from "./language.js";
 import { dashboardSetting, v2CompatibilityMode } from "./legacy-settings.js";
 import {
   applicationSignals,
@@ -44,11 +45,17 @@ export const RULES: readonly Rule[] = [
   dashboardSetting,
   v2CompatibilityMode,
   runFromPackage,
+  languageVersionOffered,
+  stackIdentified,
   settingDrift,
   planDrift,
   siteConfigDrift,
+  languageDrift,
+  osDrift,
   hostNotRunning,
   hostErrors,
+  appStopped,
+  notApplicable,
   metricsJudged,
   errorRateRegression,
   trafficCollapse,

@@ -1,5 +1,11 @@
 import type { Role } from "../../core/facts.js";
-import { isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import {
+  FLEX_DEFAULT_INSTANCE_MEMORY_MB,
+  FLEX_INSTANCE_MEMORY_MB,
+  isContainerApp,
+  isServerlessTier,
+  skuMemoryMb,
+} from "../../core/platform.js";
 import { setting } from "../../core/facts.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
@@ -234,6 +240,7 @@ export const memoryPressure = defineRule({
   messages: {
     bitness: "{env} 32-bit worker peaks at {peak} of its ~2 GB address space ({metric})",
     plan: "{env} peaks at {peak} of the {sku} plan's {planMemory} per instance",
+    flex: "{env} peaks at {peak} of its Flex Consumption instance memory ({planMemory}, instanceMemoryMB)",
     planPercent: "{env} plan memory peaks at {peak}",
   },
   check(ctx) {
@@ -255,20 +262,34 @@ export const memoryPressure = defineRule({
         ),
       });
     }
-    const planMb = skuMemoryMb(env.plan?.skuName);
+    // Flex Consumption sizes memory per instance (instanceMemoryMB 512/2048/4096), not per plan SKU.
+    const flexMb = self.isFlex
+      ? (env.site?.flexScale?.instanceMemoryMB ?? FLEX_DEFAULT_INSTANCE_MEMORY_MB)
+      : undefined;
+    const planMb = flexMb ?? skuMemoryMb(env.plan?.skuName);
     const workingSet = judgment(ctx, env.role, "MemoryWorkingSet");
     if (planMb && workingSet?.experiment.p95 && workingSet.experiment.p95 >= 0.9 * planMb * 1024 ** 2) {
+      const larger = flexMb ? FLEX_INSTANCE_MEMORY_MB.find((mb) => mb > flexMb) : undefined;
       out.push({
-        message: "plan",
+        message: flexMb ? "flex" : "plan",
         args: {
           env: env.role,
           peak: formatValue(workingSet.experiment.p95, "Bytes"),
-          sku: env.plan!.skuName,
+          sku: env.plan?.skuName ?? "FC1",
           planMemory: `${planMb} MB`,
         },
         environment: env.role,
-        evidence: metricEvidence(ctx, workingSet),
-        fix: scaleUp(ctx),
+        evidence: {
+          ...metricEvidence(ctx, workingSet),
+          ...(flexMb ? { setting: "functionAppConfig.scaleAndConcurrency.instanceMemoryMB" } : {}),
+        },
+        fix: !flexMb
+          ? scaleUp(ctx)
+          : larger
+            ? configFix(`Give each Flex instance ${larger} MB.`, az.flexInstanceMemory(env, larger))
+            : codeFix(
+                `Flex's largest instance is ${flexMb} MB: reduce the memory per execution (or lower per-instance concurrency).`,
+              ),
       });
     }
     const percent = judgment(ctx, env.role, "MemoryPercentage");
@@ -292,6 +313,8 @@ export const cpuPressure = defineRule({
   title: "CPU is not saturated and the plan can still scale out",
   severity: "high",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-premium-plan#plan-and-sku-settings",
+  appliesTo: (env) =>
+    isContainerApp(env) ? "hosted on Azure Container Apps: no App Service plan to scale" : undefined,
   why: "Above 80 % CPU for most of the window requests queue and time out; at the scale-out limit the platform cannot add instances.",
   needs: ["plan"],
   messages: {

@@ -1,6 +1,7 @@
 import type { EnvironmentFacts } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
 import { isoDate } from "../../core/time.js";
+import { isContainerApp } from "../../core/platform.js";
 import { az, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
 
@@ -22,6 +23,8 @@ export const runFromPackage = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/run-functions-from-deployment-package",
   why: "1 versus a URL changes how code is loaded; a SAS URL stops working when it expires (AZFD0006), and Flex Consumption rejects the setting.",
   needs: ["appSettings", "site"],
+  appliesTo: (env) =>
+    isContainerApp(env) ? "hosted on Azure Container Apps: the code ships as an image" : undefined,
   messages: {
     drift: "WEBSITE_RUN_FROM_PACKAGE is {qa} in QA but {prod} in production",
     expired: "{env} loads its package from a URL whose SAS expired on {date}",

@@ -1,5 +1,6 @@
 import { settingValue } from "../../core/facts.js";
-import { az, configFix } from "../fixes.js";
+import { az, codeFix, configFix } from "../fixes.js";
+import { languageLabel } from "../profile.js";
 import { defineRule, type Detection } from "../rule.js";
 
 const MIGRATE_V4 = "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4";
@@ -47,6 +48,10 @@ export const runtimeVersionUnsupported = defineRule({
     if (self.extensionMajor === undefined || self.extensionMajor >= 4) return [];
     // Production left on 3.x while QA moved to ~4 is release drift, fixed by configuration.
     const qaOnV4 = env.role === "prod" && (profile.qa.extensionMajor ?? 0) >= 4;
+    // A build whose language version ~4 does not run (dotnet-isolated on ~3 is .NET 5, Node 12,
+    // PowerShell 6) needs a new build before ~4: that is a code change, not a setting. A target
+    // that ~4 also runs (.NET 8 left on ~3 by mistake, Node 14) is a setting.
+    const rebuild = self.stack !== undefined && !self.stack.extensionVersions.includes("~4");
     return [
       {
         message: "old",
@@ -62,10 +67,15 @@ export const runtimeVersionUnsupported = defineRule({
           qa: profile.qa.extensionVersion ?? "(not set)",
           prod: profile.prod.extensionVersion ?? "(not set)",
         },
-        fix: configFix(
-          `Move to ~4 (see ${MIGRATE_V4}).`,
-          az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
-        ),
+        fix: rebuild
+          ? codeFix(
+              `Rebuild ${languageLabel(self)} for a language version that ~4 runs (${self.workerRuntime === "dotnet-isolated" ? ".NET 8 or later, isolated" : "see the stacks"}), deploy it, then move to ~4 (see ${MIGRATE_V4}).`,
+              az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
+            )
+          : configFix(
+              `Move to ~4 (see ${MIGRATE_V4}).`,
+              az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
+            ),
       },
     ];
   },

@@ -3,6 +3,7 @@ import { setting, settingValue } from "../../core/facts.js";
 import { azTarget } from "../../core/resource-id.js";
 import { az, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
+import { isSlotPair } from "../slots.js";
 
 /** Where the host keeps its leases and keys: the connection string's account, or the identity-based one. */
 export function storageAccount(env: EnvironmentFacts): string | undefined {
@@ -75,7 +76,11 @@ export const hostIdCollision = defineRule({
       "QA and production share storage account {account}: QA's triggers, leases and load reach production's storage",
   },
   check({ qa, prod, profile }) {
-    const all = [...members(qa), ...members(prod)];
+    // A slot pair lists the same slots from both sides: each app or slot counts once, by its name.
+    const identity = (m: HostMember) => `${m.env.ref.site}/${m.slot ?? ""}`.toLowerCase();
+    const all = [...members(qa), ...members(prod)].filter(
+      (m, i, list) => list.findIndex((o) => identity(o) === identity(m) && o.account === m.account) === i,
+    );
     const out: Detection[] = [];
     const seen = new Set<string>();
     for (const [i, a] of all.entries()) {
@@ -106,7 +111,8 @@ export const hostIdCollision = defineRule({
       }
     }
     const [qaAccount, prodAccount] = [storageAccount(qa), storageAccount(prod)];
-    if (out.length === 0 && qaAccount && qaAccount === prodAccount) {
+    // A slot shares its app's storage unless the setting is a slot setting: by design, not a leak.
+    if (out.length === 0 && qaAccount && qaAccount === prodAccount && !isSlotPair(qa, prod)) {
       out.push({
         message: "shared",
         args: { account: qaAccount },
@@ -150,7 +156,7 @@ export const storageSettings = defineRule({
     missing: "{env} has no {setting}: the Functions host cannot start",
     sticky: "{env} marks {setting} as a slot setting, so a swap leaves the code without its storage",
   },
-  check({ env, self }) {
+  check({ env, self, qa, prod }) {
     const out: Detection[] = [];
     const qaHint = "restore the value from Key Vault or QA's configuration for this environment";
     if (!self.isFlex && !storageAccount(env) && !setting(env, "AzureWebJobsStorage")) {
@@ -187,7 +193,9 @@ export const storageSettings = defineRule({
     const sticky = (env.slotSettingNames ?? []).filter(
       (n) => /^AzureWebJobsStorage$/i.test(n) || CONTENT_SETTINGS.includes(n.toUpperCase()),
     );
-    if (sticky.length > 0) {
+    // In a slot pair each slot keeping its own storage is the documented design
+    // (functions-deployment-slots#manage-settings): judged only when the slot lacks the setting, above.
+    if (sticky.length > 0 && !isSlotPair(qa, prod)) {
       const remaining = (env.slotSettingNames ?? []).filter((n) => !sticky.includes(n));
       out.push({
         message: "sticky",

@@ -1,30 +1,15 @@
-import type { Role, StackRow } from "../../core/facts.js";
+import type { Role } from "../../core/facts.js";
 import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
-import { codeFix } from "../fixes.js";
-import { stackLabel } from "../profile.js";
+import { codeFix, configFix, versionCommand } from "../fixes.js";
+import { languageLabel, rowVersion, stackLabel } from "../profile.js";
 import { defineRule, type Detection, type Severity } from "../rule.js";
+import { newestUsable, qaAlternative } from "./language.js";
 
 /** Past the date: out of support; within Microsoft's 6-month window: warn (ux ENDOFLIFEMAXSECONDS). */
 function supportSeverity(date: Date, now: Date): Severity | undefined {
   if (date.getTime() <= now.getTime()) return "high";
   if (date.getTime() - now.getTime() <= EOL_WARNING_MS) return "medium";
   return undefined;
-}
-
-function successor(row: StackRow, rows: StackRow[], now: Date): StackRow | undefined {
-  return (
-    rows
-      .filter(
-        (r) =>
-          r.os === row.os &&
-          r.workerRuntime === "dotnet-isolated" &&
-          r.extensionVersions.includes("~4") &&
-          !r.isDeprecated,
-      )
-      // .NET Framework rows carry no end-of-life date: they are not a successor to modern .NET.
-      .filter((r) => r.endOfLife && new Date(r.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS)
-      .sort((a, b) => b.endOfLife!.localeCompare(a.endOfLife!))[0]
-  );
 }
 
 /** R11: every Microsoft client flags a stack past `endOfLifeDate` and warns 6 months ahead. */
@@ -40,13 +25,18 @@ export const stackEndOfLife = defineRule({
     past: "{env} runs {stack}, which reached end-of-life on {date}",
     soon: "{env} runs {stack}, which reaches end-of-life on {date}",
   },
-  check({ env, self, now, facts }) {
+  check({ env, self, now, facts, profile }) {
     const row = self.stack;
     if (!row?.endOfLife) return [];
     const date = new Date(row.endOfLife);
     const severity = supportSeverity(date, now);
     if (!severity) return [];
-    const next = successor(row, facts.stacks.rows, now);
+    // Production alone on it while QA runs the same build on a supported version: set QA's version.
+    const qaRow = env.role === "prod" ? qaAlternative(profile.qa, self, now) : undefined;
+    const next =
+      qaRow ?? newestUsable(facts.stacks.rows, self.language, row.os, self.extensionMajor ?? 4, now);
+    const command = next ? versionCommand(env, self.versionSetting, next) : undefined;
+    const setting = self.versionSetting?.name;
     return [
       {
         message: severity === "high" ? "past" : "soon",
@@ -54,15 +44,24 @@ export const stackEndOfLife = defineRule({
         environment: env.role,
         severity,
         evidence: {
+          setting,
           stack: stackLabel(row),
-          [env.role]: self.target ?? "",
+          [env.role]: self.target ?? languageLabel(self),
+          ...(qaRow ? { qa: profile.qa.target ?? languageLabel(profile.qa) } : {}),
           detail: `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}`,
         },
-        fix: codeFix(
-          next
-            ? `Retarget the app to ${next.major} (${next.minor}) in a planned release.`
-            : "Retarget the app to a supported stack in a planned release.",
-        ),
+        fix:
+          qaRow && command
+            ? configFix(
+                `Run production on ${self.language} ${rowVersion(qaRow)}, which QA runs this build on.`,
+                command,
+              )
+            : codeFix(
+                next
+                  ? `Retarget the app to ${next.major} (${next.minor}) in a planned release${setting ? `, then set ${setting}` : ""}.`
+                  : "Retarget the app to a supported stack in a planned release.",
+                ...(command ? [command] : []),
+              ),
       } satisfies Detection,
     ];
   },
