@@ -528,3 +528,58 @@ describe("slots, host errors, stacks age and endpoints", () => {
     expect(sent[0]).not.toMatch(/v1\/v1|example\/\/v1/);
   });
 });
+
+describe("the bundled recordings of other kinds of app", () => {
+  it("Flex Consumption: runtime and scale from functionAppConfig, FC1 plan with no count of apps", async () => {
+    const facts = await replayFacts("fixtures/healthy-flex-consumption");
+    for (const env of [facts.qa, facts.prod]) {
+      expect(env.site).toMatchObject({
+        os: "linux",
+        sku: "FlexConsumption",
+        flexRuntime: { name: "python", version: "3.12" },
+        flexScale: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
+      });
+      expect(env.plan).toMatchObject({ skuName: "FC1", tier: "FlexConsumption", os: "linux" });
+      expect(env.plan?.numberOfSites).toBeUndefined();
+      expect(env.config?.linuxFxVersion).toBeUndefined();
+      expect(Object.keys(env.appSettings ?? {}).filter((k) => /^FUNCTIONS_/.test(k))).toEqual([]);
+      expect(env.metrics?.unavailable.FunctionExecutionCount).toMatch(/not offered/);
+      expect(env.gaps).toEqual([]);
+    }
+  });
+
+  it("Linux Python: linuxFxVersion beside the leftover netFrameworkVersion, Linux plan", async () => {
+    const facts = await replayFacts("fixtures/healthy-linux-python");
+    expect(facts.prod.site).toMatchObject({ os: "linux", kind: "functionapp,linux" });
+    expect(facts.prod.config).toMatchObject({ linuxFxVersion: "Python|3.12", netFrameworkVersion: "v4.0" });
+    expect(facts.prod.plan).toMatchObject({ skuName: "EP1", os: "linux", numberOfSites: 1 });
+    expect(facts.prod.appSettings?.FUNCTIONS_WORKER_RUNTIME?.value).toBe("python");
+    expect(facts.stacks.source).toBe("api");
+    expect(facts.prod.gaps).toEqual([]);
+  });
+
+  it("slot swap: the staging slot read through the slot calls, its metrics on the slot type, sticky names", async () => {
+    const facts = await replayFacts("fixtures/slot-swap-release");
+    expect(facts.qa.ref.slot).toBe("staging");
+    expect(facts.qa.site?.name).toBe("orders-func-prod/staging");
+    expect(facts.qa.slotSettingNames).toEqual(["Environment__Name"]);
+    expect(facts.prod.site?.lastSwap).toMatchObject({ sourceSlot: "staging", destinationSlot: "production" });
+    expect(Object.keys(facts.qa.metrics?.series ?? {})).toContain("Requests");
+    expect(facts.qa.gaps).toEqual([]);
+    expect(facts.prod.gaps).toEqual([]);
+  });
+
+  it.each([
+    "fixtures/healthy-flex-consumption",
+    "fixtures/healthy-linux-python",
+    "fixtures/slot-swap-release",
+  ])(
+    "%s is a healthy release: nothing blocks it, and no finding but a shared-value one (D01)",
+    async (dir) => {
+      const result = judge(await replayFacts(dir));
+      expect(["PROCEED", "MONITOR"]).toContain(result.recommendation.action);
+      expect(result.analysis.unknowns).toEqual([]);
+      expect(result.analysis.findings.filter((f) => f.ruleId !== "D01")).toEqual([]);
+    },
+  );
+});
