@@ -11,7 +11,7 @@ import { createRedactor, isNonSecretSetting, redactedMarker } from "../src/colle
 import { judge } from "../src/check.js";
 import { CollectError, UsageError } from "../src/core/errors.js";
 import { parseAppId } from "../src/core/resource-id.js";
-import { HASH_KEY, HEALTHY, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
+import { HASH_KEY, HEALTHY, REGRESSION, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
 
 const forbidden = (status: number, code: string, message: string) => ({
   status,
@@ -363,6 +363,20 @@ describe("recordings keep an allow-list of fields per response type", () => {
     expect(replayed).toEqual(original);
     expect(original.prod.logs?.rows.length).toBeGreaterThan(0);
     expect(Object.keys(original.prod.metrics?.series ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    STORY,
+    REGRESSION,
+    "fixtures/healthy-flex-consumption",
+    "fixtures/healthy-linux-python",
+    "fixtures/slot-swap-release",
+  ])("%s recorded through the allow-list replays to the same facts and verdict", async (dir) => {
+    const recording = await readRecording(`${ROOT}/${dir}`);
+    const { original, saved, replayed } = await recordThrough(recording);
+    expect(replayed).toEqual(original);
+    expect(judge(replayed).recommendation).toEqual(judge(original).recommendation);
+    expect(JSON.stringify(saved)).not.toMatch(/TEST-SECRET/);
   });
 
   it.each([
