@@ -597,3 +597,31 @@ describe("the bundled recordings of other kinds of app", () => {
     },
   );
 });
+
+describe("Container Apps hosting", () => {
+  it("reads no plan for an app on Container Apps, even when its body names a server farm", async () => {
+    const recording = await readRecording(`${ROOT}/${HEALTHY}`);
+    const site = recording.exchanges.find((e) => /sites\/orders-func-prod\?/.test(e.request.url))!;
+    const body = site.response.body as { kind: string; properties: Record<string, unknown> };
+    body.kind = "functionapp,linux,container,azurecontainerapps";
+    body.properties.managedEnvironmentId =
+      "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/Microsoft.App/managedEnvironments/env";
+    const replay = createReplayHttpClient(recording);
+    const sent: string[] = [];
+    const spy: HttpClient = {
+      sendRequest: (req) => (sent.push(new URL(req.url).pathname), replay.sendRequest(req)),
+    };
+    const facts = await collectCheckFacts(
+      { credential: TEST_CREDENTIAL, httpClient: spy, retryOptions: { maxRetries: 0 } },
+      { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
+      { now: new Date(recording.recordedAt), hashKey: HASH_KEY },
+    );
+    expect(facts.prod.site).toMatchObject({
+      os: "linux",
+      managedEnvironmentId: expect.stringMatching(/managedEnvironments\/env$/),
+    });
+    expect(facts.prod.plan).toBeUndefined();
+    expect(sent.filter((p) => /serverfarms\/plan-orders-prod/i.test(p))).toEqual([]);
+    expect(sent.filter((p) => /serverfarms\/plan-orders-qa/i.test(p))).toHaveLength(1);
+  });
+});
