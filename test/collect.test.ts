@@ -621,6 +621,7 @@ describe("Container Apps hosting", () => {
       managedEnvironmentId: expect.stringMatching(/managedEnvironments\/env$/),
     });
     expect(facts.prod.plan).toBeUndefined();
+    expect(facts.prod.site?.planId).toBeUndefined();
     expect(sent.filter((p) => /serverfarms\/plan-orders-prod/i.test(p))).toEqual([]);
     expect(sent.filter((p) => /serverfarms\/plan-orders-qa/i.test(p))).toHaveLength(1);
   });
