@@ -31,15 +31,21 @@ const post = (path, body) => ({
 const storage = (account, env) =>
   `DefaultEndpointsProtocol=https;AccountName=${account};AccountKey=TEST-SECRET-${env}-storage-key;EndpointSuffix=core.windows.net`;
 
+// A spec may describe another kind of app than the Windows Elastic Premium default: `kind`,
+// `reserved`, `siteSku`, `linuxFxVersion`, `functionAppConfig` (Flex Consumption), `plan.tier`/
+// `plan.family`/`plan.kind`/`plan.reserved`, and `slot` (the environment is a deployment slot of
+// `name`; its sticky names are read from the site, which the production side records).
 function environment(spec) {
-  const id = siteId(spec.rg, spec.name);
+  const site = siteId(spec.rg, spec.name);
+  const id = spec.slot ? `${site}/slots/${spec.slot}` : site;
   const plan = planId(spec.rg, spec.plan.name);
+  const linuxFxVersion = spec.linuxFxVersion ?? "";
   const exchanges = [
     get(id, {
       id,
-      name: spec.name,
-      type: "Microsoft.Web/sites",
-      kind: "functionapp",
+      name: spec.slot ? `${spec.name}/${spec.slot}` : spec.name,
+      type: spec.slot ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites",
+      kind: spec.kind ?? "functionapp",
       location: LOCATION,
       // The portal's links to Application Insights; the key tag is a secret the tool must never keep.
       tags: {
@@ -56,8 +62,8 @@ function environment(spec) {
         enabledHostNames: [`${spec.name}.azurewebsites.net`, `${spec.name}.scm.azurewebsites.net`],
         availabilityState: "Normal",
         serverFarmId: plan,
-        sku: "ElasticPremium",
-        reserved: false,
+        sku: spec.siteSku ?? "ElasticPremium",
+        reserved: spec.reserved ?? false,
         isXenon: false,
         hyperV: false,
         lastModifiedTimeUtc: spec.lastModified,
@@ -66,12 +72,13 @@ function environment(spec) {
           numberOfWorkers: 1,
           netFrameworkVersion: null,
           use32BitWorkerProcess: null,
-          linuxFxVersion: "",
+          linuxFxVersion,
           alwaysOn: false,
           http20Enabled: false,
           functionAppScaleLimit: 0,
           minimumElasticInstanceCount: 0,
         },
+        ...(spec.functionAppConfig ? { functionAppConfig: spec.functionAppConfig } : {}),
         ...(spec.swap ? { slotSwapStatus: spec.swap } : {}),
         scmSiteAlsoStopped: false,
         clientAffinityEnabled: false,
@@ -96,7 +103,7 @@ function environment(spec) {
         pythonVersion: "",
         nodeVersion: "",
         powerShellVersion: "",
-        linuxFxVersion: "",
+        linuxFxVersion,
         use32BitWorkerProcess: spec.use32Bit,
         webSocketsEnabled: false,
         alwaysOn: false,
@@ -108,7 +115,7 @@ function environment(spec) {
         ftpsState: "FtpsOnly",
         functionAppScaleLimit: 0,
         functionsRuntimeScaleMonitoringEnabled: false,
-        minimumElasticInstanceCount: 1,
+        minimumElasticInstanceCount: spec.minimumElasticInstanceCount ?? 1,
         azureStorageAccounts: {},
       },
     }),
@@ -131,19 +138,30 @@ function environment(spec) {
         },
       },
     }),
-    get(`${id}/config/slotConfigNames`, {
-      id: `${id}/config/slotConfigNames`,
-      name: "slotConfigNames",
-      type: "Microsoft.Web/sites/config",
-      location: LOCATION,
-      properties: {
-        connectionStringNames: null,
-        appSettingNames: spec.stickySettings ?? null,
-        azureStorageConfigNames: null,
-      },
-    }),
+    ...(spec.slot
+      ? []
+      : [
+          get(`${id}/config/slotConfigNames`, {
+            id: `${id}/config/slotConfigNames`,
+            name: "slotConfigNames",
+            type: "Microsoft.Web/sites/config",
+            location: LOCATION,
+            properties: {
+              connectionStringNames: null,
+              appSettingNames: spec.stickySettings ?? null,
+              azureStorageConfigNames: null,
+            },
+          }),
+        ]),
     ...functionPages(id, spec),
-    get(`${id}/slots`, { value: (spec.slots ?? []).map((slot) => slotBody(spec, slot)), nextLink: null }),
+    ...(spec.slot
+      ? []
+      : [
+          get(`${id}/slots`, {
+            value: (spec.slots ?? []).map((slot) => slotBody(spec, slot)),
+            nextLink: null,
+          }),
+        ]),
     get(`${id}/deployments`, {
       value: spec.deployments.map((d) => ({
         id: `${id}/deployments/${d.id}`,
@@ -166,7 +184,7 @@ function environment(spec) {
       id: plan,
       name: spec.plan.name,
       type: "Microsoft.Web/serverfarms",
-      kind: "elastic",
+      kind: spec.plan.kind ?? "elastic",
       location: LOCATION,
       properties: {
         serverFarmId: 0,
@@ -181,24 +199,24 @@ function environment(spec) {
         geoRegion: LOCATION,
         numberOfSites: spec.plan.sites,
         isSpot: false,
-        kind: "elastic",
-        reserved: false,
+        kind: spec.plan.kind ?? "elastic",
+        reserved: spec.plan.reserved ?? false,
         isXenon: false,
         hyperV: false,
         targetWorkerCount: 0,
         targetWorkerSizeId: 0,
         provisioningState: "Succeeded",
-        elasticScaleEnabled: true,
-        maximumElasticWorkerCount: 20,
+        elasticScaleEnabled: spec.plan.elastic ?? true,
+        maximumElasticWorkerCount: spec.plan.maximumElasticWorkerCount ?? 20,
         numberOfWorkers: spec.plan.capacity,
         zoneRedundant: false,
         resourceGroup: spec.rg,
       },
       sku: {
         name: spec.plan.sku,
-        tier: "ElasticPremium",
+        tier: spec.plan.tier ?? "ElasticPremium",
         size: spec.plan.sku,
-        family: "EP",
+        family: spec.plan.family ?? "EP",
         capacity: spec.plan.capacity,
       },
     }),
@@ -206,7 +224,7 @@ function environment(spec) {
     {
       request: { method: "GET", url: `${ARM}${id}/hostruntime/admin/host/status?api-version=2022-03-01` },
       response: ok({
-        id: spec.name,
+        id: spec.slot ? `${spec.name}__${spec.slot}` : spec.name,
         state: spec.host.state,
         version: spec.host.version,
         versionDetails: `${spec.host.version} Commit hash: 5a1f9c0e`,
@@ -226,8 +244,8 @@ function environment(spec) {
 function functionPages(id, spec) {
   const body = (name) => ({
     id: `${id}/functions/${name}`,
-    name: `${spec.name}/${name}`,
-    type: "Microsoft.Web/sites/functions",
+    name: `${spec.slot ? `${spec.name}/${spec.slot}` : spec.name}/${name}`,
+    type: spec.slot ? "Microsoft.Web/sites/slots/functions" : "Microsoft.Web/sites/functions",
     location: LOCATION,
     properties: {
       name,
@@ -247,7 +265,7 @@ function functionPages(id, spec) {
       invoke_url_template: name.endsWith("Http")
         ? `https://${spec.name}.azurewebsites.net/api/${name.toLowerCase()}`
         : null,
-      language: "DotNetAssembly",
+      language: spec.language ?? "DotNetAssembly",
       isDisabled: false,
     },
   });
@@ -281,9 +299,9 @@ function slotBody(spec, slot) {
 }
 
 /** The dotnet stack of the bundled Core Tools copy, with ISO dates as api-version 2025-05-01 returns them. */
-function stacksExchange() {
+function stacksExchange(names = ["dotnet"]) {
   const all = JSON.parse(readFileSync(new URL("../data/function-app-stacks.json", import.meta.url), "utf8"));
-  const dotnet = all.value.filter((s) => s.name === "dotnet");
+  const dotnet = all.value.filter((s) => names.includes(s.name));
   const iso = JSON.parse(JSON.stringify(dotnet), (key, value) =>
     key === "endOfLifeDate" && value ? new Date(value).toISOString() : value,
   );
@@ -457,12 +475,12 @@ function logsResponse(scenario, role) {
   };
 }
 
-function definitionsResponse(resourceId) {
+function definitionsResponse(resourceId, scenario) {
   return {
-    value: OFFERED.map((m) => ({
+    value: OFFERED.filter((m) => scenario.offered?.(m.name) ?? true).map((m) => ({
       id: `${resourceId}/providers/microsoft.insights/metricdefinitions/${m.name}`,
       resourceId,
-      namespace: "Microsoft.Web/sites",
+      namespace: /\/slots\/[^/]+$/i.test(resourceId) ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites",
       name: { value: m.name, localizedValue: m.label },
       isDimensionRequired: false,
       unit: UNITS[m.unit],
@@ -480,7 +498,7 @@ function definitionsResponse(resourceId) {
 async function addMetrics(recording, scenario, baselines = ["before"]) {
   const replay = createReplayHttpClient(recording);
   const captured = new Map();
-  const roleOf = (path) => (path.toLowerCase().includes("rg-orders-qa") ? "qa" : "prod");
+  const roleOf = scenario.roleOf ?? ((path) => (path.toLowerCase().includes("rg-orders-qa") ? "qa" : "prod"));
   const httpClient = {
     async sendRequest(request) {
       const url = new URL(request.url.replace(/^(https:\/\/[^/]+)\/+/, "$1/"));
@@ -492,7 +510,7 @@ async function addMetrics(recording, scenario, baselines = ["before"]) {
       if (/\/providers\/microsoft\.insights\/components\/[^/]+\/query$/i.test(url.pathname))
         body = logsResponse(scenario, roleOf(url.pathname));
       else if (/\/providers\/microsoft\.insights\/metricdefinitions$/i.test(url.pathname))
-        body = definitionsResponse(resourceId);
+        body = definitionsResponse(resourceId, scenario);
       else if (/\/providers\/microsoft\.insights\/metrics$/i.test(url.pathname))
         body = metricsResponse(resourceId, url.searchParams, scenario, roleOf(url.pathname));
       else return replay.sendRequest(request);
@@ -795,4 +813,318 @@ function write(name, recording) {
     },
   });
   write("regression-5xx", bad);
+}
+
+// ---- Other kinds of app (issue 8) -----------------------------------------------------------
+// Same construction, other hosting models. Shapes follow the real bodies in test/corpus (see its
+// SOURCE.md): a Flex Consumption site carries its runtime and scale in `functionAppConfig` and
+// has no FUNCTIONS_* settings and an empty `linuxFxVersion`; a Linux app keeps
+// `netFrameworkVersion: v4.0` beside its `linuxFxVersion`; plans on Consumption-like tiers
+// answer `numberOfSites: 0`.
+const NOT_ON_LINUX_PREMIUM = new Set(["FunctionExecutionCount", "FunctionExecutionUnits"]);
+const DOTNET_ONLY = new Set(["Gen0Collections", "Gen1Collections", "Gen2Collections"]);
+const linuxHost = { state: "Running", version: "4.1044.3.25066", uptimeMs: 86_000_000 };
+
+function pair(name, description, recordedAt, qa, prod, stacks) {
+  return {
+    format: "azfn-health-recording",
+    version: 1,
+    recordedAt,
+    constructed: true,
+    description,
+    apps: {
+      qa: qa.slot ? `${siteId(qa.rg, qa.name)}/slots/${qa.slot}` : siteId(qa.rg, qa.name),
+      prod: siteId(prod.rg, prod.name),
+    },
+    exchanges: [...environment(qa), ...environment(prod), ...(stacks ? [stacksExchange(stacks)] : [])],
+  };
+}
+
+const pythonSettings = (env, overrides) => ({
+  FUNCTIONS_EXTENSION_VERSION: "~4",
+  FUNCTIONS_WORKER_RUNTIME: "python",
+  AzureWebJobsStorage: storage(`storderspy${env}`, env),
+  WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: storage(`storderspy${env}`, env),
+  WEBSITE_CONTENTSHARE: `orders-py-${env}-content`,
+  APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=TEST-SECRET-${env}-appinsights-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+  ServiceBusConnection: `Endpoint=sb://sb-orders-${env}.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=TEST-SECRET-${env}-servicebus-key`,
+  WEBSITE_RUN_FROM_PACKAGE: "1",
+  // Many identical non-secret settings: the same in QA and production, and no shared secret.
+  ENABLE_ORYX_BUILD: "false",
+  SCM_DO_BUILD_DURING_DEPLOYMENT: "false",
+  PYTHON_ENABLE_WORKER_EXTENSIONS: "1",
+  PYTHON_THREADPOOL_THREAD_COUNT: "8",
+  Logging__LogLevel__Default: "Information",
+  Orders__Region: "westeurope",
+  FeatureFlags__NewPricing: "true",
+  ...overrides,
+});
+
+const quietLogsFor = (fn) => ({
+  qa: { baseline: [["exception", "TimeoutError", 1]], after: [["exception", "TimeoutError", 1]] },
+  prod: {
+    baseline: [
+      ["exception", "TimeoutError", 4],
+      ["failed request", `${fn} 500`, 3],
+    ],
+    after: [
+      ["exception", "TimeoutError", 4],
+      ["failed request", `${fn} 500`, 3],
+    ],
+  },
+});
+
+const steadyProfile = (role) =>
+  role === "qa"
+    ? profile({
+        requests: 10,
+        executions: 15,
+        errorRate: 0.002,
+        responseTime: 0.2,
+        memory: 300 * MB,
+        threads: 30,
+        cpu: 15,
+      })
+    : profile({ errorRate: 0.002, responseTime: 0.22, memory: 420 * MB, threads: 40, cpu: 28 });
+
+// A healthy Linux Python app on Elastic Premium (Python 3.12 on ~4), released by zip deploy.
+{
+  const common = {
+    kind: "functionapp,linux",
+    reserved: true,
+    linuxFxVersion: "Python|3.12",
+    netFrameworkVersion: "v4.0",
+    use32Bit: false,
+    language: "python",
+    functions: ["process_order", "ship_order", "get_order_http"],
+    lastModified: "2026-11-24T07:15:31.000Z",
+    host: linuxHost,
+  };
+  const deployment = (start, end) => ({
+    id: "5f1c2a7b90",
+    author: "release-pipeline",
+    message: "Orders (Python) 4.2",
+    start,
+    end,
+    active: true,
+  });
+  const planOf = (env, capacity) => ({
+    name: `plan-orders-py-${env}`,
+    sku: "EP1",
+    capacity,
+    sites: 1,
+    reserved: true,
+  });
+  const qa = {
+    ...common,
+    env: "qa",
+    rg: "rg-orders-qa",
+    name: "orders-py-qa",
+    plan: planOf("qa", 1),
+    settings: pythonSettings("qa"),
+    deployments: [deployment("2026-11-20T13:02:00Z", "2026-11-20T13:04:10Z")],
+  };
+  const prod = {
+    ...common,
+    env: "prod",
+    rg: "rg-orders-prod",
+    name: "orders-py-prod",
+    plan: planOf("prod", 2),
+    settings: pythonSettings("prod"),
+    deployments: [deployment("2026-11-24T07:13:02Z", "2026-11-24T07:15:30Z")],
+  };
+  const recording = pair(
+    "healthy-linux-python",
+    "A Linux Python 3.12 app on Elastic Premium (linuxFxVersion Python|3.12, ~4), released by zip deploy; QA and production agree, many identical non-secret settings, before and after.",
+    "2026-11-24T09:00:00.000Z",
+    qa,
+    prod,
+    ["python"],
+  );
+  await addMetrics(recording, {
+    now: Date.parse(recording.recordedAt),
+    at: (role) => steadyProfile(role),
+    offered: (name) => !NOT_ON_LINUX_PREMIUM.has(name) && !DOTNET_ONLY.has(name),
+    logs: quietLogsFor("get_order_http"),
+  });
+  write("healthy-linux-python", recording);
+}
+
+// A healthy Flex Consumption app (FC1): Python 3.12 in functionAppConfig.runtime, 2048 MB instances.
+{
+  const flexConfig = (env) => ({
+    deployment: {
+      storage: {
+        type: "blobContainer",
+        value: `https://stordersflex${env}.blob.core.windows.net/app-package-orders-flex-${env}`,
+        authentication: { type: "SystemAssignedIdentity" },
+      },
+    },
+    runtime: { name: "python", version: "3.12" },
+    scaleAndConcurrency: {
+      alwaysReady: [],
+      maximumInstanceCount: 100,
+      instanceMemoryMB: 2048,
+      triggers: null,
+    },
+  });
+  const settings = (env) => ({
+    AzureWebJobsStorage__accountName: `stordersflex${env}`,
+    APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=TEST-SECRET-${env}-appinsights-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+    ServiceBusConnection__fullyQualifiedNamespace: `sb-orders-${env}.servicebus.windows.net`,
+    Logging__LogLevel__Default: "Information",
+    Orders__Region: "westeurope",
+    FeatureFlags__NewPricing: "true",
+  });
+  const common = {
+    kind: "functionapp,linux",
+    reserved: true,
+    siteSku: "FlexConsumption",
+    netFrameworkVersion: "",
+    use32Bit: false,
+    minimumElasticInstanceCount: 0,
+    language: "python",
+    functions: ["process_order", "ship_order", "get_order_http"],
+    lastModified: "2026-11-24T07:15:31.000Z",
+    host: linuxHost,
+  };
+  const planOf = (env) => ({
+    name: `plan-orders-flex-${env}`,
+    sku: "FC1",
+    tier: "FlexConsumption",
+    family: "FC",
+    kind: "functionapp",
+    reserved: true,
+    elastic: false,
+    maximumElasticWorkerCount: 1,
+    capacity: 0,
+    // Azure's answer for a Flex plan hosting the app (not a count of apps).
+    sites: 0,
+  });
+  const deployment = (start, end) => ({
+    id: "8e2d4c6a13",
+    author: "release-pipeline",
+    message: "Orders (Flex) 5.0",
+    start,
+    end,
+    active: true,
+  });
+  const qa = {
+    ...common,
+    env: "qa",
+    rg: "rg-orders-qa",
+    name: "orders-flex-qa",
+    plan: planOf("qa"),
+    functionAppConfig: flexConfig("qa"),
+    settings: settings("qa"),
+    deployments: [deployment("2026-11-20T13:02:00Z", "2026-11-20T13:03:40Z")],
+  };
+  const prod = {
+    ...common,
+    env: "prod",
+    rg: "rg-orders-prod",
+    name: "orders-flex-prod",
+    plan: planOf("prod"),
+    functionAppConfig: flexConfig("prod"),
+    settings: settings("prod"),
+    deployments: [deployment("2026-11-24T07:13:50Z", "2026-11-24T07:15:30Z")],
+  };
+  const recording = pair(
+    "healthy-flex-consumption",
+    "A Flex Consumption (FC1) app: Python 3.12 from functionAppConfig.runtime, 2048 MB instances up to 100, identity-based storage, no FUNCTIONS_* settings; QA and production agree, before and after.",
+    "2026-11-24T09:00:00.000Z",
+    qa,
+    prod,
+    ["python"],
+  );
+  await addMetrics(recording, {
+    now: Date.parse(recording.recordedAt),
+    at: (role) => steadyProfile(role),
+    // Flex lists its own billing metrics (OnDemand*, AlwaysReady*), not FunctionExecutionCount/Units.
+    offered: (name) => !NOT_ON_LINUX_PREMIUM.has(name) && !DOTNET_ONLY.has(name),
+    logs: quietLogsFor("get_order_http"),
+  });
+  write("healthy-flex-consumption", recording);
+}
+
+// A release by slot swap, checked as --qa <prod app>/slots/staging --prod <prod app> right after
+// the swap: production runs the new build, the staging slot the previous one. The environment
+// name is a slot (sticky) setting, and each slot has its own storage account, by design.
+{
+  const settings = (env, account) =>
+    baseSettings(env, {
+      FUNCTIONS_WORKER_RUNTIME: "dotnet-isolated",
+      WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: "1",
+      AzureWebJobsStorage: storage(account, env),
+      WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: storage(account, env),
+      WEBSITE_CONTENTSHARE: `orders-func-${env}-content`,
+      Environment__Name: env,
+      ServiceBusConnection: `Endpoint=sb://sb-orders-prod.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=TEST-SECRET-prod-servicebus-key`,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=TEST-SECRET-prod-appinsights-key;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+      Pricing__ApiKey: "TEST-SECRET-prod-pricing-api-key",
+    });
+  const common = {
+    rg: "rg-orders-prod",
+    name: "orders-func-prod",
+    plan: { name: "plan-orders-prod", sku: "EP2", capacity: 2, sites: 1 },
+    functions: FUNCTIONS,
+    netFrameworkVersion: "v10.0",
+    use32Bit: false,
+    lastModified: "2026-11-24T07:15:31.000Z",
+    host: { state: "Running", version: "4.1044.3.25066", uptimeMs: 6_000_000 },
+  };
+  const staging = {
+    ...common,
+    env: "staging",
+    slot: "staging",
+    settings: settings("staging", "storordersstg"),
+    deployments: [
+      {
+        id: "a41f0c9e27",
+        author: "release-pipeline",
+        message: "Orders 3.1 (now in production)",
+        start: "2026-11-24T06:40:00Z",
+        end: "2026-11-24T06:43:12Z",
+        active: true,
+      },
+    ],
+  };
+  const prod = {
+    ...common,
+    env: "prod",
+    settings: settings("prod", "stordersprod"),
+    // The environment's name stays with its slot; the storage settings follow the code (R15).
+    stickySettings: ["Environment__Name"],
+    slots: ["staging"],
+    swap: {
+      timestampUtc: "2026-11-24T07:15:30.000Z",
+      sourceSlotName: "staging",
+      destinationSlotName: "production",
+    },
+    deployments: [
+      {
+        id: "a41f0c9e27",
+        author: "release-pipeline",
+        message: "Orders 3.1",
+        start: "2026-11-24T06:40:00Z",
+        end: "2026-11-24T06:43:12Z",
+        active: true,
+      },
+    ],
+  };
+  const recording = pair(
+    "slot-swap-release",
+    "Orders 3.1 released by swapping the staging slot into production (.NET 10 isolated, ~4, 64-bit), checked as --qa …/slots/staging --prod …: the slot's own storage and environment name are sticky by design; production is steady after the swap.",
+    "2026-11-24T09:00:00.000Z",
+    staging,
+    prod,
+    ["dotnet"],
+  );
+  await addMetrics(recording, {
+    now: Date.parse(recording.recordedAt),
+    roleOf: (path) => (path.toLowerCase().includes("/slots/staging") ? "qa" : "prod"),
+    at: (role) => steadyProfile(role),
+    logs: quietLogsFor("GetOrderHttp"),
+  });
+  write("slot-swap-release", recording);
 }

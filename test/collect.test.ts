@@ -11,7 +11,7 @@ import { createRedactor, isNonSecretSetting, redactedMarker } from "../src/colle
 import { judge } from "../src/check.js";
 import { CollectError, UsageError } from "../src/core/errors.js";
 import { parseAppId } from "../src/core/resource-id.js";
-import { HASH_KEY, HEALTHY, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
+import { HASH_KEY, HEALTHY, REGRESSION, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
 
 const forbidden = (status: number, code: string, message: string) => ({
   status,
@@ -379,6 +379,20 @@ describe("recordings keep an allow-list of fields per response type", () => {
   });
 
   it.each([
+    STORY,
+    REGRESSION,
+    "fixtures/healthy-flex-consumption",
+    "fixtures/healthy-linux-python",
+    "fixtures/slot-swap-release",
+  ])("%s recorded through the allow-list replays to the same facts and verdict", async (dir) => {
+    const recording = await readRecording(`${ROOT}/${dir}`);
+    const { original, saved, replayed } = await recordThrough(recording);
+    expect(replayed).toEqual(original);
+    expect(judge(replayed).recommendation).toEqual(judge(original).recommendation);
+    expect(JSON.stringify(saved)).not.toMatch(/TEST-SECRET/);
+  });
+
+  it.each([
     ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
     ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/staging"],
     ["slots", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots"],
@@ -539,5 +553,89 @@ describe("slots, host errors, stacks age and endpoints", () => {
     ).rejects.toThrow();
     expect(sent[0]).toMatch(/^https:\/\/logs\.example\/v1\/+subscriptions\/s\//);
     expect(sent[0]).not.toMatch(/v1\/v1|example\/\/v1/);
+  });
+});
+
+describe("the bundled recordings of other kinds of app", () => {
+  it("Flex Consumption: runtime and scale from functionAppConfig, FC1 plan with no count of apps", async () => {
+    const facts = await replayFacts("fixtures/healthy-flex-consumption");
+    for (const env of [facts.qa, facts.prod]) {
+      expect(env.site).toMatchObject({
+        os: "linux",
+        sku: "FlexConsumption",
+        flexRuntime: { name: "python", version: "3.12" },
+        flexScale: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
+      });
+      expect(env.plan).toMatchObject({ skuName: "FC1", tier: "FlexConsumption", os: "linux" });
+      expect(env.plan?.numberOfSites).toBeUndefined();
+      expect(env.config?.linuxFxVersion).toBeUndefined();
+      expect(Object.keys(env.appSettings ?? {}).filter((k) => /^FUNCTIONS_/.test(k))).toEqual([]);
+      expect(env.metrics?.unavailable.FunctionExecutionCount).toMatch(/not offered/);
+      expect(env.gaps).toEqual([]);
+    }
+  });
+
+  it("Linux Python: linuxFxVersion beside the leftover netFrameworkVersion, Linux plan", async () => {
+    const facts = await replayFacts("fixtures/healthy-linux-python");
+    expect(facts.prod.site).toMatchObject({ os: "linux", kind: "functionapp,linux" });
+    expect(facts.prod.config).toMatchObject({ linuxFxVersion: "Python|3.12", netFrameworkVersion: "v4.0" });
+    expect(facts.prod.plan).toMatchObject({ skuName: "EP1", os: "linux", numberOfSites: 1 });
+    expect(facts.prod.appSettings?.FUNCTIONS_WORKER_RUNTIME?.value).toBe("python");
+    expect(facts.stacks.source).toBe("api");
+    expect(facts.prod.gaps).toEqual([]);
+  });
+
+  it("slot swap: the staging slot read through the slot calls, its metrics on the slot type, sticky names", async () => {
+    const facts = await replayFacts("fixtures/slot-swap-release");
+    expect(facts.qa.ref.slot).toBe("staging");
+    expect(facts.qa.site?.name).toBe("orders-func-prod/staging");
+    expect(facts.qa.slotSettingNames).toEqual(["Environment__Name"]);
+    expect(facts.prod.site?.lastSwap).toMatchObject({ sourceSlot: "staging", destinationSlot: "production" });
+    expect(Object.keys(facts.qa.metrics?.series ?? {})).toContain("Requests");
+    expect(facts.qa.gaps).toEqual([]);
+    expect(facts.prod.gaps).toEqual([]);
+  });
+
+  it.each([
+    "fixtures/healthy-flex-consumption",
+    "fixtures/healthy-linux-python",
+    "fixtures/slot-swap-release",
+  ])(
+    "%s is a healthy release: nothing blocks it, and no finding but a shared-value one (D01)",
+    async (dir) => {
+      const result = judge(await replayFacts(dir));
+      expect(["PROCEED", "MONITOR"]).toContain(result.recommendation.action);
+      expect(result.analysis.unknowns).toEqual([]);
+      expect(result.analysis.findings.filter((f) => f.ruleId !== "D01")).toEqual([]);
+    },
+  );
+});
+
+describe("Container Apps hosting", () => {
+  it("reads no plan for an app on Container Apps, even when its body names a server farm", async () => {
+    const recording = await readRecording(`${ROOT}/${HEALTHY}`);
+    const site = recording.exchanges.find((e) => /sites\/orders-func-prod\?/.test(e.request.url))!;
+    const body = site.response.body as { kind: string; properties: Record<string, unknown> };
+    body.kind = "functionapp,linux,container,azurecontainerapps";
+    body.properties.managedEnvironmentId =
+      "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/Microsoft.App/managedEnvironments/env";
+    const replay = createReplayHttpClient(recording);
+    const sent: string[] = [];
+    const spy: HttpClient = {
+      sendRequest: (req) => (sent.push(new URL(req.url).pathname), replay.sendRequest(req)),
+    };
+    const facts = await collectCheckFacts(
+      { credential: TEST_CREDENTIAL, httpClient: spy, retryOptions: { maxRetries: 0 } },
+      { qa: parseAppId(recording.apps.qa, "qa"), prod: parseAppId(recording.apps.prod, "prod") },
+      { now: new Date(recording.recordedAt), hashKey: HASH_KEY },
+    );
+    expect(facts.prod.site).toMatchObject({
+      os: "linux",
+      managedEnvironmentId: expect.stringMatching(/managedEnvironments\/env$/),
+    });
+    expect(facts.prod.plan).toBeUndefined();
+    expect(facts.prod.site?.planId).toBeUndefined();
+    expect(sent.filter((p) => /serverfarms\/plan-orders-prod/i.test(p))).toEqual([]);
+    expect(sent.filter((p) => /serverfarms\/plan-orders-qa/i.test(p))).toHaveLength(1);
   });
 });

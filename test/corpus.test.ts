@@ -10,6 +10,7 @@ import {
 } from "../src/collect/azure.js";
 import { createReplayHttpClient, type RecordedExchange, type Recording } from "../src/collect/recording.js";
 import { createRedactor } from "../src/collect/redact.js";
+import { judge } from "../src/check.js";
 import type { EnvironmentFacts } from "../src/core/facts.js";
 import { parseAppId } from "../src/core/resource-id.js";
 import { HASH_KEY, ROOT, TEST_CREDENTIAL } from "./helpers.js";
@@ -227,6 +228,22 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
     expect(kept(env, "FUNCTIONS_EXTENSION_VERSION")?.value).toBe("~4");
     expect(kept(env, "FUNCTIONS_WORKER_RUNTIME")).toBeUndefined();
     expect(kept(env, "WEBSITE_AUTH_ENCRYPTION_KEY")?.value).toBeUndefined();
+    // The rules run on it without a plan; what was not read keeps the verdict from PROCEED.
+    const facts = await collectCheckFacts(
+      {
+        credential: TEST_CREDENTIAL,
+        httpClient: createReplayHttpClient(
+          corpusRecording(CLI_ACA, {
+            site: "container-apps.site.json",
+            appSettings: "container-apps.appsettings.json",
+          }),
+        ),
+        retryOptions: { maxRetries: 0 },
+      },
+      { qa: parseAppId(CLI_ACA, "--qa"), prod: parseAppId(CLI_ACA, "--prod") },
+      { now: new Date(NOW), hashKey: HASH_KEY },
+    );
+    expect(judge(facts).recommendation.action).not.toBe("PROCEED");
   });
 
   it("a slot (REST example): read through the slot's own URL, named as Azure names it", async () => {

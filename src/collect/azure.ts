@@ -37,7 +37,7 @@ import { startMetrics, type MetricsReader } from "./metrics.js";
 import { collectLogs } from "./logs.js";
 import { isAuthError } from "./credentials.js";
 import { hostStatus } from "./host-status.js";
-import { siteFacts } from "./site.js";
+import { isContainerAppsHosted, siteFacts } from "./site.js";
 import { collectStacks } from "./stacks.js";
 import { createRedactor, type Redactor } from "./redact.js";
 
@@ -202,7 +202,9 @@ async function collectRest(
   const o = { abortSignal: access.abortSignal };
   const read = <T>(source: FactSource, load: () => Promise<T>) => readOrGap(gaps, source, load);
   const planPromise = sitePromise.then((site) => {
-    const plan = site.serverFarmId ? parsePlanId(site.serverFarmId) : undefined;
+    // Container Apps hosting has no server farm: no plan is read for it, whatever the body says.
+    const plan =
+      site.serverFarmId && !isContainerAppsHosted(site) ? parsePlanId(site.serverFarmId) : undefined;
     return plan
       ? read("plan", () => client.appServicePlans.get(plan.resourceGroup, plan.name, o))
       : undefined;

@@ -328,20 +328,28 @@ export function redactBody(redact: Redactor, url: string, status: number, text: 
   const type = status >= 400 ? undefined : responseType(url);
   const kept = keepFields(redact, body, status >= 400 ? ERROR_FIELDS : (type?.keep ?? {}));
   // Setting values: every value becomes what `recordedValue` says (a marker unless allow-listed),
-  // computed from the value as Azure sent it.
+  // computed from the value as Azure sent it. A value of the wrong shape keeps its wrong shape
+  // (emptied), so the replay finds the same malformed answer the live check did.
   const raw = (body as { properties?: Record<string, unknown> } | null)?.properties;
   if (kept && raw && typeof raw === "object" && type?.type === "appsettings") {
     (kept as { properties: unknown }).properties = Object.fromEntries(
-      Object.entries(raw).map(([name, value]) => [name, recordedValue(redact, name, rawString(value))]),
+      Object.entries(raw).map(([name, value]) => [
+        name,
+        typeof value === "string" ? recordedValue(redact, name, value) : emptied(value),
+      ]),
     );
   } else if (kept && raw && typeof raw === "object" && type?.type === "connectionstrings") {
     (kept as { properties: unknown }).properties = Object.fromEntries(
       Object.entries(raw).map(([name, entry]) => {
-        const { value, type: kind } = (entry ?? {}) as { value?: unknown; type?: unknown };
+        if (!entry || typeof entry !== "object" || Array.isArray(entry))
+          return [name, typeof entry === "string" ? recordedValue(redact, "", entry) : emptied(entry)];
+        const { value, type: kind } = entry as { value?: unknown; type?: unknown };
         return [
           name,
           {
-            value: recordedValue(redact, "", rawString(value)),
+            ...(value === undefined
+              ? {}
+              : { value: typeof value === "string" ? recordedValue(redact, "", value) : emptied(value) }),
             ...(typeof kind === "string" || typeof kind === "number" ? { type: kind } : {}),
           },
         ];
@@ -351,12 +359,11 @@ export function redactBody(redact: Redactor, url: string, status: number, text: 
   return kept;
 }
 
-/** The value as Azure sent it, read as the collector reads it (so a replay hashes it alike). */
-function rawString(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  // The collector's String(value ?? "") of anything else.
-  return value === null || value === undefined ? "" : Object.prototype.toString.call(value);
+/** A value of the wrong shape, without its content: a number or boolean stays, an object or list is emptied. */
+function emptied(value: unknown): unknown {
+  if (Array.isArray(value)) return [];
+  if (value && typeof value === "object") return {};
+  return value;
 }
 
 export function keepFields(redact: Redactor, value: unknown, keep: Keep): unknown {

@@ -25,7 +25,8 @@ export function siteFacts(site: Site): EnvironmentFacts["site"] {
     enabled: site.enabled !== false,
     os: siteOs(site),
     location: site.location ?? "",
-    planId: site.serverFarmId || undefined,
+    // Container Apps hosting has no server farm (so no plan metrics either).
+    planId: isContainerAppsHosted(site) ? undefined : site.serverFarmId || undefined,
     sku: site.sku || undefined,
     appInsightsId: appInsightsLink(site.tags ?? undefined),
     lastModified: site.lastModifiedTimeUtc?.toISOString(),
