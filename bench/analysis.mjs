@@ -1,7 +1,7 @@
 // The metric analysis on a large input (issue #4): two environments, 20 metrics, 7 days at
 // 1-minute grain = 403,200 points, judged in-process. Target: under 150 ms on this machine.
 import { analyse } from "../dist/analyse/analyse.js";
-import { METRICS } from "../dist/analyse/metrics/catalogue.js";
+import { METRICS } from "../dist/core/metric-catalogue.js";
 import { collectCheckFacts } from "../dist/collect/azure.js";
 import { createReplayHttpClient, readRecording } from "../dist/collect/recording.js";
 import { parseAppId } from "../dist/core/resource-id.js";

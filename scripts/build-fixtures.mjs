@@ -10,7 +10,7 @@ import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { collectCheckFacts } from "../dist/collect/azure.js";
 import { createReplayHttpClient } from "../dist/collect/recording.js";
 import { parseAppId } from "../dist/core/resource-id.js";
-import { METRICS } from "../dist/analyse/metrics/catalogue.js";
+import { METRICS } from "../dist/core/metric-catalogue.js";
 
 const ARM = "https://management.azure.com";
 const API = "api-version=2025-05-01";

@@ -183,14 +183,14 @@ describe("collecting metrics", () => {
 });
 
 describe("precision and failures", () => {
-  it("tiny values (a 0.01 % vs 0.03 % ratio) are judged scale-free", async () => {
+  it("tiny values (a 0.01 % vs 0.03 % ratio) are judged exactly", async () => {
     const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
     const control = Array.from({ length: 40 }, (_, i) => 1e-4 * (1 + (i % 7) / 20));
     const experiment = control.map((v) => v * 3);
-    expect(classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).classification).toBe(
+    expect(classifyMetric(experiment, control, defaultConfig({ method: "auto" })).classification).toBe(
       "High",
     );
-    const interval = classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).interval!;
+    const interval = classifyMetric(experiment, control, defaultConfig({ method: "auto" })).interval!;
     expect(interval.estimate).toBeGreaterThan(1.5e-4);
     expect(interval.estimate).toBeLessThan(2.5e-4);
   });

@@ -58,7 +58,7 @@ function classifier(minChange = MIN_CHANGE) {
     tolerance: 0.25,
     confLevel: 0.98,
     direction: "either",
-    scaleFree: true,
+    method: "auto",
     effectSize: {
       measure: "meanRatio",
       allowedIncrease: 1 + minChange,
