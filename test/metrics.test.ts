@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { binomialUpperTail, judgeErrorRate, judgeSeries } from "../src/analyse/metrics/judge.js";
+import {
+  binomialUpperTail,
+  doublingPower,
+  judgeErrorRate,
+  judgeSeries,
+} from "../src/analyse/metrics/judge.js";
 import { grainFor, planWindows } from "../src/core/windows.js";
 import { runCli, STORY } from "./helpers.js";
 
@@ -183,14 +188,14 @@ describe("collecting metrics", () => {
 });
 
 describe("precision and failures", () => {
-  it("tiny values (a 0.01 % vs 0.03 % ratio) are judged scale-free", async () => {
+  it("tiny values (a 0.01 % vs 0.03 % ratio) are judged exactly", async () => {
     const { classifyMetric, defaultConfig } = await import("../src/analyse/metrics/classify.js");
     const control = Array.from({ length: 40 }, (_, i) => 1e-4 * (1 + (i % 7) / 20));
     const experiment = control.map((v) => v * 3);
-    expect(classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).classification).toBe(
+    expect(classifyMetric(experiment, control, defaultConfig({ method: "auto" })).classification).toBe(
       "High",
     );
-    const interval = classifyMetric(experiment, control, defaultConfig({ scaleFree: true })).interval!;
+    const interval = classifyMetric(experiment, control, defaultConfig({ method: "auto" })).interval!;
     expect(interval.estimate).toBeGreaterThan(1.5e-4);
     expect(interval.estimate).toBeLessThan(2.5e-4);
   });
@@ -241,5 +246,73 @@ describe("Application Insights without the portal's link", () => {
     expect(bad.stderr).toMatch(
       /^azfn-health: --prod-app-insights: not an Application Insights component resource ID/,
     );
+  });
+});
+
+describe("low traffic: power to detect a doubling of the error rate (issue 9 §4)", () => {
+  it("a handful of requests an hour, one error before and one after, is not a regression", () => {
+    const j = judgeErrorRate("prod", { before: 1, after: 1 }, { before: 6, after: 5 }, [], [], 60);
+    expect(j.outcome).toBe("ok");
+    expect(j.power!.doubling).toBeLessThan(0.1);
+    expect(j.power!.note).toMatch(/detect a doubling of the error rate/);
+  });
+
+  it("a few errors on a few requests look worse but are too few to tell: never worse", () => {
+    const j = judgeErrorRate("prod", { before: 0, after: 3 }, { before: 20, after: 3 }, [], [], 60);
+    expect(j.outcome).toBe("not enough data");
+    expect(j.classification).toBe("NotEnoughData");
+    expect(j.reason).toMatch(/3 error\(s\) are too few to tell/);
+    // The same shape with enough errors is a regression.
+    expect(
+      judgeErrorRate("prod", { before: 0, after: 30 }, { before: 200, after: 30 }, [], [], 60).outcome,
+    ).toBe("worse");
+  });
+
+  it("says how many more minutes at the current traffic reach a power of 0.8, and that many do", () => {
+    const requests = { before: 200_000, after: 4_000 };
+    const j = judgeErrorRate("prod", { before: 400, after: 8 }, requests, [], [], 60);
+    const { minutesNeeded, reference, note } = j.power!;
+    expect(minutesNeeded).toBeGreaterThan(10);
+    expect(note).toBe(
+      `needs about ${minutesNeeded} more minutes at the current traffic to detect a doubling of the error rate (from ${(reference * 100).toPrecision(2)} %; power now ${j.power!.doubling.toFixed(2)})`,
+    );
+    const perMinute = requests.after / 60;
+    const at = (minutes: number) =>
+      doublingPower({ before: requests.before, after: requests.after + minutes * perMinute }, reference);
+    expect(at(minutesNeeded!)).toBeGreaterThanOrEqual(0.8);
+    expect(at(minutesNeeded! - 2)).toBeLessThan(0.8);
+  });
+
+  it("power grows with traffic, and a small baseline caps it however long the after-window", () => {
+    const rate = 0.01;
+    expect(doublingPower({ before: 10_000, after: 1_000 }, rate)).toBeLessThan(
+      doublingPower({ before: 10_000, after: 10_000 }, rate),
+    );
+    expect(doublingPower({ before: 100_000, after: 100_000 }, rate)).toBeGreaterThan(0.99);
+    const j = judgeErrorRate("prod", { before: 0, after: 0 }, { before: 500, after: 500 }, [], [], 60);
+    expect(j.power!.minutesNeeded).toBeNull();
+    expect(j.power!.note).toMatch(/the baseline's 500 requests are too few .* widen the windows$/);
+  });
+
+  it("through the rules: too few errors is a medium finding (MONITOR), never ROLLBACK", async () => {
+    const { replayFacts, HEALTHY } = await import("./helpers.js");
+    const { judge } = await import("../src/check.js");
+    const facts = await replayFacts(HEALTHY);
+    const series = facts.prod.metrics!.series;
+    const n = series.Requests!.after.length;
+    // A request a minute before; three an hour after, and the last three failed.
+    series.Requests = {
+      baseline: series.Requests!.baseline.map(() => 1),
+      after: series.Requests!.after.map((_, i) => (i % 20 === 0 ? 1 : 0)),
+    };
+    series.Http5xx = {
+      baseline: series.Http5xx!.baseline.map(() => 0),
+      after: series.Http5xx!.after.map((_, i) => (i % 20 === 0 && i > n - 60 ? 1 : 0)),
+    };
+    const result = judge(facts);
+    const m01 = result.analysis.findings.filter((f) => f.ruleId === "M01" && f.environment === "prod");
+    expect(m01).toHaveLength(1);
+    expect(m01[0]).toMatchObject({ severity: "medium", title: expect.stringMatching(/too few to tell/) });
+    expect(result.recommendation.action).not.toBe("ROLLBACK");
   });
 });

@@ -1,9 +1,17 @@
-import { cles, mannWhitneyInterval, meanRatio, sortedCopy, type ShiftInterval } from "./stats.js";
+import {
+  cles,
+  mannWhitneyInterval,
+  meanRatio,
+  sortedCopy,
+  type IntervalMethod,
+  type ShiftInterval,
+} from "./stats.js";
 
 /**
  * Kayenta's metric classification (NetflixACAJudge MannWhitneyClassifier, as documented in
- * shared reference canary-analysis.md §2.3), with the same defaults. Our judge calls it with
- * `scaleFree` on and adds the error-rate rules Kayenta lacks (see judge.ts).
+ * shared reference canary-analysis.md §2.3), with the same defaults, and the interval computed
+ * exactly (stats.ts). Our judge asks for R's small-sample exact interval (`method: "auto"`) and
+ * adds the error-rate rules Kayenta lacks (see judge.ts).
  */
 export type Direction = "increase" | "decrease" | "either";
 export type Classification = "Pass" | "High" | "Low" | "Nodata" | "NodataFailMetric" | "Error";
@@ -22,7 +30,8 @@ export interface ClassifierConfig {
     criticalIncrease: number;
     criticalDecrease: number;
   };
-  scaleFree?: boolean;
+  /** Kayenta's normal approximation (default), or R's exact interval for small samples without ties. */
+  method?: IntervalMethod;
 }
 
 export interface MetricResult {
@@ -60,19 +69,6 @@ export function defaultConfig(overrides: ClassifierOverrides = {}): ClassifierCo
   };
 }
 
-/** Deterministic noise, so the same data always classify the same way (Kayenta draws at random). */
-function seededGaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 function clean(values: readonly (number | null)[], strategy: "remove" | "replace"): number[] {
   const out: number[] = [];
   for (const v of values) {
@@ -102,8 +98,7 @@ export function classifySorted(
   config: ClassifierConfig,
 ): MetricResult {
   try {
-    let experiment: Float64Array = sortedE;
-    let control: Float64Array = sortedC;
+    const [experiment, control] = [sortedE, sortedC];
     if (experiment.length === 0 || control.length === 0) {
       if (config.nanStrategy === "replace")
         return {
@@ -149,13 +144,11 @@ export function classifySorted(
           deviation,
           reason: "one value across both windows",
         };
-      // Both constant but different: the rank test needs spread, so add noise of 1e-5 of the value.
-      const noise = seededGaussian(experiment.length * 7919 + control.length);
-      experiment = sortedCopy(experiment.map((v) => v + noise() * Math.abs(v) * 1e-5));
-      control = sortedCopy(control.map((v) => v + noise() * Math.abs(v) * 1e-5));
+      // Both constant but different: every pairwise difference is the same, so is the interval.
+      // (Kayenta adds noise here because R's root finder needs spread; the exact bounds do not.)
     }
     const interval = mannWhitneyInterval(experiment, control, config.confLevel, {
-      scaleFree: config.scaleFree,
+      method: config.method ?? "asymptotic",
       sorted: true,
     });
     const bound = config.tolerance * Math.abs(interval.estimate);
@@ -164,13 +157,13 @@ export function classifySorted(
     let classification: Classification = "Pass";
     if (
       config.direction !== "decrease" &&
-      interval.low > bound &&
+      (interval.low > bound || (interval.low === bound && interval.lowExcluded === true)) &&
       (Number.isNaN(es) || es >= allowedIncrease)
     )
       classification = "High";
     else if (
       config.direction !== "increase" &&
-      interval.high < -bound &&
+      (interval.high < -bound || (interval.high === -bound && interval.highExcluded === true)) &&
       (Number.isNaN(es) || es <= allowedDecrease)
     )
       classification = "Low";

@@ -1,7 +1,7 @@
 import type { CheckFacts, EnvironmentFacts, Role } from "../../core/facts.js";
 import { METRICS, type MetricSpec } from "../../core/metric-catalogue.js";
 import { classifySorted, defaultConfig, type Classification } from "./classify.js";
-import { percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
+import { normalQuantile, percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
 import type { Windows } from "../../core/windows.js";
 
 /**
@@ -40,6 +40,19 @@ export interface Judgment {
   trend: number[];
   /** The control's values the same way (the baseline, or QA's after-window). */
   controlTrend: number[];
+  /** For the error rate: how well the traffic seen can detect a doubling (issue 9 §4). */
+  power?: ErrorRatePower;
+}
+
+export interface ErrorRatePower {
+  /** The rate a doubling is measured from: the pooled rate, at least half of ERROR_RATE.minRate. */
+  reference: number;
+  /** Probability that the test flags an after-window rate of twice the reference, at this traffic. */
+  doubling: number;
+  /** More after-window minutes at the current traffic for a power of ERROR_RATE.power; null: no length suffices. */
+  minutesNeeded: number | null;
+  /** The sentence the report says. */
+  note: string;
 }
 
 /** A team's own view of a metric: which way hurts, and the smallest change of the mean worth reporting. */
@@ -58,7 +71,7 @@ function classifier(minChange = MIN_CHANGE) {
     tolerance: 0.25,
     confLevel: 0.98,
     direction: "either",
-    scaleFree: true,
+    method: "auto",
     effectSize: {
       measure: "meanRatio",
       allowedIncrease: 1 + minChange,
@@ -215,7 +228,72 @@ export const ERROR_RATE = {
   minRatio: 1.5,
   /** … and at least this absolute rate, so a handful of errors on huge traffic stays a pass. */
   minRate: 0.001,
+  /** … and at least this many errors after: one error among a handful of requests is not a regression. */
+  minErrors: 5,
+  /** The power to detect a doubling below which a pass is said to be weak. */
+  power: 0.8,
 };
+
+/**
+ * The power of the conditional test above against an after-window rate twice the reference
+ * rate, by the normal approximation of the binomial: given T expected errors, the after-share
+ * under no change is s = nA/(nA+nB), under a doubling 2nA/(2nA+nB).
+ */
+export function doublingPower(requests: { before: number; after: number }, reference: number): number {
+  const { before, after } = requests;
+  if (before <= 0 || after <= 0 || reference <= 0) return 0;
+  const expected = before * reference + after * 2 * reference;
+  const share = after / (before + after);
+  const doubled = (2 * after) / (2 * after + before);
+  const z = -normalQuantile(ERROR_RATE.alpha);
+  const critical = Math.max(
+    expected * share + z * Math.sqrt(expected * share * (1 - share)),
+    ERROR_RATE.minErrors - 0.5,
+  );
+  const sd = Math.sqrt(expected * doubled * (1 - doubled));
+  return 0.5 * erfc((critical - expected * doubled) / sd / Math.SQRT2);
+}
+
+/** How many more after-window minutes, at the after-window's traffic, reach the wanted power. */
+function minutesForPower(
+  requests: { before: number; after: number },
+  reference: number,
+  afterMinutes: number,
+): number | null {
+  const perMinute = requests.after / afterMinutes;
+  if (!(perMinute > 0)) return null;
+  const power = (after: number) => doublingPower({ before: requests.before, after }, reference);
+  if (power(requests.after) >= ERROR_RATE.power) return 0;
+  // The baseline bounds the power however long the after-window: past ~10⁹ requests, say so.
+  if (power(requests.after * 1e6 + 1e9) < ERROR_RATE.power) return null;
+  let [lo, hi] = [requests.after, requests.after * 2 + 1];
+  while (power(hi) < ERROR_RATE.power) [lo, hi] = [hi, hi * 2];
+  for (let i = 0; i < 60 && hi - lo > perMinute / 2; i++) {
+    const mid = (lo + hi) / 2;
+    if (power(mid) >= ERROR_RATE.power) hi = mid;
+    else lo = mid;
+  }
+  return Math.max(1, Math.ceil((hi - requests.after) / perMinute));
+}
+
+function powerOf(
+  errors: { before: number; after: number },
+  requests: { before: number; after: number },
+  afterMinutes: number,
+): ErrorRatePower {
+  const pooled = (errors.before + errors.after) / (requests.before + requests.after);
+  const reference = Math.max(pooled, ERROR_RATE.minRate / 2);
+  const doubling = doublingPower(requests, reference);
+  const minutesNeeded = minutesForPower(requests, reference, afterMinutes);
+  const from = `${(reference * 100).toPrecision(2)} %`;
+  const note =
+    minutesNeeded === 0
+      ? `enough traffic to detect a doubling of the error rate (from ${from}): power ${doubling.toFixed(2)}`
+      : minutesNeeded === null
+        ? `the baseline's ${requests.before} requests are too few to detect a doubling of the error rate (from ${from}) however long the after-window: widen the windows`
+        : `needs about ${minutesNeeded} more minutes at the current traffic to detect a doubling of the error rate (from ${from}; power now ${doubling.toFixed(2)})`;
+  return { reference, doubling, minutesNeeded, note };
+}
 
 /**
  * 5xx per request, before against after, from the totals: given all errors, how likely is it
@@ -228,6 +306,7 @@ export function judgeErrorRate(
   requests: { before: number; after: number },
   trend: number[],
   controlTrend: number[] = [],
+  afterMinutes?: number,
 ): Judgment {
   const before = requests.before > 0 ? errors.before / requests.before : null;
   const after = requests.after > 0 ? errors.after / requests.after : null;
@@ -259,18 +338,25 @@ export function judgeErrorRate(
   }
   const share = requests.after / (requests.before + requests.after);
   const pValue = binomialUpperTail(errors.after, errors.before + errors.after, share);
-  const worse =
+  const looksWorse =
     pValue < ERROR_RATE.alpha &&
     after >= ERROR_RATE.minRate &&
     (before === 0 || after / before >= ERROR_RATE.minRatio);
+  // Counts too small to tell are never a regression (so never a rollback): they are said as such.
+  const tooFew = looksWorse && errors.after < ERROR_RATE.minErrors;
+  const power = afterMinutes && afterMinutes > 0 ? powerOf(errors, requests, afterMinutes) : undefined;
+  const counts = `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided p=${pValue.toPrecision(2)}`;
   return {
     ...base,
     control: summary(before, requests.before),
     experiment: summary(after, requests.after),
     change: before > 0 ? after / before - 1 : null,
-    classification: worse ? "High" : "Pass",
-    outcome: worse ? "worse" : "ok",
-    reason: `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided p=${pValue.toPrecision(2)}`,
+    classification: tooFew ? "NotEnoughData" : looksWorse ? "High" : "Pass",
+    outcome: tooFew ? "not enough data" : looksWorse ? "worse" : "ok",
+    reason: tooFew
+      ? `${counts}; ${errors.after} error(s) are too few to tell (at least ${ERROR_RATE.minErrors})${power ? `; ${power.note}` : ""}`
+      : counts,
+    ...(power ? { power } : {}),
   };
 }
 
@@ -362,12 +448,17 @@ export function judgeMetrics(
           { before: total(requests.baseline), after: total(requests.after) },
           downsample(present(perBucket(errors.after, requests.after))),
           downsample(present(perBucket(errors.baseline, requests.baseline))),
+          facts.metricWindows ? windowMinutes(facts.metricWindows.after) : undefined,
         ),
       );
     }
   }
   judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
   return { ...(facts.metricWindows ? { windows: facts.metricWindows } : {}), judgments };
+}
+
+function windowMinutes(window: { start: string; end: string }): number {
+  return (Date.parse(window.end) - Date.parse(window.start)) / 60_000;
 }
 
 function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgment[] {

@@ -137,10 +137,48 @@ export const errorRateRegression = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-monitoring",
   why: "Server errors per request are what users feel; judged from counts with a binomial test, so a zero baseline cannot hide them (spinnaker/spinnaker#5622).",
   needs: [],
-  messages: { worse: "{env} 5xx rate rose from {before} to {after} of requests after the release" },
+  messages: {
+    worse: "{env} 5xx rate rose from {before} to {after} of requests after the release",
+    tooFew:
+      "{env} 5xx rate looks higher ({before} → {after} of requests), but {errors} error(s) are too few to tell",
+    lowTraffic: "{env} traffic cannot yet show a doubling of the 5xx rate: {note}",
+  },
   check(ctx) {
     const j = judgment(ctx, ctx.env.role, "Http5xxRate");
-    if (!j || j.outcome !== "worse") return [];
+    if (!j) return [];
+    if (j.outcome === "not enough data" && j.classification === "NotEnoughData") {
+      // Never a rollback on counts this small: watched, with how long until they can tell.
+      return [
+        {
+          message: "tooFew",
+          args: {
+            env: ctx.env.role,
+            before: formatValue(j.control.median, "Ratio"),
+            after: formatValue(j.experiment.median, "Ratio"),
+            errors: String(Math.round((j.experiment.median ?? 0) * j.experiment.n)),
+          },
+          environment: ctx.env.role,
+          severity: "medium",
+          evidence: metricEvidence(ctx, j),
+          fix: codeFix(
+            `Run the check again later (${j.power?.note ?? "more traffic is needed"}), or look at the few failed requests in Application Insights.`,
+          ),
+        },
+      ];
+    }
+    if (j.outcome === "ok" && j.power && j.power.minutesNeeded !== 0) {
+      // A pass on little traffic is weak: said, without blocking (the watch gate reads j.power).
+      return [
+        {
+          message: "lowTraffic",
+          args: { env: ctx.env.role, note: j.power.note },
+          environment: ctx.env.role,
+          severity: "info",
+          evidence: metricEvidence(ctx, j),
+        },
+      ];
+    }
+    if (j.outcome !== "worse") return [];
     return [
       {
         message: "worse",
