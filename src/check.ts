@@ -2,6 +2,7 @@ import { analyse, type Analysis } from "./analyse/analyse.js";
 import type { MetricThresholds } from "./analyse/metrics/judge.js";
 import { applyPolicy, NO_POLICY, type Ignored, type Policy } from "./analyse/policy.js";
 import { RULES } from "./analyse/rules/index.js";
+import type { Rule } from "./analyse/rule.js";
 import { decide, type Recommendation } from "./decide/decide.js";
 import { resolveRelease, type Release } from "./core/release.js";
 import type { BaselineMode } from "./core/windows.js";
@@ -59,8 +60,9 @@ export function judge(
   since?: Date,
   policy: Policy = NO_POLICY,
   thresholds?: MetricThresholds,
+  rules: readonly Rule[] = RULES,
 ): CheckResult {
-  const { analysis, ignored } = applyPolicy(analyse(facts, RULES, { thresholds }), policy);
+  const { analysis, ignored } = applyPolicy(analyse(facts, rules, { thresholds }), policy);
   const release = resolveRelease(facts.prod, since);
   return { facts, analysis, ignored, release, recommendation: decide(analysis, facts, release) };
 }

@@ -236,7 +236,7 @@ function appsFrom(
   return { qa, prod };
 }
 
-interface Session {
+export interface Session {
   apps: { qa: AppRef; prod: AppRef };
   now: Date;
   access: AzureAccess;
@@ -259,7 +259,7 @@ interface Session {
  * The session, trapping SIGINT/SIGTERM while it is open (src/cli/signals.ts): the verdict so far
  * or INCONCLUSIVE, the deadline aborted, child processes ended.
  */
-async function openSession(
+export async function openSession(
   args: AccessArgs,
   env: NodeJS.ProcessEnv,
   recordTo?: string,
@@ -393,7 +393,7 @@ async function startSession(
   return session;
 }
 
-async function saveRecording(session: Session, dir: string): Promise<string> {
+export async function saveRecording(session: Session, dir: string): Promise<string> {
   const { writeRecording } = await import("../collect/recorder.js");
   return writeRecording(
     dir,
@@ -478,7 +478,7 @@ export async function runCheckCommand(
   }
 }
 
-function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
+export function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
   const progress = createProgress({
     write: io.stderr,
     interactive:
@@ -491,7 +491,7 @@ function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEn
   return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
 }
 
-async function writeBundle(
+export async function writeBundle(
   dir: string,
   report: import("../report/model.js").Report,
   facts: import("../core/facts.js").CheckFacts,
@@ -513,9 +513,9 @@ async function writeBundle(
  * runners read them, except when stdout carries a machine format: then to stderr, and the
  * file-based outputs (GitHub's GITHUB_OUTPUT and step summary) still work.
  */
-async function speakToCi(
+export async function speakToCi(
   report: import("../report/model.js").Report,
-  args: CheckArgs,
+  args: Pick<CheckArgs, "ci" | "format">,
   io: Io,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
@@ -536,7 +536,7 @@ async function speakToCi(
   else io.stdout(text);
 }
 
-function componentId(flag: string, id: string | undefined): string | undefined {
+export function componentId(flag: string, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
   if (
     !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(
@@ -551,7 +551,7 @@ function componentId(flag: string, id: string | undefined): string | undefined {
 }
 
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
-function policyOf(loaded?: LoadedConfig) {
+export function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
   const policy = {
     severities: Object.fromEntries(

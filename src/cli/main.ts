@@ -16,6 +16,7 @@ import type { LoadedConfig } from "../config/load.js";
 import type { Io } from "./io.js";
 import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
+import { preflightOptions, runPreflightCommand, type PreflightArgs } from "./preflight-command.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -25,7 +26,7 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-type Command = "check" | "demo" | "record" | "rules" | "explain" | "ledger";
+type Command = "preflight" | "check" | "demo" | "record" | "rules" | "explain" | "ledger";
 
 const COMMANDS: Record<
   Command,
@@ -41,6 +42,14 @@ const COMMANDS: Record<
     run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => number | Promise<number>;
   }
 > = {
+  preflight: {
+    describe:
+      "Before the deploy: QA against production, configuration and rollback readiness only (no metrics)",
+    options: (y) => preflightOptions(y),
+    configurable: true,
+    run: (args, io, config) =>
+      runPreflightCommand(args as unknown as PreflightArgs, io, VERSION, process.env, config),
+  },
   check: {
     describe:
       "Compare QA and production and give a verdict: PROCEED, MONITOR, HOTFIX, ROLLBACK or INCONCLUSIVE",
@@ -136,7 +145,7 @@ function describedCli(argv: string[]): Argv {
   return failAsUsage(
     cli
       .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
-      .demandCommand(1, "name a command: check, demo, record, rules or explain, or ledger")
+      .demandCommand(1, "name a command: preflight, check, demo, record, rules or explain, or ledger")
       .strict()
       .version(VERSION)
       .help()

@@ -50,6 +50,8 @@ export interface CollectOptions {
   metrics?: { settleMinutes: number; baseline: BaselineMode };
   /** Application Insights components named by the user, for apps that do not link theirs. */
   appInsights?: { qa?: string; prod?: string };
+  /** `check --watch`: metric readers kept across rounds, and the windows of the run (a baseline read once). */
+  watch?: { readers: Record<Role, MetricsReader>; windowsFor: (release: Date) => Windows | undefined };
 }
 
 /** Reads both environments, and the stacks matrix, every independent call at once. */
@@ -74,16 +76,21 @@ export async function collectCheckFacts(
   const windows = options.metrics
     ? prod.early.then(({ site, deployments }) => {
         const release = resolveRelease({ site, deployments }, options.since);
-        return release.time ? planWindows(new Date(release.time), options.now, options.metrics!) : undefined;
+        if (!release.time) return undefined;
+        return options.watch
+          ? options.watch.windowsFor(new Date(release.time))
+          : planWindows(new Date(release.time), options.now, options.metrics!);
       })
     : Promise.resolve(undefined);
   const metricsOf = (run: EnvironmentRun) => {
     if (!options.metrics) return Promise.resolve(undefined);
-    const reader = startMetrics(access, {
-      subscriptionId: run.ref.subscriptionId,
-      siteId: run.ref.id,
-      isSlot: run.ref.slot !== undefined,
-    });
+    const reader =
+      options.watch?.readers[run.role] ??
+      startMetrics(access, {
+        subscriptionId: run.ref.subscriptionId,
+        siteId: run.ref.id,
+        isSlot: run.ref.slot !== undefined,
+      });
     return Promise.all([windows, run.early]).then(([w, { site }]) =>
       w ? readMetrics(reader, w, site) : undefined,
     );
@@ -137,6 +144,7 @@ async function readMetrics(reader: MetricsReader, windows: Windows, site: Enviro
 }
 
 interface EnvironmentRun {
+  role: Role;
   ref: AppRef;
   /** What the release time and the metrics need, as soon as it is read. */
   early: Promise<{ site: EnvironmentFacts["site"]; deployments?: EnvironmentFacts["deployments"] }>;
@@ -170,7 +178,7 @@ function collectEnvironment(
   });
   const early = Promise.all([site, deployments]).then(([s, d]) => ({ site: siteFacts(s), deployments: d }));
   early.catch(() => undefined); // the same failure surfaces through `done`
-  return { ref, early, done: collectRest(client, access, role, ref, redact, gaps, site, deployments) };
+  return { role, ref, early, done: collectRest(client, access, role, ref, redact, gaps, site, deployments) };
 }
 
 function deploymentFacts(deployments: Deployment[]): EnvironmentFacts["deployments"] {

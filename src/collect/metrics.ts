@@ -15,7 +15,12 @@ import { ARM_ENDPOINT, armClientOptions, describeError, statusOf } from "./acces
 export const SLOT_NAMESPACE = "Microsoft.Web/sites/slots";
 
 export interface MetricsReader {
-  read(windows: Windows, plan: { planId?: string; planTier?: string }): Promise<MetricsFacts>;
+  /** `afterOnly`: the after-window alone (a watch round reads only its new buckets; the baseline was read once). */
+  read(
+    windows: Windows,
+    plan: { planId?: string; planTier?: string },
+    options?: { afterOnly?: boolean },
+  ): Promise<MetricsFacts>;
 }
 
 /**
@@ -46,7 +51,7 @@ export function startMetrics(
   })();
   ready.catch(() => undefined); // surfaces through read(), or not at all when no windows are read
   return {
-    async read(windows, plan) {
+    async read(windows, plan, options = {}) {
       const { client, offered } = await ready;
       const unavailable: Record<string, string> = {};
       const siteSpecs = METRICS.filter((m) => m.namespace === "Microsoft.Web/sites");
@@ -62,7 +67,17 @@ export function startMetrics(
             : "no plan";
       const series: MetricsFacts["series"] = {};
       await Promise.all([
-        readMetrics(client, access, target.siteId, siteNamespace, wanted, windows, series, unavailable),
+        readMetrics(
+          client,
+          access,
+          target.siteId,
+          siteNamespace,
+          wanted,
+          windows,
+          series,
+          unavailable,
+          options.afterOnly,
+        ),
         planWanted.length > 0
           ? readMetrics(
               client,
@@ -73,6 +88,7 @@ export function startMetrics(
               windows,
               series,
               unavailable,
+              options.afterOnly,
             )
           : undefined,
       ]);
@@ -90,12 +106,14 @@ async function readMetrics(
   windows: Windows,
   series: MetricsFacts["series"],
   unavailable: Record<string, string>,
+  afterOnly = false,
 ): Promise<void> {
   if (specs.length === 0) return;
   // A baseline right before the release is one request with the after-window (the settle minutes
   // between them are dropped); a last-week baseline is a second request, sent at the same time.
-  const spans: Window[] =
-    windows.baselineMode === "before"
+  const spans: Window[] = afterOnly
+    ? [windows.after]
+    : windows.baselineMode === "before"
       ? [{ start: windows.baseline.start, end: windows.after.end }]
       : [windows.baseline, windows.after];
   const query = async (names: MetricSpec[]) => {

@@ -109,7 +109,19 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
       const key = requestKey(request.method, request.url);
       const candidates =
         exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
-      if (!candidates) return Promise.resolve(notRecorded(request));
+      if (!candidates) {
+        const sliced = metricsSlice(recording.exchanges, request.method, request.url);
+        return Promise.resolve(
+          sliced
+            ? {
+                request,
+                status: 200,
+                headers: createHttpHeaders({ "content-type": "application/json; charset=utf-8" }),
+                bodyAsText: JSON.stringify(sliced),
+              }
+            : notRecorded(request),
+        );
+      }
       const count = served.get(key) ?? 0;
       served.set(key, count + 1);
       const { response } = candidates[Math.min(count, candidates.length - 1)]!;
@@ -148,4 +160,63 @@ function notRecorded(request: PipelineRequest): PipelineResponse {
       },
     }),
   };
+}
+
+const METRICS_PATH = /\/providers\/microsoft\.insights\/metrics$/i;
+
+/**
+ * A metrics request for a timespan the recording does not hold verbatim (a `check --watch` round
+ * asks only for its new buckets): served from a recorded request for the same resource, metrics,
+ * grain and aggregation whose timespan covers it, keeping only the points inside the asked span.
+ * This is what Azure Monitor would answer for the narrower span, so replay and the stand-in can
+ * advance a watch through a recorded window.
+ */
+export function metricsSlice(exchanges: readonly RecordedExchange[], method: string, url: string): unknown {
+  if (method.toUpperCase() !== "GET") return undefined;
+  const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
+  if (!METRICS_PATH.test(parsed.pathname)) return undefined;
+  const span = timespanOf(parsed.searchParams.get("timespan"));
+  if (!span) return undefined;
+  const without = (u: string) => {
+    const copy = new URL(u.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
+    copy.searchParams.delete("timespan");
+    return requestKey("GET", copy.toString(), { ignoreApiVersion: true });
+  };
+  const wanted = without(url);
+  const source = exchanges.find((e) => {
+    if (
+      e.response.status !== 200 ||
+      !METRICS_PATH.test(new URL(e.request.url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/")).pathname)
+    )
+      return false;
+    const recorded = timespanOf(
+      new URL(e.request.url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/")).searchParams.get("timespan"),
+    );
+    return (
+      recorded !== undefined &&
+      recorded.start <= span.start &&
+      recorded.end >= span.end &&
+      without(e.request.url) === wanted
+    );
+  });
+  if (!source) return undefined;
+  const body = structuredClone(source.response.body) as {
+    timespan?: string;
+    value?: { timeseries?: { data?: { timeStamp: string }[] }[] }[];
+  };
+  body.timespan = `${new Date(span.start).toISOString()}/${new Date(span.end).toISOString()}`;
+  for (const metric of body.value ?? [])
+    for (const series of metric.timeseries ?? [])
+      series.data = (series.data ?? []).filter((point) => {
+        const at = Date.parse(point.timeStamp);
+        return at >= span.start && at < span.end;
+      });
+  return body;
+}
+
+function timespanOf(text: string | null): { start: number; end: number } | undefined {
+  const [start, end] = (text ?? "").split("/").map(Date.parse);
+  return start !== undefined && end !== undefined && Number.isFinite(start) && Number.isFinite(end)
+    ? { start, end }
+    : undefined;
 }

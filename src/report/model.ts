@@ -9,6 +9,7 @@ import { daysBetween } from "../core/time.js";
 import { inertDeep } from "./inert.js";
 import type { Recommendation } from "../decide/decide.js";
 import type { Release } from "../core/release.js";
+import type { WatchSummary } from "../watch/model.js";
 
 /**
  * The report every format renders: `--format json` prints it as it is, so its shape is a
@@ -67,6 +68,10 @@ export interface Report {
   /** Every metric judgment: after against before per environment, and production against QA. */
   metrics: MetricJudgments;
   recommendation: Recommendation;
+  /** Which moment of the release this report judges; absent means `check`. */
+  moment?: "preflight" | "check";
+  /** `check --watch`: every round of the analysis run (src/watch/model.ts). */
+  watch?: WatchSummary;
 }
 
 export interface ReportContext {
@@ -76,6 +81,8 @@ export interface ReportContext {
   mode: "live" | "replay";
   recording?: Report["recording"];
   config?: string;
+  moment?: Report["moment"];
+  watch?: WatchSummary;
 }
 
 function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentSummary {
@@ -150,5 +157,7 @@ export function buildReport(result: CheckResult, context: ReportContext): Report
     ...(context.config ? { config: context.config } : {}),
     metrics: analysis.metrics,
     recommendation: result.recommendation,
+    ...(context.moment ? { moment: context.moment } : {}),
+    ...(context.watch ? { watch: context.watch } : {}),
   } satisfies Report);
 }

@@ -41,7 +41,7 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     report.mode === "replay"
       ? `replay of ${report.recording?.path}${report.recording?.constructed ? " (constructed recording)" : ""}`
       : "live";
-  out.push(`${c.bold("azfn-health check")}  ${report.checkedAt}  ${c.dim(mode)}`);
+  out.push(`${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ${report.checkedAt}  ${c.dim(mode)}`);
   out.push(`${c.dim("QA  ")}  ${report.environments.qa.id}`);
   out.push(`${c.dim("PROD")}  ${report.environments.prod.id}`);
   out.push(`${c.dim("Release")}  ${releaseLine(report)}`);

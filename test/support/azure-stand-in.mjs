@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requestKey } from "../../dist/collect/recording.js";
+import { metricsSlice, requestKey } from "../../dist/collect/recording.js";
 
 export const STAND_IN_TOKEN = "stand-in-access-token";
 export const STAND_IN_CLIENT = {
@@ -226,7 +226,12 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [], chao
         state.violations.push(`${req.method} ${path}`);
         return send(405, armError("MethodNotAllowed", "the stand-in is read-only"));
       }
-      const answer = answers.get(requestKey(req.method, `https://stand-in${path}?${query}`));
+      // A metrics span the recording does not hold verbatim (a watch round): the recorded points inside it.
+      const sliced = () => {
+        const body = metricsSlice(recording.exchanges, req.method, `https://stand-in${path}?${query}`);
+        return body === undefined ? undefined : { status: 200, body };
+      };
+      const answer = answers.get(requestKey(req.method, `https://stand-in${path}?${query}`)) ?? sliced();
       if (!answer) return send(404, armError("ResourceNotFound", `The resource '${path}' was not found.`));
       const text =
         answer.body === undefined
