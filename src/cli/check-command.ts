@@ -62,6 +62,9 @@ export interface CheckArgs extends AccessArgs {
   servicenowChange?: string;
   servicenowClose?: boolean;
   servicenowDryRun?: boolean;
+  watch?: string;
+  interval: string;
+  failureLimit: number;
 }
 
 const AUTH_CHOICES: readonly AuthMode[] = [
@@ -176,10 +179,22 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       describe:
         "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh",
     })
+    .option("watch", {
+      type: "string",
+      describe:
+        "Keep judging for this long (30m, 2h) as after-release data arrives; stop early on clear failure, PROCEED only on enough evidence",
+    })
+    .option("interval", { type: "string", default: "5m", describe: "With --watch: time between rounds" })
+    .option("failure-limit", {
+      type: "number",
+      default: 2,
+      describe: "With --watch: consecutive failing rounds (HOTFIX/ROLLBACK) that stop the watch early",
+    })
     .example(
       "$0 check --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders",
       "Compare QA with production after a release",
     )
+    .example("$0 check --qa … --prod … --watch 30m --interval 5m", "Watch the release for 30 minutes")
     .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
     .example(
       "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
@@ -265,6 +280,8 @@ export async function openSession(
   recordTo?: string,
   environments?: Record<string, string>,
   io?: Io,
+  /** `check --watch`: the watch's own duration, on top of --timeout. */
+  extraSeconds = 0,
 ): Promise<Session> {
   const deadline = new AbortController();
   let session: Session | undefined;
@@ -277,7 +294,7 @@ export async function openSession(
       })
     : () => undefined;
   try {
-    session = await startSession(args, env, deadline, recordTo, environments, io?.startedAt);
+    session = await startSession(args, env, deadline, recordTo, environments, io?.startedAt, extraSeconds);
   } catch (error) {
     untrap();
     throw error;
@@ -295,6 +312,7 @@ async function startSession(
   recordTo?: string,
   environments?: Record<string, string>,
   startedAt?: number,
+  extraSeconds = 0,
 ): Promise<Session> {
   for (const [flag, value] of [
     ["--timeout", args.timeout],
@@ -313,7 +331,10 @@ async function startSession(
   // Never what keeps the process alive: a usage error must exit at once. The whole check is
   // bounded, start-up included (a process counts from its start).
   const elapsed = startedAt === undefined ? 0 : performance.now() - startedAt;
-  const timer = setTimeout(() => deadline.abort(), Math.max(0, args.timeout * 1000 - elapsed)).unref();
+  const timer = setTimeout(
+    () => deadline.abort(),
+    Math.max(0, (args.timeout + extraSeconds) * 1000 - elapsed),
+  ).unref();
   const done = () => clearTimeout(timer);
   let session: Session;
   if (args.from) {
@@ -411,6 +432,10 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
+  if (args.watch !== undefined) {
+    const { runWatchCommand } = await import("./watch-command.js");
+    return runWatchCommand({ ...args, watch: args.watch }, io, toolVersion, env, loaded);
+  }
   const [{ runCheck }, { buildReport }, { render }] = await Promise.all([
     import("../check.js"),
     import("../report/model.js"),

@@ -67,7 +67,7 @@ export async function runPreflightCommand(
     import("../report/model.js"),
     import("../report/index.js"),
   ]);
-  const session = await openSession(args, env, args.record, loaded?.config.environments);
+  const session = await openSession(args, env, args.record, loaded?.config.environments, io);
   const progress = watch(session, args, io, env);
   try {
     const result = await runPreflight({

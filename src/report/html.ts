@@ -1,6 +1,7 @@
 import { formatValue } from "../core/format.js";
 import type { Judgment } from "../analyse/metrics/judge.js";
 import { comparisonRows, evidenceLine, releaseLine, stacksLine } from "./comparison.js";
+import { timelineHtml } from "../watch/timeline.js";
 import type { Report } from "./model.js";
 
 /**
@@ -119,6 +120,7 @@ ${r.drivers.length ? `<h2>Why</h2><ul>${r.drivers.map((d) => `<li>${esc(d)}</li>
 ${r.steps.length ? `<h2>Plan</h2><pre>${esc(r.steps.join("\n"))}</pre>` : ""}
 ${r.alternatives.length ? `<h2>Alternatives</h2><ul>${r.alternatives.map((a) => `<li>${esc(a)}</li>`).join("")}</ul>` : ""}
 ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : ""}
+${report.watch ? timelineHtml(report.watch, esc) : ""}
 <h2>QA and production</h2>
 <table><thead><tr><th></th><th>QA</th><th>Production</th></tr></thead><tbody>${rows.map((row) => `<tr><th>${esc(row.label)}</th><td>${esc(row.qa)}</td><td${row.differs ? ' class="differs"' : ""}>${esc(row.prod)}${row.differs ? " ≠" : ""}</td></tr>`).join("")}</tbody></table>
 <h2>Findings (${report.findings.length})</h2>

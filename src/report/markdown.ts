@@ -1,3 +1,4 @@
+import { timelineLines } from "../watch/timeline.js";
 import {
   comparisonRows,
   evidenceLine,
@@ -40,6 +41,7 @@ export function renderMarkdown(report: Report): string {
   out.push(`- **Stacks:** ${cell(stacksLine(report))}`);
   out.push(`- **Exit code:** ${report.exitCode} (\`--fail-on ${report.failOn}\`)`, "");
 
+  if (report.watch) out.push("### Watch timeline", "", "```", ...timelineLines(report.watch), "```", "");
   out.push("### QA and production", "", "| | QA | Production |", "|---|---|---|");
   for (const row of comparisonRows(report))
     out.push(

@@ -10,6 +10,7 @@ import {
   unavailableMetrics,
 } from "./comparison.js";
 import type { Report } from "./model.js";
+import { timelineLines } from "../watch/timeline.js";
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -117,6 +118,7 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     out.push("");
   }
 
+  if (report.watch) out.push(...timelineLines(report.watch).map((l, i) => (i === 0 ? c.bold(l) : l)), "");
   const r = report.recommendation;
   out.push(
     `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
