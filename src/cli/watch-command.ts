@@ -109,9 +109,11 @@ export async function runWatchCommand(
   try {
     const since = args.since ? parseSince(args.since, session.now) : undefined;
     const pace = Number(env.AZFN_INTERNAL_REPLAY_PACE_MS ?? 0);
-    const clock = session.replayed
-      ? replayClock(new Date(session.now.getTime() - durationMs), pace)
-      : wallClock;
+    // A recording, or --until: the watch replays the window that ends then, without waiting.
+    const clock =
+      session.replayed || args.until
+        ? replayClock(new Date(session.now.getTime() - durationMs), pace)
+        : wallClock;
     const result = await runWatch({
       ...session.apps,
       since,
@@ -130,6 +132,7 @@ export async function runWatchCommand(
       clock,
       signal: interrupt.signal,
       requestCount: () => requests,
+      stopwatch: () => performance.now(),
       onRound: (round, evidence) => {
         if (!args.quiet) io.stderr(progressLine(round, evidence));
       },

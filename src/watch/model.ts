@@ -17,6 +17,8 @@ export interface WatchRound {
   changed: string[];
   /** Requests this round sent (null when not counted). */
   calls: number | null;
+  /** Wall time the round's reads and judgment took, in ms (null when not measured). */
+  ms: number | null;
 }
 
 export type WatchStop = "deadline" | "failure limit" | "critical finding" | "interrupted" | "no release time";

@@ -28,6 +28,8 @@ export interface WatchRequest extends CheckRequest {
   onRound?: (round: WatchRound, evidence: EvidenceStatus) => void;
   /** Counts requests, for the `calls` of each round (the CLI wires access.onRequest to it). */
   requestCount?: () => number;
+  /** Milliseconds from any origin, for each round's `ms` (the CLI passes performance.now). */
+  stopwatch?: () => number;
 }
 
 export interface WatchResult extends CheckResult {
@@ -58,6 +60,8 @@ export async function runWatch(request: WatchRequest): Promise<WatchResult> {
   const rounds: WatchRound[] = [];
   const calls = () => request.requestCount?.() ?? null;
   let before = calls();
+  const time = () => request.stopwatch?.() ?? null;
+  let roundStart = time();
 
   // The windows of the whole run: the after-window grows to the deadline; the baseline is its final length, read once.
   let final: Windows | undefined;
@@ -112,6 +116,7 @@ export async function runWatch(request: WatchRequest): Promise<WatchResult> {
       evidenceMet: evidence.met,
       changed: changedFindings(previous, result.analysis.findings),
       calls: after === null || before === null ? null : after - before,
+      ms: roundStart === null ? null : Math.round(time()! - roundStart),
     };
     before = after;
     previous = result.analysis.findings;
@@ -147,6 +152,7 @@ export async function runWatch(request: WatchRequest): Promise<WatchResult> {
       break;
     }
     const roundNow = clock.now();
+    roundStart = time();
     const updated = await nextRound(facts, roundNow, roundReader, request.signal);
     if (request.signal?.aborted) {
       stoppedBy = "interrupted"; // a round cut short is dropped: the verdict so far stands
@@ -187,8 +193,7 @@ async function nextRound(
   next.now = now.toISOString();
   const w = facts.metricWindows!;
   const step = grainMs(w.grain);
-  // The final after-window end is in `windowsAt`'s closure; the recorded windows' end caps nothing
-  // here because the round's end is aligned to the grain and never passes the deadline.
+  // Rounds never run past the deadline, so the aligned end never passes the final after-window.
   const end = Math.floor(now.getTime() / step) * step;
   // Re-read the trailing buckets Azure had not filled yet (ingestion delay), at most REREAD_BUCKETS.
   const trailing = Math.min(REREAD_BUCKETS, maxTrailingNulls(facts));
@@ -267,12 +272,18 @@ function finalRecommendation(rec: Recommendation, watch: WatchSummary): Recommen
     interrupted: `interrupted after ${watch.rounds.length} round(s): the verdict so far`,
     "no release time": "stopped: without a release time there is no after-window to watch",
   };
-  if ((rec.action === "PROCEED" || rec.action === "MONITOR") && !watch.evidence.met) {
+  if (
+    (rec.action === "PROCEED" || rec.action === "MONITOR" || rec.action === "INCONCLUSIVE") &&
+    !watch.evidence.met
+  ) {
     const more = watch.evidence.moreMinutes;
     return {
       action: "INCONCLUSIVE",
-      summary: `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ${watch.evidence.missing.join("; ")}.${more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : ""} So far: ${rec.action}.`,
-      drivers: watch.evidence.missing.map((m) => `evidence minimum: ${m}`),
+      summary: `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ${watch.evidence.missing.join("; ")}.${more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : ""} So far: ${rec.action === "INCONCLUSIVE" ? rec.summary : rec.action}`,
+      drivers: [
+        ...watch.evidence.missing.map((m) => `evidence minimum: ${m}`),
+        ...(rec.action === "INCONCLUSIVE" ? rec.drivers : []),
+      ],
       steps: [
         `# Watch longer (--watch${more !== null ? ` ${Math.ceil((watch.durationMinutes + more) / 5) * 5}m` : " with a longer duration"}), or wait for traffic and run the check again.`,
       ],
