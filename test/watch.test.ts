@@ -270,9 +270,9 @@ describe("check --watch (CLI)", () => {
     );
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => {
-      stderr += d;
+      stderr += d.toString();
       if (/round 2 /.test(stderr) && !child.killed) child.kill("SIGINT");
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
