@@ -251,3 +251,36 @@ describe("preflight (CLI)", () => {
     expect(arm.filter((r) => /metric|\/query$/i.test(r.path))).toEqual([]);
   });
 });
+
+describe("report-only rules (configuration)", () => {
+  it("are reported with their would-be severity but never fail the gate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-report-only-"));
+    const config = join(dir, "azfn-health.config.yaml");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(config, "rules:\n  R09: report-only\n  P03: report-only\n");
+    const gated = await runCli(["preflight", "--from", STORY, "--format", "json"]);
+    const trial = await runCli(["preflight", "--from", STORY, "--format", "json", "--config", config]);
+    expect(gated.code).toBe(5);
+    // R09 no longer asks for a hotfix; the remaining warnings (end of life) make it MONITOR, below --fail-on hotfix.
+    expect(trial.code).toBe(0);
+    const report = JSON.parse(trial.stdout);
+    expect(report.verdict).toBe("MONITOR");
+    const r09 = report.findings.find((f: Finding) => f.ruleId === "R09");
+    expect(r09).toMatchObject({ severity: "info", reportOnly: { severity: "high" } });
+    expect(r09.title).toMatch(/report only: would be high/);
+    expect(report.recommendation.drivers.join("\n")).not.toMatch(/R09/);
+  });
+
+  it("a report-only rule that cannot judge is set aside, not INCONCLUSIVE", async () => {
+    const { applyPolicy } = await import("../src/analyse/policy.js");
+    const facts = variant(healthy, (f) => {
+      delete f.prod.deployments;
+      f.prod.gaps.push({ source: "deployments", reason: "HTTP 403", statusCode: 403 });
+    });
+    const analysis = analyse(facts, READINESS_RULES);
+    expect(analysis.unknowns.map((u) => u.ruleId)).toEqual(["P02"]);
+    const applied = applyPolicy(analysis, { severities: {}, ignores: [], reportOnly: ["P02"] });
+    expect(applied.analysis.unknowns).toEqual([]);
+    expect(applied.ignored).toMatchObject([{ ruleId: "P02", reason: "report only: never gates" }]);
+  });
+});

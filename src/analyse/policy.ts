@@ -9,6 +9,12 @@ import type { Severity } from "./rule.js";
 export interface Policy {
   severities: Record<string, Severity>;
   ignores: { ruleId: string; environment?: Role; reason: string }[];
+  /**
+   * Rules reported but never gating, like Argo's dry-run metrics and Kayenta's `muted`: for a team
+   * trying a new rule. Their findings become `info` (which no verdict turns on) and keep their
+   * would-be severity in `reportOnly`; what they could not judge is set aside, not INCONCLUSIVE.
+   */
+  reportOnly?: string[];
 }
 
 export interface Ignored {
@@ -18,7 +24,7 @@ export interface Ignored {
   reason: string;
 }
 
-export const NO_POLICY: Policy = { severities: {}, ignores: [] };
+export const NO_POLICY: Policy = { severities: {}, ignores: [], reportOnly: [] };
 
 export function applyPolicy(analysis: Analysis, policy: Policy): { analysis: Analysis; ignored: Ignored[] } {
   const ignoreOf = (ruleId: string, environment: string) =>
@@ -33,11 +39,22 @@ export function applyPolicy(analysis: Analysis, policy: Policy): { analysis: Ana
       ignored.push({ ruleId: f.ruleId, environment: f.environment, title: f.title, reason: ignore.reason });
       return [];
     }
-    const severity = policy.severities[f.ruleId];
-    return [severity ? { ...f, severity } : f];
+    const severity = policy.severities[f.ruleId] ?? f.severity;
+    if (policy.reportOnly?.includes(f.ruleId))
+      return [
+        {
+          ...f,
+          severity: "info" as const,
+          title: `${f.title} (report only: would be ${severity})`,
+          reportOnly: { severity },
+        },
+      ];
+    return [severity !== f.severity ? { ...f, severity } : f];
   });
   const unknowns = analysis.unknowns.filter((u) => {
-    const ignore = ignoreOf(u.ruleId, u.environment);
+    const ignore =
+      ignoreOf(u.ruleId, u.environment) ??
+      (policy.reportOnly?.includes(u.ruleId) ? { reason: "report only: never gates" } : undefined);
     if (ignore)
       ignored.push({
         ruleId: u.ruleId,

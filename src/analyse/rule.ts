@@ -35,6 +35,8 @@ export interface Finding {
   title: string;
   evidence: Evidence;
   fix?: Fix;
+  /** Set by the configuration's `report-only`: shown, never gating; the severity it would have had. */
+  reportOnly?: { severity: Severity };
 }
 
 /** A rule that could not judge because a fact it needs was not read. */

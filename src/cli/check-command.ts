@@ -578,16 +578,17 @@ export function componentId(flag: string, id: string | undefined): string | unde
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
 export function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
+  const level = (rule: (typeof rules)[string]) => (typeof rule === "string" ? rule : rule.severity);
   const policy = {
     severities: Object.fromEntries(
-      Object.entries(rules).flatMap(([id, rule]) =>
-        typeof rule === "string"
-          ? [[id.toUpperCase(), rule]]
-          : rule.severity
-            ? [[id.toUpperCase(), rule.severity]]
-            : [],
-      ),
+      Object.entries(rules).flatMap(([id, rule]) => {
+        const severity = level(rule);
+        return severity && severity !== "report-only" ? [[id.toUpperCase(), severity]] : [];
+      }),
     ),
+    reportOnly: Object.entries(rules)
+      .filter(([, rule]) => level(rule) === "report-only")
+      .map(([id]) => id.toUpperCase()),
     ignores: Object.entries(rules).flatMap(([id, rule]) =>
       typeof rule !== "string" && rule.ignore
         ? [{ ruleId: id.toUpperCase(), environment: rule.environment, reason: rule.ignore }]

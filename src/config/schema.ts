@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RULES } from "../analyse/rules/index.js";
+import { READINESS_RULES } from "../analyse/rules/readiness.js";
 import { SEVERITIES } from "../analyse/rule.js";
 import { AUTH_MODES } from "../collect/credentials.js";
 import { CLOUD_NAMES } from "../core/clouds.js";
@@ -10,13 +11,17 @@ import { METRICS } from "../core/metric-catalogue.js";
  * azfn-health.config.yaml (or .json): the one definition. The CLI validates with it, and
  * schema/azfn-health.config.schema.json (for editors) is generated from it: `npm run schema`.
  */
-const ruleId = z.string().refine((id) => RULES.some((r) => r.id === id.toUpperCase()), {
-  message: "not a rule id (see `azfn-health rules`)",
-});
+const ruleId = z
+  .string()
+  .refine((id) => [...RULES, ...READINESS_RULES].some((r) => r.id === id.toUpperCase()), {
+    message: "not a rule id (see `azfn-health rules`)",
+  });
 const metricName = z.string().refine((name) => METRICS.some((m) => m.name === name), {
   message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
 });
 const closeCode = z.enum(["successful", "successful_issues", "unsuccessful"]);
+/** A severity, or `report-only`: reported, never gating (Argo's dry-run, Kayenta's muted). */
+const ruleLevel = z.union([z.enum(SEVERITIES), z.literal("report-only")]);
 const https = z.string().regex(/^https:\/\//, "must be an https:// URL");
 
 export const ConfigSchema = z.strictObject({
@@ -95,9 +100,9 @@ export const ConfigSchema = z.strictObject({
     .record(
       ruleId,
       z.union([
-        z.enum(SEVERITIES),
+        ruleLevel,
         z.strictObject({
-          severity: z.enum(SEVERITIES).optional(),
+          severity: ruleLevel.optional(),
           ignore: z
             .string()
             .min(1, "an ignore needs a reason")
@@ -108,7 +113,9 @@ export const ConfigSchema = z.strictObject({
       ]),
     )
     .optional()
-    .describe("Per rule: a severity, or { severity, ignore: <reason>, environment }"),
+    .describe(
+      "Per rule: a severity, `report-only` (reported, never fails the gate: for trying a new rule), or { severity, ignore: <reason>, environment }",
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
