@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
 import { benchAnalysis } from "./analysis.mjs";
 import { benchLedger } from "./ledger.mjs";
+import { benchWatch } from "./watch.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -162,5 +163,29 @@ console.log(
   `\nledger: ${ledger.records.toLocaleString("en")} records written in ${(ledger.fillMs / 1000).toFixed(1)} s (one transaction each)`,
 );
 console.table(ledger.rows);
+
+// The release gate's other moments (issue #9): a `check --watch` round after the first (one wave:
+// site, host status and the new metric buckets of both apps) and a `preflight` (configuration only),
+// against the stand-in with 0 and 200 ms added latency; the difference is the round trips waited.
+const [still, slow] = [await benchWatch({ latencyMs: 0 }), await benchWatch({ latencyMs: LATENCY })];
+const watchTrips = (slow.round.ms - still.round.ms) / LATENCY;
+const watchOk = slow.round.requests <= 8 && watchTrips <= 1.5;
+if (!watchOk) failed = true;
+console.log(
+  `\ncheck --watch and preflight against the local Azure stand-in (healthy upgrade's watch, story's preflight)`,
+);
+console.table(
+  [still, slow].map((w) => ({
+    "added latency ms": w.latencyMs,
+    "watch round requests": w.round.requests,
+    "watch round median ms": w.round.ms,
+    "first round (full check) ms": w.firstRound.ms,
+    "preflight requests": w.preflight.requests,
+    "preflight ms": w.preflight.ms.toFixed(0),
+  })),
+);
+console.log(
+  `a watch round waits for ${watchTrips.toFixed(2)} round trips of ${LATENCY} ms with ${slow.round.requests} requests (${watchOk ? "ok, target <= 8 requests and one round trip" : "OVER target"})`,
+);
 if (failed && SMOKE) console.log("\nBENCH_SMOKE=1: targets reported, not enforced");
 process.exitCode = failed && !SMOKE ? 1 : 0;
