@@ -180,7 +180,7 @@ describe("bad input", () => {
     [["check", "--from", STORY, "--since", "yesterday"], /--since: expected an ISO 8601 time/],
     [["check", "--from", STORY, "--qa", site("other")], /--qa: the recording was made for .*orders-func-qa/],
     [["chek"], /Unknown argument: chek/],
-    [[], /name a command: check, demo, record, rules or explain/],
+    [[], /name a command: preflight, check, demo, record, rules or explain/],
   ])("%j exits 2 with one line", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -320,3 +320,31 @@ describe("check --watch (CLI)", () => {
     expect(metricRequests).toHaveLength(4 * 3);
   });
 });
+
+describe("the watch timeline in the other formats", () => {
+  it("Markdown and HTML carry the rounds", async () => {
+    const [markdown, html] = await Promise.all(
+      ["markdown", "html"].map((format) =>
+        runCli([
+          "check",
+          "--from",
+          REGRESSION,
+          "--watch",
+          "30m",
+          "--format",
+          format,
+          "--fail-on",
+          "never",
+          "--quiet",
+        ]),
+      ),
+    );
+    expect(markdown!.code).toBe(0);
+    expect(markdown!.stdout).toMatch(/### Watch timeline/);
+    expect(markdown!.stdout).toMatch(/#1 +2026-11-24T08:30:00.000Z .* ROLLBACK/);
+    expect(html!.stdout).toMatch(/<h2>Watch timeline<\/h2>/);
+    expect(html!.stdout).toMatch(
+      /<table data-section="watch">.*<td>1<\/td><td>2026-11-24T08:30:00.000Z<\/td>/s,
+    );
+  });
+});
