@@ -213,6 +213,16 @@ describe("preflight (CLI)", () => {
     expect(run.stderr).toMatch(/::error/);
   });
 
+  it("lists and explains the readiness rules, as the report's `why:` lines promise", async () => {
+    const [rules, explain] = await Promise.all([runCli(["rules"]), runCli(["explain", "p02"])]);
+    expect(rules.stdout).toMatch(
+      /^P01 {2}high +Production will run the release with the worker bitness QA tested$/m,
+    );
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toMatch(/^P02 {2}Production has a way back/);
+    expect(explain.stdout).toMatch(/^Docs: https:\/\/learn\.microsoft\.com\//m);
+  });
+
   it("a healthy pair passes: exit 0", async () => {
     const run = await runCli(["preflight", "--from", HEALTHY, "--format", "json"]);
     expect(run.code).toBe(0);

@@ -1,17 +1,23 @@
 import { RULES, ruleById } from "../analyse/rules/index.js";
+import { READINESS_RULES } from "../analyse/rules/readiness.js";
+
+/** Every rule a report can name: check's, and preflight's readiness rules (P*). */
+const ALL = [...RULES, ...READINESS_RULES];
 import { UsageError } from "../core/errors.js";
 import type { Io } from "./io.js";
 
 /** `azfn-health rules`: every rule, one line each. */
 export function runRulesCommand(io: Io): number {
-  const width = Math.max(...RULES.map((r) => r.severity.length));
-  io.stdout(`${RULES.map((r) => `${r.id}  ${r.severity.padEnd(width)}  ${r.title}`).join("\n")}\n`);
+  const width = Math.max(...ALL.map((r) => r.severity.length));
+  io.stdout(`${ALL.map((r) => `${r.id}  ${r.severity.padEnd(width)}  ${r.title}`).join("\n")}\n`);
   return 0;
 }
 
 /** `azfn-health explain <ruleId>`: what a rule checks, why it matters, where Microsoft says so. */
 export function runExplainCommand(id: string | undefined, io: Io): number {
-  const rule = id ? ruleById(id) : undefined;
+  const rule = id
+    ? (ruleById(id) ?? READINESS_RULES.find((r) => r.id.toLowerCase() === id.toLowerCase()))
+    : undefined;
   if (!rule)
     throw new UsageError(
       `explain: ${id ? `no rule "${id}"` : "name a rule"}; \`azfn-health rules\` lists them`,
