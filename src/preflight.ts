@@ -1,14 +1,8 @@
-import type { Rule } from "./analyse/rule.js";
-import { RULES } from "./analyse/rules/index.js";
-import { isReleaseTimeRule, READINESS_RULES } from "./analyse/rules/readiness.js";
+import { PREFLIGHT_RULES } from "./analyse/rules/readiness.js";
 import { judge, type CheckRequest, type CheckResult } from "./check.js";
 import type { Recommendation } from "./decide/decide.js";
 
-/** What preflight judges: every configuration rule, none of the release-time ones, and rollback readiness. */
-export const PREFLIGHT_RULES: readonly Rule[] = [
-  ...RULES.filter((r) => !isReleaseTimeRule(r)),
-  ...READINESS_RULES,
-];
+export { PREFLIGHT_RULES };
 
 export type PreflightRequest = Omit<CheckRequest, "since" | "metrics">;
 

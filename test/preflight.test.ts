@@ -223,6 +223,14 @@ describe("preflight (CLI)", () => {
     expect(explain.stdout).toMatch(/^Docs: https:\/\/learn\.microsoft\.com\//m);
   });
 
+  it("JUnit lists preflight's own rules: P cases, no metric case passing by not running", async () => {
+    const run = await runCli(["preflight", "--from", STORY, "--format", "junit"]);
+    expect(run.stdout).toMatch(
+      /<testcase classname="azfn-health.prod" name="P03 A rollback would land on a supported runtime" time="0">\s*<failure type="medium"/,
+    );
+    expect(run.stdout).not.toMatch(/name="M0\d/);
+  });
+
   it("a healthy pair passes: exit 0", async () => {
     const run = await runCli(["preflight", "--from", HEALTHY, "--format", "json"]);
     expect(run.code).toBe(0);

@@ -1,4 +1,5 @@
 import { RULES } from "../analyse/rules/index.js";
+import { PREFLIGHT_RULES } from "../analyse/rules/readiness.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
 import type { Role } from "../core/facts.js";
 import { evidenceLine } from "./comparison.js";
@@ -35,7 +36,8 @@ function failureText(f: Finding): string {
 export function renderJunit(report: Report): string {
   const suites = (["prod", "qa"] as Role[]).map((role) => {
     const mine = (f: Finding) => f.environment === role || (f.environment === "both" && role === "prod");
-    const cases = RULES.map((rule) => {
+    // A preflight judges its own rule set: no metric rule passes by not running, P rules are cases.
+    const cases = (report.moment === "preflight" ? PREFLIGHT_RULES : RULES).map((rule) => {
       const findings = report.findings.filter(
         (f) => f.ruleId === rule.id && mine(f) && f.severity !== "info",
       );

@@ -4,6 +4,7 @@ import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { stackLabel } from "../profile.js";
 import { defineRule, type Rule } from "../rule.js";
+import { RULES } from "./index.js";
 
 /**
  * Preflight-only rules (P*): judged on QA against production before the deploy, where production
@@ -136,3 +137,9 @@ export const READINESS_RULES: readonly Rule[] = [bitnessBeforeRelease, wayBack, 
 export function isReleaseTimeRule(rule: Rule): boolean {
   return /^M\d/.test(rule.id);
 }
+
+/** What preflight judges: every configuration rule, none of the release-time ones, and rollback readiness. */
+export const PREFLIGHT_RULES: readonly Rule[] = [
+  ...RULES.filter((r) => !isReleaseTimeRule(r)),
+  ...READINESS_RULES,
+];
