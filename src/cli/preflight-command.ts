@@ -94,8 +94,10 @@ export async function runPreflightCommand(
       ...(loaded ? { config: loaded.path } : {}),
     });
     io.stdout(await render(report, args.format, { color: io.color }));
-    if (args.out)
-      io.stderr(`azfn-health: evidence written to ${await writeBundle(args.out, report, result.facts)}\n`);
+    if (args.out) {
+      await writeBundle(args.out, report, result.facts);
+      io.stderr(`azfn-health: evidence written to ${args.out}\n`);
+    }
     await speakToCi(report, args, io, env);
     return exitCode;
   } finally {
