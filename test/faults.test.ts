@@ -11,9 +11,9 @@ import { HEALTHY, REGRESSION, ROOT, STORY } from "./helpers.js";
  * answers 2 s, Retry-After 0), except --timeout: 20 s rather than 6, for a shared CI machine's CPU. Each run's verdict must be the clean
  * run's, or INCONCLUSIVE naming what was missing: never a different confident verdict.
  */
-const RUNS = Number(process.env.AZFN_FAULT_RUNS ?? 200);
+const RUNS = Number(process.env.AZFN_FAULT_RUNS ?? 40);
 const FIXTURES = [HEALTHY, STORY, REGRESSION];
-const CONCURRENCY = 4;
+const CONCURRENCY = Number(process.env.AZFN_FAULT_CONCURRENCY ?? 8);
 
 interface Result {
   seed: number | null;
@@ -133,7 +133,8 @@ describe("live checks under load and faults", () => {
       );
       console.log(
         `fault runs: ${held.length}/${faulted.length} held in ${seconds.toFixed(1)} s (${CONCURRENCY} at a time, one process)\n` +
-          `verdicts: ${JSON.stringify(distribution, null, 1)}\nrequests and faults struck: ${JSON.stringify(struck)}`,
+          `verdicts: ${JSON.stringify(distribution, null, 1)}\nrequests and faults struck: ${JSON.stringify(struck)}\n` +
+          `run times (ms): median ${[...faulted].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(faulted.length / 2)]}, max ${Math.max(...faulted.map((r) => r.ms))}`,
       );
       const broken = faulted.filter((r) => !held.includes(r));
       expect(
