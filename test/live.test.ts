@@ -133,7 +133,8 @@ describe("live checks against the Azure stand-in", () => {
   it("end as INCONCLUSIVE naming the call when --timeout runs out", async () => {
     const live = await liveCheck(load(STORY), {
       faults: [{ match: /sites\/orders-func-prod$/, delayMs: 20_000 }],
-      args: ["--timeout", "2"],
+      // --timeout counts from the process start (sign-in included): room for a slow machine to start.
+      args: ["--timeout", "6"],
     });
     expect(live.code).toBe(3);
     expect(live.stdout).toBe("");
