@@ -29,7 +29,17 @@ export function comparisonRows(
           : "no matching stack",
     ],
     ["OS", (e) => e.os ?? "?"],
-    ["Plan", (e) => (e.plan ? `${e.plan.sku} ${e.plan.tier}, ${e.plan.appsOnPlan ?? "?"} app(s)` : "?")],
+    [
+      "Plan",
+      // No count when Azure gave none (Consumption and Flex plans answer numberOfSites: 0); the
+      // site's own tier when the plan could not be read.
+      (e) =>
+        e.plan
+          ? `${e.plan.sku} ${e.plan.tier}${e.plan.appsOnPlan !== null ? `, ${e.plan.appsOnPlan} app(s)` : ""}`
+          : e.siteTier
+            ? `${e.siteTier} (the site's tier; plan not read)`
+            : "?",
+    ],
     [
       "Host",
       (e) =>
