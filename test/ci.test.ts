@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateXML } from "xmllint-wasm";
+import { RULES } from "../src/analyse/rules/index.js";
 import type { Recording } from "../src/collect/recording.js";
 import { azureOutput, detectCi, githubOutput } from "../src/report/ci.js";
 import { inert } from "../src/report/inert.js";
@@ -189,7 +190,7 @@ describe("JUnit", () => {
       expect(check.errors.map((e) => e.rawMessage)).toEqual([]);
       expect(check.valid).toBe(true);
       expect(run.stdout).toContain(
-        `<testsuites name="azfn-health ${verdict}" tests="62" failures="${failures}" errors="0"`,
+        `<testsuites name="azfn-health ${verdict}" tests="${RULES.length * 2}" failures="${failures}" errors="0"`,
       );
       expect(run.stdout.match(/<testsuite /g)).toHaveLength(2);
     },

@@ -206,9 +206,9 @@ describe("live checks against the Azure stand-in", () => {
     for (const text of [saved, live.stdout, live.stderr]) {
       expect(text).not.toMatch(/TEST-SECRET|stand-in-access-token|[?&]sig=|AccountKey=|Authorization/i);
     }
-    expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};account=stordersprod/);
+    expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod/);
     expect(saved).toMatch(
-      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
+      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
     );
     expect(JSON.parse(saved)).toMatchObject({
       format: "azfn-health-recording",

@@ -26,7 +26,10 @@ const JUDGED_ELSEWHERE = new Set(
 );
 
 function names(env: EnvironmentFacts): string[] {
-  return Object.keys(env.appSettings ?? {}).filter((n) => !JUDGED_ELSEWHERE.has(n.toLowerCase()));
+  // The host's storage (AzureWebJobsStorage and its identity-based AzureWebJobsStorage__* parts) is R13's and R15's.
+  return Object.keys(env.appSettings ?? {}).filter(
+    (n) => !JUDGED_ELSEWHERE.has(n.toLowerCase()) && !/^AzureWebJobsStorage__/i.test(n),
+  );
 }
 
 const SECRET_NAME =
