@@ -80,7 +80,7 @@ const CASES: Record<string, Case[]> = {
       name: "missing in production",
       edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"),
       expect: [
-        { environment: "prod", severity: "critical", command: /--settings FUNCTIONS_EXTENSION_VERSION=~4$/ },
+        { environment: "prod", severity: "critical", command: /--settings 'FUNCTIONS_EXTENSION_VERSION=~4'$/ },
       ],
     },
     {
@@ -204,7 +204,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "critical",
-          command: /--linux-fx-version "DOTNET-ISOLATED\|10\.0"$/,
+          command: /--linux-fx-version 'DOTNET-ISOLATED\|10\.0'$/,
         },
       ],
     },
@@ -447,7 +447,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "critical",
-          command: /--settings "AzureWebJobsStorage=<connection string from Key Vault>"$/,
+          command: /--settings 'AzureWebJobsStorage=<connection string from Key Vault>'$/,
         },
       ],
     },
@@ -465,7 +465,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "high",
-          command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/,
+          command: /slotConfigNames --set 'properties\.appSettingNames=\["Pricing__ApiKey"\]'$/,
         },
       ],
     },
