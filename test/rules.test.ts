@@ -80,7 +80,11 @@ const CASES: Record<string, Case[]> = {
       name: "missing in production",
       edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"),
       expect: [
-        { environment: "prod", severity: "critical", command: /--settings 'FUNCTIONS_EXTENSION_VERSION=~4'$/ },
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /--settings 'FUNCTIONS_EXTENSION_VERSION=~4'$/,
+        },
       ],
     },
     {

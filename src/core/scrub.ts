@@ -12,15 +12,18 @@
  * Source, https://trojansource.codes/), the interlinear annotations and the BOM.
  * https://www.unicode.org/reports/tr9/#Directional_Formatting_Characters
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/gu;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/gu;
 
 /** `\x1b`, `\u202e`: what was there stays readable, and cannot act. A tab or line break reads as a space. */
 export function stripControls(text: string): string {
   return text.replace(UNSAFE, (ch) => {
     if (ch === "\t" || ch === "\n" || ch === "\r") return " ";
     const code = ch.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
 
@@ -39,7 +42,10 @@ const SECRET_PATTERNS: [RegExp, string][] = [
     `$1$2${REDACTED_TEXT}`,
   ],
   [/\b(Bearer|Basic|SharedAccessSignature)\s+[A-Za-z0-9\-._~+/]{16,}=*/gi, `$1 ${REDACTED_TEXT}`],
-  [/("(?:password|secret|client_secret|access_token|refresh_token|token|accountKey|apiKey)"\s*:\s*)"[^"]*"/gi, `$1"${REDACTED_TEXT}"`],
+  [
+    /("(?:password|secret|client_secret|access_token|refresh_token|token|accountKey|apiKey)"\s*:\s*)"[^"]*"/gi,
+    `$1"${REDACTED_TEXT}"`,
+  ],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*)?/g, REDACTED_TEXT],
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED_TEXT}@`],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED_TEXT],

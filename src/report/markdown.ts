@@ -17,11 +17,15 @@ import type { Report } from "./model.js";
  * https://github.github.com/gfm/#backslash-escapes https://github.github.com/gfm/#autolinks-extension-
  */
 function cell(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .split(LINKABLE)
-    .map((part, i) => (i % 2 === 1 ? code(part) : part.replace(/[\\`*_[\]()!|~<>&@#:"'=+-]/g, escaped)))
-    .join("");
+  return (
+    text
+      .replace(/[\r\n]+/g, " ")
+      .split(LINKABLE)
+      .map((part, i) => (i % 2 === 1 ? code(part) : part.replace(/[\\`*_[\]!|~<>&@]/g, escaped)))
+      .join("")
+      // What starts a block (a heading, a list, a quote) only at the start of a cell or list item.
+      .replace(/^(\s*)([#+=-]|\d+(?=[.)]))/, "$1\\$2")
+  );
 }
 
 /** Text GitHub links on its own; split() keeps it as the odd parts. */
@@ -85,9 +89,7 @@ export function renderMarkdown(report: Report): string {
   else {
     out.push("| Severity | Rule | Env | Finding | Evidence | Fix |", "|---|---|---|---|---|---|");
     for (const f of report.findings) {
-      const fix = f.fix
-        ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => code(cmd))].join("<br>")
-        : "";
+      const fix = f.fix ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => code(cmd))].join("<br>") : "";
       out.push(
         `| ${f.severity} | [${f.ruleId}](${f.docs}) | ${f.environment} | ${cell(f.title)} | ${cell(evidenceLine(f.evidence))} | ${fix} |`,
       );
