@@ -27,7 +27,8 @@ export function stripControls(text: string): string {
   });
 }
 
-export const REDACTED_TEXT = "[redacted]";
+/** A placeholder: plan.sh comments out any command with one (src/report/bundle.ts), and no format reads it as markup. */
+export const REDACTED_TEXT = "<redacted>";
 
 /**
  * Credential shapes inside free text: connection-string and SAS key-value pairs, bearer and
