@@ -122,7 +122,9 @@ export function everyFreeText(text: (field: string) => string, dir = "fixtures/s
 export const ALL_FORMATS = ["text", "json", "markdown", "junit", "html"] as const;
 
 /** Every output one check produces: stdout and stderr in each format, each CI dialect, the bundle. */
-export async function everyOutput(recording: string): Promise<{ name: string; text: string; code: number }[]> {
+export async function everyOutput(
+  recording: string,
+): Promise<{ name: string; text: string; code: number }[]> {
   const outputs: { name: string; text: string; code: number }[] = [];
   for (const format of ALL_FORMATS) {
     const run = await runMain(["check", "--from", recording, "--format", format]);
@@ -142,8 +144,16 @@ export async function everyOutput(recording: string): Promise<{ name: string; te
   const bundle = join(dir, "bundle");
   const out = await runMain(["check", "--from", recording, "--out", bundle, "--format", "json"]);
   for (const name of readdirSync(bundle))
-    outputs.push({ name: `bundle ${name}`, text: readFileSync(join(bundle, name), "utf8"), code: out.code ?? -1 });
-  outputs.push({ name: "github step summary", text: readFileSync(join(dir, "step-summary.md"), "utf8"), code: 0 });
+    outputs.push({
+      name: `bundle ${name}`,
+      text: readFileSync(join(bundle, name), "utf8"),
+      code: out.code ?? -1,
+    });
+  outputs.push({
+    name: "github step summary",
+    text: readFileSync(join(dir, "step-summary.md"), "utf8"),
+    code: 0,
+  });
   const summaryDir = readdirSync(dir).find((f) => f.startsWith("azfn-health-"));
   if (summaryDir)
     outputs.push({
@@ -156,7 +166,8 @@ export async function everyOutput(recording: string): Promise<{ name: string; te
 
 /** Raw controls but the line breaks and tabs the formats lay out themselves (ESC only as color, in text). */
 // eslint-disable-next-line no-control-regex
-export const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
+export const RAW_CONTROL =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
 
 /** Credential shapes that must never survive into an output. */
 export const CREDENTIAL =
