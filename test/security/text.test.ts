@@ -2,83 +2,16 @@ import { describe, expect, it } from "vitest";
 import { cleanText, scrubSecrets, stripControls } from "../../src/core/scrub.js";
 import { inert } from "../../src/report/inert.js";
 import {
+  expectNoInjectedCommand,
+  expectNoMarkup,
   CONTROL_PAYLOAD,
   CREDENTIAL,
   everyFreeText,
   everyOutput,
   MARKUP_PAYLOAD,
   RAW_CONTROL,
-  runnerCommands,
   SECRET_SHAPES,
 } from "./hostile.js";
-
-/** Our own runner commands (src/report/ci.ts); anything else at a line start is injected. */
-const OURS =
-  /^(::(error|warning|notice) title=[^:]*::|##vso\[(task\.logissue type=(error|warning);code=[\w-]+\]|task\.setvariable variable=(verdict|exitCode);isOutput=true\]\w+$|task\.uploadsummary\]|task\.complete result=SucceededWithIssues;\]MONITOR$))/;
-
-export function expectNoInjectedCommand(name: string, text: string): void {
-  for (const line of runnerCommands(text)) {
-    expect(line, `${name}: ${line}`).toMatch(OURS);
-    expect(line.slice(line.match(OURS)![0].length), `${name}: ${line}`).not.toMatch(/##(vso)?\[|::/);
-  }
-}
-
-/**
- * The Markdown a renderer reads as inline text, by CommonMark's rules: fenced blocks and code
- * spans out, a backslash-escaped character (an escaped backtick opens no span) as a plain "E".
- */
-function outsideCode(markdown: string): string {
-  const lines = markdown.split("\n");
-  const kept: string[] = [];
-  let fence: string | undefined;
-  for (const line of lines) {
-    const opener = /^(`{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (opener && opener.length >= fence.length && line.trim() === opener) fence = undefined;
-      continue;
-    }
-    if (opener) {
-      fence = opener;
-      continue;
-    }
-    kept.push(line);
-  }
-  const text = kept.join("\n");
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "\\" && /[!-/:-@[-`{-~]/.test(text[i + 1] ?? "")) {
-      out += "E";
-      i++;
-      continue;
-    }
-    if (text[i] === "`") {
-      const run = /^`+/.exec(text.slice(i))![0];
-      const close = text.slice(i + run.length).search(new RegExp(`(?<!\`)${run}(?!\`)`));
-      if (close >= 0) {
-        i += run.length + close + run.length - 1;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
-
-/** Markdown with code spans and our own rule links taken out: nothing left may be markup. */
-export function expectNoMarkup(name: string, markdown: string): void {
-  const prose = outsideCode(markdown).replace(
-    /\[[A-Z]\d{2}\]\(https:\/\/learn\.microsoft\.com\/[^)\s]*\)/g,
-    "",
-  );
-  for (const [what, pattern] of [
-    ["a link or image", /\[[^\]]*\]\(/],
-    ["an image", /!\[/],
-    ["raw HTML", /<(?!br>)[a-z!/?]/i],
-    ["a bare URL GitHub would link", /\b(https?:\/\/|www\.)/i],
-    ["a mention", /(?<!\w)@[a-z0-9-]+/i],
-  ] as const)
-    expect(prose, `${name} has ${what}`).not.toMatch(pattern);
-}
 
 describe("control characters", () => {
   it("become visible escapes: ESC, OSC, BEL, CR, LF, C1, NUL, bidi overrides and isolates", () => {
