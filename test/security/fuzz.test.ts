@@ -81,7 +81,7 @@ function mutate(base: Recording, random: () => number): Mutated {
     const slots = slotsOf(exchange.response.body as Json);
     if (slots.length === 0) continue;
     const [parent, key] = pick(slots);
-    const current = (parent as Record<string, Json>)[key as string];
+    const current = (parent as Record<string, Json>)[key as string] ?? null;
     const url = exchange.request.url.replace(/^https:\/\/[^/]+/, "").slice(0, 90);
     const kind = pick(["hostile", "hostile", "hostile", "null", "type", "delete", "key"] as const);
     if (kind === "hostile" && typeof current === "string") {
@@ -108,7 +108,7 @@ function mutate(base: Recording, random: () => number): Mutated {
               ? pick([String(current), current ? 1 : 0])
               : Array.isArray(current)
                 ? pick([{ 0: current[0] ?? null }, "[]", 7])
-                : pick(["{}", [current], 0]);
+                : pick<Json>(["{}", [current ?? null], 0]);
       (parent as Record<string, Json>)[key as string] = swapped;
       malformed = true;
       what.push(

@@ -167,7 +167,6 @@ export async function everyOutput(
 
 /** Raw controls but the line breaks and tabs the formats lay out themselves (ESC only as color, in text). */
 export const RAW_CONTROL =
-  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
 
 /** Credential shapes that must never survive into an output. */
