@@ -114,13 +114,13 @@ describe("plans", () => {
     const rebuild = {
       kind: "code" as const,
       summary: "Rebuild for python 3.14",
-      commands: ['az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14''],
+      commands: ["az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'"],
     };
     const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rebuild })]);
     expect(plan.action).toBe("ROLLBACK");
     expect(plan.steps).toContain("# Before releasing again, rebuild (T01): Rebuild for python 3.14");
     expect(plan.steps).toContain(
-      '#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'',
+      "#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'",
     );
   });
 

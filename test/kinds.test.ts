@@ -189,7 +189,7 @@ describe("defects of each kind are named by their setting, with the exact fix", 
     expect(analysis.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(["D04", "R11"]));
     expect(recommendation.action).toBe("HOTFIX");
     expect(recommendation.steps).toContain(
-      'az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'',
+      "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
     );
     expect(analysis.findings.find((f) => f.ruleId === "D04")!.evidence.setting).toBe("linuxFxVersion");
   });
