@@ -1,5 +1,6 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
+import { shellQuote } from "../../core/shell.js";
 import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
@@ -312,7 +313,7 @@ export const siteConfigDrift = defineRule({
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
         fix: configFix(
           "Raise production's scale limit.",
-          `az resource update --ids ${prod.ref.id}/config/web --set properties.functionAppScaleLimit=${qaLimit}`,
+          `az resource update --ids ${shellQuote(`${prod.ref.id}/config/web`)} --set properties.functionAppScaleLimit=${shellQuote(String(qaLimit))}`,
         ),
       });
     }

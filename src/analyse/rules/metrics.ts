@@ -7,6 +7,7 @@ import {
   skuMemoryMb,
 } from "../../core/platform.js";
 import { setting } from "../../core/facts.js";
+import { shellQuote } from "../../core/shell.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
 import { formatValue, GiB } from "../../core/format.js";
@@ -379,7 +380,7 @@ export const cpuPressure = defineRule({
         },
         fix: configFix(
           "Raise the plan's maximum burst.",
-          `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --max-burst ${plan.maximumElasticWorkerCount * 2}`,
+          `az functionapp plan update -g ${shellQuote(plan.resourceGroup)} -n ${shellQuote(plan.name)} --max-burst ${shellQuote(String(plan.maximumElasticWorkerCount * 2))}`,
         ),
       });
     }
