@@ -152,3 +152,14 @@ export function unavailableMetrics(report: Report): string {
     if (j.outcome === "unavailable" && !seen.has(j.metric)) seen.set(j.metric, j.reason ?? "");
   return [...seen].map(([metric, reason]) => `${metric} (${reason})`).join("; ");
 }
+
+/**
+ * What a person must do, counted as the distinct commands of the plan (two findings fixed by one
+ * command are one thing to do); the verdict's own summary when there is nothing to run.
+ */
+export function headline(r: Report["recommendation"]): string {
+  const commands = new Set(r.steps.filter((s) => /^az /.test(s))).size;
+  if ((r.action !== "HOTFIX" && r.action !== "ROLLBACK") || commands === 0) return r.summary;
+  const what = r.action === "HOTFIX" ? "Fix production" : "Roll production back";
+  return `${what}: ${commands} ${commands === 1 ? "command" : "commands"} to run (the plan), then check again.`;
+}

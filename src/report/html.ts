@@ -1,6 +1,6 @@
 import { formatValue } from "../core/format.js";
 import type { Judgment } from "../analyse/metrics/judge.js";
-import { comparisonRows, evidenceLine, releaseLine, stacksLine } from "./comparison.js";
+import { comparisonRows, evidenceLine, headline, releaseLine, stacksLine } from "./comparison.js";
 import type { Report } from "./model.js";
 
 /**
@@ -134,7 +134,7 @@ export function renderHtml(report: Report): string {
 <body>
 <header>
 <h1>azfn-health <span class="verdict" style="background:${VERDICT_COLOR[r.action]}">${esc(r.action)}</span></h1>
-<p>${esc(r.summary)}</p>
+<p>${esc(headline(r))}</p>
 <p class="meta">QA <code>${esc(report.environments.qa.id)}</code><br>Production <code>${esc(report.environments.prod.id)}</code><br>
 Release ${esc(releaseLine(report))} · checked ${esc(report.checkedAt)} (${esc(report.mode)}${report.recording?.constructed ? ", constructed recording" : ""}) · exit ${report.exitCode} with --fail-on ${esc(report.failOn)}<br>Stacks: ${esc(stacksLine(report))}</p>
 </header>

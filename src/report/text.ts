@@ -4,6 +4,7 @@ import type { Verdict } from "../core/exit-codes.js";
 import {
   comparisonRows,
   evidenceLine,
+  headline,
   metricRows,
   releaseLine,
   stacksLine,
@@ -36,8 +37,6 @@ function paint(c: Colors, color: keyof Colors, text: string): string {
   const fn = c[color];
   return typeof fn === "function" ? (fn as (s: string) => string)(text) : text;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Word-wraps `text` after `first` (the first line's prefix); later lines start with `next`. */
 export function wrapWords(text: string, first: string, next: string, width = WIDTH): string[] {
@@ -162,11 +161,7 @@ export function renderText(
   out.push(
     `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
   );
-  const headline =
-    r.action === "HOTFIX" || r.action === "ROLLBACK"
-      ? `${r.action === "HOTFIX" ? "Fix production" : "Roll production back"}: ${plural(commands.size, "command")} to run (below), then check again.`
-      : r.summary;
-  out.push(...wrapWords(headline, "  ", "    "));
+  out.push(...wrapWords(headline(r), "  ", "    "));
   if (r.drivers.length > 0) {
     out.push(c.bold("Why:"));
     for (const d of r.drivers) out.push(...wrapWords(d, "  - ", "    "));
