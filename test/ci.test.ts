@@ -168,7 +168,9 @@ describe("rules and explain", () => {
   it("every finding links to its rule", async () => {
     const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
     for (const f of report.findings) expect(f.docs).toMatch(/^https:\/\/learn\.microsoft\.com\//);
-    expect((await runCli(["check", "--from", STORY])).stdout).toContain("why: azfn-health explain R09");
+    expect((await runCli(["check", "--from", STORY, "--verbose"])).stdout).toContain(
+      "why: azfn-health explain R09",
+    );
   });
 });
 

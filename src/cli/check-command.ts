@@ -122,7 +122,10 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
       describe: "Production's Application Insights component resource ID, when the app does not link it",
     })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
-    .option("verbose", { type: "boolean", describe: "Every call made, with its status and time, on stderr" })
+    .option("verbose", {
+      type: "boolean",
+      describe: "Every call made, with its status and time, on stderr; the text report's full evidence",
+    })
     .option("debug", {
       type: "boolean",
       describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)",
@@ -468,7 +471,10 @@ export async function runCheckCommand(
     const shown = sinks
       ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
       : { report, trailer: "" };
-    io.stdout((await render(shown.report, args.format, { color: io.color })) + shown.trailer);
+    io.stdout(
+      (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
+        shown.trailer,
+    );
     await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
     await speakToCi(report, args, io, env);
     return exitCode;
