@@ -114,13 +114,13 @@ describe("plans", () => {
     const rebuild = {
       kind: "code" as const,
       summary: "Rebuild for python 3.14",
-      commands: ['az functionapp config set -g rg -n app --linux-fx-version "Python|3.14"'],
+      commands: ["az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'"],
     };
     const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rebuild })]);
     expect(plan.action).toBe("ROLLBACK");
     expect(plan.steps).toContain("# Before releasing again, rebuild (T01): Rebuild for python 3.14");
     expect(plan.steps).toContain(
-      '#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version "Python|3.14"',
+      "#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'",
     );
   });
 
@@ -161,7 +161,7 @@ describe("plans", () => {
   it("without a slot, redeploys the last good deployment and warns that the way back is end-of-life", () => {
     const plan = verdictOf(story, [finding({ severity: "critical", fix: rollback })]);
     expect(plan.steps[1]).toBe(
-      "az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src <package of deployment 4c0d2a9e11>",
+      "az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src '<package of deployment 4c0d2a9e11>'",
     );
     expect(plan.warnings.join(" ")).toMatch(
       /end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-03/,

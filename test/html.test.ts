@@ -72,9 +72,18 @@ describe("report.html in a real browser", () => {
       const qaProd = page.locator('figure[data-kind="qa-prod"] svg.chart');
       expect(await beforeAfter.count()).toBeGreaterThanOrEqual(19);
       expect(await qaProd.count()).toBeGreaterThanOrEqual(19);
+      // Before and after for QA too, and every chart says when: time labels under its axis.
+      expect(
+        await page.locator('figure[data-kind="before-after"][data-env="qa"] svg.chart').count(),
+      ).toBeGreaterThanOrEqual(19);
+      expect(await beforeAfter.first().locator("text").allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^release \d\d-\d\d \d\d:\d\d$/)]),
+      );
       expect(
         await page
-          .locator('figure[data-kind="before-after"][data-metric="HttpResponseTime"] polyline.after')
+          .locator(
+            'figure[data-kind="before-after"][data-env="prod"][data-metric="HttpResponseTime"] polyline.after',
+          )
           .count(),
       ).toBe(1);
       const box = await beforeAfter.first().boundingBox();
@@ -95,7 +104,7 @@ describe("report.html in a real browser", () => {
     await page.goto(`file://${await bundle(STORY)}`);
     expect(
       await page
-        .locator('figure[data-metric="PrivateBytes"][data-kind="before-after"] .outcome')
+        .locator('figure[data-metric="PrivateBytes"][data-kind="before-after"][data-env="prod"] .outcome')
         .textContent(),
     ).toBe("worse");
     await page.emulateMedia({ media: "print" });

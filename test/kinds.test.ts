@@ -189,7 +189,7 @@ describe("defects of each kind are named by their setting, with the exact fix", 
     expect(analysis.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(["D04", "R11"]));
     expect(recommendation.action).toBe("HOTFIX");
     expect(recommendation.steps).toContain(
-      'az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version "Python|3.12"',
+      "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
     );
     expect(analysis.findings.find((f) => f.ruleId === "D04")!.evidence.setting).toBe("linuxFxVersion");
   });
@@ -203,7 +203,7 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.14/,
     );
     expect(recommendation.steps.join("\n")).toMatch(
-      /after deploying the new build: .*--linux-fx-version "Python\|3\.14"/,
+      /after deploying the new build: .*--linux-fx-version 'Python\|3\.14'/,
     );
   });
 
@@ -486,7 +486,7 @@ describe("real Azure bodies into the rules", () => {
     const prod = findings.filter((f) => f.environment === "prod");
     expect(prod.map((f) => [f.ruleId, f.severity])).toEqual([["R11", "high"]]);
     expect(prod[0]!.evidence.setting).toBe("linuxFxVersion");
-    expect(prod[0]!.fix?.commands.join()).toMatch(/--linux-fx-version "PowerShell\|7\.6"/);
+    expect(prod[0]!.fix?.commands.join()).toMatch(/--linux-fx-version 'PowerShell\|7\.6'/);
   });
 
   it("Flex Consumption python 3.11 from functionAppConfig.runtime", async () => {

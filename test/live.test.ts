@@ -133,7 +133,8 @@ describe("live checks against the Azure stand-in", () => {
   it("end as INCONCLUSIVE naming the call when --timeout runs out", async () => {
     const live = await liveCheck(load(STORY), {
       faults: [{ match: /sites\/orders-func-prod$/, delayMs: 20_000 }],
-      args: ["--timeout", "2"],
+      // --timeout counts from the process start (sign-in included): room for a slow machine to start.
+      args: ["--timeout", "6"],
     });
     expect(live.code).toBe(3);
     expect(live.stdout).toBe("");
@@ -205,9 +206,9 @@ describe("live checks against the Azure stand-in", () => {
     for (const text of [saved, live.stdout, live.stderr]) {
       expect(text).not.toMatch(/TEST-SECRET|stand-in-access-token|[?&]sig=|AccountKey=|Authorization/i);
     }
-    expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};account=stordersprod/);
+    expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod/);
     expect(saved).toMatch(
-      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
+      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
     );
     expect(JSON.parse(saved)).toMatchObject({
       format: "azfn-health-recording",

@@ -3,6 +3,7 @@ import {
   binomialUpperTail,
   doublingPower,
   judgeErrorRate,
+  judgeMetrics,
   judgeSeries,
 } from "../src/analyse/metrics/judge.js";
 import { grainFor, planWindows } from "../src/core/windows.js";
@@ -314,5 +315,79 @@ describe("low traffic: power to detect a doubling of the error rate (issue 9 §4
     expect(m01).toHaveLength(1);
     expect(m01[0]).toMatchObject({ severity: "medium", title: expect.stringMatching(/too few to tell/) });
     expect(result.recommendation.action).not.toBe("ROLLBACK");
+  });
+});
+
+describe("time of day: after vs before, vs the same hours last week, vs QA (issue 9 §4)", () => {
+  const night = (n: number) => Array.from({ length: n }, (_, i) => 0.2 + 0.01 * (i % 7));
+  const day = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + 0.01 * (i % 7));
+  type Series = Record<string, (number | null)[]>;
+  async function facts(edit: (s: { prod: Series; qa: Series }) => void) {
+    const { replayFacts, HEALTHY } = await import("./helpers.js");
+    const f = await replayFacts(HEALTHY);
+    const series = {
+      prod: f.prod.metrics!.series as unknown as Record<string, Record<string, (number | null)[]>>,
+      qa: f.qa.metrics!.series as unknown as Record<string, Record<string, (number | null)[]>>,
+    };
+    edit({ prod: series.prod.HttpResponseTime!, qa: series.qa.HttpResponseTime! });
+    return f;
+  }
+  const responseTime = (f: Parameters<typeof judgeMetrics>[0]) =>
+    judgeMetrics(f).judgments.find(
+      (j) =>
+        j.environment === "prod" && j.metric === "HttpResponseTime" && j.comparison === "after-vs-before",
+    )!;
+
+  it("healthy fixture has no last-week series (not recorded) and is judged two ways, as before", async () => {
+    const f = await facts(() => undefined);
+    expect(f.prod.metrics!.series.HttpResponseTime!.lastWeek).toBeUndefined();
+    expect(responseTime(f).baseline).toBeUndefined();
+  });
+
+  it("the story's recording holds the same hours last week: read in the same wave, and they confirm the regression", async () => {
+    const { replayFacts, STORY } = await import("./helpers.js");
+    const f = await replayFacts(STORY);
+    expect(f.prod.metrics!.series.HttpResponseTime!.lastWeek!.length).toBeGreaterThan(50);
+    const j = responseTime(f);
+    expect(j).toMatchObject({ outcome: "worse", baseline: "before" });
+    expect(j.reason).toMatch(/also against the same hours last week$/);
+  });
+
+  it("night before, day after, and last week's same hours as high: the clock, judged against last week", async () => {
+    const f = await facts((s) => {
+      s.prod.baseline = night(99);
+      s.prod.after = day(99);
+      s.prod.lastWeek = day(99).map((v) => v * 1.01);
+    });
+    const j = responseTime(f);
+    expect(j).toMatchObject({ outcome: "ok", classification: "Pass", baseline: "last-week" });
+    expect(j.reason).toMatch(/time of day, not the release/);
+    expect(j.control.median).toBeGreaterThan(0.3);
+  });
+
+  it("without last week's series, QA shifting the same way in the same window is the clock", async () => {
+    const f = await facts((s) => {
+      s.prod.baseline = night(99);
+      s.prod.after = day(99);
+      s.qa.baseline = night(99);
+      s.qa.after = day(99);
+    });
+    expect(responseTime(f)).toMatchObject({ outcome: "ok", baseline: "qa" });
+  });
+
+  it("a shift QA does not show, and none last week, is the release", async () => {
+    const flat = await facts((s) => {
+      s.prod.baseline = night(99);
+      s.prod.after = day(99);
+      s.qa.baseline = night(99);
+      s.qa.after = night(99);
+    });
+    expect(responseTime(flat).outcome).toBe("worse");
+    const week = await facts((s) => {
+      s.prod.baseline = night(99);
+      s.prod.after = day(99);
+      s.prod.lastWeek = night(99);
+    });
+    expect(responseTime(week)).toMatchObject({ outcome: "worse", baseline: "before" });
   });
 });

@@ -80,7 +80,11 @@ const CASES: Record<string, Case[]> = {
       name: "missing in production",
       edit: (f) => deleteSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION"),
       expect: [
-        { environment: "prod", severity: "critical", command: /--settings FUNCTIONS_EXTENSION_VERSION=~4$/ },
+        {
+          environment: "prod",
+          severity: "critical",
+          command: /--settings 'FUNCTIONS_EXTENSION_VERSION=~4'$/,
+        },
       ],
     },
     {
@@ -204,7 +208,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "critical",
-          command: /--linux-fx-version "DOTNET-ISOLATED\|10\.0"$/,
+          command: /--linux-fx-version 'DOTNET-ISOLATED\|10\.0'$/,
         },
       ],
     },
@@ -344,7 +348,7 @@ const CASES: Record<string, Case[]> = {
           severity: "high",
           fixKind: "config",
           command:
-            /az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version "Python\|3\.12"$/,
+            /az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python\|3\.12'$/,
         },
       ],
     },
@@ -447,7 +451,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "critical",
-          command: /--settings "AzureWebJobsStorage=<connection string from Key Vault>"$/,
+          command: /--settings 'AzureWebJobsStorage=<connection string from Key Vault>'$/,
         },
       ],
     },
@@ -465,7 +469,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "high",
-          command: /slotConfigNames --set properties\.appSettingNames='\["Pricing__ApiKey"\]'$/,
+          command: /slotConfigNames --set 'properties\.appSettingNames=\["Pricing__ApiKey"\]'$/,
         },
       ],
     },
@@ -1090,7 +1094,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "critical",
           fixKind: "code",
-          command: /--linux-fx-version "Python\|3\.14"$/,
+          command: /--linux-fx-version 'Python\|3\.14'$/,
         },
         { environment: "qa", severity: "critical", fixKind: "code" },
       ],
@@ -1150,7 +1154,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "high",
           fixKind: "config",
-          command: /config set -g rg-orders-prod -n orders-func-prod --linux-fx-version "Python\|3\.12"$/,
+          command: /config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python\|3\.12'$/,
           title: /python 3\.9 \(linuxFxVersion Python\|3\.9\) but QA runs python 3\.12/,
         },
       ],

@@ -1,28 +1,29 @@
 import type { EnvironmentFacts, PlanFacts, StackRow } from "../core/facts.js";
 import { rowVersion, type VersionSetting } from "./profile.js";
 import { azTarget } from "../core/resource-id.js";
+import { shellQuote as q } from "../core/shell.js";
 import type { Fix } from "./rule.js";
 
-/** The exact `az` commands behind each fix. They only ever carry non-secret values. */
-function quote(value: string): string {
-  return /^[\w.~\-/=:,]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, "\\$1")}"`;
-}
+/**
+ * The exact `az` commands behind each fix. They only ever carry non-secret values, and every value
+ * is one shell word (src/core/shell.ts): a setting or plan name comes from Azure.
+ */
 
 export const az = {
   setSetting: (env: EnvironmentFacts, name: string, value: string) =>
-    `az functionapp config appsettings set ${azTarget(env.ref)} --settings ${quote(`${name}=${value}`)}`,
+    `az functionapp config appsettings set ${azTarget(env.ref)} --settings ${q(`${name}=${value}`)}`,
   deleteSetting: (env: EnvironmentFacts, name: string) =>
-    `az functionapp config appsettings delete ${azTarget(env.ref)} --setting-names ${quote(name)}`,
+    `az functionapp config appsettings delete ${azTarget(env.ref)} --setting-names ${q(name)}`,
   configSet: (env: EnvironmentFacts, option: string, value: string) =>
-    `az functionapp config set ${azTarget(env.ref)} --${option} ${quote(value)}`,
+    `az functionapp config set ${azTarget(env.ref)} ${q(`--${option}`)} ${q(value)}`,
   planSku: (plan: PlanFacts, sku: string) =>
-    `az functionapp plan update -g ${plan.resourceGroup} -n ${plan.name} --sku ${quote(sku)}`,
+    `az functionapp plan update -g ${q(plan.resourceGroup)} -n ${q(plan.name)} --sku ${q(sku)}`,
   /** Flex Consumption keeps its runtime in functionAppConfig: https://learn.microsoft.com/cli/azure/functionapp/runtime/config */
   flexRuntimeVersion: (env: EnvironmentFacts, version: string) =>
-    `az functionapp runtime config set ${azTarget(env.ref)} --runtime-version ${quote(version)}`,
+    `az functionapp runtime config set ${azTarget(env.ref)} --runtime-version ${q(version)}`,
   /** https://learn.microsoft.com/cli/azure/functionapp/scale/config */
   flexInstanceMemory: (env: EnvironmentFacts, mb: number) =>
-    `az functionapp scale config set ${azTarget(env.ref)} --instance-memory ${mb}`,
+    `az functionapp scale config set ${azTarget(env.ref)} --instance-memory ${q(String(mb))}`,
   start: (env: EnvironmentFacts) => `az functionapp start ${azTarget(env.ref)}`,
   restart: (env: EnvironmentFacts) => `az functionapp restart ${azTarget(env.ref)}`,
 };

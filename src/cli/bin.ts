@@ -12,28 +12,59 @@ const FAST_HELP = new Map<string, string>(
   }),
 );
 
-// A reader that stops early (`| head`) closes the pipe: stop writing, quietly, as other CLIs do.
+/**
+ * A reader that stops early (`| head -1`) closes the pipe: stop writing, quietly, as other CLIs
+ * do, but finish the check, so the verdict's exit code survives (a closed stdout must never turn a
+ * failing gate green). Any other write failure (ENOSPC on a full disk) means the report was not
+ * delivered: one line and exit 2, never a stack.
+ */
+let stdoutClosed = false;
+let stdoutFailure: NodeJS.ErrnoException | undefined;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(process.exitCode ?? 0);
+  stdoutClosed = true;
+  if (error.code === "EPIPE") return;
+  if (!stdoutFailure) {
+    stdoutFailure = error;
+    process.stderr.write(`azfn-health: cannot write the report to stdout: ${error.code ?? error.message}\n`);
+  }
+  process.exitCode = 2;
 });
+const writeStdout = (text: string) => {
+  if (stdoutClosed) return;
+  try {
+    process.stdout.write(text);
+  } catch (error) {
+    process.stdout.emit("error", error);
+  }
+};
+
+/** The last resort: whatever escaped is one line without internals (the stack with AZFN_HEALTH_DEBUG). */
+const lastResort = (error: unknown) => {
+  process.stderr.write(
+    `azfn-health: unexpected error (a bug: please report it).${process.env.AZFN_HEALTH_DEBUG ? `\n${(error as Error)?.stack ?? String(error)}` : " Run with --debug for details."}\n`,
+  );
+  process.exit(1);
+};
+process.on("uncaughtException", lastResort);
+process.on("unhandledRejection", lastResort);
 
 const args = process.argv.slice(2);
 const fast = FAST_HELP.get(args.join(" "));
 if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
-  process.stdout.write(readFileSync(new URL(`../help/${fast}.txt`, import.meta.url), "utf8"));
+  writeStdout(readFileSync(new URL(`../help/${fast}.txt`, import.meta.url), "utf8"));
 } else if (args.length === 1 && args[0] === "--version" && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
-  process.stdout.write(
+  writeStdout(
     `${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`,
   );
 } else {
   const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
   // Set, never process.exit(): a large report on a pipe must be flushed first.
-  process.exitCode = await main(args, {
-    stdout: (text) => process.stdout.write(text),
+  const code = await main(args, {
+    stdout: writeStdout,
     stderr: (text) => process.stderr.write(text),
     color: useColor(process.env, process.stdout),
     stderrIsTTY: process.stderr.isTTY,
     startedAt: 0,
   });
+  process.exitCode = stdoutFailure ? 2 : code;
 }

@@ -125,7 +125,10 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
       describe: "Production's Application Insights component resource ID, when the app does not link it",
     })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
-    .option("verbose", { type: "boolean", describe: "Every call made, with its status and time, on stderr" })
+    .option("verbose", {
+      type: "boolean",
+      describe: "Every call made, with its status and time, on stderr; the text report's full evidence",
+    })
     .option("debug", {
       type: "boolean",
       describe: "Print the stack of an unexpected error (also AZFN_HEALTH_DEBUG=1)",
@@ -444,7 +447,7 @@ export async function runCheckCommand(
   const session = await openSession(args, env, args.record, loaded?.config.environments, io);
   const progress = watch(session, args, io, env);
   try {
-    const since = args.since ? parseSince(args.since, session.now) : undefined;
+    const since = args.since ? releaseTime(args.since, session.now, args.until) : undefined;
     if (!(args.settle >= 0))
       throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
     const metrics = { settleMinutes: args.settle, baseline: args.baseline };
@@ -493,7 +496,10 @@ export async function runCheckCommand(
     const shown = sinks
       ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
       : { report, trailer: "" };
-    io.stdout((await render(shown.report, args.format, { color: io.color })) + shown.trailer);
+    io.stdout(
+      (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
+        shown.trailer,
+    );
     await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
     await speakToCi(report, args, io, env);
     return exitCode;
@@ -501,6 +507,27 @@ export async function runCheckCommand(
     progress.stop();
     session.done();
   }
+}
+
+/** Azure Monitor keeps platform metrics 93 days: an older release cannot be judged from them. */
+// https://learn.microsoft.com/azure/azure-monitor/essentials/data-platform-metrics#retention-of-metrics
+const METRIC_RETENTION_DAYS = 93;
+
+/** --since as a time no later than the check's clock and within the metrics' reach. */
+function releaseTime(text: string, now: Date, until?: string): Date {
+  let since: Date;
+  try {
+    since = parseSince(text, now);
+  } catch (error) {
+    if (until && /in the future/.test((error as Error).message))
+      throw new UsageError(`--until ${until} is before the release (--since ${text}): judge a time after it`);
+    throw error;
+  }
+  if (now.getTime() - since.getTime() > METRIC_RETENTION_DAYS * 86_400_000)
+    throw new UsageError(
+      `--since: ${text} is more than ${METRIC_RETENTION_DAYS} days before ${now.toISOString()}: Azure Monitor keeps ${METRIC_RETENTION_DAYS} days of metrics, so that release cannot be judged`,
+    );
+  return since;
 }
 
 export function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
@@ -526,10 +553,27 @@ export async function writeBundle(
     import("node:fs/promises"),
     import("node:path"),
   ]);
-  await fs.mkdir(dir, { recursive: true });
+  // A fresh directory, or an existing one without our files: each file is created, never
+  // overwritten and never written through a symlink planted there (O_CREAT|O_EXCL refuses both).
+  const existing = await fs.lstat(dir).catch(() => undefined);
+  if (existing && !existing.isDirectory())
+    throw new UsageError(`--out: ${dir} exists and is not a directory: give a new directory`);
   const files = evidenceBundle(report, facts);
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(nodePath.join(dir, name), text);
-  await fs.chmod(nodePath.join(dir, "plan.sh"), 0o755);
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const [name, text] of Object.entries(files))
+      await fs.writeFile(nodePath.join(dir, name), text, {
+        flag: "wx",
+        mode: name === "plan.sh" ? 0o700 : 0o600,
+      });
+  } catch (error) {
+    const { code, path } = error as NodeJS.ErrnoException;
+    throw new UsageError(
+      code === "EEXIST"
+        ? `--out: ${path ?? dir} already exists: give a new directory (azfn-health never overwrites evidence)`
+        : `--out: cannot write to ${path ?? dir}: ${code ?? (error as Error).message}`,
+    );
+  }
   return files;
 }
 
@@ -550,12 +594,22 @@ export async function speakToCi(
   const fs = await import("node:fs/promises");
   const nodePath = await import("node:path");
   const { tmpdir } = await import("node:os");
+  // The summary goes into a private directory of its own (mkdtemp, mode 0700) and is created,
+  // never opened: a fixed name in a shared /tmp could be a symlink planted by another user.
   const output =
     dialect === "github"
       ? githubOutput(report, env)
-      : azureOutput(report, nodePath.join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-summary.md"));
+      : azureOutput(
+          report,
+          nodePath.join(
+            await fs.mkdtemp(nodePath.join(env.AGENT_TEMPDIRECTORY ?? tmpdir(), "azfn-health-")),
+            "summary.md",
+          ),
+        );
   for (const file of output.files)
-    await (file.append ? fs.appendFile(file.path, file.text) : fs.writeFile(file.path, file.text));
+    await (file.append
+      ? fs.appendFile(file.path, file.text)
+      : fs.writeFile(file.path, file.text, { flag: "wx", mode: 0o600 }));
   const text = `${output.lines.join("\n")}\n`;
   if (args.format === "json" || args.format === "junit" || args.format === "html") io.stderr(text);
   else io.stdout(text);

@@ -7,4 +7,6 @@ export interface Io {
   stderrIsTTY?: boolean;
   /** When the command started (performance.now()): --timeout counts from here. 0 is the process start. */
   startedAt?: number;
+  /** The environment (CI detection, outputs); the process's when absent. Tests pass their own. */
+  env?: NodeJS.ProcessEnv;
 }

@@ -17,6 +17,7 @@ import type { Io } from "./io.js";
 import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 import { preflightOptions, runPreflightCommand, type PreflightArgs } from "./preflight-command.js";
+import { inert } from "../report/inert.js";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -56,7 +57,7 @@ const COMMANDS: Record<
     options: (y) => checkOptions(y),
     configurable: true,
     run: (args, io, config) =>
-      runCheckCommand(args as unknown as CheckArgs, io, VERSION, process.env, config),
+      runCheckCommand(args as unknown as CheckArgs, io, VERSION, io.env ?? process.env, config),
   },
   demo: {
     describe: `Replay the bundled story (${DEMO_RECORDING}: production kept the 32-bit worker); no Azure needed`,
@@ -88,7 +89,7 @@ const COMMANDS: Record<
         ),
     configurable: true,
     run: (args, io, config) =>
-      runRecordCommand(args as unknown as AccessArgs & { out: string }, io, process.env, config),
+      runRecordCommand(args as unknown as AccessArgs & { out: string }, io, io.env ?? process.env, config),
   },
   rules: {
     describe: "List every rule: id, default severity, what it checks",
@@ -179,19 +180,100 @@ export async function main(argv: string[], io: Io): Promise<number> {
       .options(yargs(rest))
       .config((command.defaults ?? configDefaults)(config))
       .env("AZFN_HEALTH");
+    refuseUnknownVariables(parser, process.env);
+    refuseValueless(parser, rest);
     const args = await failAsUsage(parser.strict(false).strictOptions()).parseAsync();
+    refuseRepeatedOrEmpty(args);
     if (args._.length > (command.positionals ?? 0))
       throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
     return await command.run(args, io, config);
   } catch (error) {
-    if (isKnownError(error)) {
-      io.stderr(`azfn-health: ${error.message}\n`);
-      return error.exitCode;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(
-      `azfn-health: unexpected error: ${message}\n${process.env.AZFN_HEALTH_DEBUG ? `${(error as Error).stack}\n` : "Set AZFN_HEALTH_DEBUG=1 for details, and please report it.\n"}`,
+    const { text, exitCode } = describeError(
+      error,
+      argv.includes("--debug") || !!process.env.AZFN_HEALTH_DEBUG,
     );
-    return EXIT_CODES.CRASH.code;
+    io.stderr(text);
+    return exitCode;
+  }
+}
+
+/**
+ * The one line an error becomes. Known errors carry their code; a file the system refused (an
+ * unwritable --out, a full disk) is a usage error naming the file; anything else is a bug, told
+ * without JavaScript internals (its message and stack only with --debug). Azure text in a
+ * message (a CollectError quotes the service) is cleaned like any report text.
+ */
+export function describeError(error: unknown, debug: boolean): { text: string; exitCode: number } {
+  const clean = (message: string) => message.split("\n").map(inert).join("\n");
+  if (isKnownError(error))
+    return { text: `azfn-health: ${clean(error.message)}\n`, exitCode: error.exitCode };
+  const sys = error as NodeJS.ErrnoException | undefined;
+  if (sys && typeof sys.code === "string" && SYSTEM_ERRORS[sys.code]) {
+    const what = sys.path ? ` ${sys.path}` : sys.syscall === "write" ? " the output" : "";
+    return {
+      text: `azfn-health: cannot ${sys.syscall ?? "use"}${clean(what)}: ${SYSTEM_ERRORS[sys.code]} (${sys.code})\n`,
+      exitCode: EXIT_CODES.USAGE.code,
+    };
+  }
+  const detail = error instanceof Error ? `${clean(error.stack ?? error.message)}\n` : "";
+  return {
+    text: `azfn-health: unexpected error (a bug: please report it). ${debug ? `\n${detail}` : "Run with --debug for details.\n"}`,
+    exitCode: EXIT_CODES.CRASH.code,
+  };
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  ENOENT: "no such file or directory",
+  EEXIST: "already exists",
+  ENOTDIR: "not a directory",
+  EISDIR: "is a directory",
+  ELOOP: "a symbolic link is in the way",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EFBIG: "file too large",
+  EIO: "input/output error",
+};
+
+/** yargs reads every AZFN_HEALTH_* variable as an option: name the variable, not "Unknown argument". */
+function refuseUnknownVariables(parser: Argv, env: NodeJS.ProcessEnv): void {
+  const toVariable = (key: string) =>
+    `AZFN_HEALTH_${key
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .replace(/-/g, "_")
+      .toUpperCase()}`;
+  // getOptions() is yargs' own (untyped) record of the options defined.
+  const options = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  const known = new Set(Object.keys(options.key).map(toVariable));
+  const unknown = Object.keys(env).filter((name) => name.startsWith("AZFN_HEALTH_") && !known.has(name));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${unknown.join(", ")}: not an azfn-health setting (AZFN_HEALTH_<OPTION> sets an option of this command, e.g. AZFN_HEALTH_FAIL_ON)`,
+    );
+}
+
+/** yargs gives a flag without its value (`--format` last, or before another flag) the default: refuse it. */
+function refuseValueless(parser: Argv, argv: string[]): void {
+  const options = (
+    parser as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } }
+  ).getOptions();
+  const flags = new Set(options.boolean);
+  argv.forEach((token, i) => {
+    const name = /^--([^=]+)$/.exec(token)?.[1];
+    if (!name || flags.has(name) || !(name in options.key)) return;
+    const next = argv[i + 1];
+    if (next === undefined || /^--?[a-z]/i.test(next)) throw new UsageError(`--${name}: needs a value`);
+  });
+}
+
+/** A flag given twice, or given no value, is a mistake to name, not a value to guess. */
+function refuseRepeatedOrEmpty(args: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (key === "_" || key === "$0" || /[A-Z]/.test(key)) continue;
+    if (Array.isArray(value)) throw new UsageError(`--${key} given ${value.length} times: give it once`);
+    if (value === "" || (typeof value === "number" && Number.isNaN(value)))
+      throw new UsageError(`--${key}: needs a value`);
   }
 }

@@ -58,7 +58,12 @@ export async function parseConfig(text: string, name: string): Promise<Config> {
           .join("\n"),
       );
     }
-    data = doc.toJS() ?? {};
+    try {
+      // An alias bomb (a billion laughs) is refused, not expanded: yaml counts every alias.
+      data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    } catch (error) {
+      throw new UsageError(`${name}: ${(error as Error).message.split("\n")[0]}`);
+    }
   }
   const { ConfigSchema } = await import("./schema.js");
   const result = ConfigSchema.safeParse(data);

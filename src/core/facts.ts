@@ -147,7 +147,15 @@ export interface LogsFacts {
 
 /** Per metric, the value of each bucket in each window (null: Azure had no value for it). */
 export interface MetricsFacts {
-  series: Record<string, { baseline: (number | null)[]; after: (number | null)[] }>;
+  series: Record<
+    string,
+    {
+      baseline: (number | null)[];
+      after: (number | null)[];
+      /** The after-window's hours seven days earlier, for time of day (read with a `before` baseline). */
+      lastWeek?: (number | null)[];
+    }
+  >;
   /** Metrics not judged, and why: not offered by the app or its plan, or rejected by the service. */
   unavailable: Record<string, string>;
 }

@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { shellQuote } from "./shell.js";
 
 /** A Function App, or one of its deployment slots, named by its ARM resource ID. */
 export interface AppRef {
@@ -47,9 +48,9 @@ export function sameApp(a: AppRef, b: AppRef): boolean {
   );
 }
 
-/** The `az` arguments that name this app, slot included. */
+/** The `az` arguments that name this app, slot included; each value one shell word. */
 export function azTarget(ref: AppRef): string {
-  return `-g ${ref.resourceGroup} -n ${ref.site}${ref.slot ? ` --slot ${ref.slot}` : ""}`;
+  return `-g ${shellQuote(ref.resourceGroup)} -n ${shellQuote(ref.site)}${ref.slot ? ` --slot ${shellQuote(ref.slot)}` : ""}`;
 }
 
 /** Parses "…/resourceGroups/<rg>/providers/Microsoft.Web/serverfarms/<name>". */

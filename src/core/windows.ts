@@ -74,3 +74,9 @@ export function planWindows(
     grain,
   };
 }
+
+/** The same hours seven days earlier: what time of day alone does to a window. */
+export function weekEarlier(window: Window): Window {
+  const shift = (iso: string) => new Date(Date.parse(iso) - WEEK).toISOString();
+  return { start: shift(window.start), end: shift(window.end) };
+}

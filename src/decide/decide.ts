@@ -3,6 +3,7 @@ import type { Finding } from "../analyse/rule.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { CheckFacts, EnvironmentFacts } from "../core/facts.js";
 import { azTarget } from "../core/resource-id.js";
+import { shellQuote } from "../core/shell.js";
 import { isoDate } from "../core/time.js";
 import { successfulDeployments, type Release } from "../core/release.js";
 
@@ -172,7 +173,7 @@ function wayBack(
   if (swappedSlot && (!release.time || swappedSlot.time >= previousTime(prod))) {
     steps.push(
       `# Slot ${swappedSlot.sourceSlot} holds the build production ran before the swap of ${swappedSlot.time}: swap it back.`,
-      `az functionapp deployment slot swap ${azTarget(prod.ref)} --slot ${swappedSlot.sourceSlot} --target-slot production`,
+      `az functionapp deployment slot swap ${azTarget(prod.ref)} --slot ${shellQuote(swappedSlot.sourceSlot)} --target-slot production`,
     );
     if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
       warnings.push(
@@ -183,7 +184,7 @@ function wayBack(
     const who = previous.author || previous.deployer;
     steps.push(
       `# Redeploy the package of deployment ${previous.id} (${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last good one before the release.`,
-      `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src <package of deployment ${previous.id}>`,
+      `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src ${shellQuote(`<package of deployment ${previous.id}>`)}`,
     );
   } else {
     steps.push(

@@ -59,7 +59,12 @@ export function metricsCsv(facts: CheckFacts): string {
 /** A step with a `<placeholder>` (a package, a secret from Key Vault) is for a person to complete. */
 const PLACEHOLDER = /<[^>]+>/;
 
-function scriptLine(step: string): string {
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
+
+function scriptLine(text: string): string {
+  // The report's text is already one line (src/report/inert.ts); a line break here would let the
+  // rest of a comment run as a command, so plan.sh makes sure of it once more.
+  const step = oneLine(text);
   if (step.startsWith("#")) return step;
   return PLACEHOLDER.test(step) ? `# Fill in the <…> and run by hand: ${step}` : step;
 }
@@ -72,20 +77,25 @@ export function planScript(report: Report): string {
     "#!/usr/bin/env bash",
     `# azfn-health ${report.tool.version}: ${r.action} for ${report.environments.prod.id}`,
     `# checked ${report.checkedAt}; release ${report.release.time ?? "unknown"} (${report.release.source})`,
-    `# ${r.summary}`,
+    `# ${oneLine(r.summary)}`,
     "# Generated for review: azfn-health never runs it. Read every line before you do.",
     "set -euo pipefail",
     "",
     ...(commands.length === 0
-      ? ["# Nothing to run as it is.", ...r.steps.map((s) => (s.startsWith("#") ? s : `# ${s}`))]
+      ? [
+          "# Nothing to run as it is.",
+          ...r.steps.map(scriptLine).map((s) => (s.startsWith("#") ? s : `# ${s}`)),
+        ]
       : [
           'read -r -p "Apply these changes to production? Type yes: " answer',
           '[ "$answer" = yes ] || { echo "Nothing changed."; exit 1; }',
           "",
           ...r.steps.map(scriptLine),
         ]),
-    ...(r.alternatives.length ? ["", "# Alternatives:", ...r.alternatives.map((a) => `#   ${a}`)] : []),
-    ...(r.warnings.length ? ["", "# Warnings:", ...r.warnings.map((w) => `#   ${w}`)] : []),
+    ...(r.alternatives.length
+      ? ["", "# Alternatives:", ...r.alternatives.map((a) => `#   ${oneLine(a)}`)]
+      : []),
+    ...(r.warnings.length ? ["", "# Warnings:", ...r.warnings.map((w) => `#   ${oneLine(w)}`)] : []),
     "",
   ].join("\n");
 }

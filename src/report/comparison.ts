@@ -29,7 +29,17 @@ export function comparisonRows(
           : "no matching stack",
     ],
     ["OS", (e) => e.os ?? "?"],
-    ["Plan", (e) => (e.plan ? `${e.plan.sku} ${e.plan.tier}, ${e.plan.appsOnPlan ?? "?"} app(s)` : "?")],
+    [
+      "Plan",
+      // No count when Azure gave none (Consumption and Flex plans answer numberOfSites: 0); the
+      // site's own tier when the plan could not be read.
+      (e) =>
+        e.plan
+          ? `${e.plan.sku} ${e.plan.tier}${e.plan.appsOnPlan !== null ? `, ${e.plan.appsOnPlan} app(s)` : ""}`
+          : e.siteTier
+            ? `${e.siteTier} (the site's tier; plan not read)`
+            : "?",
+    ],
     [
       "Host",
       (e) =>
@@ -69,9 +79,35 @@ export function releaseLine(report: Report): string {
 
 export function stacksLine(report: Report): string {
   const { stacks } = report;
-  if (stacks.source === "api") return "Function App Stacks API (live)";
-  const age = stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`;
-  return `bundled Core Tools snapshot of ${stacks.snapshotDate} (${age})${stacks.note ? `: ${stacks.note}` : ""}`;
+  if (stacks.source === "api")
+    return report.mode === "replay"
+      ? "Function App Stacks API, as recorded"
+      : "Function App Stacks API (live)";
+  // The note carries the SDK's error text; a release manager needs only whether and why it failed.
+  const status = /HTTP \d{3}/.exec(stacks.note ?? "")?.[0];
+  const why = !stacks.note
+    ? ""
+    : report.mode === "replay"
+      ? ": the recording holds no Stacks API answer"
+      : `: the Stacks API did not answer${status ? ` (${status})` : ""}`;
+  return `bundled Core Tools snapshot of ${stacks.snapshotDate} (${stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`})${why}`;
+}
+
+const minute = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "");
+const GRAIN: Record<string, string> = {
+  PT1M: "1-minute",
+  PT5M: "5-minute",
+  PT15M: "15-minute",
+  PT1H: "1-hour",
+};
+
+/** The metric windows, said once for every metric finding. */
+export function windowsLine(report: Report): string | undefined {
+  const w = report.metrics.windows;
+  if (!w) return undefined;
+  const baseline =
+    w.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before";
+  return `after the release ${minute(w.after.start)} → ${minute(w.after.end)} UTC against ${baseline} (${minute(w.baseline.start)} → ${minute(w.baseline.end)}), ${GRAIN[w.grain] ?? w.grain} buckets`;
 }
 
 export function evidenceLine(evidence: Report["findings"][number]["evidence"]): string {
@@ -125,4 +161,15 @@ export function unavailableMetrics(report: Report): string {
   for (const j of report.metrics.judgments)
     if (j.outcome === "unavailable" && !seen.has(j.metric)) seen.set(j.metric, j.reason ?? "");
   return [...seen].map(([metric, reason]) => `${metric} (${reason})`).join("; ");
+}
+
+/**
+ * What a person must do, counted as the distinct commands of the plan (two findings fixed by one
+ * command are one thing to do); the verdict's own summary when there is nothing to run.
+ */
+export function headline(r: Report["recommendation"]): string {
+  const commands = new Set(r.steps.filter((s) => /^az /.test(s))).size;
+  if ((r.action !== "HOTFIX" && r.action !== "ROLLBACK") || commands === 0) return r.summary;
+  const what = r.action === "HOTFIX" ? "Fix production" : "Roll production back";
+  return `${what}: ${commands} ${commands === 1 ? "command" : "commands"} to run (the plan), then check again.`;
 }

@@ -4,7 +4,11 @@ export const FORMATS = ["text", "json", "markdown", "junit", "html"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** One renderer per format, same signature, each loaded only when asked for. */
-export async function render(report: Report, format: Format, options: { color: boolean }): Promise<string> {
+export async function render(
+  report: Report,
+  format: Format,
+  options: { color: boolean; verbose?: boolean },
+): Promise<string> {
   switch (format) {
     case "json":
       return `${JSON.stringify(report, null, 2)}\n`;

@@ -1,19 +1,27 @@
+import { cleanText } from "../core/scrub.js";
+
 /**
- * CI runners parse commands out of any line they see (Azure Pipelines `##vso[…]` and `##[…]`,
- * GitHub Actions `::name …::`). Text that came from Azure — a setting name, a host error, a
- * deployment author — must never become one, so every string of a report passes through here.
+ * The one choke point between Azure text and every output: the report model and facts.json pass
+ * through here (src/report/model.ts, bundle.ts), so each format renders text that is already
+ * clean. It makes text inert three ways:
+ * - control characters and bidi overrides become visible escapes, credential shapes are replaced
+ *   (src/core/scrub.ts);
+ * - CI runners parse commands out of any line they see (Azure Pipelines `##vso[…]` and `##[…]`,
+ *   GitHub Actions `::name …::`): text that came from Azure must never become one.
  * https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands
  * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
  */
 export function inert(text: string): string {
-  return text.replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)} [`).replace(/::/g, ": :");
+  return cleanText(text)
+    .replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)} [`)
+    .replace(/::/g, ": :");
 }
 
-/** The same, through every string of a JSON-shaped value. */
+/** The same, through every string of a JSON-shaped value, keys (setting names) included. */
 export function inertDeep<T>(value: T): T {
   if (typeof value === "string") return inert(value) as T;
   if (Array.isArray(value)) return (value as unknown[]).map((item) => inertDeep(item)) as T;
   if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inertDeep(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [inert(k), inertDeep(v)])) as T;
   return value;
 }

@@ -9,13 +9,50 @@ import {
 } from "./comparison.js";
 import type { Report } from "./model.js";
 
-/** Markdown table cells: no raw pipes or newlines, and no HTML from Azure text. */
+/**
+ * Report text (Azure text inside) as Markdown text that is never markup: GitHub renders the step
+ * summary, and pull-request and ServiceNow viewers render report.md, so a slot name or a host
+ * error must not become a link, an image, HTML, a mention or a table column. Every inline markup
+ * character is escaped (CommonMark lets any ASCII punctuation be), and what GitHub would link
+ * without markup (a URL, `www.`, an e-mail address) is shown as code.
+ * https://github.github.com/gfm/#backslash-escapes https://github.github.com/gfm/#autolinks-extension-
+ */
 function cell(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/[<>]/g, (ch) => (ch === "<" ? "&lt;" : "&gt;"))
-    .replace(/\r?\n/g, " ");
+  return (
+    text
+      .replace(/[\r\n]+/g, " ")
+      .split(LINKABLE)
+      .map((part, i) => (i % 2 === 1 ? code(part) : part.replace(/[\\`*_[\]!|~<>&@]/g, escaped)))
+      .join("")
+      // What starts a block (a heading, a list, a quote) only at the start of a cell or list item.
+      .replace(/^(\s*)([#+=-]|\d+(?=[.)]))/, "$1\\$2")
+  );
+}
+
+/** Text GitHub links on its own; split() keeps it as the odd parts. */
+const LINKABLE = /((?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S*|[^\s@]+@[^\s@]+)/i;
+
+function escaped(ch: string): string {
+  if (ch === "<") return "&lt;";
+  if (ch === ">") return "&gt;";
+  if (ch === "&") return "&amp;";
+  return `\\${ch}`;
+}
+
+/** A code span that holds any text: a fence longer than its longest run of backticks; pipes escaped for tables. */
+function code(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const body = text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** A fenced block no line of the plan can close: longer than any run of backticks in it. */
+function fenced(lines: string[], info: string): string[] {
+  const longest = Math.max(0, ...lines.flatMap((l) => [...l.matchAll(/`+/g)].map((m) => m[0].length)));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [`${fence}${info}`, ...lines.map((l) => l.replace(/[\r\n]+/g, " ")), fence];
 }
 
 const VERDICT_ICON = {
@@ -54,9 +91,7 @@ export function renderMarkdown(report: Report): string {
   else {
     out.push("| Severity | Rule | Env | Finding | Evidence | Fix |", "|---|---|---|---|---|---|");
     for (const f of report.findings) {
-      const fix = f.fix
-        ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => `\`${cell(cmd)}\``)].join("<br>")
-        : "";
+      const fix = f.fix ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => code(cmd))].join("<br>") : "";
       out.push(
         `| ${f.severity} | [${f.ruleId}](${f.docs}) | ${f.environment} | ${cell(f.title)} | ${cell(evidenceLine(f.evidence))} | ${fix} |`,
       );
@@ -101,7 +136,7 @@ export function renderMarkdown(report: Report): string {
     for (const d of r.drivers) out.push(`- ${cell(d)}`);
     out.push("");
   }
-  if (r.steps.length > 0) out.push("Plan:", "", "```sh", ...r.steps, "```", "");
+  if (r.steps.length > 0) out.push("Plan:", "", ...fenced(r.steps, "sh"), "");
   for (const [title, lines] of [
     ["Alternatives", r.alternatives],
     ["Warnings", r.warnings],

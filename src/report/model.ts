@@ -25,6 +25,8 @@ export interface EnvironmentSummary {
   hostState: string | null;
   siteState: string | null;
   os: string | null;
+  /** The plan tier as the site reports it (`sku`: Dynamic, FlexConsumption, …), read even when the plan is not. */
+  siteTier: string | null;
   target: string | null;
   workerRuntime: string | null;
   workerModel: string | null;
@@ -94,6 +96,7 @@ function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentS
     hostState: env.host?.state ?? null,
     siteState: env.site?.state ?? null,
     os: env.site?.os ?? null,
+    siteTier: env.site?.sku ?? null,
     target: profile.target ?? null,
     workerRuntime: profile.workerRuntime ?? null,
     workerModel: profile.workerModel ?? null,

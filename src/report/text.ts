@@ -1,13 +1,15 @@
 import { createColors } from "picocolors";
-import type { Severity } from "../analyse/rule.js";
+import type { Finding, Severity } from "../analyse/rule.js";
 import type { Verdict } from "../core/exit-codes.js";
 import {
   comparisonRows,
   evidenceLine,
+  headline,
   metricRows,
   releaseLine,
   stacksLine,
   unavailableMetrics,
+  windowsLine,
 } from "./comparison.js";
 import type { Report } from "./model.js";
 import { timelineLines } from "../watch/timeline.js";
@@ -29,55 +31,197 @@ const VERDICT_COLOR: Record<Verdict, keyof Colors> = {
   INCONCLUSIVE: "yellow",
 };
 
+/** No line of the report is longer: long prose wraps, long commands continue with a backslash. */
+const WIDTH = 158;
+
 function paint(c: Colors, color: keyof Colors, text: string): string {
   const fn = c[color];
   return typeof fn === "function" ? (fn as (s: string) => string)(text) : text;
 }
 
+/** Word-wraps `text` after `first` (the first line's prefix); later lines start with `next`. */
+export function wrapWords(text: string, first: string, next: string, width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  // A word longer than a line (an Azure resource ID) breaks after a "/", else anywhere.
+  const room = Math.max(20, width - next.length);
+  const words = text.split(/ +/).flatMap((word) => {
+    const pieces: string[] = [];
+    while (word.length > room) {
+      const cut = word.lastIndexOf("/", room - 1) + 1 || room;
+      pieces.push(word.slice(0, cut));
+      word = word.slice(cut);
+    }
+    return [...pieces, word];
+  });
+  for (const word of words) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = next + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * A shell command too long for one line, split before its options with a trailing backslash, so it
+ * still pastes and runs as one command. `lead` starts every line (e.g. "  " or "  #   ").
+ */
+export function wrapCommand(command: string, lead: string, width = WIDTH): string[] {
+  if (lead.length + command.length <= width) return [lead + command];
+  const parts = command.split(/ (?=--?[a-z])/);
+  const lines: string[] = [];
+  let line = parts.shift()!;
+  for (const part of parts) {
+    if (lead.length + line.length + part.length + 3 > width) {
+      lines.push(`${lead}${line} \\`);
+      line = `  ${part}`;
+    } else line = `${line} ${part}`;
+  }
+  lines.push(lead + line);
+  return lines;
+}
+
+/** One line of the plan, kept under the width: commands split at options, comments wrap as comments. */
+function planLines(line: string, lead: string): string[] {
+  if (lead.length + line.length <= WIDTH) return [lead + line];
+  if (line.startsWith("# ")) {
+    const command = /^(# [^:]*: ?)((?:az|azfn-health) .*)$/.exec(line);
+    if (command) return [lead + command[1]!.trimEnd(), ...wrapCommand(command[2]!, `${lead}#   `)];
+    return wrapWords(line.slice(2), `${lead}# `, `${lead}#   `);
+  }
+  return /^(az|azfn-health) /.test(line) ? wrapCommand(line, lead) : wrapWords(line, lead, `${lead}  `);
+}
+
+const SUBJECT = /^(Production|QA)(?=\s)/;
+/** "Production runs …" and "QA runs …" as "QA and production run …"; undefined if not that shape. */
+function bothTitle(prodTitle: string): string | undefined {
+  if (!SUBJECT.test(prodTitle)) return undefined;
+  const rest = prodTitle.replace(SUBJECT, "").trimStart();
+  const [verb = "", ...words] = rest.split(" ");
+  const plural =
+    verb === "is" ? "are" : verb === "has" ? "have" : /[^s]s$/.test(verb) ? verb.slice(0, -1) : undefined;
+  return plural ? `QA and production ${[plural, ...words].join(" ")}` : undefined;
+}
+
+interface Line {
+  finding: Finding;
+  /** QA's copy of the same finding, when the line says both. */
+  twin?: Finding;
+  environment: string;
+  title: string;
+}
+
+/** Findings as a person reads them: one per line, the same finding in QA and production said once. */
+export function findingLines(findings: readonly Finding[]): Line[] {
+  const subjectless = (f: Finding) => `${f.ruleId}|${f.severity}|${f.title.replace(SUBJECT, "")}`;
+  const qa = new Map(findings.filter((f) => f.environment === "qa").map((f) => [subjectless(f), f]));
+  const merged = new Set<Finding>();
+  const lines: Line[] = [];
+  for (const f of findings) {
+    if (merged.has(f)) continue;
+    const twin = f.environment === "prod" ? qa.get(subjectless(f)) : undefined;
+    const title = twin ? bothTitle(f.title) : undefined;
+    if (twin && title) {
+      merged.add(twin);
+      lines.push({ finding: f, twin, environment: "both", title });
+    } else lines.push({ finding: f, environment: f.environment, title: f.title });
+  }
+  return lines;
+}
+
+/**
+ * The evidence in words: the metric windows are said once at the top of the section, so each
+ * finding's copy of them goes; "p=0.0" and "n/a" become what they mean.
+ */
+function plainEvidence(text: string): string {
+  return text
+    .replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "")
+    .replace(/ \(The metric was classified as \w+\)/g, "")
+    .replace(/one-sided p=(\S+?)(?=[);,]|$)/g, (_m, p: string) =>
+      Number(p) < 0.001 ? "far beyond chance (p < 0.001)" : `p = ${p}`,
+    )
+    .replace(/, p95 n\/a/g, "")
+    .replace(/; change n\/a/g, "; change: none before, so no percentage");
+}
+
 /** The terminal report. Colour is decided by the CLI (TTY, NO_COLOR, FORCE_COLOR) and passed in. */
-export function renderText(report: Report, { color }: { color: boolean }): string {
+export function renderText(
+  report: Report,
+  { color, verbose = false }: { color: boolean; verbose?: boolean },
+): string {
   const c = createColors(color);
   const out: string[] = [];
-  const mode =
-    report.mode === "replay"
-      ? `replay of ${report.recording?.path}${report.recording?.constructed ? " (constructed recording)" : ""}`
-      : "live";
-  out.push(`${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ${report.checkedAt}  ${c.dim(mode)}`);
-  out.push(`${c.dim("QA  ")}  ${report.environments.qa.id}`);
-  out.push(`${c.dim("PROD")}  ${report.environments.prod.id}`);
-  out.push(`${c.dim("Release")}  ${releaseLine(report)}`);
-  out.push(`${c.dim("Stacks ")}  ${stacksLine(report)}`);
-  out.push("");
+  const r = report.recommendation;
+  const commands = new Set(r.steps.filter((s) => /^az /.test(s)));
 
-  const side = comparisonRows(report);
-  const w0 = Math.max(...side.map((r) => r.label.length));
-  const w1 = Math.max(2, ...side.map((r) => r.qa.length));
-  out.push(`${" ".repeat(w0)}  ${c.bold("QA".padEnd(w1))}  ${c.bold("PROD")}`);
-  for (const row of side) {
-    const prod = row.differs ? paint(c, "yellow", `${row.prod}  ≠`) : row.prod;
-    out.push(`${c.dim(row.label.padEnd(w0))}  ${row.qa.padEnd(w1)}  ${prod}`);
+  // What to do, first: the verdict and its exit code, why, and the plan.
+  out.push(
+    `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
+  );
+  out.push(...wrapWords(headline(r), "  ", "    "));
+  if (r.drivers.length > 0) {
+    out.push(c.bold("Why:"));
+    for (const d of r.drivers) out.push(...wrapWords(d, "  - ", "    "));
+  }
+  if (r.steps.length > 0) {
+    out.push(c.bold("Plan:"));
+    // Steps that are only comments (no command to run) are advice, not a script: said as a list.
+    for (const step of r.steps)
+      for (const line of commands.size > 0
+        ? planLines(step, "  ")
+        : wrapWords(step.replace(/^# /, ""), "  - ", "    "))
+        out.push(/^ {2}(az|azfn-health) |^ {4}--/.test(line) ? c.cyan(line) : line);
+  }
+  for (const [title, lines] of [
+    ["Alternatives:", r.alternatives],
+    ["Warnings:", r.warnings],
+  ] as const) {
+    if (lines.length === 0) continue;
+    out.push(c.bold(title));
+    for (const line of lines) out.push(...wrapWords(line, "  - ", "    "));
   }
   out.push("");
 
-  out.push(c.bold(`Findings (${report.findings.length})`));
-  if (report.findings.length === 0) out.push(`  ${c.green("none")}`);
-  for (const f of report.findings) {
-    out.push(
-      `  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ${f.environment.padEnd(4)}  ${f.title}`,
-    );
-    out.push(`  ${" ".repeat(21)}${c.dim(evidenceLine(f.evidence))}`);
-    if (f.fix)
+  // Then one line per finding.
+  const lines = findingLines(report.findings);
+  const both = report.findings.length - lines.length;
+  out.push(
+    c.bold(`Findings (${lines.length}${both > 0 ? `; ${both} of them in both QA and production` : ""})`),
+  );
+  if (lines.length === 0) out.push(`  ${c.green("none")}`);
+  for (const { finding: f, twin, environment, title } of lines) {
+    const head = `  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ${environment.padEnd(4)}  `;
+    out.push(...wrapWords(title, head, " ".repeat(24), WIDTH + (head.length - 22)));
+    if (!verbose) continue;
+    for (const x of twin ? [twin, f] : [f]) {
+      const evidence = plainEvidence(evidenceLine(x.evidence));
       out.push(
-        `  ${" ".repeat(21)}fix: ${f.fix.summary}${f.fix.commands.map((cmd) => `\n  ${" ".repeat(26)}${c.cyan(cmd)}`).join("")}`,
+        ...wrapWords(evidence, `${" ".repeat(23)}${twin ? `${x.environment}: ` : ""}`, " ".repeat(25)).map(
+          (l) => c.dim(l),
+        ),
       );
-    out.push(`  ${" ".repeat(21)}${c.dim(`why: azfn-health explain ${f.ruleId}`)}`);
+      if (x.fix)
+        out.push(
+          ...wrapWords(`fix: ${x.fix.summary}`, " ".repeat(23), " ".repeat(28)),
+          ...x.fix.commands.flatMap((cmd) => wrapCommand(cmd, " ".repeat(28)).map((l) => c.cyan(l))),
+        );
+    }
+    out.push(c.dim(`${" ".repeat(23)}why: azfn-health explain ${f.ruleId}`));
   }
   if (report.ignored.length > 0) {
     out.push("");
     out.push(c.bold(`Ignored by ${report.config ?? "the configuration"} (${report.ignored.length})`));
     for (const i of report.ignored)
       out.push(
-        `  ${c.dim("IGNORED ")} ${i.ruleId.padEnd(3)}  ${i.environment.padEnd(4)}  ${i.title} ${c.dim(`(reason: ${i.reason})`)}`,
+        ...wrapWords(
+          `${i.title} ${c.dim(`(reason: ${i.reason})`)}`,
+          `  ${c.dim("IGNORED ")} ${i.ruleId.padEnd(3)}  ${i.environment.padEnd(4)}  `,
+          " ".repeat(24),
+        ),
       );
   }
   if (report.unknowns.length > 0) {
@@ -85,19 +229,46 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
     out.push(c.bold(`Could not judge (${report.unknowns.length})`));
     for (const u of report.unknowns)
       out.push(
-        `  ${paint(c, "yellow", "UNKNOWN ")} ${u.ruleId.padEnd(3)}  ${u.environment.padEnd(4)}  ${u.reason}`,
+        ...wrapWords(
+          u.reason,
+          `  ${paint(c, "yellow", "UNKNOWN ")} ${u.ruleId.padEnd(3)}  ${u.environment.padEnd(4)}  `,
+          " ".repeat(24),
+        ),
       );
   }
   out.push("");
 
-  const windows = report.metrics.windows;
+  // Then what was compared: the apps, the release, where the stacks came from, the windows.
+  const mode =
+    report.mode === "replay"
+      ? `replay of ${report.recording?.path}${report.recording?.constructed ? " (constructed recording)" : ""}`
+      : "live";
+  out.push(
+    `${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ${report.checkedAt.replace("T", " ").replace(/(:\d\d)\.\d+Z$|(:\d\d)Z$/, "$1$2 UTC")}  ${c.dim(mode)}`,
+  );
+  out.push(`${c.dim("QA  ")}  ${report.environments.qa.id}`);
+  out.push(`${c.dim("PROD")}  ${report.environments.prod.id}`);
+  out.push(...wrapWords(releaseLine(report), `${c.dim("Release")}  `, " ".repeat(9)));
+  out.push(...wrapWords(stacksLine(report), `${c.dim("Stacks ")}  `, " ".repeat(9)));
+  const windows = windowsLine(report);
+  if (windows) out.push(...wrapWords(windows, `${c.dim("Metrics")}  `, " ".repeat(9)));
+
+  // Without --verbose, the side-by-side shows only where QA and production differ.
+  const side = comparisonRows(report).filter((row) => verbose || row.differs);
+  if (side.length > 0) {
+    if (verbose) out.push("");
+    const w0 = Math.max(...side.map((row) => row.label.length));
+    const w1 = Math.max(2, ...side.map((row) => row.qa.length));
+    out.push(`${" ".repeat(w0)}  ${c.bold("QA".padEnd(w1))}  ${c.bold("PROD")}`);
+    for (const row of side) {
+      const prod = row.differs ? paint(c, "yellow", `${row.prod}  ≠`) : row.prod;
+      out.push(`${c.dim(row.label.padEnd(w0))}  ${row.qa.padEnd(w1)}  ${prod}`);
+    }
+  }
+
   const rows = metricRows(report);
-  if (windows && rows.length > 0) {
-    out.push(
-      c.bold(
-        `Metrics: after ${windows.after.start} → ${windows.after.end} against ${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"} (${windows.grain} buckets)`,
-      ),
-    );
+  if (verbose && rows.length > 0) {
+    out.push("");
     const widths = [
       4,
       ...(["metric", "before", "after", "change", "judgment"] as const).map((k) =>
@@ -113,30 +284,19 @@ export function renderText(report: Report, { color }: { color: boolean }): strin
         `${row.judgment === "worse" || judgmentColor[row.judgment] === undefined ? paint(c, judgmentColor[row.judgment] ?? "yellow", cells) : cells}  ${row.trend}`,
       );
     }
-    const unavailable = unavailableMetrics(report);
-    if (unavailable) out.push(c.dim(`  not judged: ${unavailable}`));
-    out.push("");
   }
 
   if (report.watch) out.push(...timelineLines(report.watch).map((l, i) => (i === 0 ? c.bold(l) : l)), "");
-  const r = report.recommendation;
+  const unavailable = unavailableMetrics(report);
+  if (verbose && unavailable) out.push(...wrapWords(unavailable, c.dim("  not judged: "), "    "));
+  if (verbose) out.push("");
+  const explain = lines[0]?.finding.ruleId ?? "<rule id>";
   out.push(
-    `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
+    c.dim(
+      verbose
+        ? `Also as JSON (--format json) and HTML with charts (--format html); a rule explained: azfn-health explain ${explain}`
+        : `Evidence, every metric and the full comparison: --verbose, --format json or --format html; a rule explained: azfn-health explain ${explain}`,
+    ),
   );
-  out.push(`  ${r.summary}`);
-  if (r.drivers.length > 0) {
-    out.push(c.bold("  Because:"));
-    for (const d of r.drivers) out.push(`    - ${d}`);
-  }
-  for (const [title, lines] of [
-    ["Plan:", r.steps],
-    ["Alternatives:", r.alternatives],
-    ["Warnings:", r.warnings],
-  ] as const) {
-    if (lines.length === 0) continue;
-    out.push(c.bold(`  ${title}`));
-    for (const line of lines)
-      out.push(`    ${line.startsWith("az ") ? c.cyan(line) : title === "Plan:" ? line : `- ${line}`}`);
-  }
   return `${out.join("\n")}\n`;
 }

@@ -42,6 +42,12 @@ export interface Judgment {
   controlTrend: number[];
   /** For the error rate: how well the traffic seen can detect a doubling (issue 9 §4). */
   power?: ErrorRatePower;
+  /**
+   * Which baseline carried the judgment when time of day was weighed (issue 9 §4): `last-week`
+   * (the same hours seven days earlier), `qa` (QA shifted the same way in the same window), or
+   * `before` (the release: the shift holds against every baseline there was).
+   */
+  baseline?: "before" | "last-week" | "qa";
 }
 
 export interface ErrorRatePower {
@@ -453,8 +459,74 @@ export function judgeMetrics(
       );
     }
   }
+  weighTimeOfDay(judgments, facts, thresholds);
   judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
   return { ...(facts.metricWindows ? { windows: facts.metricWindows } : {}), judgments };
+}
+
+/**
+ * A release at 08:00 compares night-time before-traffic with daytime after-traffic. A shift
+ * against the hours before is the release only if it holds against the same hours last week
+ * too; without last week's series, a shift QA shows the same way in the same window is the
+ * clock (or shared load), not the release. Three-way: after vs before, vs last week, vs QA.
+ */
+function weighTimeOfDay(
+  judgments: Judgment[],
+  facts: Pick<CheckFacts, "qa" | "prod">,
+  thresholds: MetricThresholds,
+): void {
+  for (const [index, j] of judgments.entries()) {
+    if (j.comparison !== "after-vs-before" || (j.outcome !== "worse" && j.outcome !== "better")) continue;
+    const env = j.environment === "prod" ? facts.prod : facts.qa;
+    const series = env.metrics?.series[j.metric];
+    const catalogued = METRICS.find((m) => m.name === j.metric);
+    if (!series || !catalogued) continue;
+    const own = thresholds[j.metric];
+    const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
+    if (series.lastWeek && present(series.lastWeek).length >= MIN_POINTS) {
+      const base = {
+        environment: j.environment,
+        metric: j.metric,
+        label: j.label,
+        unit: j.unit,
+        comparison: j.comparison,
+      };
+      const week = judgeSeries(base, spec, series.after, series.lastWeek, own?.minChange);
+      judgments[index] =
+        week.outcome === "ok"
+          ? {
+              ...week,
+              trend: j.trend,
+              baseline: "last-week",
+              reason: `${j.classification} against the hours before the release, but not against the same hours last week: time of day, not the release`,
+            }
+          : {
+              ...j,
+              baseline: "before",
+              reason: `${j.reason ?? j.classification}; also against the same hours last week`,
+            };
+      continue;
+    }
+    if (j.environment !== "prod") continue;
+    const qa = judgments.find(
+      (q) => q.environment === "qa" && q.metric === j.metric && q.comparison === "after-vs-before",
+    );
+    const sameWay =
+      qa?.classification === j.classification &&
+      qa.change !== null &&
+      j.change !== null &&
+      Math.sign(qa.change) === Math.sign(j.change) &&
+      Math.abs(qa.change) >= Math.abs(j.change) / 2;
+    if (sameWay) {
+      judgments[index] = {
+        ...j,
+        classification: "Pass",
+        outcome: "ok",
+        baseline: "qa",
+        reason: `${j.classification} against the hours before, as QA's ${j.label.toLowerCase()} (${(qa.change! * 100).toFixed(0)} %) in the same window: the clock or shared load, not the release`,
+      };
+    }
+  }
 }
 
 function windowMinutes(window: { start: string; end: string }): number {

@@ -1,5 +1,6 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
+import { shellQuote } from "../../core/shell.js";
 import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
@@ -26,7 +27,10 @@ const JUDGED_ELSEWHERE = new Set(
 );
 
 function names(env: EnvironmentFacts): string[] {
-  return Object.keys(env.appSettings ?? {}).filter((n) => !JUDGED_ELSEWHERE.has(n.toLowerCase()));
+  // The host's storage (AzureWebJobsStorage and its identity-based AzureWebJobsStorage__* parts) is R13's and R15's.
+  return Object.keys(env.appSettings ?? {}).filter(
+    (n) => !JUDGED_ELSEWHERE.has(n.toLowerCase()) && !/^AzureWebJobsStorage__/i.test(n),
+  );
 }
 
 const SECRET_NAME =
@@ -309,7 +313,7 @@ export const siteConfigDrift = defineRule({
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
         fix: configFix(
           "Raise production's scale limit.",
-          `az resource update --ids ${prod.ref.id}/config/web --set properties.functionAppScaleLimit=${qaLimit}`,
+          `az resource update --ids ${shellQuote(`${prod.ref.id}/config/web`)} --set properties.functionAppScaleLimit=${shellQuote(String(qaLimit))}`,
         ),
       });
     }

@@ -1,0 +1,247 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import type { Recording } from "../../src/collect/recording.js";
+import { main } from "../../src/cli/main.js";
+import { ROOT, type CliRun } from "../helpers.js";
+
+/** Values an attacker with write access to an app (or a garbled response) puts where names go. */
+export const SHELL_HOSTILE = [
+  "staging$(touch PWNED)",
+  "a;touch PWNED;",
+  "`touch PWNED`",
+  "x|touch PWNED",
+  "q'uo\"te'$(touch PWNED)'",
+  "glob*?[a]{b,c}",
+  "line\ntouch PWNED",
+  "~root",
+  "$HOME&&touch PWNED",
+  ">PWNED",
+  "--subscription=evil",
+];
+
+export type Body = Record<string, unknown> & { properties?: Record<string, unknown> | null };
+
+export function readFixture(dir: string): Recording {
+  return JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
+}
+
+/** The body of the first exchange whose URL matches. */
+export function bodyOf(recording: Recording, pattern: RegExp): Body {
+  const exchange = recording.exchanges.find((e) => pattern.test(e.request.url));
+  if (!exchange) throw new Error(`no exchange matches ${pattern}`);
+  return exchange.response.body as Body;
+}
+
+export function writeRecording(recording: Recording, prefix = "azfn-sec-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
+  return dir;
+}
+
+/** regression-5xx (a ROLLBACK by swapping the slot back) with the slot renamed. */
+export function swappedFrom(slot: string): string {
+  const r = readFixture("fixtures/regression-5xx");
+  const site = bodyOf(r, /sites\/orders-func-prod\?/);
+  (site.properties!.slotSwapStatus as { sourceSlotName: string }).sourceSlotName = slot;
+  const slots = bodyOf(r, /sites\/orders-func-prod\/slots\?/) as { value: { name: string }[] };
+  slots.value[0]!.name = `orders-func-prod/${slot}`;
+  return writeRecording(r);
+}
+
+/** The CLI in-process (src/cli/main.ts), as bin.ts wires it, with no CI variables unless given. */
+export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    color: false,
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A marker per free-text field, inside each credential shape the scrubber must catch. */
+export const SECRET_SHAPES = (marker: string) => [
+  `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${marker}Zm9vYmFy==;EndpointSuffix=core.windows.net`,
+  `https://acct.blob.core.windows.net/c/p.zip?sv=2022-11-02&se=2030-01-01&sig=${marker}%2Bsig%3D`,
+  `Server=tcp:db;User ID=app;Password=${marker}pw!;`,
+  `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=${marker}key=`,
+  `Authorization: Bearer ${marker}eyJhbGciOiJIUzI1NiJ9.payload.signature`,
+  `https://user:${marker}pass@host.example/path`,
+];
+
+/** Controls, bidi overrides and runner commands, the way they would reach a terminal or a log. */
+export const CONTROL_PAYLOAD =
+  "a\u001b[2J\u001b]0;owned\u0007b\rFAKE LINE\n##[error]fake\u009b31mc\u202eevil\u2066d\u200fe\u0000f\u2028g";
+
+/** Markup that would render as a link, an image, HTML or a mention. */
+export const MARKUP_PAYLOAD =
+  "[click](https://evil.example/a) ![x](https://evil.example/p.png) <img src=x onerror=alert(1)> https://evil.example/b www.evil.example @octo-org/team | col `tick` **bold** <script>alert(1)</script>";
+
+/**
+ * story-32bit-upgrade (a HOTFIX with exceptions, host signals and failed requests) with `text(field)`
+ * put in every Azure free-text field: setting names, slot and function names, deployment authors
+ * and messages, host errors, exception, request and host-signal names, plan and site names.
+ */
+export function everyFreeText(text: (field: string) => string, dir = "fixtures/story-32bit-upgrade"): string {
+  const r = readFixture(dir);
+  for (const role of ["qa", "prod"]) {
+    const app = `orders-func-${role}`;
+    const settings = bodyOf(r, new RegExp(`${app}/config/appsettings/list`));
+    settings.properties![text(`${role} setting name`)] = text(`${role} setting value`);
+    const host = bodyOf(r, new RegExp(`${app}/hostruntime`));
+    host.errors = [text(`${role} host error`)];
+    const deployments = bodyOf(r, new RegExp(`${app}/deployments`)) as {
+      value: { properties: Record<string, unknown> }[];
+    };
+    for (const d of deployments.value) {
+      d.properties.author = text(`${role} deployment author`);
+      d.properties.message = text(`${role} deployment message`);
+      d.properties.deployer = text(`${role} deployer`);
+    }
+    const functions = bodyOf(r, new RegExp(`${app}/functions\\?api-version=[^&]*$`)) as {
+      value: { name: string; properties?: Record<string, unknown> }[];
+    };
+    if (functions.value[0]) functions.value[0].name = `${app}/${text(`${role} function name`)}`;
+    const slots = bodyOf(r, new RegExp(`${app}/slots\\?`)) as { value: unknown[] };
+    slots.value.push({
+      id: `/x/slots/${role}`,
+      name: `${app}/${text(`${role} slot name`)}`,
+      properties: { state: text(`${role} slot state`) },
+    });
+    const logs = bodyOf(r, new RegExp(`appi-orders-${role}/query`)) as {
+      tables: { rows: unknown[][] }[];
+    };
+    for (const row of logs.tables[0]!.rows) row[2] = `${String(row[2])} ${text(`${role} log name`)}`;
+  }
+  return writeRecording(r);
+}
+
+export const ALL_FORMATS = ["text", "json", "markdown", "junit", "html"] as const;
+
+/** Every output one check produces: stdout and stderr in each format, each CI dialect, the bundle. */
+export async function everyOutput(
+  recording: string,
+): Promise<{ name: string; text: string; code: number }[]> {
+  const outputs: { name: string; text: string; code: number }[] = [];
+  for (const format of ALL_FORMATS) {
+    const run = await runMain(["check", "--from", recording, "--format", format]);
+    outputs.push({ name: `${format} stdout`, text: run.stdout, code: run.code ?? -1 });
+    outputs.push({ name: `${format} stderr`, text: run.stderr, code: run.code ?? -1 });
+  }
+  const dir = mkdtempSync(join(tmpdir(), "azfn-ci-out-"));
+  const github = await runMain(["check", "--from", recording, "--ci", "github"], {
+    GITHUB_STEP_SUMMARY: join(dir, "step-summary.md"),
+    GITHUB_OUTPUT: join(dir, "github-output"),
+  });
+  outputs.push({ name: "github stdout", text: github.stdout, code: github.code ?? -1 });
+  const azure = await runMain(["check", "--from", recording, "--ci", "azure", "--format", "json"], {
+    AGENT_TEMPDIRECTORY: dir,
+  });
+  outputs.push({ name: "azure stderr", text: azure.stderr, code: azure.code ?? -1 });
+  const bundle = join(dir, "bundle");
+  const out = await runMain(["check", "--from", recording, "--out", bundle, "--format", "json"]);
+  for (const name of readdirSync(bundle))
+    outputs.push({
+      name: `bundle ${name}`,
+      text: readFileSync(join(bundle, name), "utf8"),
+      code: out.code ?? -1,
+    });
+  outputs.push({
+    name: "github step summary",
+    text: readFileSync(join(dir, "step-summary.md"), "utf8"),
+    code: 0,
+  });
+  const summaryDir = readdirSync(dir).find((f) => f.startsWith("azfn-health-"));
+  if (summaryDir)
+    outputs.push({
+      name: "azure summary",
+      text: readFileSync(join(dir, summaryDir, "summary.md"), "utf8"),
+      code: 0,
+    });
+  return outputs;
+}
+
+/** Raw controls but the line breaks and tabs the formats lay out themselves (ESC only as color, in text). */
+export const RAW_CONTROL =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
+
+/** Credential shapes that must never survive into an output. */
+export const CREDENTIAL =
+  /(AccountKey|SharedAccessKey|Password|sig|client_secret)=(?!<redacted>|&lt;redacted&gt;|\\u003credacted)[^\s;&"'<>,\\]+|Bearer (?!<redacted>|&lt;redacted&gt;)[A-Za-z0-9._~+/-]{16,}|\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}|:\/\/[^\s/:@]+:(?!<redacted>|&lt;redacted&gt;)[^\s/@]+@/i;
+
+/** A line a runner would run: GitHub `::cmd`, Azure Pipelines `##vso[` (anywhere) and `##[`. */
+export function runnerCommands(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => /^\s*::[a-z-]+/i.test(line) || /##vso\[|^\s*##\[/i.test(line));
+}
+
+/** Our own runner commands (src/report/ci.ts); anything else at a line start is injected. */
+const OURS =
+  /^(::(error|warning|notice) title=[^:]*::|##vso\[(task\.logissue type=(error|warning);code=[\w-]+\]|task\.setvariable variable=(verdict|exitCode);isOutput=true\]\w+$|task\.uploadsummary\]|task\.complete result=SucceededWithIssues;\]MONITOR$))/;
+
+export function expectNoInjectedCommand(name: string, text: string): void {
+  for (const line of runnerCommands(text)) {
+    expect(line, `${name}: ${line}`).toMatch(OURS);
+    expect(line.slice(line.match(OURS)![0].length), `${name}: ${line}`).not.toMatch(/##(vso)?\[|::/);
+  }
+}
+
+/**
+ * The Markdown a renderer reads as inline text, by CommonMark's rules: fenced blocks and code
+ * spans out, a backslash-escaped character (an escaped backtick opens no span) as a plain "E".
+ */
+function outsideCode(markdown: string): string {
+  const lines = markdown.split("\n");
+  const kept: string[] = [];
+  let fence: string | undefined;
+  for (const line of lines) {
+    const opener = /^(`{3,})/.exec(line)?.[1];
+    if (fence) {
+      if (opener && opener.length >= fence.length && line.trim() === opener) fence = undefined;
+      continue;
+    }
+    if (opener) {
+      fence = opener;
+      continue;
+    }
+    kept.push(line);
+  }
+  const text = kept.join("\n");
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\\" && /[!-/:-@[-`{-~]/.test(text[i + 1] ?? "")) {
+      out += "E";
+      i++;
+      continue;
+    }
+    if (text[i] === "`") {
+      const run = /^`+/.exec(text.slice(i))![0];
+      const close = text.slice(i + run.length).search(new RegExp(`(?<!\`)${run}(?!\`)`));
+      if (close >= 0) {
+        i += run.length + close + run.length - 1;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+/** Markdown with code spans and our own rule links taken out: nothing left may be markup. */
+export function expectNoMarkup(name: string, markdown: string): void {
+  const prose = outsideCode(markdown).replace(
+    /\[[A-Z]\d{2}\]\(https:\/\/learn\.microsoft\.com\/[^)\s]*\)/g,
+    "",
+  );
+  for (const [what, pattern] of [
+    ["a link or image", /\[[^\]]*\]\(/],
+    ["an image", /!\[/],
+    ["raw HTML", /<(?!br>)[a-z!/?]/i],
+    ["a bare URL GitHub would link", /\b(https?:\/\/|www\.)/i],
+    ["a mention", /(?<!\w)@[a-z0-9-]+/i],
+  ] as const)
+    expect(prose, `${name} has ${what}`).not.toMatch(pattern);
+}

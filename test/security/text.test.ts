@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { cleanText, scrubSecrets, stripControls } from "../../src/core/scrub.js";
+import { inert } from "../../src/report/inert.js";
+import {
+  expectNoInjectedCommand,
+  expectNoMarkup,
+  CONTROL_PAYLOAD,
+  CREDENTIAL,
+  everyFreeText,
+  everyOutput,
+  MARKUP_PAYLOAD,
+  RAW_CONTROL,
+  SECRET_SHAPES,
+} from "./hostile.js";
+
+describe("control characters", () => {
+  it("become visible escapes: ESC, OSC, BEL, CR, LF, C1, NUL, bidi overrides and isolates", () => {
+    const clean = stripControls(CONTROL_PAYLOAD);
+    expect(clean).not.toMatch(RAW_CONTROL);
+    expect(clean).not.toMatch(/[\n\r]/);
+    expect(clean).toContain("\\x1b[2J");
+    expect(clean).toContain("\\u202e");
+    expect(clean).toContain("b FAKE LINE ##[error]fake");
+    expect(inert(CONTROL_PAYLOAD)).toContain("## [error]fake");
+  });
+
+  it("never reach any format, CI dialect or bundle file from any Azure field", async () => {
+    const outputs = await everyOutput(everyFreeText((field) => `${field}:${CONTROL_PAYLOAD}`));
+    expect(outputs.length).toBeGreaterThan(15);
+    for (const { name, text, code } of outputs) {
+      expect(code, name).not.toBe(1);
+      // Text gets no color here (color: false), so any ESC at all is injected.
+      expect(text, name).not.toMatch(RAW_CONTROL);
+      expect(text, name).not.toMatch(/^FAKE LINE/m);
+      expectNoInjectedCommand(name, text);
+    }
+    // The payload did arrive, escaped: the check is looking at the right fields.
+    const text = outputs.find((o) => o.name === "text stdout")!.text;
+    expect(text).toContain("prod host error:a\\x1b[2J\\x1b]0;owned\\x07b FAKE LINE");
+  });
+});
+
+describe("Markdown injection", () => {
+  it("escapes markup and shows what GitHub would link as code", () => {
+    const out = everyFreeText(() => MARKUP_PAYLOAD);
+    return everyOutput(out).then((outputs) => {
+      const markdown = outputs.filter((o) => /markdown stdout|report\.md|summary/.test(o.name));
+      expect(markdown.length).toBe(4);
+      for (const { name, text } of markdown) {
+        expectNoMarkup(name, text);
+        expect(text, name).toContain("`https://evil.example/a)`");
+      }
+      const html = outputs.find((o) => o.name === "bundle report.html")!.text;
+      expect(html).not.toMatch(/<img|<script|<a href="https:\/\/evil/);
+      expect(html).toContain("&lt;script&gt;");
+    });
+  });
+});
+
+describe("secrets inside free text", () => {
+  it.each(SECRET_SHAPES("MARK"))("scrubs %s", (shape) => {
+    const clean = scrubSecrets(shape);
+    expect(clean).not.toContain("MARK");
+    expect(clean).not.toMatch(CREDENTIAL);
+    expect(clean).toContain("<redacted>");
+  });
+
+  it("keeps what is not a secret: names, ids, versions, hashes, plan tiers", () => {
+    for (const text of [
+      "System.OutOfMemoryException",
+      "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg2024orders/providers/Microsoft.Web/sites/orders-func-prod",
+      "deployment 9b41e6d07a0c5f1e2d3c4b5a6978877665544332",
+      "Basic B1",
+      "ProcessOrdersFromQueue2TimerTriggerFunction",
+      "exit code: 5",
+      "FUNCTIONS_EXTENSION_VERSION=~4",
+    ])
+      expect(cleanText(text)).toBe(text);
+  });
+
+  it("a marker in every free-text field reaches no format, CI dialect, facts.json or stderr", async () => {
+    const shapes = SECRET_SHAPES("SECRETMARKER");
+    let n = 0;
+    const outputs = await everyOutput(everyFreeText(() => shapes[n++ % shapes.length]!));
+    for (const { name, text } of outputs) {
+      expect(text, name).not.toContain("SECRETMARKER");
+      expect(text, name).not.toMatch(CREDENTIAL);
+    }
+    // The fields were there: facts.json names the scrubbed setting and host error.
+    expect(outputs.find((o) => o.name === "bundle facts.json")!.text).toContain("<redacted>");
+  });
+});
