@@ -31,7 +31,9 @@ describe("check on the bundled recordings", () => {
     expect(run.code).toBe(5);
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/Bitness +64-bit +32-bit +≠/);
-    expect(run.stdout).toMatch(/HIGH +R09 +prod +Production runs a 32-bit worker while QA ran 64-bit/);
+    expect(run.stdout).toMatch(
+      /HIGH +R09 +prod +Production runs a 32-bit worker \(use32BitWorkerProcess\) while QA ran 64-bit/,
+    );
     expect(run.stdout).toMatch(/Verdict: HOTFIX +\(exit 5 with --fail-on hotfix\)/);
     expect(run.stdout).toContain(
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",

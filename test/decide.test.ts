@@ -182,7 +182,7 @@ describe("plans", () => {
     expect(recommendation.action).toBe("HOTFIX");
     expect(recommendation.drivers).toEqual([
       "M03 (prod): Production 32-bit worker peaks at 1.92 GiB of its ~2 GB address space (PrivateBytes)",
-      "R09 (prod): Production runs a 32-bit worker while QA ran 64-bit",
+      "R09 (prod): Production runs a 32-bit worker (use32BitWorkerProcess) while QA ran 64-bit",
       "M01 (prod): Production 5xx rate rose from 0.33 % to 4.03 % of requests after the release",
     ]);
     expect(recommendation.steps.slice(0, 2)).toEqual([

@@ -188,7 +188,7 @@ describe("preflight (CLI)", () => {
   it("replays the story: exit 5, naming use32BitWorkerProcess and the az fix", async () => {
     const run = await runCli(["preflight", "--from", STORY]);
     expect(run.code).toBe(5);
-    expect(run.stdout).toMatch(/^azfn-health preflight/);
+    expect(run.stdout).toMatch(/^azfn-health preflight/m);
     expect(run.stdout).toMatch(/use32BitWorkerProcess/);
     expect(run.stdout).toMatch(
       /az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false/,

@@ -317,7 +317,9 @@ describe("check --watch (CLI)", () => {
     expect(report.watch.rounds).toHaveLength(3);
     expect(report.watch.rounds.slice(1).map((r: { calls: number }) => r.calls)).toEqual([8, 8]);
     const metricRequests = standIn.state.requests.filter((r) => /timespan=/.test(r.query));
-    expect(metricRequests).toHaveLength(4 * 3);
+    // Four metric reads a round (site and plan, both apps), and in the first round, the full check,
+    // four more for the same hours last week (the time-of-day baseline); later rounds read neither.
+    expect(metricRequests).toHaveLength(4 * 3 + 4);
   });
 });
 

@@ -141,6 +141,7 @@ function plainEvidence(text: string): string {
   return text
     .replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "")
     .replace(/ \(The metric was classified as \w+\)/g, "")
+    .replace(/\(The metric was classified as \w+; /g, "(")
     .replace(/one-sided p=(\S+?)(?=[);,]|$)/g, (_m, p: string) =>
       Number(p) < 0.001 ? "far beyond chance (p < 0.001)" : `p = ${p}`,
     )

@@ -17,7 +17,7 @@ export const thirtyTwoBitWorker = defineRule({
   why: "A 32-bit worker is capped at about 2 GB of address space: .NET 6/8 workloads run out of memory or thrash the GC long before the plan does.",
   needs: ["config", "site", "appSettings"],
   messages: {
-    drift: "production runs a 32-bit worker while QA ran 64-bit",
+    drift: "production runs a 32-bit worker (use32BitWorkerProcess) while QA ran 64-bit",
     both: "{env} runs a 32-bit worker on {target}",
   },
   check({ env, self, profile }) {
