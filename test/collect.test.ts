@@ -599,9 +599,9 @@ describe("the bundled recordings of other kinds of app", () => {
   it.each([
     ["fixtures/healthy-linux-python", "PROCEED"],
     ["fixtures/slot-swap-release", "PROCEED"],
-    // Still MONITOR: D01 reads the identity-based AzureWebJobsStorage__accountName differing
-    // between environments (each has its own storage account by design) as drift.
-    ["fixtures/healthy-flex-consumption", "MONITOR"],
+    // Each environment has its own identity-based storage account (AzureWebJobsStorage__accountName)
+    // by design: R13/R15 judge storage, D01 does not call it drift.
+    ["fixtures/healthy-flex-consumption", "PROCEED"],
   ])("%s is a healthy release: %s, nothing blocks it", async (dir, verdict) => {
     const result = judge(await replayFacts(dir));
     expect(result.recommendation.action).toBe(verdict);

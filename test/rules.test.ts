@@ -1080,7 +1080,7 @@ const CASES: Record<string, Case[]> = {
           severity: "critical",
           fixKind: "config",
           command:
-            /appsettings set -g rg-orders-prod -n orders-func-prod --settings WEBSITE_NODE_DEFAULT_VERSION=~24$/,
+            /appsettings set -g rg-orders-prod -n orders-func-prod --settings 'WEBSITE_NODE_DEFAULT_VERSION=~24'$/,
           title:
             /node 12 \(WEBSITE_NODE_DEFAULT_VERSION ~12\), which runtime ~4 does not offer \(it runs on ~3\)/,
         },

@@ -254,6 +254,9 @@ function refuseUnknownVariables(parser: Argv, env: NodeJS.ProcessEnv): void {
     );
 }
 
+/** Flags whose value may be left out on purpose: `--ledger` alone names the default ledger file. */
+const OPTIONAL_VALUE = new Set(["ledger"]);
+
 /** yargs gives a flag without its value (`--format` last, or before another flag) the default: refuse it. */
 function refuseValueless(parser: Argv, argv: string[]): void {
   const options = (
@@ -262,7 +265,7 @@ function refuseValueless(parser: Argv, argv: string[]): void {
   const flags = new Set(options.boolean);
   argv.forEach((token, i) => {
     const name = /^--([^=]+)$/.exec(token)?.[1];
-    if (!name || flags.has(name) || !(name in options.key)) return;
+    if (!name || flags.has(name) || OPTIONAL_VALUE.has(name) || !(name in options.key)) return;
     const next = argv[i + 1];
     if (next === undefined || /^--?[a-z]/i.test(next)) throw new UsageError(`--${name}: needs a value`);
   });
@@ -273,7 +276,7 @@ function refuseRepeatedOrEmpty(args: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(args)) {
     if (key === "_" || key === "$0" || /[A-Z]/.test(key)) continue;
     if (Array.isArray(value)) throw new UsageError(`--${key} given ${value.length} times: give it once`);
-    if (value === "" || (typeof value === "number" && Number.isNaN(value)))
+    if ((value === "" && !OPTIONAL_VALUE.has(key)) || (typeof value === "number" && Number.isNaN(value)))
       throw new UsageError(`--${key}: needs a value`);
   }
 }
