@@ -41,7 +41,8 @@ const writeStdout = (text: string) => {
 /** The last resort: whatever escaped is one line without internals (the stack with AZFN_HEALTH_DEBUG). */
 const lastResort = (error: unknown) => {
   process.stderr.write(
-    `azfn-health: unexpected error (a bug: please report it).${process.env.AZFN_HEALTH_DEBUG ? `\n${(error as Error)?.stack ?? String(error)}` : " Run with --debug for details."}\n`,
+    `azfn-health: unexpected error (a bug: please report ` +
+      `it).${process.env.AZFN_HEALTH_DEBUG ? `\n${(error as Error)?.stack ?? String(error)}` : " Run with --debug for details."}\n`,
   );
   process.exit(1);
 };

@@ -211,7 +211,8 @@ function sinkOptions(yargs: Argv): Argv {
     .option("ledger", {
       type: "string",
       describe:
-        "Record the check in a ledger: a SQLite file (no value: $XDG_STATE_HOME/azfn-health/ledger.sqlite) or https://<account>.table.core.windows.net/<table>",
+        "Record the check in a ledger: a SQLite file (no value: $XDG_STATE_HOME/azfn-health/ledger.sqlite) or " +
+        "https://<account>.table.core.windows.net/<table>",
     })
     .option("servicenow-change", {
       type: "string",
@@ -525,7 +526,8 @@ function releaseTime(text: string, now: Date, until?: string): Date {
   }
   if (now.getTime() - since.getTime() > METRIC_RETENTION_DAYS * 86_400_000)
     throw new UsageError(
-      `--since: ${text} is more than ${METRIC_RETENTION_DAYS} days before ${now.toISOString()}: Azure Monitor keeps ${METRIC_RETENTION_DAYS} days of metrics, so that release cannot be judged`,
+      `--since: ${text} is more than ${METRIC_RETENTION_DAYS} days before ${now.toISOString()}: Azure ` +
+        `Monitor keeps ${METRIC_RETENTION_DAYS} days of metrics, so that release cannot be judged`,
     );
   return since;
 }
@@ -623,7 +625,8 @@ export function componentId(flag: string, id: string | undefined): string | unde
     )
   ) {
     throw new UsageError(
-      `${flag}: not an Application Insights component resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/microsoft.insights/components/<name>`,
+      `${flag}: not an Application Insights component resource ID: expected ` +
+        `/subscriptions/<guid>/resourceGroups/<rg>/providers/microsoft.insights/components/<name>`,
     );
   }
   return id;

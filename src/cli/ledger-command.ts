@@ -66,7 +66,8 @@ export function ledgerOptions(yargs: Argv): Argv {
     .option("tenant", { type: "string", describe: "Entra tenant ID" })
     .example("$0 ledger list", "Every recorded check")
     .example(
-      '$0 ledger mark 20261201T101500Z-3fa2 --unclean --remediation feature-on-previous-build --reason "timeouts after the .NET 8 move" --restored-at 2026-12-01T11:40:00Z',
+      "$0 ledger mark 20261201T101500Z-3fa2 --unclean --remediation feature-on-previous-build --reason " +
+        '"timeouts after the .NET 8 move" --restored-at 2026-12-01T11:40:00Z',
       "A person's judgment, kept with who and when",
     )
     .example(

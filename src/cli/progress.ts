@@ -41,7 +41,8 @@ export function createProgress(options: {
       const query = new URL(event.url).searchParams;
       const detail = query.get("metricnames") ? ` metrics=${query.get("metricnames")}` : "";
       options.write(
-        `${options.interactive ? "\r\x1b[K" : ""}azfn-health: ${event.method} ${event.status ?? event.error ?? "error"} ${Math.round(event.ms)} ms ${path}${detail}\n`,
+        `${options.interactive ? "\r\x1b[K" : ""}azfn-health: ${event.method} ` +
+          `${event.status ?? event.error ?? "error"} ${Math.round(event.ms)} ms ${path}${detail}\n`,
       );
     },
     stop() {

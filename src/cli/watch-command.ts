@@ -62,7 +62,10 @@ export function replayClock(start: Date, paceMs = 0): WatchClock {
 function progressLine(round: WatchRound, evidence: EvidenceStatus): string {
   const traffic = round.requests === null ? "traffic unknown" : `${Math.round(round.requests)} request(s)`;
   const missing = evidence.met ? "evidence minimum met" : `evidence: ${evidence.missing.join("; ")}`;
-  return `azfn-health: round ${round.round} at ${round.at}: ${round.evidenceMinutes} min of evidence, ${traffic}, verdict so far ${round.verdict}; ${missing}\n`;
+  return (
+    `azfn-health: round ${round.round} at ${round.at}: ${round.evidenceMinutes} min of evidence, ` +
+    `${traffic}, verdict so far ${round.verdict}; ${missing}\n`
+  );
 }
 
 /** `check --watch`: rounds until the deadline, an early stop, or Ctrl-C / SIGTERM (the verdict so far). */

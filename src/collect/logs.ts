@@ -19,9 +19,13 @@ export function signalsQuery(windows: Windows): string {
     "union",
     '  (exceptions | project timestamp, kind = "exception", name = type),',
     '  (requests | where success == false | project timestamp, kind = "failed request", name = strcat(name, " ", resultCode)),',
-    '  (traces | where message has "Host thresholds exceeded" or message has "thread pool starvation" or message has "Stopping JobHost" or message matches regex @"AZFD\\d{4}"',
-    '     | project timestamp, kind = "host signal", name = case(message has "Host thresholds exceeded", "Host thresholds exceeded", message has "thread pool starvation", "Possible thread pool starvation", message has "Stopping JobHost", "Host restart", extract(@"(AZFD\\d{4})", 1, message)))',
-    '| extend window = case(timestamp >= afterStart and timestamp < afterEnd, "after", timestamp >= baselineStart and timestamp < baselineEnd, "baseline", "")',
+    '  (traces | where message has "Host thresholds exceeded" or message has "thread pool starvation" or ' +
+      'message has "Stopping JobHost" or message matches regex @"AZFD\\d{4}"',
+    '     | project timestamp, kind = "host signal", name = case(message has "Host thresholds exceeded", ' +
+      '"Host thresholds exceeded", message has "thread pool starvation", "Possible thread pool starvation", ' +
+      'message has "Stopping JobHost", "Host restart", extract(@"(AZFD\\d{4})", 1, message)))',
+    '| extend window = case(timestamp >= afterStart and timestamp < afterEnd, "after", timestamp >= ' +
+      'baselineStart and timestamp < baselineEnd, "baseline", "")',
     "| where isnotempty(window)",
     "| summarize count = count() by window, kind, name",
   ].join("\n");

@@ -53,7 +53,8 @@ export async function parseConfig(text: string, name: string): Promise<Config> {
         doc.errors
           .map(
             (e) =>
-              `${name}:${e.linePos?.[0]?.line ?? "?"}:${e.linePos?.[0]?.col ?? "?"}: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+              `${name}:${e.linePos?.[0]?.line ?? "?"}:${e.linePos?.[0]?.col ?? "?"}: ` +
+              `${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
           )
           .join("\n"),
       );

@@ -76,7 +76,8 @@ export const ConfigSchema = z.strictObject({
     .string()
     .optional()
     .describe(
-      "Record every check here: a SQLite file path, or https://<account>.table.core.windows.net/<table> (also --ledger, AZFN_HEALTH_LEDGER)",
+      "Record every check here: a SQLite file path, or https://<account>.table.core.windows.net/<table> " +
+        "(also --ledger, AZFN_HEALTH_LEDGER)",
     ),
   servicenow: z
     .strictObject({
@@ -114,7 +115,8 @@ export const ConfigSchema = z.strictObject({
     )
     .optional()
     .describe(
-      "Per rule: a severity, `report-only` (reported, never fails the gate: for trying a new rule), or { severity, ignore: <reason>, environment }",
+      "Per rule: a severity, `report-only` (reported, never fails the gate: for trying a new rule), or { " +
+        "severity, ignore: <reason>, environment }",
     ),
 });
 

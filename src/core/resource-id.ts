@@ -18,7 +18,8 @@ export function parseAppId(text: string, flag: string): AppRef {
   const match = APP_ID.exec(text.trim());
   if (!match) {
     throw new UsageError(
-      `${flag}: not a Function App resource ID: expected /subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
+      `${flag}: not a Function App resource ID: expected ` +
+        `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
     );
   }
   const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [

@@ -43,7 +43,8 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
   const featureOnOldBuild =
-    "Ship the feature on the previous known-good build: merge it onto the last release that ran cleanly in production and deploy that, leaving the runtime or configuration change for a release of its own.";
+    "Ship the feature on the previous known-good build: merge it onto the last release that ran cleanly " +
+    "in production and deploy that, leaving the runtime or configuration change for a release of its own.";
 
   const malformed = malformedAnswers(facts);
   if (malformed.length > 0) {
@@ -72,7 +73,8 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   if (hotfixes.length > 0) {
     const steps = planSteps(hotfixes);
     steps.push(
-      `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
+      `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ` +
+        `${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
     );
     const alternatives = [
       `Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`,
@@ -97,7 +99,9 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     const missing = [...new Set(unknowns.map((u) => `${u.environment} ${u.reason}`))];
     return {
       action: "INCONCLUSIVE",
-      summary: `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call the release clean: ${missing.join("; ")}.`,
+      summary:
+        `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call ` +
+        `the release clean: ${missing.join("; ")}.`,
       drivers: unknowns.map((u) => `${u.ruleId} (${u.environment}): unknown, ${u.reason}`),
       steps: [
         "# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again.",
@@ -177,13 +181,17 @@ function wayBack(
     );
     if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
       warnings.push(
-        "In a swap FUNCTIONS_EXTENSION_VERSION stays with its slot unless WEBSITE_OVERRIDE_STICKY_EXTENSION_VERSIONS=0 is set on both slots; set it first if the previous build needs the previous runtime version.",
+        "In a swap FUNCTIONS_EXTENSION_VERSION stays with its slot unless " +
+          "WEBSITE_OVERRIDE_STICKY_EXTENSION_VERSIONS=0 is set on both slots; set it first if the previous " +
+          "build needs the previous runtime version.",
       );
     }
   } else if (previous) {
     const who = previous.author || previous.deployer;
     steps.push(
-      `# Redeploy the package of deployment ${previous.id} (${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last good one before the release.`,
+      `# Redeploy the package of deployment ${previous.id} ` +
+        `(${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last ` +
+        `good one before the release.`,
       `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src ${shellQuote(`<package of deployment ${previous.id}>`)}`,
     );
   } else {
@@ -195,7 +203,10 @@ function wayBack(
   const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);
   if ((profile.extensionMajor ?? 0) >= 4 && profile.workerRuntime === "dotnet" && dotnetCore3?.endOfLife) {
     warnings.push(
-      `If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life software (runtime 3.x since 2022-12-13, .NET Core 3.1 since ${isoDate(new Date(dotnetCore3.endOfLife))}; Linux Consumption stops running 3.x apps after 2026-09-30): prefer the hotfix or shipping the feature on the previous build.`,
+      `If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life ` +
+        `software (runtime 3.x since 2022-12-13, .NET Core 3.1 since ` +
+        `${isoDate(new Date(dotnetCore3.endOfLife))}; Linux Consumption stops running 3.x apps after ` +
+        `2026-09-30): prefer the hotfix or shipping the feature on the previous build.`,
     );
   }
   return { steps, warnings };

@@ -94,7 +94,8 @@ export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat
   if (rows.length === 0) return "The ledger has no records yet.\n";
   const lines = rows.map(
     (r) =>
-      `${r.id}  ${r.release.slice(0, 16).padEnd(16)}  ${plain(r.app).padEnd(24)}  ${r.verdict.padEnd(12)}  ${r.outcome}${r.outcome !== r.automatic ? " (marked)" : ""}${r.remediation ? `, ${r.remediation}` : ""}`,
+      `${r.id}  ${r.release.slice(0, 16).padEnd(16)}  ${plain(r.app).padEnd(24)}  ${r.verdict.padEnd(12)}  ` +
+      `${r.outcome}${r.outcome !== r.automatic ? " (marked)" : ""}${r.remediation ? `, ${r.remediation}` : ""}`,
   );
   return `${"id".padEnd(20)}  ${"release".padEnd(16)}  ${"app".padEnd(24)}  ${"verdict".padEnd(12)}  outcome\n${lines.join("\n")}\n`;
 }
@@ -107,7 +108,8 @@ export function renderShow(record: LedgerRecord, format: "text" | "json"): strin
     `Record ${record.id}, checked ${record.recordedAt} (${record.mode}, ${plain(record.tool)})`,
     `  QA:          ${plain(record.apps.qa)}`,
     `  Production:  ${plain(record.apps.prod)}${record.production ? "" : " (a slot: not a production deployment)"}`,
-    `  Release:     ${record.release.time ?? "unknown"} (${record.release.source}: ${plain(record.release.detail)})${record.release.deploymentId ? `, deployment ${plain(record.release.deploymentId)}` : ""}`,
+    `  Release:     ${record.release.time ?? "unknown"} (${record.release.source}: ` +
+      `${plain(record.release.detail)})${record.release.deploymentId ? `, deployment ${plain(record.release.deploymentId)}` : ""}`,
     `  Verdict:     ${record.verdict} (exit ${record.exitCode})`,
     `  Outcome:     ${outcomeText(record)}`,
   ];
@@ -119,7 +121,8 @@ export function renderShow(record: LedgerRecord, format: "text" | "json"): strin
   if (record.marks.length > 0) lines.push("  Marks (latest wins; the automatic outcome is kept):");
   for (const m of record.marks)
     lines.push(
-      `    ${m.at} ${m.outcome}${m.remediation ? `, ${m.remediation}` : ""} by ${plain(m.by)}${m.ciBuild ? ` (build ${plain(m.ciBuild)})` : ""}${m.restoredAt ? `, restored at ${m.restoredAt}` : ""}: ${plain(m.reason)}`,
+      `    ${m.at} ${m.outcome}${m.remediation ? `, ${m.remediation}` : ""} by ` +
+        `${plain(m.by)}${m.ciBuild ? ` (build ${plain(m.ciBuild)})` : ""}${m.restoredAt ? `, restored at ${m.restoredAt}` : ""}: ${plain(m.reason)}`,
     );
   return `${lines.join("\n")}\n`;
 }
@@ -206,10 +209,15 @@ export function renderReport(summary: LedgerSummary, format: LedgerFormat): stri
   if (format === "html") return reportHtml(summary);
   const o = summary.overall;
   const lines = [
-    `Deployments ${summary.since ? `since ${summary.since.slice(0, 10)}` : "(all time)"} to ${summary.until.slice(0, 10)}: ${o.deployments} (${o.clean} clean, ${o.unclean} unclean, ${o.inconclusive} inconclusive, not counted)`,
-    `  Clean-deployment rate:      ${percent(o.cleanRate)}${o.cleanRate.rate === null ? "" : ` (${o.cleanRate.numerator}/${o.cleanRate.denominator})`}`,
-    `  Change failure rate (DORA): ${percent(o.changeFailureRate)}${o.changeFailureRate.rate === null ? " (no judged production deployment)" : ` (${o.changeFailureRate.numerator}/${o.changeFailureRate.denominator} production deployments)`}`,
-    `  Median recovery time:       ${minutesText(o.recovery.median)}${o.recovery.count ? ` (over ${o.recovery.count} with a restored-at time)` : ""}`,
+    `Deployments ${summary.since ? `since ${summary.since.slice(0, 10)}` : "(all time)"} to ` +
+      `${summary.until.slice(0, 10)}: ${o.deployments} (${o.clean} clean, ${o.unclean} unclean, ` +
+      `${o.inconclusive} inconclusive, not counted)`,
+    `  Clean-deployment rate:      ` +
+      `${percent(o.cleanRate)}${o.cleanRate.rate === null ? "" : ` (${o.cleanRate.numerator}/${o.cleanRate.denominator})`}`,
+    `  Change failure rate (DORA): ` +
+      `${percent(o.changeFailureRate)}${o.changeFailureRate.rate === null ? " (no judged production deployment)" : ` (${o.changeFailureRate.numerator}/${o.changeFailureRate.denominator} production deployments)`}`,
+    `  Median recovery time:       ` +
+      `${minutesText(o.recovery.median)}${o.recovery.count ? ` (over ${o.recovery.count} with a restored-at time)` : ""}`,
     `  Remediation: ${Object.entries(o.remediation)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
@@ -218,7 +226,9 @@ export function renderReport(summary: LedgerSummary, format: LedgerFormat): stri
     lines.push("", `${"app".padEnd(28)} deploys  clean rate  change failure  recovery`);
   for (const a of summary.apps)
     lines.push(
-      `${plain(a.app).padEnd(28)} ${String(a.deployments).padStart(7)}  ${percent(a.cleanRate).padStart(10)}  ${percent(a.changeFailureRate).padStart(14)}  ${minutesText(a.recovery.median)}`,
+      `${plain(a.app).padEnd(28)} ${String(a.deployments).padStart(7)}  ` +
+        `${percent(a.cleanRate).padStart(10)}  ${percent(a.changeFailureRate).padStart(14)}  ` +
+        `${minutesText(a.recovery.median)}`,
     );
   return `${lines.join("\n")}\n`;
 }
@@ -230,7 +240,10 @@ export function cleanRateChart(weekly: AppSummary["weekly"]): string {
   const height = 200;
   const pad = 32;
   if (points.length === 0)
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" role="img" aria-label="No judged deployments"><text x="8" y="34">No judged deployments: N/A</text></svg>`;
+    return (
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" role="img" aria-label="No ` +
+      `judged deployments"><text x="8" y="34">No judged deployments: N/A</text></svg>`
+    );
   const x = (i: number) =>
     pad + (points.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (points.length - 1));
   const y = (rate: number) => height - pad - rate * (height - 2 * pad);
@@ -240,22 +253,29 @@ export function cleanRateChart(weekly: AppSummary["weekly"]): string {
   const dots = points
     .map(
       (p, i) =>
-        `<circle cx="${x(i).toFixed(1)}" cy="${y(p.cleanRate.rate!).toFixed(1)}" r="3"><title>${esc(`week of ${p.week}: ${percent(p.cleanRate)} (${p.cleanRate.numerator}/${p.cleanRate.denominator})`)}</title></circle>`,
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(p.cleanRate.rate!).toFixed(1)}" ` +
+        `r="3"><title>${esc(`week of ${p.week}: ${percent(p.cleanRate)} (${p.cleanRate.numerator}/${p.cleanRate.denominator})`)}</title></circle>`,
     )
     .join("");
   const grid = [0, 0.5, 1]
     .map(
       (r) =>
-        `<line x1="${pad}" x2="${width - pad}" y1="${y(r)}" y2="${y(r)}" class="grid"/><text x="2" y="${y(r) + 4}" class="axis">${r * 100}%</text>`,
+        `<line x1="${pad}" x2="${width - pad}" y1="${y(r)}" y2="${y(r)}" class="grid"/><text x="2" ` +
+        `y="${y(r) + 4}" class="axis">${r * 100}%</text>`,
     )
     .join("");
   const labels = [points[0]!, points.at(-1)!]
     .map(
       (p, i) =>
-        `<text x="${i === 0 ? pad : width - pad}" y="${height - 8}" text-anchor="${i === 0 ? "start" : "end"}" class="axis">${esc(p.week)}</text>`,
+        `<text x="${i === 0 ? pad : width - pad}" y="${height - 8}" ` +
+        `text-anchor="${i === 0 ? "start" : "end"}" class="axis">${esc(p.week)}</text>`,
     )
     .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Clean-deployment rate per week">${grid}<path d="${path}" class="line"/>${dots}${labels}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" ` +
+    `height="${height}" role="img" aria-label="Clean-deployment rate per week">${grid}<path d="${path}" ` +
+    `class="line"/>${dots}${labels}</svg>`
+  );
 }
 
 function page(title: string, body: string): string {

@@ -42,7 +42,8 @@ type Database = BetterSqlite3.Database;
 
 function corrupt(path: string, detail: string): UsageError {
   return new UsageError(
-    `--ledger ${path}: not a readable azfn-health ledger (${detail}); it was left as it is. Point --ledger at another file, or move this one away`,
+    `--ledger ${path}: not a readable azfn-health ledger (${detail}); it was left as it is. Point ` +
+      `--ledger at another file, or move this one away`,
   );
 }
 
@@ -99,7 +100,8 @@ export function openSqliteLedger(path: string, options: { create: boolean }): Le
     const version = schemaVersion(db, path);
     if (version > SQLITE_SCHEMA_VERSION)
       throw new UsageError(
-        `--ledger ${path}: written by a newer azfn-health (ledger schema ${version}; this version reads up to ${SQLITE_SCHEMA_VERSION}); it was left as it is. Upgrade azfn-health`,
+        `--ledger ${path}: written by a newer azfn-health (ledger schema ${version}; this version reads up to ` +
+          `${SQLITE_SCHEMA_VERSION}); it was left as it is. Upgrade azfn-health`,
       );
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("journal_mode = WAL");

@@ -65,7 +65,8 @@ function explain(error: unknown, url: string): UsageError {
   const message = (error as Error).message?.split("\n")[0] ?? String(error);
   if (status === 401 || status === 403)
     return new UsageError(
-      `--ledger ${url}: access denied (${status}${code ? ` ${code}` : ""}): the identity needs the "Storage Table Data Contributor" role on the table, or set ${CONNECTION_STRING_ENV}`,
+      `--ledger ${url}: access denied (${status}${code ? ` ${code}` : ""}): the identity needs the "Storage ` +
+        `Table Data Contributor" role on the table, or set ${CONNECTION_STRING_ENV}`,
     );
   return new UsageError(`--ledger ${url}: ${status ? `HTTP ${status}: ` : ""}${message}`);
 }

@@ -73,7 +73,8 @@ export function comparisonRows(
 export function releaseLine(report: Report): string {
   const { release } = report;
   return release.time
-    ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} (${release.source === "--since" ? release.detail : `from the ${release.detail}`})`
+    ? `${release.time.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC")} ` +
+        `(${release.source === "--since" ? release.detail : `from the ${release.detail}`})`
     : `unknown (${release.detail})`;
 }
 
@@ -90,7 +91,10 @@ export function stacksLine(report: Report): string {
     : report.mode === "replay"
       ? ": the recording holds no Stacks API answer"
       : `: the Stacks API did not answer${status ? ` (${status})` : ""}`;
-  return `bundled Core Tools snapshot of ${stacks.snapshotDate} (${stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`})${why}`;
+  return (
+    `bundled Core Tools snapshot of ${stacks.snapshotDate} ` +
+    `(${stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`})${why}`
+  );
 }
 
 const minute = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "");
@@ -107,7 +111,10 @@ export function windowsLine(report: Report): string | undefined {
   if (!w) return undefined;
   const baseline =
     w.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before";
-  return `after the release ${minute(w.after.start)} → ${minute(w.after.end)} UTC against ${baseline} (${minute(w.baseline.start)} → ${minute(w.baseline.end)}), ${GRAIN[w.grain] ?? w.grain} buckets`;
+  return (
+    `after the release ${minute(w.after.start)} → ${minute(w.after.end)} UTC against ${baseline} ` +
+    `(${minute(w.baseline.start)} → ${minute(w.baseline.end)}), ${GRAIN[w.grain] ?? w.grain} buckets`
+  );
 }
 
 export function evidenceLine(evidence: Report["findings"][number]["evidence"]): string {

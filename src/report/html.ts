@@ -73,20 +73,27 @@ function chart(
   const line = (values: number[], x0: number, x1: number, color: string, name: string) =>
     values.length === 0
       ? ""
-      : `<polyline class="${name}" fill="none" stroke="${color}" stroke-width="1.6" points="${values.map((v, i) => `${(x0 + ((x1 - x0) * i) / Math.max(1, values.length - 1)).toFixed(1)},${y(v)}`).join(" ")}"/>`;
+      : `<polyline class="${name}" fill="none" stroke="${color}" stroke-width="1.6" ` +
+        `points="${values.map((v, i) => `${(x0 + ((x1 - x0) * i) / Math.max(1, values.length - 1)).toFixed(1)},${y(v)}`).join(" ")}"/>`;
   const right = W - 4;
   const mid = left + (right - left) / 2;
   const axis = H - bottom;
   const label1 = axis + 12;
   const label2 = axis + 24;
   const timeLabels = times
-    ? `<text x="${left}" y="${label1}">${esc(clock(times.start))}</text><text x="${right}" y="${label1}" text-anchor="end">${esc(clock(times.end))}</text>`
+    ? `<text x="${left}" y="${label1}">${esc(clock(times.start))}</text><text x="${right}" y="${label1}" ` +
+      `text-anchor="end">${esc(clock(times.end))}</text>`
     : "";
   const body =
     kind === "before-after"
       ? `${line(a, left, mid - 8, "var(--before)", "before")}${line(b, mid + 8, right, "var(--after)", "after")}<line x1="${mid}" x2="${mid}" y1="${top - 4}" y2="${axis}" stroke="var(--bad)" stroke-dasharray="4 3"/><text class="release" x="${mid}" y="${label2}" text-anchor="middle">release${times?.release ? ` ${esc(clock(times.release))}` : ""}</text>`
       : `${line(a, left, right, "var(--qa)", "qa")}${line(b, left, right, "var(--after)", "prod")}`;
-  return `<svg class="chart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><line x1="${left}" x2="${right}" y1="${axis}" y2="${axis}" stroke="var(--line)"/><text x="2" y="${top + 4}">${esc(formatValue(max, unit))}</text><text x="2" y="${axis}">${esc(formatValue(min, unit))}</text>${timeLabels}${body}</svg>`;
+  return (
+    `<svg class="chart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" ` +
+    `xmlns="http://www.w3.org/2000/svg"><line x1="${left}" x2="${right}" y1="${axis}" y2="${axis}" ` +
+    `stroke="var(--line)"/><text x="2" y="${top + 4}">${esc(formatValue(max, unit))}</text><text x="2" ` +
+    `y="${axis}">${esc(formatValue(min, unit))}</text>${timeLabels}${body}</svg>`
+  );
 }
 
 function outcomeClass(outcome: string): string {
@@ -123,9 +130,14 @@ export function renderHtml(report: Report): string {
         : `${j.label}: QA and production after the release`;
     const numbers =
       kind === "before-after"
-        ? `median ${formatValue(j.control.median, j.unit)} → ${formatValue(j.experiment.median, j.unit)}${j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`}`
+        ? `median ${formatValue(j.control.median, j.unit)} → ` +
+          `${formatValue(j.experiment.median, j.unit)}${j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`}`
         : `QA ${formatValue(qa!.experiment.median, j.unit)}, production ${formatValue(j.experiment.median, j.unit)}`;
-    return `<figure data-metric="${esc(j.metric)}" data-kind="${kind}" data-env="${j.environment}"><figcaption><span>${esc(j.label)}</span><span class="outcome ${outcomeClass(j.outcome)}">${esc(kind === "before-after" ? j.outcome : "")}</span></figcaption>${chart(kind, kind === "before-after" ? j.controlTrend : qa!.trend, j.trend, j.unit, title, times(kind))}<div class="legend">${esc(numbers)}</div></figure>`;
+    return (
+      `<figure data-metric="${esc(j.metric)}" data-kind="${kind}" ` +
+      `data-env="${j.environment}"><figcaption><span>${esc(j.label)}</span><span class="outcome ` +
+      `${outcomeClass(j.outcome)}">${esc(kind === "before-after" ? j.outcome : "")}</span></figcaption>${chart(kind, kind === "before-after" ? j.controlTrend : qa!.trend, j.trend, j.unit, title, times(kind))}<div class="legend">${esc(numbers)}</div></figure>`
+    );
   };
   const rows = comparisonRows(report);
   const qaJudged = judged.filter((j) => j.environment === "qa");
@@ -153,11 +165,19 @@ ${
     : `<table><thead><tr><th>Severity</th><th>Rule</th><th>Env</th><th>Finding and evidence</th><th>Fix</th></tr></thead><tbody>${report.findings
         .map(
           (f) =>
-            `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td><td><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td><td>${esc(f.title)}<div class="evidence">${esc(evidenceLine(f.evidence))}</div></td><td class="fix">${f.fix ? `${esc(f.fix.summary)}${f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}` : ""}</td></tr>`,
+            `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td><td><a ` +
+            `href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td><td>${esc(f.title)}<div ` +
+            `class="evidence">${esc(evidenceLine(f.evidence))}</div></td><td ` +
+            `class="fix">${f.fix ? `${esc(f.fix.summary)}${f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}` : ""}</td></tr>`,
         )
         .join("")}</tbody></table>`
 }
-${report.ignored.length ? `<h2>Ignored by configuration (${report.ignored.length})</h2><ul>${report.ignored.map((i) => `<li><strong>${esc(i.ruleId)}</strong> (${esc(i.environment)}): ${esc(i.title)}. <em>Reason: ${esc(i.reason)}</em></li>`).join("")}</ul>` : ""}
+${
+  report.ignored.length
+    ? `<h2>Ignored by configuration ` +
+      `(${report.ignored.length})</h2><ul>${report.ignored.map((i) => `<li><strong>${esc(i.ruleId)}</strong> (${esc(i.environment)}): ${esc(i.title)}. <em>Reason: ${esc(i.reason)}</em></li>`).join("")}</ul>`
+    : ""
+}
 ${report.unknowns.length ? `<h2>Could not judge (${report.unknowns.length})</h2><ul>${report.unknowns.map((u) => `<li><strong>${esc(u.ruleId)}</strong> (${esc(u.environment)}): ${esc(u.reason)}</li>`).join("")}</ul>` : ""}
 ${
   windows && prod.length

@@ -69,7 +69,9 @@ export function renderJunit(report: Report): string {
       errors,
       tests: cases.length,
       xml: [
-        `  <testsuite name="${xml(`azfn-health ${role}: ${env.name}`)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="0" timestamp="${report.checkedAt.replace(/\.\d+Z$|Z$/, "")}" hostname="azfn-health">`,
+        `  <testsuite name="${xml(`azfn-health ${role}: ${env.name}`)}" tests="${cases.length}" ` +
+          `failures="${failures}" errors="${errors}" skipped="0" time="0" ` +
+          `timestamp="${report.checkedAt.replace(/\.\d+Z$|Z$/, "")}" hostname="azfn-health">`,
         "    <properties>",
         `      <property name="resourceId" value="${xml(env.id)}"/>`,
         `      <property name="verdict" value="${report.verdict}"/>`,
@@ -81,5 +83,9 @@ export function renderJunit(report: Report): string {
     };
   });
   const total = (key: "tests" | "failures" | "errors") => suites.reduce((n, s) => n + s[key], 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="azfn-health ${report.verdict}" tests="${total("tests")}" failures="${total("failures")}" errors="${total("errors")}" time="0">\n${suites.map((s) => s.xml).join("\n")}\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="azfn-health ${report.verdict}" ` +
+    `tests="${total("tests")}" failures="${total("failures")}" errors="${total("errors")}" ` +
+    `time="0">\n${suites.map((s) => s.xml).join("\n")}\n</testsuites>\n`
+  );
 }

@@ -115,7 +115,8 @@ export function renderMarkdown(report: Report): string {
     out.push(
       `### Metrics`,
       "",
-      `After ${windows.after.start} → ${windows.after.end} against ${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"}, ${windows.grain} buckets.`,
+      `After ${windows.after.start} → ${windows.after.end} against ` +
+        `${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"}, ${windows.grain} buckets.`,
       "",
     );
     out.push(
@@ -124,7 +125,8 @@ export function renderMarkdown(report: Report): string {
     );
     for (const row of rows)
       out.push(
-        `| ${row.environment} | ${cell(row.metric)} | ${row.before} | ${row.after} | ${row.change} | ${row.judgment === "worse" ? "**worse**" : row.judgment} | ${row.trend} |`,
+        `| ${row.environment} | ${cell(row.metric)} | ${row.before} | ${row.after} | ${row.change} | ` +
+          `${row.judgment === "worse" ? "**worse**" : row.judgment} | ${row.trend} |`,
       );
     const unavailable = unavailableMetrics(report);
     if (unavailable) out.push("", `Not judged: ${cell(unavailable)}.`);

@@ -161,7 +161,8 @@ export function renderText(
 
   // What to do, first: the verdict and its exit code, why, and the plan.
   out.push(
-    `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
+    `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ` +
+      `${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
   );
   out.push(...wrapWords(headline(r), "  ", "    "));
   if (r.drivers.length > 0) {
@@ -195,7 +196,9 @@ export function renderText(
   );
   if (lines.length === 0) out.push(`  ${c.green("none")}`);
   for (const { finding: f, twin, environment, title } of lines) {
-    const head = `  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ${environment.padEnd(4)}  `;
+    const head =
+      `  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ` +
+      `${environment.padEnd(4)}  `;
     out.push(...wrapWords(title, head, " ".repeat(24), WIDTH + (head.length - 22)));
     if (!verbose) continue;
     for (const x of twin ? [twin, f] : [f]) {
@@ -245,7 +248,9 @@ export function renderText(
       ? `replay of ${report.recording?.path}${report.recording?.constructed ? " (constructed recording)" : ""}`
       : "live";
   out.push(
-    `${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ${report.checkedAt.replace("T", " ").replace(/(:\d\d)\.\d+Z$|(:\d\d)Z$/, "$1$2 UTC")}  ${c.dim(mode)}`,
+    `${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ` +
+      `${report.checkedAt.replace("T", " ").replace(/(:\d\d)\.\d+Z$|(:\d\d)Z$/, "$1$2 UTC")}  ` +
+      `${c.dim(mode)}`,
   );
   out.push(`${c.dim("QA  ")}  ${report.environments.qa.id}`);
   out.push(`${c.dim("PROD")}  ${report.environments.prod.id}`);
@@ -296,7 +301,8 @@ export function renderText(
     c.dim(
       verbose
         ? `Also as JSON (--format json) and HTML with charts (--format html); a rule explained: azfn-health explain ${explain}`
-        : `Evidence, every metric and the full comparison: --verbose, --format json or --format html; a rule explained: azfn-health explain ${explain}`,
+        : `Evidence, every metric and the full comparison: --verbose, --format json or --format html; a rule ` +
+            `explained: azfn-health explain ${explain}`,
     ),
   );
   return `${out.join("\n")}\n`;

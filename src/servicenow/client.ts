@@ -185,7 +185,8 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
         );
       if (res.status === 403)
         throw new ServiceNowError(
-          `ServiceNow: ${what}: 403 denied by an ACL${detail}; ask for write access to change_request (role sn_change_write or itil) and create on sys_attachment`,
+          `ServiceNow: ${what}: 403 denied by an ACL${detail}; ask for write access to change_request (role ` +
+            `sn_change_write or itil) and create on sys_attachment`,
         );
       if (res.status === 404) throw new ServiceNowError(`ServiceNow: ${what}: 404 not found${detail}`);
       throw new ServiceNowError(

@@ -78,7 +78,8 @@ export function closeNotes(report: Report): string {
 
 export function markWorkNote(recordId: string, mark: Mark): string {
   return [
-    `azfn-health ledger: deployment ${recordId} marked ${mark.outcome.toUpperCase()} by ${noteText(mark.by)}${mark.ciBuild ? ` (build ${noteText(mark.ciBuild)})` : ""} at ${mark.at}`,
+    `azfn-health ledger: deployment ${recordId} marked ${mark.outcome.toUpperCase()} by ` +
+      `${noteText(mark.by)}${mark.ciBuild ? ` (build ${noteText(mark.ciBuild)})` : ""} at ${mark.at}`,
     ...(mark.remediation ? [`Remediation: ${mark.remediation}`] : []),
     ...(mark.restoredAt ? [`Restored at: ${mark.restoredAt}`] : []),
     `Reason: ${noteText(mark.reason)}`,

@@ -42,7 +42,8 @@ export function evidenceMinimum(facts: Pick<CheckFacts, "prod" | "metricWindows"
       requestsForDoubling = requestsToDetectDoubling(before);
       if (afterRequests < requestsForDoubling) {
         missing.push(
-          `${Math.round(afterRequests)} of about ${requestsForDoubling} requests after the release needed to detect a doubling of the error rate`,
+          `${Math.round(afterRequests)} of about ${requestsForDoubling} requests after the release needed to ` +
+            `detect a doubling of the error rate`,
         );
         const grain = facts.metricWindows ? grainMs(facts.metricWindows.grain) / 60_000 : 1;
         const perMinute = afterBuckets > 0 ? afterRequests / (afterBuckets * grain) : 0;

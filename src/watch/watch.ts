@@ -279,7 +279,9 @@ function finalRecommendation(rec: Recommendation, watch: WatchSummary): Recommen
     const more = watch.evidence.moreMinutes;
     return {
       action: "INCONCLUSIVE",
-      summary: `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ${watch.evidence.missing.join("; ")}.${more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : ""} So far: ${rec.action === "INCONCLUSIVE" ? rec.summary : rec.action}`,
+      summary:
+        `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ` +
+        `${watch.evidence.missing.join("; ")}.${more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : ""} So far: ${rec.action === "INCONCLUSIVE" ? rec.summary : rec.action}`,
       drivers: [
         ...watch.evidence.missing.map((m) => `evidence minimum: ${m}`),
         ...(rec.action === "INCONCLUSIVE" ? rec.drivers : []),

@@ -296,8 +296,10 @@ function powerOf(
     minutesNeeded === 0
       ? `enough traffic to detect a doubling of the error rate (from ${from}): power ${doubling.toFixed(2)}`
       : minutesNeeded === null
-        ? `the baseline's ${requests.before} requests are too few to detect a doubling of the error rate (from ${from}) however long the after-window: widen the windows`
-        : `needs about ${minutesNeeded} more minutes at the current traffic to detect a doubling of the error rate (from ${from}; power now ${doubling.toFixed(2)})`;
+        ? `the baseline's ${requests.before} requests are too few to detect a doubling of the error rate (from ` +
+          `${from}) however long the after-window: widen the windows`
+        : `needs about ${minutesNeeded} more minutes at the current traffic to detect a doubling of the error ` +
+          `rate (from ${from}; power now ${doubling.toFixed(2)})`;
   return { reference, doubling, minutesNeeded, note };
 }
 
@@ -351,7 +353,9 @@ export function judgeErrorRate(
   // Counts too small to tell are never a regression (so never a rollback): they are said as such.
   const tooFew = looksWorse && errors.after < ERROR_RATE.minErrors;
   const power = afterMinutes && afterMinutes > 0 ? powerOf(errors, requests, afterMinutes) : undefined;
-  const counts = `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided p=${pValue.toPrecision(2)}`;
+  const counts =
+    `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided ` +
+    `p=${pValue.toPrecision(2)}`;
   return {
     ...base,
     control: summary(before, requests.before),
@@ -498,7 +502,9 @@ function weighTimeOfDay(
               ...week,
               trend: j.trend,
               baseline: "last-week",
-              reason: `${j.classification} against the hours before the release, but not against the same hours last week: time of day, not the release`,
+              reason:
+                `${j.classification} against the hours before the release, but not against the same hours last week: ` +
+                `time of day, not the release`,
             }
           : {
               ...j,
@@ -523,7 +529,9 @@ function weighTimeOfDay(
         classification: "Pass",
         outcome: "ok",
         baseline: "qa",
-        reason: `${j.classification} against the hours before, as QA's ${j.label.toLowerCase()} (${(qa.change! * 100).toFixed(0)} %) in the same window: the clock or shared load, not the release`,
+        reason:
+          `${j.classification} against the hours before, as QA's ${j.label.toLowerCase()} ` +
+          `(${(qa.change! * 100).toFixed(0)} %) in the same window: the clock or shared load, not the release`,
       };
     }
   }

@@ -14,7 +14,9 @@ export const thirtyTwoBitWorker = defineRule({
   title: "The worker runs 64-bit on .NET 6 and later",
   severity: "high",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-app-settings#use32bitworkerprocess",
-  why: "A 32-bit worker is capped at about 2 GB of address space: .NET 6/8 workloads run out of memory or thrash the GC long before the plan does.",
+  why:
+    "A 32-bit worker is capped at about 2 GB of address space: .NET 6/8 workloads run out of memory or " +
+    "thrash the GC long before the plan does.",
   needs: ["config", "site", "appSettings"],
   messages: {
     drift: "production runs a 32-bit worker (use32BitWorkerProcess) while QA ran 64-bit",

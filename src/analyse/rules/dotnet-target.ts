@@ -62,7 +62,9 @@ export const targetNotInStacks = defineRule({
   title: "The .NET target matches a supported stack for the worker and runtime version",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-reference?tabs=blob#runtime-versions",
-  why: "A target that no stack row lists (dotnet|3.1 on ~4, DOTNET|6.0 with dotnet-isolated) puts the app on the wrong host or worker image.",
+  why:
+    "A target that no stack row lists (dotnet|3.1 on ~4, DOTNET|6.0 with dotnet-isolated) puts the app on " +
+    "the wrong host or worker image.",
   needs: ["appSettings", "config", "site"],
   appliesTo: imageReason,
   messages: {
@@ -128,7 +130,9 @@ export const inProcessNet8NotEnabled = defineRule({
   title: ".NET 8 in-process apps set FUNCTIONS_INPROC_NET8_ENABLED=1",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-dotnet-class-library#updating-to-target-net-8",
-  why: "Without it the app runs on the .NET 6 in-process host and fails with \"Could not load file or assembly 'System.ComponentModel, Version=8.0.0.0'\" (Azure/Azure-Functions#2476).",
+  why:
+    'Without it the app runs on the .NET 6 in-process host and fails with "Could not load file or ' +
+    "assembly 'System.ComponentModel, Version=8.0.0.0'\" (Azure/Azure-Functions#2476).",
   needs: ["appSettings", "config", "site"],
   messages: { missing: "{env} runs .NET 8 in-process ({target}) without FUNCTIONS_INPROC_NET8_ENABLED=1" },
   check({ env, self }) {

@@ -58,7 +58,9 @@ export const settingDrift = defineRule({
   title: "Production has the app settings QA has, with the same non-secret values",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-how-to-use-azure-function-app-settings#settings",
-  why: "A release tested in QA depends on QA's settings; a setting missing or different in production changes behaviour the tests never saw.",
+  why:
+    "A release tested in QA depends on QA's settings; a setting missing or different in production " +
+    "changes behaviour the tests never saw.",
   needs: ["appSettings", "connectionStrings"],
   messages: {
     missing: "production lacks {count} app setting(s) that QA has: {names}",
@@ -242,7 +244,9 @@ export const osDrift = defineRule({
   title: "QA and production run on the same OS",
   severity: "high",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale#operating-systemruntime",
-  why: "Windows and Linux Function Apps differ in workers, settings (linuxFxVersion against netFrameworkVersion) and native dependencies; an app cannot change OS in place.",
+  why:
+    "Windows and Linux Function Apps differ in workers, settings (linuxFxVersion against " +
+    "netFrameworkVersion) and native dependencies; an app cannot change OS in place.",
   needs: ["site"],
   messages: { os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting" },
   check({ qa, prod }) {
@@ -258,7 +262,8 @@ export const osDrift = defineRule({
           prod: `${prod.site!.os} (${prod.site!.kind})`,
         },
         fix: codeFix(
-          `Create production as a ${qa.site!.os} Function App like QA's and deploy the build QA tested to it; an app cannot change OS in place.`,
+          `Create production as a ${qa.site!.os} Function App like QA's and deploy the build QA tested to it; ` +
+            `an app cannot change OS in place.`,
         ),
       },
     ];
@@ -313,7 +318,8 @@ export const siteConfigDrift = defineRule({
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
         fix: configFix(
           "Raise production's scale limit.",
-          `az resource update --ids ${shellQuote(`${prod.ref.id}/config/web`)} --set properties.functionAppScaleLimit=${shellQuote(String(qaLimit))}`,
+          `az resource update --ids ${shellQuote(`${prod.ref.id}/config/web`)} --set ` +
+            `properties.functionAppScaleLimit=${shellQuote(String(qaLimit))}`,
         ),
       });
     }

@@ -119,7 +119,9 @@ export const appStopped = defineRule({
   title: "The app is started and enabled",
   severity: "critical",
   docs: "https://learn.microsoft.com/cli/azure/functionapp#az-functionapp-start",
-  why: "A stopped (state Stopped) or disabled (enabled false) Function App runs no triggers and answers no requests; its host status is not reachable.",
+  why:
+    "A stopped (state Stopped) or disabled (enabled false) Function App runs no triggers and answers no " +
+    "requests; its host status is not reachable.",
   needs: ["site"],
   messages: {
     stopped: "the {env} app is {state}: it runs no functions{since}",
@@ -165,7 +167,9 @@ export const notApplicable = defineRule({
   title: "Checks that do not apply to the app's hosting model are named, with why",
   severity: "info",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
-  why: "Some checks only make sense for some hosting models (plans, slots, host status); a report must say which it left out rather than pass them silently.",
+  why:
+    "Some checks only make sense for some hosting models (plans, slots, host status); a report must say " +
+    "which it left out rather than pass them silently.",
   needs: [],
   messages: { skipped: "{env}: {count} check(s) do not apply: {list}" },
   check({ env, notApplicable: left }) {

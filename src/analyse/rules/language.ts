@@ -62,7 +62,9 @@ export const languageVersionOffered = defineRule({
   title: "The language version is one the runtime version offers",
   severity: "critical",
   docs: SUPPORTED_LANGUAGES,
-  why: "Each Functions runtime version runs a fixed set of language versions (the stacks' supportedFunctionsExtensionVersions); on any other the language worker does not start.",
+  why:
+    "Each Functions runtime version runs a fixed set of language versions (the stacks' " +
+    "supportedFunctionsExtensionVersions); on any other the language worker does not start.",
   needs: ["appSettings", "config", "site"],
   appliesTo: imageReason,
   messages: {
@@ -105,7 +107,8 @@ export const languageVersionOffered = defineRule({
           ? configFix(`Run ${languageLabel(self)} as QA does: ${rowVersion(alternative)}.`, command!)
           : codeFix(
               target
-                ? `Rebuild and test for ${self.language} ${rowVersion(target)} (${wanted} does not run ${languageLabel(self)}), deploy it, then set ${setting}.`
+                ? `Rebuild and test for ${self.language} ${rowVersion(target)} (${wanted} does not run ` +
+                    `${languageLabel(self)}), deploy it, then set ${setting}.`
                 : `Rebuild for a ${self.language} version that ${wanted} offers.`,
               ...(command ? [command] : []),
             ),
@@ -157,7 +160,9 @@ export const languageDrift = defineRule({
   title: "Production runs the language and version QA tested",
   severity: "medium",
   docs: SUPPORTED_LANGUAGES,
-  why: "A build tested on one language version can break on another (native modules, removed APIs); a version past end of life in production alone is a release defect.",
+  why:
+    "A build tested on one language version can break on another (native modules, removed APIs); a " +
+    "version past end of life in production alone is a release defect.",
   needs: ["appSettings", "config", "site"],
   appliesTo: imageReason,
   messages: {

@@ -36,7 +36,9 @@ function judgment(
 function windowText(ctx: RuleContext): string {
   const w = ctx.metrics.windows;
   return w
-    ? `after ${w.after.start}..${w.after.end} vs ${w.baselineMode === "last-week" ? "a week earlier" : "before"} ${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets`
+    ? `after ${w.after.start}..${w.after.end} vs ` +
+        `${w.baselineMode === "last-week" ? "a week earlier" : "before"} ` +
+        `${w.baseline.start}..${w.baseline.end}, ${w.grain} buckets`
     : "no windows";
 }
 
@@ -44,14 +46,18 @@ function windowText(ctx: RuleContext): string {
 export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["evidence"] {
   const change = j.change === null ? "n/a" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
   const interval = j.interval
-    ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ${formatValue(j.interval.high, j.unit)}] at 98 %`
+    ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ` +
+      `${formatValue(j.interval.high, j.unit)}] at 98 %`
     : "";
   return {
     setting: j.metric,
     [j.comparison === "prod-vs-qa" ? "qa" : j.environment]:
       `median ${formatValue(j.control.median, j.unit)}${j.comparison === "prod-vs-qa" ? "" : " before"}`,
     ...(j.comparison === "prod-vs-qa" ? { prod: `median ${formatValue(j.experiment.median, j.unit)}` } : {}),
-    detail: `after median ${formatValue(j.experiment.median, j.unit)}, p95 ${formatValue(j.experiment.p95, j.unit)}; change ${change}${interval}; ${j.classification}${j.reason ? ` (${j.reason})` : ""}; ${windowText(ctx)}`,
+    detail:
+      `after median ${formatValue(j.experiment.median, j.unit)}, p95 ` +
+      `${formatValue(j.experiment.p95, j.unit)}; change ${change}${interval}; ` +
+      `${j.classification}${j.reason ? ` (${j.reason})` : ""}; ${windowText(ctx)}`,
   };
 }
 
@@ -136,7 +142,9 @@ export const errorRateRegression = defineRule({
   title: "The 5xx rate did not rise after the release",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-monitoring",
-  why: "Server errors per request are what users feel; judged from counts with a binomial test, so a zero baseline cannot hide them (spinnaker/spinnaker#5622).",
+  why:
+    "Server errors per request are what users feel; judged from counts with a binomial test, so a zero " +
+    "baseline cannot hide them (spinnaker/spinnaker#5622).",
   needs: [],
   messages: {
     worse: "{env} 5xx rate rose from {before} to {after} of requests after the release",
@@ -161,7 +169,8 @@ export const errorRateRegression = defineRule({
           severity: "medium",
           evidence: metricEvidence(ctx, j),
           fix: codeFix(
-            `Run the check again later (${j.power?.note ?? "more traffic is needed"}), or look at the few failed requests in Application Insights.`,
+            `Run the check again later (${j.power?.note ?? "more traffic is needed"}), or look at the few failed ` +
+              `requests in Application Insights.`,
           ),
         },
       ];
@@ -195,7 +204,9 @@ export const trafficCollapse = defineRule({
   title: "Requests and executions did not collapse after the release",
   severity: "critical",
   docs: METRIC_DOCS,
-  why: "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker mismatch, a disabled function): zero is an outage.",
+  why:
+    "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker " +
+    "mismatch, a disabled function): zero is an outage.",
   needs: [],
   messages: {
     zero: "{env} {metric} fell to zero after the release (median {before} before)",
@@ -263,7 +274,9 @@ export const memoryPressure = defineRule({
   title: "Memory stays clear of the 32-bit ceiling and the plan's memory",
   severity: "high",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-scale#service-limits",
-  why: "A 32-bit worker runs out of address space near 2 GB whatever the plan; any worker near the plan's memory is recycled. Both look like a slow, erroring app.",
+  why:
+    "A 32-bit worker runs out of address space near 2 GB whatever the plan; any worker near the plan's " +
+    "memory is recycled. Both look like a slow, erroring app.",
   needs: ["config", "site"],
   messages: {
     bitness: "{env} 32-bit worker peaks at {peak} of its ~2 GB address space ({metric})",
@@ -380,7 +393,8 @@ export const cpuPressure = defineRule({
         },
         fix: configFix(
           "Raise the plan's maximum burst.",
-          `az functionapp plan update -g ${shellQuote(plan.resourceGroup)} -n ${shellQuote(plan.name)} --max-burst ${shellQuote(String(plan.maximumElasticWorkerCount * 2))}`,
+          `az functionapp plan update -g ${shellQuote(plan.resourceGroup)} -n ${shellQuote(plan.name)} ` +
+            `--max-burst ${shellQuote(String(plan.maximumElasticWorkerCount * 2))}`,
         ),
       });
     }
@@ -395,7 +409,9 @@ export const saturation = defineRule({
   title: "No growing HTTP queue, and threads and handles do not climb",
   severity: "medium",
   docs: "https://learn.microsoft.com/troubleshoot/azure/azure-functions/monitoring/functions-monitoring-appinsightslogs#thread-pool-starvation",
-  why: 'A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool starvation or a leak ("Possible thread pool starvation detected", Azure-Functions#2054).',
+  why:
+    "A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool " +
+    'starvation or a leak ("Possible thread pool starvation detected", Azure-Functions#2054).',
   needs: [],
   messages: {
     queue: "{env} HTTP queue grew after the release (p95 {p95})",
@@ -491,7 +507,9 @@ export const prodDiffersFromQa = defineRule({
   title: "Production behaves like QA, per request and per execution",
   severity: "low",
   docs: METRIC_DOCS,
-  why: "What QA showed is only evidence if production behaves the same; a difference per request or per execution points at configuration or load, not traffic volume.",
+  why:
+    "What QA showed is only evidence if production behaves the same; a difference per request or per " +
+    "execution points at configuration or load, not traffic volume.",
   needs: [],
   messages: { differs: "production's {metric} is {change} QA's over the same window" },
   check(ctx) {
@@ -515,7 +533,9 @@ export const applicationSignals = defineRule({
   title: "Application Insights shows no new exceptions, failures or host distress after the release",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/analyze-telemetry-data",
-  why: 'New exception types, more failed requests, "Host thresholds exceeded", thread-pool starvation, AZFD events or host restarts after a release name what the metrics only show.',
+  why:
+    'New exception types, more failed requests, "Host thresholds exceeded", thread-pool starvation, AZFD ' +
+    "events or host restarts after a release name what the metrics only show.",
   needs: [],
   messages: {
     exceptions: "{env} raises {list} after the release",
@@ -559,7 +579,8 @@ export const applicationSignals = defineRule({
               detail: `no tag "hidden-link: /app-insights-resource-id" on the app`,
             },
             fix: configFix(
-              `Link the component to the app (the portal's Application Insights blade does), or name it with --${env.role}-app-insights <componentId>.`,
+              `Link the component to the app (the portal's Application Insights blade does), or name it with ` +
+                `--${env.role}-app-insights <componentId>.`,
             ),
           },
         ];
@@ -597,7 +618,9 @@ export const applicationSignals = defineRule({
           kind === "host signal" || grew.some((r) => r.before === 0 && r.after >= 100) ? "high" : "medium",
         evidence: {
           setting: `Application Insights ${kind}s`,
-          detail: `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; component ${env.logs.component}${window}`,
+          detail:
+            `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; ` +
+            `component ${env.logs.component}${window}`,
         },
         fix: codeFix(
           kind === "host signal"

@@ -23,7 +23,9 @@ export const bitnessBeforeRelease = defineRule({
   title: "Production will run the release with the worker bitness QA tested",
   severity: "high",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-app-settings#use32bitworkerprocess",
-  why: "A deploy does not change use32BitWorkerProcess: production would run QA's build in a 32-bit worker capped at about 2 GB of address space.",
+  why:
+    "A deploy does not change use32BitWorkerProcess: production would run QA's build in a 32-bit worker " +
+    "capped at about 2 GB of address space.",
   needs: ["config", "site", "appSettings"],
   messages: {
     drift:
@@ -57,7 +59,9 @@ export const wayBack = defineRule({
   title: "Production has a way back to the build it runs now",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-deployment-slots",
-  why: "Once the release is out, a rollback needs either a slot holding the previous build (a swap back) or the previous package still at hand; without either, the way back is a rebuild from the pipeline.",
+  why:
+    "Once the release is out, a rollback needs either a slot holding the previous build (a swap back) or " +
+    "the previous package still at hand; without either, the way back is a rebuild from the pipeline.",
   needs: ["site", "deployments"],
   optional: ["slots"],
   messages: {
@@ -77,10 +81,13 @@ export const wayBack = defineRule({
         environment: "prod",
         evidence: {
           setting: byUrl ? "WEBSITE_RUN_FROM_PACKAGE" : "deployments",
-          prod: `${successfulDeployments(prod).length} successful deployment(s), ${slots.length} slot(s)${prod.site?.lastSwap ? `, last swap from ${prod.site.lastSwap.sourceSlot}` : ""}`,
+          prod:
+            `${successfulDeployments(prod).length} successful deployment(s), ${slots.length} ` +
+            `slot(s)${prod.site?.lastSwap ? `, last swap from ${prod.site.lastSwap.sourceSlot}` : ""}`,
         },
         fix: codeFix(
-          "Deploy through a staging slot and swap (the slot then holds the previous build), or keep the current package in your pipeline's artifacts so it can be redeployed.",
+          "Deploy through a staging slot and swap (the slot then holds the previous build), or keep the current " +
+            "package in your pipeline's artifacts so it can be redeployed.",
         ),
       },
     ];
@@ -98,7 +105,10 @@ export const wayBackEndOfLife = defineRule({
   title: "A rollback would land on a supported runtime",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/language-support-policy",
-  why: "A rollback restores what production runs today; when that stack is out of support, rolling back trades a broken release for an unsupported runtime, so prefer a hotfix or shipping the feature on the new runtime.",
+  why:
+    "A rollback restores what production runs today; when that stack is out of support, rolling back " +
+    "trades a broken release for an unsupported runtime, so prefer a hotfix or shipping the feature on " +
+    "the new runtime.",
   needs: ["site", "config", "appSettings"],
   messages: {
     past: "a rollback would land production back on {stack}, out of support since {date}",

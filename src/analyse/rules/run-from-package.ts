@@ -21,7 +21,9 @@ export const runFromPackage = defineRule({
   title: "WEBSITE_RUN_FROM_PACKAGE is the same kind in QA and production, and usable",
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/run-functions-from-deployment-package",
-  why: "1 versus a URL changes how code is loaded; a SAS URL stops working when it expires (AZFD0006), and Flex Consumption rejects the setting.",
+  why:
+    "1 versus a URL changes how code is loaded; a SAS URL stops working when it expires (AZFD0006), and " +
+    "Flex Consumption rejects the setting.",
   needs: ["appSettings", "site"],
   appliesTo: (env) =>
     isContainerApp(env) ? "hosted on Azure Container Apps: the code ships as an image" : undefined,

@@ -69,7 +69,9 @@ export const runtimeVersionUnsupported = defineRule({
         },
         fix: rebuild
           ? codeFix(
-              `Rebuild ${languageLabel(self)} for a language version that ~4 runs (${self.workerRuntime === "dotnet-isolated" ? ".NET 8 or later, isolated" : "see the stacks"}), deploy it, then move to ~4 (see ${MIGRATE_V4}).`,
+              `Rebuild ${languageLabel(self)} for a language version that ~4 runs ` +
+                `(${self.workerRuntime === "dotnet-isolated" ? ".NET 8 or later, isolated" : "see the stacks"}), ` +
+                `deploy it, then move to ~4 (see ${MIGRATE_V4}).`,
               az.setSetting(env, "FUNCTIONS_EXTENSION_VERSION", "~4"),
             )
           : configFix(

@@ -68,7 +68,9 @@ export const hostIdCollision = defineRule({
   title: "Apps and slots that share a storage account have distinct host IDs",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/errors-diagnostics/diagnostic-events/azfd0004",
-  why: "Runtime 4.x stops the host on a host ID collision (a warning in 3.x): IDs are site names cut to 32 characters, so long names collide.",
+  why:
+    "Runtime 4.x stops the host on a host ID collision (a warning in 3.x): IDs are site names cut to 32 " +
+    "characters, so long names collide.",
   needs: ["appSettings"],
   messages: {
     collision:
@@ -105,7 +107,8 @@ export const hostIdCollision = defineRule({
             detail: `host ID "${a.hostId}" on storage account ${a.account}`,
           },
           fix: configFix(
-            "Give each app and slot its own host ID (at most 32 characters), as a slot setting; FUNCTIONS_HOSTID_CHECK_LEVEL=Warning only as a stopgap.",
+            "Give each app and slot its own host ID (at most 32 characters), as a slot setting; " +
+              "FUNCTIONS_HOSTID_CHECK_LEVEL=Warning only as a stopgap.",
             ...fixes,
           ),
         });
@@ -139,7 +142,10 @@ function setHostId(member: HostMember): string {
     /-+/g,
     "-",
   );
-  return `az functionapp config appsettings set ${azTarget({ ...member.env.ref, slot: member.slot })} --slot-settings ${shellQuote(`AzureFunctionsWebHost__hostid=${id}`)}`;
+  return (
+    `az functionapp config appsettings set ${azTarget({ ...member.env.ref, slot: member.slot })} ` +
+    `--slot-settings ${shellQuote(`AzureFunctionsWebHost__hostid=${id}`)}`
+  );
 }
 
 const CONTENT_SETTINGS = ["WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE"];
@@ -206,7 +212,9 @@ export const storageSettings = defineRule({
         evidence: { setting: sticky.join(", "), [env.role]: "slot setting" },
         fix: configFix(
           "Make the storage settings follow the code in a swap.",
-          `az resource update --ids ${shellQuote(`${env.ref.id.replace(/\/slots\/[^/]+$/i, "")}/config/slotConfigNames`)} --set ${shellQuote(`properties.appSettingNames=${JSON.stringify(remaining)}`)}`,
+          `az resource update --ids ` +
+            `${shellQuote(`${env.ref.id.replace(/\/slots\/[^/]+$/i, "")}/config/slotConfigNames`)} --set ` +
+            `${shellQuote(`properties.appSettingNames=${JSON.stringify(remaining)}`)}`,
         ),
       });
     }

@@ -48,7 +48,9 @@ export const stackEndOfLife = defineRule({
           stack: stackLabel(row),
           [env.role]: self.target ?? languageLabel(self),
           ...(qaRow ? { qa: profile.qa.target ?? languageLabel(profile.qa) } : {}),
-          detail: `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}`,
+          detail:
+            `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ` +
+            `${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}`,
         },
         fix:
           qaRow && command
