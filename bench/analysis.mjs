@@ -9,7 +9,7 @@ import { parseAppId } from "../dist/core/resource-id.js";
 const POINTS_PER_WINDOW = (7 * 24 * 60) / 2; // 7 days of minutes, half before and half after the release
 
 /** Real facts from the healthy recording, with every metric's windows replaced by 3.5 days of minutes each. */
-export async function largeFacts() {
+export async function largeFacts(pointsPerWindow = POINTS_PER_WINDOW) {
   const recording = await readRecording(new URL("../fixtures/healthy-upgrade", import.meta.url).pathname);
   const facts = await collectCheckFacts(
     {
@@ -32,17 +32,20 @@ export async function largeFacts() {
       const level = 100 + random() * 1000;
       const shift = env.role === "prod" && spec.name === "HttpResponseTime" ? 1.3 : 1;
       const window = (k) =>
-        Array.from({ length: POINTS_PER_WINDOW }, () => Math.round(level * k * (0.8 + 0.4 * random())));
+        Array.from({ length: pointsPerWindow }, () => Math.round(level * k * (0.8 + 0.4 * random())));
       env.metrics.series[spec.name] = { baseline: window(1), after: window(shift) };
       delete env.metrics.unavailable[spec.name];
-      points += 2 * POINTS_PER_WINDOW;
+      points += 2 * pointsPerWindow;
     }
   }
   return { facts, points };
 }
 
-export async function benchAnalysis(runs = 15) {
-  const { facts, points } = await largeFacts();
+/** A realistic 7-day window: Azure answers a week-long query in 30-minute buckets (168 a window). */
+export const REALISTIC_WEEK_BUCKETS = (7 * 24 * 2) / 2;
+
+export async function benchAnalysis(runs = 15, pointsPerWindow = POINTS_PER_WINDOW) {
+  const { facts, points } = await largeFacts(pointsPerWindow);
   analyse(facts); // warm up the JIT once, as a long-running process would be
   const times = [];
   let peakHeap = 0;
