@@ -1,7 +1,7 @@
 import type { EnvironmentFacts, PlanFacts, StackRow } from "../core/facts.js";
 import { rowVersion, type VersionSetting } from "./profile.js";
 import { azTarget } from "../core/resource-id.js";
-import { shellQuote as q } from "../core/shell.js";
+import { shellOption as option } from "../core/shell.js";
 import type { Fix } from "./rule.js";
 
 /**
@@ -11,19 +11,19 @@ import type { Fix } from "./rule.js";
 
 export const az = {
   setSetting: (env: EnvironmentFacts, name: string, value: string) =>
-    `az functionapp config appsettings set ${azTarget(env.ref)} --settings ${q(`${name}=${value}`)}`,
+    `az functionapp config appsettings set ${azTarget(env.ref)} ${option("--settings", `${name}=${value}`)}`,
   deleteSetting: (env: EnvironmentFacts, name: string) =>
-    `az functionapp config appsettings delete ${azTarget(env.ref)} --setting-names ${q(name)}`,
-  configSet: (env: EnvironmentFacts, option: string, value: string) =>
-    `az functionapp config set ${azTarget(env.ref)} ${q(`--${option}`)} ${q(value)}`,
+    `az functionapp config appsettings delete ${azTarget(env.ref)} ${option("--setting-names", name)}`,
+  configSet: (env: EnvironmentFacts, name: string, value: string) =>
+    `az functionapp config set ${azTarget(env.ref)} ${option(`--${name}`, value)}`,
   planSku: (plan: PlanFacts, sku: string) =>
-    `az functionapp plan update -g ${q(plan.resourceGroup)} -n ${q(plan.name)} --sku ${q(sku)}`,
+    `az functionapp plan update ${option("-g", plan.resourceGroup)} ${option("-n", plan.name)} ${option("--sku", sku)}`,
   /** Flex Consumption keeps its runtime in functionAppConfig: https://learn.microsoft.com/cli/azure/functionapp/runtime/config */
   flexRuntimeVersion: (env: EnvironmentFacts, version: string) =>
-    `az functionapp runtime config set ${azTarget(env.ref)} --runtime-version ${q(version)}`,
+    `az functionapp runtime config set ${azTarget(env.ref)} ${option("--runtime-version", version)}`,
   /** https://learn.microsoft.com/cli/azure/functionapp/scale/config */
   flexInstanceMemory: (env: EnvironmentFacts, mb: number) =>
-    `az functionapp scale config set ${azTarget(env.ref)} --instance-memory ${q(String(mb))}`,
+    `az functionapp scale config set ${azTarget(env.ref)} ${option("--instance-memory", String(mb))}`,
   start: (env: EnvironmentFacts) => `az functionapp start ${azTarget(env.ref)}`,
   restart: (env: EnvironmentFacts) => `az functionapp restart ${azTarget(env.ref)}`,
 };

@@ -1,5 +1,5 @@
 import { UsageError } from "./errors.js";
-import { shellQuote } from "./shell.js";
+import { shellOption } from "./shell.js";
 
 /** A Function App, or one of its deployment slots, named by its ARM resource ID. */
 export interface AppRef {
@@ -51,7 +51,8 @@ export function sameApp(a: AppRef, b: AppRef): boolean {
 
 /** The `az` arguments that name this app, slot included; each value one shell word. */
 export function azTarget(ref: AppRef): string {
-  return `-g ${shellQuote(ref.resourceGroup)} -n ${shellQuote(ref.site)}${ref.slot ? ` --slot ${shellQuote(ref.slot)}` : ""}`;
+  const slot = ref.slot ? ` ${shellOption("--slot", ref.slot)}` : "";
+  return `${shellOption("-g", ref.resourceGroup)} ${shellOption("-n", ref.site)}${slot}`;
 }
 
 /** Parses "…/resourceGroups/<rg>/providers/Microsoft.Web/serverfarms/<name>". */

@@ -16,3 +16,16 @@ export function shellQuote(value: string): string {
 export function shellCommand(...words: string[]): string {
   return words.map(shellQuote).join(" ");
 }
+
+/**
+ * An option and its value for `az`, whose parser (Python's argparse) reads a word that starts with
+ * `-` as another option even right after one that takes a value: `--slot -x` is refused and
+ * `--slot --subscription=y` would be read as two options. Such a value is attached with `=`
+ * (`--slot=-x`), which argparse always reads as the option's value.
+ * https://docs.python.org/3/library/argparse.html#option-value-syntax
+ */
+export function shellOption(option: string, value: string): string {
+  return value.startsWith("-")
+    ? shellQuote(`${option}=${value}`)
+    : `${shellQuote(option)} ${shellQuote(value)}`;
+}

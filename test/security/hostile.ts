@@ -19,6 +19,7 @@ export const SHELL_HOSTILE = [
   "$HOME&&touch PWNED",
   ">PWNED",
   "--subscription=evil",
+  "-h",
 ];
 
 export type Body = Record<string, unknown> & { properties?: Record<string, unknown> | null };

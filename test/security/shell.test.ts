@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { shellCommand, shellQuote } from "../../src/core/shell.js";
+import { shellCommand, shellOption, shellQuote } from "../../src/core/shell.js";
 import { inert } from "../../src/report/inert.js";
 import { runCli } from "../helpers.js";
 import { bodyOf, readFixture, runMain, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
@@ -22,6 +22,14 @@ function wordsOf(line: string, cwd: string): string[] {
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.split("\0").slice(0, -1);
 }
+
+/** The argv `az` gets for an option and its value: attached with `=` when the value starts with `-`. */
+function argvOf(option: string, value: string): string[] {
+  return value.startsWith("-") ? [`${option}=${value}`] : [option, value];
+}
+
+/** Whether Python 3 is here to stand in for az's argument parser (argparse); CI installs it. */
+const python = spawnSync("python3", ["--version"]).status === 0;
 
 /**
  * Runs plan.sh as a person would who answers yes (`yes yes |`: plan.sh asks for the word), with a fake `az` first on PATH that only logs its
@@ -71,6 +79,36 @@ describe("shell quoting", () => {
     expect(shellQuote("it's")).toBe("'it'\\''s'");
   });
 
+  it.skipIf(!python).each(SHELL_HOSTILE)(
+    "az's parser (argparse) reads %j after --slot as the slot, never as another option",
+    (value) => {
+      const dir = mkdtempSync(join(tmpdir(), "azfn-argparse-"));
+      const line = `${shellOption("-g", value)} ${shellOption("--slot", value)} --target-slot production`;
+      const parser = [
+        "import argparse, json, sys",
+        "p = argparse.ArgumentParser(exit_on_error=False)",
+        "for o in ('-g', '--slot', '--target-slot', '--subscription'): p.add_argument(o)",
+        "print(json.dumps(vars(p.parse_args(sys.argv[1:]))))",
+      ].join("\n");
+      const run = spawnSync("python3", ["-c", parser, ...wordsOf(line, dir)], { encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        g: value,
+        slot: value,
+        target_slot: "production",
+        subscription: null,
+      });
+      expect(existsSync(join(dir, "PWNED"))).toBe(false);
+    },
+  );
+
+  it("attaches a value that starts with - to its option", () => {
+    expect(shellOption("--slot", "staging")).toBe("--slot staging");
+    expect(shellOption("--slot", "-x")).toBe("--slot=-x");
+    expect(shellOption("--slot", "--subscription=evil")).toBe("--slot=--subscription=evil");
+    expect(shellOption("--slot", "-$(touch PWNED)")).toBe("'--slot=-$(touch PWNED)'");
+  });
+
   it.each(SHELL_HOSTILE)(
     "plan.sh swaps back slot %j with exactly that argv, and nothing else runs",
     async (slot) => {
@@ -90,8 +128,7 @@ describe("shell quoting", () => {
           "rg-orders-prod",
           "-n",
           "orders-func-prod",
-          "--slot",
-          inert(slot),
+          ...argvOf("--slot", inert(slot)),
           "--target-slot",
           "production",
         ],

@@ -1,6 +1,6 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
-import { shellQuote } from "../../core/shell.js";
+import { shellOption } from "../../core/shell.js";
 import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
@@ -318,8 +318,8 @@ export const siteConfigDrift = defineRule({
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
         fix: configFix(
           "Raise production's scale limit.",
-          `az resource update --ids ${shellQuote(`${prod.ref.id}/config/web`)} --set ` +
-            `properties.functionAppScaleLimit=${shellQuote(String(qaLimit))}`,
+          `az resource update ${shellOption("--ids", `${prod.ref.id}/config/web`)} ` +
+            shellOption("--set", `properties.functionAppScaleLimit=${qaLimit}`),
         ),
       });
     }

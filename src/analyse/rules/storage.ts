@@ -1,7 +1,7 @@
 import type { EnvironmentFacts } from "../../core/facts.js";
 import { setting, settingValue } from "../../core/facts.js";
 import { azTarget } from "../../core/resource-id.js";
-import { shellQuote } from "../../core/shell.js";
+import { shellOption } from "../../core/shell.js";
 import { az, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
 import { isSlotPair } from "../slots.js";
@@ -144,7 +144,7 @@ function setHostId(member: HostMember): string {
   );
   return (
     `az functionapp config appsettings set ${azTarget({ ...member.env.ref, slot: member.slot })} ` +
-    `--slot-settings ${shellQuote(`AzureFunctionsWebHost__hostid=${id}`)}`
+    shellOption("--slot-settings", `AzureFunctionsWebHost__hostid=${id}`)
   );
 }
 
@@ -212,9 +212,9 @@ export const storageSettings = defineRule({
         evidence: { setting: sticky.join(", "), [env.role]: "slot setting" },
         fix: configFix(
           "Make the storage settings follow the code in a swap.",
-          `az resource update --ids ` +
-            `${shellQuote(`${env.ref.id.replace(/\/slots\/[^/]+$/i, "")}/config/slotConfigNames`)} --set ` +
-            `${shellQuote(`properties.appSettingNames=${JSON.stringify(remaining)}`)}`,
+          `az resource update ` +
+            `${shellOption("--ids", `${env.ref.id.replace(/\/slots\/[^/]+$/i, "")}/config/slotConfigNames`)} ` +
+            shellOption("--set", `properties.appSettingNames=${JSON.stringify(remaining)}`),
         ),
       });
     }
