@@ -134,7 +134,7 @@ describe("escaping", () => {
     report.unknowns = [];
     const github = githubOutput(report, {}).lines[0]!;
     expect(github).toBe(
-      "::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions. (azfn-health explain M01)",
+      "::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the failed requests and exceptions in Application Insights. (azfn-health explain M01)",
     );
     const azure = azureOutput(report, "/tmp/s.md").lines[0]!;
     expect(azure).toMatch(

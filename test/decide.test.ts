@@ -177,6 +177,29 @@ describe("plans", () => {
     ]);
   });
 
+  it("a hotfix with no earlier deployment offers the way back in words, with no plan comment's #", () => {
+    const facts = variant(story, (f) => {
+      f.prod.deployments = f.prod.deployments!.slice(0, 1);
+    });
+    const plan = judge(facts).recommendation;
+    expect(plan.action).toBe("HOTFIX");
+    expect(plan.alternatives[0]).toBe(
+      "Roll back instead: No earlier deployment is recorded on the app: redeploy the last known-good build " +
+        "from your pipeline.",
+    );
+    expect(plan.alternatives.join(" ")).not.toContain("#");
+  });
+
+  it.each([
+    ["a configuration finding (R09) names the change to leave for later", "R09", true],
+    ["a drift finding (D01) names it too", "D01", true],
+    ["a metric finding alone (a code regression) does not", "M01", false],
+  ])("shipping the feature on the old build: %s", (_, ruleId, named) => {
+    const plan = verdictOf(healthy, [finding({ ruleId, severity: "critical", fix: rollback })]);
+    expect(plan.alternatives.at(-1)).toMatch(/^Ship the feature on the previous known-good build: /);
+    expect(plan.alternatives.at(-1)!.includes("runtime or configuration change")).toBe(named);
+  });
+
   it("the story is a HOTFIX: production's 32-bit worker, fixed by one command, with the 5xx rise as the fallback trigger", () => {
     const { recommendation } = judge(story);
     expect(recommendation.action).toBe("HOTFIX");

@@ -18,6 +18,8 @@ interface Case {
     fixKind?: "config" | "code" | "rollback";
     command?: RegExp;
     title?: RegExp;
+    /** The fix's wording, checked against its case (a failed request is not an exception). */
+    fix?: RegExp;
   }[];
 }
 
@@ -1017,11 +1019,17 @@ const CASES: Record<string, Case[]> = {
         );
       },
       expect: [
-        { environment: "prod", severity: "high", title: /raises System\.OutOfMemoryException \(0 → 340\)/ },
+        {
+          environment: "prod",
+          severity: "high",
+          title: /raises System\.OutOfMemoryException \(0 → 340\)/,
+          fix: /^Look at these exceptions .*stack traces/,
+        },
         {
           environment: "prod",
           severity: "high",
           title: /host reports Possible thread pool starvation \(0 → 18\)/,
+          fix: /^The host is under strain/,
         },
       ],
     },
@@ -1035,7 +1043,14 @@ const CASES: Record<string, Case[]> = {
           count: 40,
         });
       },
-      expect: [{ environment: "prod", severity: "medium", title: /GetOrderHttp 500 \(4 → 45\)/ }],
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          title: /GetOrderHttp 500 \(4 → 45\)/,
+          fix: /^Look at these operations .*response codes(?!.*exception)/,
+        },
+      ],
     },
     {
       name: "Application Insights not queryable is said, not blocking",
@@ -1288,6 +1303,7 @@ describe("rules", () => {
                 `${f.fix?.commands.join("\n")} !~ ${e.command}`,
               ).toBe(true);
             if (e.title) expect(f.title).toMatch(e.title);
+            if (e.fix) expect(f.fix?.summary).toMatch(e.fix);
           });
         });
       }

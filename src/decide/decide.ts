@@ -3,7 +3,7 @@ import type { Finding } from "../analyse/rule.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { CheckFacts, EnvironmentFacts } from "../core/facts.js";
 import { azTarget } from "../core/resource-id.js";
-import { shellQuote } from "../core/shell.js";
+import { shellOption } from "../core/shell.js";
 import { isoDate } from "../core/time.js";
 import { successfulDeployments, type Release } from "../core/release.js";
 
@@ -42,9 +42,12 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
+  // The configuration rules (R upgrade checks, D drift) are what name a runtime or configuration
+  // change; a release that only made the metrics worse changed the code, and the sentence says no more.
+  const configurationChanged = warnings.some((f) => affectsProd(f) && /^[RD]\d/.test(f.ruleId));
   const featureOnOldBuild =
     "Ship the feature on the previous known-good build: merge it onto the last release that ran cleanly " +
-    "in production and deploy that, leaving the runtime or configuration change for a release of its own.";
+    `in production and deploy that${configurationChanged ? ", leaving the runtime or configuration change for a release of its own" : ""}.`;
 
   const malformed = malformedAnswers(facts);
   if (malformed.length > 0) {
@@ -76,8 +79,10 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ` +
         `${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
     );
+    // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
+    const backCommands = back.steps.filter((s) => !s.startsWith("#"));
     const alternatives = [
-      `Roll back instead: ${back.steps.filter((s) => !s.startsWith("#")).join(" && ") || back.steps.join(" ")}`,
+      `Roll back instead: ${backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ")}`,
       featureOnOldBuild,
     ];
     const fallback =
@@ -177,7 +182,7 @@ function wayBack(
   if (swappedSlot && (!release.time || swappedSlot.time >= previousTime(prod))) {
     steps.push(
       `# Slot ${swappedSlot.sourceSlot} holds the build production ran before the swap of ${swappedSlot.time}: swap it back.`,
-      `az functionapp deployment slot swap ${azTarget(prod.ref)} --slot ${shellQuote(swappedSlot.sourceSlot)} --target-slot production`,
+      `az functionapp deployment slot swap ${azTarget(prod.ref)} ${shellOption("--slot", swappedSlot.sourceSlot)} --target-slot production`,
     );
     if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
       warnings.push(
@@ -192,7 +197,7 @@ function wayBack(
       `# Redeploy the package of deployment ${previous.id} ` +
         `(${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last ` +
         `good one before the release.`,
-      `az functionapp deployment source config-zip ${azTarget(prod.ref)} --src ${shellQuote(`<package of deployment ${previous.id}>`)}`,
+      `az functionapp deployment source config-zip ${azTarget(prod.ref)} ${shellOption("--src", `<package of deployment ${previous.id}>`)}`,
     );
   } else {
     steps.push(

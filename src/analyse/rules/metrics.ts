@@ -7,7 +7,7 @@ import {
   skuMemoryMb,
 } from "../../core/platform.js";
 import { setting } from "../../core/facts.js";
-import { shellQuote } from "../../core/shell.js";
+import { shellOption } from "../../core/shell.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
 import { formatValue, GiB } from "../../core/format.js";
@@ -190,7 +190,8 @@ export const errorRateRegression = defineRule({
         severity: ctx.env.role === "prod" ? "critical" : "high",
         evidence: metricEvidence(ctx, j),
         fix: rollbackFix(
-          "The error rate rose with the release and no configuration finding explains it: roll back, then look at the exceptions.",
+          "The error rate rose with the release and no configuration finding explains it: roll back, then " +
+            "look at the failed requests and exceptions in Application Insights.",
         ),
       },
     ];
@@ -393,8 +394,8 @@ export const cpuPressure = defineRule({
         },
         fix: configFix(
           "Raise the plan's maximum burst.",
-          `az functionapp plan update -g ${shellQuote(plan.resourceGroup)} -n ${shellQuote(plan.name)} ` +
-            `--max-burst ${shellQuote(String(plan.maximumElasticWorkerCount * 2))}`,
+          `az functionapp plan update ${shellOption("-g", plan.resourceGroup)} ${shellOption("-n", plan.name)} ` +
+            shellOption("--max-burst", String(plan.maximumElasticWorkerCount * 2)),
         ),
       });
     }
@@ -408,7 +409,9 @@ export const saturation = defineRule({
   scope: "each",
   title: "No growing HTTP queue, and threads and handles do not climb",
   severity: "medium",
-  docs: "https://learn.microsoft.com/troubleshoot/azure/azure-functions/monitoring/functions-monitoring-appinsightslogs#thread-pool-starvation",
+  docs:
+    "https://learn.microsoft.com/troubleshoot/azure/azure-functions/monitoring/" +
+    "functions-monitoring-appinsightslogs#thread-pool-starvation",
   why:
     "A growing HTTP queue means requests wait; threads or handles that keep climbing are thread-pool " +
     'starvation or a leak ("Possible thread pool starvation detected", Azure-Functions#2054).',
@@ -527,6 +530,19 @@ export const prodDiffersFromQa = defineRule({
 });
 
 /** M09: what Application Insights saw change with the release (exceptions, failures, host signals). */
+/** What to do about each kind of log signal that grew with the release. */
+const LOG_FIX = {
+  exception:
+    "Look at these exceptions in Application Insights (Failures, Exceptions): their stack traces show " +
+    "which code in the release throws them.",
+  "failed request":
+    "Look at these operations in Application Insights (Failures, Operations): the response codes and " +
+    "the failing dependency calls that came with the release.",
+  "host signal":
+    "The host is under strain: see the memory, CPU and thread findings; a configuration cause among " +
+    "them is the fix.",
+} as const;
+
 export const applicationSignals = defineRule({
   id: "M09",
   scope: "each",
@@ -622,11 +638,7 @@ export const applicationSignals = defineRule({
             `counts before → after: ${grew.map((r) => `${r.name} ${r.before} → ${r.after}`).join("; ")}; ` +
             `component ${env.logs.component}${window}`,
         },
-        fix: codeFix(
-          kind === "host signal"
-            ? "The host is under strain: see the memory, CPU and thread findings; a configuration cause among them is the fix."
-            : "Look at these exceptions in Application Insights; they appeared with the release.",
-        ),
+        fix: codeFix(LOG_FIX[kind]),
       });
     }
     return out;
