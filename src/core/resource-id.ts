@@ -11,8 +11,15 @@ export interface AppRef {
 }
 
 // https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftweb
-const APP_ID =
-  /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([-\w.()]{1,90})\/providers\/Microsoft\.Web\/sites\/([a-zA-Z0-9-]{2,60})(?:\/slots\/([a-zA-Z0-9-]{1,59}))?\/?$/i;
+const APP_ID = new RegExp(
+  [
+    "^/subscriptions/([0-9a-fA-F-]{36})",
+    "/resourceGroups/([-\\w.()]{1,90})",
+    "/providers/Microsoft\\.Web/sites/([a-zA-Z0-9-]{2,60})",
+    "(?:/slots/([a-zA-Z0-9-]{1,59}))?/?$",
+  ].join(""),
+  "i",
+);
 
 export function parseAppId(text: string, flag: string): AppRef {
   const match = APP_ID.exec(text.trim());
@@ -30,7 +37,9 @@ export function parseAppId(text: string, flag: string): AppRef {
     string | undefined,
   ];
   const ref: AppRef = {
-    id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${site}${slot ? `/slots/${slot}` : ""}`,
+    id:
+      `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}` +
+      `/providers/Microsoft.Web/sites/${site}${slot ? `/slots/${slot}` : ""}`,
     subscriptionId: subscriptionId.toLowerCase(),
     resourceGroup,
     site,

@@ -37,9 +37,30 @@ export const REDACTED_TEXT = "<redacted>";
  * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string
  * https://learn.microsoft.com/azure/storage/common/storage-sas-overview#sas-token
  */
+/** Names whose `name=value` (connection strings, query strings) carries a credential. */
+const SECRET_KEYS = [
+  "AccountKey",
+  "SharedAccessKey",
+  "SharedAccessSignature",
+  "Password",
+  "Pwd",
+  "PassWd",
+  "sig",
+  "client_secret",
+  "ClientSecret",
+  "access_token",
+  "refresh_token",
+  "id_token",
+  "api[-_]?key",
+  "x-functions-key",
+  "code",
+  "token",
+  "secret",
+];
+
 const SECRET_PATTERNS: [RegExp, string][] = [
   [
-    /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|PassWd|sig|client_secret|ClientSecret|access_token|refresh_token|id_token|api[-_]?key|x-functions-key|code|token|secret)(\s*=\s*)("[^"]*"|'[^']*'|[^\s;&"'<>,]+)/gi,
+    new RegExp(`\\b(${SECRET_KEYS.join("|")})(\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s;&"'<>,]+)`, "gi"),
     `$1$2${REDACTED_TEXT}`,
   ],
   [/\b(Bearer|Basic|SharedAccessSignature)\s+[A-Za-z0-9\-._~+/]{16,}=*/gi, `$1 ${REDACTED_TEXT}`],

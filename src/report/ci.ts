@@ -68,9 +68,8 @@ export function githubOutput(report: Report, env: NodeJS.ProcessEnv): CiOutput {
   const lines = annotated(report).map(
     (a) => `::${a.level} title=${githubProperty(a.title)}::${githubData(a.message)}`,
   );
-  lines.push(
-    `::notice title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(`${report.recommendation.summary} Exit ${report.exitCode}.`)}`,
-  );
+  const verdict = `${report.recommendation.summary} Exit ${report.exitCode}.`;
+  lines.push(`::notice title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(verdict)}`);
   const files: CiOutput["files"] = [];
   if (env.GITHUB_STEP_SUMMARY)
     files.push({ path: env.GITHUB_STEP_SUMMARY, text: renderMarkdown(report), append: true });
@@ -90,10 +89,10 @@ const azureProperty = (s: string) => azureData(s).replace(/;/g, "%3B").replace(/
 export function azureOutput(report: Report, summaryPath: string): CiOutput {
   const lines = annotated(report)
     .filter((a) => a.level !== "notice")
-    .map(
-      (a) =>
-        `##vso[task.logissue type=${a.level};code=${azureProperty(a.finding?.ruleId ?? "unknown")}]${azureData(`${a.title}: ${a.message}`)}`,
-    );
+    .map((a) => {
+      const code = azureProperty(a.finding?.ruleId ?? "unknown");
+      return `##vso[task.logissue type=${a.level};code=${code}]${azureData(`${a.title}: ${a.message}`)}`;
+    });
   lines.push(`##vso[task.setvariable variable=verdict;isOutput=true]${report.verdict}`);
   lines.push(`##vso[task.setvariable variable=exitCode;isOutput=true]${report.exitCode}`);
   lines.push(`##vso[task.uploadsummary]${azureData(summaryPath)}`);

@@ -116,7 +116,10 @@ export function renderMarkdown(report: Report): string {
       `### Metrics`,
       "",
       `After ${windows.after.start} → ${windows.after.end} against ` +
-        `${windows.baselineMode === "last-week" ? "the same hours a week earlier" : "the same length before the release"}, ${windows.grain} buckets.`,
+        (windows.baselineMode === "last-week"
+          ? "the same hours a week earlier"
+          : "the same length before the release") +
+        `, ${windows.grain} buckets.`,
       "",
     );
     out.push(

@@ -286,9 +286,11 @@ export function renderText(
     const judgmentColor: Record<string, keyof Colors> = { worse: "red", better: "green", ok: "dim" };
     for (const row of rows) {
       const cells = line([row.environment, row.metric, row.before, row.after, row.change, row.judgment]);
-      out.push(
-        `${row.judgment === "worse" || judgmentColor[row.judgment] === undefined ? paint(c, judgmentColor[row.judgment] ?? "yellow", cells) : cells}  ${row.trend}`,
-      );
+      // Worse is red; a judgment with no colour of its own (unavailable, not enough data) is yellow.
+      const color = judgmentColor[row.judgment];
+      const shown =
+        row.judgment === "worse" || color === undefined ? paint(c, color ?? "yellow", cells) : cells;
+      out.push(`${shown}  ${row.trend}`);
     }
   }
 

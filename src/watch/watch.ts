@@ -277,18 +277,20 @@ function finalRecommendation(rec: Recommendation, watch: WatchSummary): Recommen
     !watch.evidence.met
   ) {
     const more = watch.evidence.moreMinutes;
+    const needs = more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : "";
+    const longer =
+      more !== null ? ` ${Math.ceil((watch.durationMinutes + more) / 5) * 5}m` : " with a longer duration";
     return {
       action: "INCONCLUSIVE",
       summary:
         `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ` +
-        `${watch.evidence.missing.join("; ")}.${more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : ""} So far: ${rec.action === "INCONCLUSIVE" ? rec.summary : rec.action}`,
+        `${watch.evidence.missing.join("; ")}.${needs} ` +
+        `So far: ${rec.action === "INCONCLUSIVE" ? rec.summary : rec.action}`,
       drivers: [
         ...watch.evidence.missing.map((m) => `evidence minimum: ${m}`),
         ...(rec.action === "INCONCLUSIVE" ? rec.drivers : []),
       ],
-      steps: [
-        `# Watch longer (--watch${more !== null ? ` ${Math.ceil((watch.durationMinutes + more) / 5) * 5}m` : " with a longer duration"}), or wait for traffic and run the check again.`,
-      ],
+      steps: [`# Watch longer (--watch${longer}), or wait for traffic and run the check again.`],
       alternatives: [],
       warnings: [...rec.drivers, ...rec.warnings],
     };

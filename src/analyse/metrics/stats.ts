@@ -323,10 +323,10 @@ const LIST_BELOW = 512;
  * Monahan 1984, ACM TOMS 616, for the Hodges-Lehmann estimate), so how many lie below a value is
  * one staircase walk, O(n + m). A rank is found by interpolating on that count inside a bracket
  * that shrinks every walk, aiming each guess just past the target so both ends close in; once a
- * few hundred differences remain in it, they are listed and sorted; a round that does not halve the bracket (ties, gaps) is followed by a pivot
- * drawn at random from the differences left in it, so it stays O((n + m) log nm). Every walk is kept, so
- * the interval's three ranks share their work. Differences are computed one way everywhere: the
- * answer is one of them exactly.
+ * few hundred differences remain in it, they are listed and sorted; a round that does not halve the
+ * bracket (ties, gaps) is followed by a pivot drawn at random from the differences left in it, so it
+ * stays O((n + m) log nm). Every walk is kept, so the interval's three ranks share their work.
+ * Differences are computed one way everywhere: the answer is one of them exactly.
  */
 export class PairwiseDifferences {
   private readonly probes: Probe[] = [];
