@@ -1,8 +1,14 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  descendantsOf,
+  endChildProcesses,
+  parseProcessList,
+  processListCommand,
+} from "../src/cli/signals.js";
 import type { Recording } from "../src/collect/recording.js";
 import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
 import { HEALTHY, ROOT } from "./helpers.js";
@@ -122,5 +128,66 @@ describe("SIGINT and SIGTERM", () => {
     expect(stderr).toBe(
       "azfn-health: interrupted by SIGTERM while waiting for Azure's answers: INCONCLUSIVE, nothing was judged\n",
     );
+  });
+});
+
+describe("the child processes a signal ends", () => {
+  it("are found deepest first, and a cycle of reused Windows ids is never walked", () => {
+    // 10 → 11 → 12, 10 → 13; 1 is unrelated; 0 is Windows' idle process, its own parent; 14 and 15
+    // name each other (a dead parent's id reused).
+    const table: [number, number][] = [
+      [1, 0],
+      [0, 0],
+      [11, 10],
+      [12, 11],
+      [13, 10],
+      [14, 15],
+      [15, 14],
+    ];
+    expect(descendantsOf(10, table)).toEqual([12, 11, 13]);
+    expect(descendantsOf(14, table)).toEqual([15]);
+    expect(descendantsOf(0, table)).toEqual([1]);
+  });
+
+  it.each([
+    ["linux", "ps"],
+    ["darwin", "ps"],
+    ["freebsd", "ps"],
+    ["win32", "powershell.exe"],
+  ] as const)("are listed on %s with %s", (platform, command) => {
+    const [cmd, args] = processListCommand(platform);
+    expect(cmd).toBe(command);
+    if (platform === "win32") expect(args.join(" ")).toMatch(/Get-CimInstance Win32_Process/);
+  });
+
+  it("are read from ps's and PowerShell's lines alike (CRLF, padding, a stray line)", () => {
+    expect(parseProcessList("  101     1\n 202   101\n\n")).toEqual([
+      [101, 1],
+      [202, 101],
+    ]);
+    expect(parseProcessList("4 0\r\n5232 4\r\nWARNING: x\r\n")).toEqual([
+      [4, 0],
+      [5232, 4],
+    ]);
+  });
+
+  // `ps` (Debian's procps) is on CI's machine and most others; a bare container may lack it.
+  const hasPs = spawnSync("ps", ["-A", "-o", "pid="]).status === 0;
+  it.skipIf(!hasPs)("are ended through the ps listing too (macOS's path)", async () => {
+    const [cmd, args] = processListCommand("darwin");
+    // A shell with a sleeping grandchild, as a credential's `az` (a script running python) would be.
+    const shell = spawn("sh", ["-c", "sleep 60 & wait"], { stdio: "ignore" });
+    const ended = new Promise((resolve) => shell.on("close", resolve));
+    let table: [number, number][] = [];
+    await until("the grandchild runs", () => {
+      table = parseProcessList(execFileSync(cmd, args, { encoding: "utf8" }));
+      return descendantsOf(shell.pid!, table).length >= 1;
+    });
+    const below = descendantsOf(shell.pid!, table);
+    expect(below).toHaveLength(1);
+    expect(endChildProcesses(shell.pid, table)).toBe(1);
+    await until("the grandchild ended", () => !running(below[0]!));
+    shell.kill("SIGTERM");
+    await ended;
   });
 });

@@ -47,20 +47,11 @@ export function trapSignals(trap: Trap): () => void {
 }
 
 /** Sends SIGTERM to every descendant of this process (deepest first); returns how many. */
-export function endChildProcesses(root = process.pid): number {
-  const children = new Map<number, number[]>();
-  for (const [pid, ppid] of processTable()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const descendants: number[] = [];
-  const walk = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      walk(child);
-      descendants.push(child);
-    }
-  };
-  walk(root);
+export function endChildProcesses(root = process.pid, table = processTable()): number {
   let ended = 0;
-  for (const pid of descendants) {
+  for (const pid of descendantsOf(root, table)) {
     try {
+      // On Windows this is TerminateProcess: there is no SIGTERM to catch, the process just ends.
       process.kill(pid, "SIGTERM");
       ended += 1;
     } catch {
@@ -70,7 +61,54 @@ export function endChildProcesses(root = process.pid): number {
   return ended;
 }
 
-/** [pid, parent pid] of every process: /proc on Linux, `ps` elsewhere. */
+/** Every process below `root` in a [pid, parent pid] table, deepest first (a child before its parent). */
+export function descendantsOf(root: number, table: [number, number][]): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, ppid] of table) if (pid !== ppid) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const descendants: number[] = [];
+  const seen = new Set<number>([root]);
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      // Windows reuses process ids and keeps a dead parent's id: never walk a cycle.
+      if (seen.has(child)) continue;
+      seen.add(child);
+      walk(child);
+      descendants.push(child);
+    }
+  };
+  walk(root);
+  return descendants;
+}
+
+/**
+ * How to list [pid, parent pid] where there is no /proc: `ps` on macOS and the BSDs; on Windows,
+ * CIM's Win32_Process through Windows PowerShell (present on every supported Windows; `wmic` is
+ * gone from Windows 11 24H2). Both print "pid ppid" lines.
+ * https://learn.microsoft.com/windows/win32/cimwin32prov/win32-process
+ */
+export function processListCommand(platform: NodeJS.Platform): [string, string[]] {
+  return platform === "win32"
+    ? [
+        "powershell.exe",
+        [
+          "-NoProfile",
+          "-NonInteractive",
+          "-Command",
+          "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1}' -f $_.ProcessId, $_.ParentProcessId }",
+        ],
+      ]
+    : ["ps", ["-A", "-o", "pid=,ppid="]];
+}
+
+/** "pid ppid" lines, as `ps` and the PowerShell query print them. */
+export function parseProcessList(text: string): [number, number][] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter((row): row is [number, number] => row.length === 2 && row.every(Number.isInteger));
+}
+
+/** [pid, parent pid] of every process: /proc on Linux, else the platform's process list. */
 function processTable(): [number, number][] {
   try {
     if (process.platform === "linux") {
@@ -87,11 +125,10 @@ function processTable(): [number, number][] {
           }
         });
     }
-    if (process.platform === "win32") return [];
-    return execFileSync("ps", ["-A", "-o", "pid=,ppid="], { encoding: "utf8", timeout: 2000 })
-      .split("\n")
-      .map((line) => line.trim().split(/\s+/).map(Number) as [number, number])
-      .filter(([pid, ppid]) => Number.isInteger(pid) && Number.isInteger(ppid));
+    const [command, args] = processListCommand(process.platform);
+    return parseProcessList(
+      execFileSync(command, args, { encoding: "utf8", timeout: 5000, windowsHide: true }),
+    );
   } catch {
     return [];
   }
