@@ -160,8 +160,12 @@ describe("collecting metrics", () => {
         asked.push(names.join(","));
         if (names.includes("Handles")) return reply(request as never, 400, rejected);
         // Answer a single name from the recorded combined answer for the same resource.
-        const recorded = recording.exchanges.find((e) =>
-          /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url),
+        // The recorded answer for the same window (the recording also holds last week's).
+        const timespan = new URL(request.url).searchParams.get("timespan");
+        const recorded = recording.exchanges.find(
+          (e) =>
+            /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url) &&
+            new URL(e.request.url).searchParams.get("timespan") === timespan,
         )!.response.body as { value: { name: { value: string } }[] };
         return reply(request as never, 200, {
           ...recorded,
@@ -338,10 +342,10 @@ describe("time of day: after vs before, vs the same hours last week, vs QA (issu
         j.environment === "prod" && j.metric === "HttpResponseTime" && j.comparison === "after-vs-before",
     )!;
 
-  it("healthy fixture has no last-week series (not recorded) and is judged two ways, as before", async () => {
+  it("the healthy fixture's same hours last week are read, and a steady release stays ok on every baseline", async () => {
     const f = await facts(() => undefined);
-    expect(f.prod.metrics!.series.HttpResponseTime!.lastWeek).toBeUndefined();
-    expect(responseTime(f).baseline).toBeUndefined();
+    expect(f.prod.metrics!.series.HttpResponseTime!.lastWeek!.length).toBeGreaterThan(50);
+    expect(responseTime(f)).toMatchObject({ outcome: "ok" });
   });
 
   it("the story's recording holds the same hours last week: read in the same wave, and they confirm the regression", async () => {
@@ -367,6 +371,7 @@ describe("time of day: after vs before, vs the same hours last week, vs QA (issu
 
   it("without last week's series, QA shifting the same way in the same window is the clock", async () => {
     const f = await facts((s) => {
+      delete s.prod.lastWeek;
       s.prod.baseline = night(99);
       s.prod.after = day(99);
       s.qa.baseline = night(99);
