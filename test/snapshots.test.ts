@@ -63,6 +63,18 @@ describe("text report snapshots", () => {
     await expect(run.shown).toMatchFileSnapshot("__snapshots__/text-story-32bit-upgrade.verbose.txt");
   });
 
+  // The evidence is worded once, where it is made: every format reads the same words.
+  it.each(["markdown", "html", "junit", "json"])(
+    "--format %s says the numbers in words too",
+    async (format) => {
+      for (const fixture of ["story-32bit-upgrade", "regression-5xx"]) {
+        const run = await runCli(["check", "--from", `fixtures/${fixture}`, "--format", format]);
+        expect(run.stdout).not.toMatch(/The metric was classified as|p=\d|p95 n\/a|change n\/a/);
+        expect(run.stdout).toMatch(/far beyond chance/);
+      }
+    },
+  );
+
   it("a long command wraps at its options and still joins back to the same command", () => {
     const command = `azfn-health check --qa /subscriptions/${"a".repeat(120)} --prod /subscriptions/${"b".repeat(120)} --since 2h`;
     const lines = wrapCommand(command, "  ", 158);

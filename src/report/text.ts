@@ -133,20 +133,9 @@ export function findingLines(findings: readonly Finding[]): Line[] {
   return lines;
 }
 
-/**
- * The evidence in words: the metric windows are said once at the top of the section, so each
- * finding's copy of them goes; "p=0.0" and "n/a" become what they mean.
- */
+/** The metric windows are said once at the top of the section, so each finding's copy of them goes. */
 function plainEvidence(text: string): string {
-  return text
-    .replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "")
-    .replace(/ \(The metric was classified as \w+\)/g, "")
-    .replace(/\(The metric was classified as \w+; /g, "(")
-    .replace(/one-sided p=(\S+?)(?=[);,]|$)/g, (_m, p: string) =>
-      Number(p) < 0.001 ? "far beyond chance (p < 0.001)" : `p = ${p}`,
-    )
-    .replace(/, p95 n\/a/g, "")
-    .replace(/; change n\/a/g, "; change: none before, so no percentage");
+  return text.replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "");
 }
 
 /** The terminal report. Colour is decided by the CLI (TTY, NO_COLOR, FORCE_COLOR) and passed in. */

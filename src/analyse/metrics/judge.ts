@@ -168,8 +168,18 @@ export function judgeSeries(
     ...(result.interval ? { interval: result.interval } : {}),
     classification: result.classification,
     outcome: outcomeOf(result.classification, spec),
-    ...(result.reason ? { reason: result.reason } : {}),
+    // Kayenta's reason for High and Low only repeats the classification, which the judgment carries.
+    ...(result.reason && result.reason !== `The metric was classified as ${result.classification}`
+      ? { reason: result.reason }
+      : {}),
   };
+}
+
+/** A one-sided p-value in the words a release manager uses, the number kept for whoever wants it. */
+function chance(p: number): string {
+  if (p < 0.001) return "far beyond chance (p < 0.001)";
+  const shown = Number(p.toPrecision(2));
+  return p < ERROR_RATE.alpha ? `unlikely to be chance (p = ${shown})` : `within chance (p = ${shown})`;
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p), exact in log space for small n, normal (continuity-corrected) beyond. */
@@ -353,9 +363,7 @@ export function judgeErrorRate(
   // Counts too small to tell are never a regression (so never a rollback): they are said as such.
   const tooFew = looksWorse && errors.after < ERROR_RATE.minErrors;
   const power = afterMinutes && afterMinutes > 0 ? powerOf(errors, requests, afterMinutes) : undefined;
-  const counts =
-    `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; one-sided ` +
-    `p=${pValue.toPrecision(2)}`;
+  const counts = `${errors.before}/${requests.before} before, ${errors.after}/${requests.after} after; ${chance(pValue)}`;
   return {
     ...base,
     control: summary(before, requests.before),
@@ -509,7 +517,7 @@ function weighTimeOfDay(
           : {
               ...j,
               baseline: "before",
-              reason: `${j.reason ?? j.classification}; also against the same hours last week`,
+              reason: `${j.reason ? `${j.reason}; also` : "also"} against the same hours last week`,
             };
       continue;
     }

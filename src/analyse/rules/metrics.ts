@@ -44,7 +44,11 @@ function windowText(ctx: RuleContext): string {
 
 /** The numbers behind a metric finding, in one line. */
 export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["evidence"] {
-  const change = j.change === null ? "n/a" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
+  const change =
+    j.change === null
+      ? "change: none before, so no percentage"
+      : `change ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
+  const p95 = j.experiment.p95 === null ? "" : `, p95 ${formatValue(j.experiment.p95, j.unit)}`;
   const interval = j.interval
     ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ` +
       `${formatValue(j.interval.high, j.unit)}] at 98 %`
@@ -55,8 +59,7 @@ export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["eviden
       `median ${formatValue(j.control.median, j.unit)}${j.comparison === "prod-vs-qa" ? "" : " before"}`,
     ...(j.comparison === "prod-vs-qa" ? { prod: `median ${formatValue(j.experiment.median, j.unit)}` } : {}),
     detail:
-      `after median ${formatValue(j.experiment.median, j.unit)}, p95 ` +
-      `${formatValue(j.experiment.p95, j.unit)}; change ${change}${interval}; ` +
+      `after median ${formatValue(j.experiment.median, j.unit)}${p95}; ${change}${interval}; ` +
       `${j.classification}${j.reason ? ` (${j.reason})` : ""}; ${windowText(ctx)}`,
   };
 }
