@@ -20,6 +20,8 @@ interface Case {
     title?: RegExp;
     /** The fix's wording, checked against its case (a failed request is not an exception). */
     fix?: RegExp;
+    /** The evidence, as one line: the numbers behind the claim the title makes. */
+    evidence?: RegExp;
   }[];
 }
 
@@ -979,7 +981,17 @@ const CASES: Record<string, Case[]> = {
     {
       name: "threads climbing through the window",
       edit: (f) => setAfter(f, "prod", "Threads", (i, n) => 50 + (150 * i) / n),
-      expect: [{ environment: "prod", severity: "medium", title: /threads climbed \d+ %/ }],
+      // One number per claim: the climb inside the window and the medians it is made of, not the
+      // change against the hours before.
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          title: /threads climbed 166 % within the after-window/,
+          evidence:
+            /^Threads; median \d+(\.\d)? in the first quarter of the after-window, \d+ in the last; after /,
+        },
+      ],
     },
     {
       name: "a growing HTTP queue",
@@ -1304,6 +1316,7 @@ describe("rules", () => {
               ).toBe(true);
             if (e.title) expect(f.title).toMatch(e.title);
             if (e.fix) expect(f.fix?.summary).toMatch(e.fix);
+            if (e.evidence) expect(Object.values(f.evidence).join("; ")).toMatch(e.evidence);
           });
         });
       }

@@ -574,12 +574,15 @@ function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgm
   return out;
 }
 
-/** How much a series grew within a window: the median of its last quarter over its first, minus 1. */
-export function growthWithin(values: readonly (number | null)[]): number | null {
+/** How much a series grew within a window: the medians of its first and last quarters, and last / first − 1. */
+export function growthWithin(
+  values: readonly (number | null)[],
+): { first: number; last: number; growth: number } | null {
   const v = present(values);
   if (v.length < MIN_POINTS) return null;
   const quarter = Math.max(1, Math.floor(v.length / 4));
   const median = (xs: number[]) => percentileSorted(sortedCopy(xs), 50);
   const first = median(v.slice(0, quarter));
-  return first > 0 ? median(v.slice(-quarter)) / first - 1 : null;
+  const last = median(v.slice(-quarter));
+  return first > 0 ? { first, last, growth: last / first - 1 } : null;
 }

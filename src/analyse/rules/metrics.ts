@@ -438,13 +438,25 @@ export const saturation = defineRule({
     }
     for (const metric of ["Threads", "Handles"]) {
       const j = judgment(ctx, env.role, metric);
-      const growth = growthWithin(env.metrics?.series[metric]?.after ?? []);
-      if (j?.outcome === "worse" && growth !== null && growth >= 0.5) {
+      const climb = growthWithin(env.metrics?.series[metric]?.after ?? []);
+      if (j?.outcome === "worse" && climb !== null && climb.growth >= 0.5) {
+        // The claim is the climb inside the after-window; its evidence is that climb's own numbers,
+        // not the change against the hours before (a second percentage for the same metric).
         out.push({
           message: "climb",
-          args: { env: env.role, metric: j.label.toLowerCase(), growth: `${(growth * 100).toFixed(0)} %` },
+          args: {
+            env: env.role,
+            metric: j.label.toLowerCase(),
+            growth: `${(climb.growth * 100).toFixed(0)} %`,
+          },
           environment: env.role,
-          evidence: metricEvidence(ctx, j),
+          evidence: {
+            setting: j.metric,
+            [env.role]:
+              `median ${formatValue(climb.first, j.unit)} in the first quarter of the after-window, ` +
+              `${formatValue(climb.last, j.unit)} in the last`,
+            detail: windowText(ctx),
+          },
           fix: codeFix(
             "Look for blocking calls (sync-over-async) or undisposed clients in the release; a restart only buys time.",
           ),
