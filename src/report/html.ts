@@ -1,5 +1,11 @@
 import { formatValue } from "../core/format.js";
-import type { Judgment } from "../analyse/metrics/judge.js";
+import type {
+  AppSize,
+  Judgment,
+  Normalisation,
+  NormalisedSeries,
+  ProdAgainstQa,
+} from "../analyse/metrics/judge.js";
 import type { Finding } from "../analyse/rule.js";
 import { comparisonRows, evidenceLine, headline, releaseLine, stacksLine } from "./comparison.js";
 import { timelineHtml } from "../watch/timeline.js";
@@ -240,58 +246,135 @@ function chartedJudgments(report: Report): Judgment[] {
   );
 }
 
+/** What one figure shows: its caption, the chart, and the lines under it. */
+interface FigureParts {
+  metric: string;
+  kind: ChartKind;
+  environment: string;
+  caption: string;
+  outcome: string;
+  chart: string;
+  legend: string[];
+  per?: Normalisation["per"];
+}
+
+function figure(parts: FigureParts): string {
+  const per = parts.per ? ` data-per="${parts.per}"` : "";
+  const legend = parts.legend.map((line) => `<div class="legend">${esc(line)}</div>`).join("");
+  return (
+    `<figure data-metric="${esc(parts.metric)}" data-kind="${parts.kind}" data-env="${parts.environment}"${per}>` +
+    `<figcaption><span>${esc(parts.caption)}</span>` +
+    `<span class="outcome ${outcomeClass(parts.outcome)}">${esc(parts.outcome)}</span></figcaption>` +
+    `${parts.chart}${legend}</figure>`
+  );
+}
+
+function beforeAfterFigure(j: Judgment, times: ChartTimes): string {
+  const change = j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`;
+  const title = `${j.label}, ${j.environment === "qa" ? "QA" : "production"}: before and after the release`;
+  return figure({
+    metric: j.metric,
+    kind: "before-after",
+    environment: j.environment,
+    caption: j.label,
+    outcome: j.outcome,
+    chart: chart("before-after", j.controlTrend, j.trend, j.unit, title, times),
+    legend: [
+      `median ${formatValue(j.control.median, j.unit)} → ${formatValue(j.experiment.median, j.unit)}${change}`,
+    ],
+  });
+}
+
+const instanceCount = (n: number | null) => `${n ?? "?"} instance${n === 1 ? "" : "s"}`;
+
+/** The figure's own account of its normalisation, so a reader never compares raw with normalised. */
+function normalisationNote(series: NormalisedSeries, sizes: ProdAgainstQa["sizes"]): string {
+  switch (series.by) {
+    case "Requests":
+      return "% of requests: each bucket's count ÷ its requests";
+    case "FunctionExecutionCount":
+      return "per execution: each bucket's units ÷ its executions";
+    case "instances":
+      return (
+        `per instance: ÷ ${instanceCount(sizes.prod.instances)} in production, ` +
+        `${instanceCount(sizes.qa.instances)} in QA (the plans' counts at the check)`
+      );
+    case undefined:
+      return series.per === "request"
+        ? "per request: Azure averages it over the requests"
+        : "per instance: Azure averages it over the instances";
+  }
+}
+
+/**
+ * Production over QA in the same after-window. When the apps differ in size, the series the
+ * analysis normalised (per request, per execution or per instance); a metric it could not
+ * normalise is drawn as measured and says so.
+ */
+function qaProdFigure(j: Judgment, qa: Judgment, normalised: ProdAgainstQa | undefined, times: ChartTimes) {
+  const series = normalised?.series.find((s) => s.metric === j.metric);
+  const view = series
+    ? { label: series.label, unit: series.unit, qa: series.qa, prod: series.prod }
+    : {
+        label: j.label,
+        unit: j.unit,
+        qa: { median: qa.experiment.median, trend: qa.trend },
+        prod: { median: j.experiment.median, trend: j.trend },
+      };
+  const title = `${view.label}: QA and production after the release`;
+  const medians = `QA ${formatValue(view.qa.median, view.unit)}, production ${formatValue(view.prod.median, view.unit)}`;
+  // Not normalised by the analysis: the error rate is a share of requests already; anything else is raw.
+  const asMeasured =
+    j.unit === "Ratio" ? "% of requests, as the error rate is judged" : "as measured: not normalised";
+  const note = series ? normalisationNote(series, normalised!.sizes) : normalised ? asMeasured : undefined;
+  return figure({
+    metric: j.metric,
+    kind: "qa-prod",
+    environment: j.environment,
+    caption: view.label,
+    outcome: "",
+    chart: chart("qa-prod", view.qa.trend, view.prod.trend, view.unit, title, times),
+    legend: note ? [medians, note] : [medians],
+    ...(series ? { per: series.per } : {}),
+  });
+}
+
+const sizeText = (size: AppSize) => `${size.sku} ${size.tier} × ${instanceCount(size.instances)}`;
+
 function metricsSection(report: Report): string {
   const windows = report.metrics.windows;
   const judged = chartedJudgments(report);
   const prod = judged.filter((j) => j.environment === "prod");
   if (!windows || prod.length === 0) return "";
   const qaJudged = judged.filter((j) => j.environment === "qa");
-  const qaOf = (metric: string) => qaJudged.find((j) => j.metric === metric);
-  const times = (kind: ChartKind): ChartTimes =>
-    kind === "before-after"
-      ? { start: windows.baseline.start, release: report.release.time ?? undefined, end: windows.after.end }
-      : { start: windows.after.start, end: windows.after.end };
-  const figure = (j: Judgment, kind: ChartKind) => {
-    const qa = kind === "qa-prod" ? qaOf(j.metric) : undefined;
-    if (kind === "qa-prod" && !qa) return "";
-    const change = j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`;
-    const [title, numbers] =
-      kind === "before-after"
-        ? [
-            `${j.label}, ${j.environment === "qa" ? "QA" : "production"}: before and after the release`,
-            `median ${formatValue(j.control.median, j.unit)} → ${formatValue(j.experiment.median, j.unit)}${change}`,
-          ]
-        : [
-            `${j.label}: QA and production after the release`,
-            `QA ${formatValue(qa!.experiment.median, j.unit)}, production ${formatValue(j.experiment.median, j.unit)}`,
-          ];
-    const outcome = esc(kind === "before-after" ? j.outcome : "");
-    const drawn = chart(
-      kind,
-      kind === "before-after" ? j.controlTrend : qa!.trend,
-      j.trend,
-      j.unit,
-      title,
-      times(kind),
-    );
-    return (
-      `<figure data-metric="${esc(j.metric)}" data-kind="${kind}" data-env="${j.environment}">` +
-      `<figcaption><span>${esc(j.label)}</span><span class="outcome ${outcomeClass(j.outcome)}">${outcome}</span>` +
-      `</figcaption>${drawn}<div class="legend">${esc(numbers)}</div></figure>`
-    );
+  const beforeAfter: ChartTimes = {
+    start: windows.baseline.start,
+    release: report.release.time ?? undefined,
+    end: windows.after.end,
   };
-  const charts = (judgments: Judgment[], kind: ChartKind) =>
-    `<div class="charts">${judgments.map((j) => figure(j, kind)).join("")}</div>`;
+  const after: ChartTimes = { start: windows.after.start, end: windows.after.end };
+  const normalised = report.metrics.prodAgainstQa;
+  const qaProd = prod.flatMap((j) => {
+    const qa = qaJudged.find((q) => q.metric === j.metric);
+    return qa ? [qaProdFigure(j, qa, normalised, after)] : [];
+  });
+  const charts = (figures: string[]) => `<div class="charts">${figures.join("")}</div>`;
   const lastWeek = windows.baselineMode === "last-week" ? " (a week earlier)" : "";
   const windowsMeta =
     `Baseline ${esc(windows.baseline.start)} → ${esc(windows.baseline.end)}${lastWeek}, ` +
     `after ${esc(windows.after.start)} → ${esc(windows.after.end)}, ${esc(windows.grain)} buckets.`;
+  const sizes = normalised
+    ? esc(
+        `QA runs on ${sizeText(normalised.sizes.qa)}, production on ${sizeText(normalised.sizes.prod)}: ` +
+          "each chart compares them per request, per execution or per instance, as it says under it.",
+      ) + "<br>"
+    : "";
   return `<h2>Metrics: before and after the release</h2><p class="meta">${windowsMeta}\
 ${swatch("before", "before")}${swatch("after", "after")}</p>
-<h3>Production</h3>${charts(prod, "before-after")}
-${qaJudged.length ? `<h3>QA</h3>${charts(qaJudged, "before-after")}` : ""}
-<h2>Production against QA, after the release</h2><p class="meta">${swatch("qa", "QA")}${swatch("after", "production")}</p>
-${charts(prod, "qa-prod")}`;
+<h3>Production</h3>${charts(prod.map((j) => beforeAfterFigure(j, beforeAfter)))}
+${qaJudged.length ? `<h3>QA</h3>${charts(qaJudged.map((j) => beforeAfterFigure(j, beforeAfter)))}` : ""}
+<h2>Production against QA, after the release</h2><p class="meta">${sizes}${swatch("qa", "QA")}${swatch("after", "production")}</p>
+${charts(qaProd)}`;
 }
 
 export function renderHtml(report: Report): string {
