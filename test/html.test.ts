@@ -232,3 +232,60 @@ describe("report.html: production against QA, normalised when the apps differ in
     expect(html).not.toMatch(/data-per=|QA runs on|per instance:/);
   });
 });
+
+describe("report.html: y-axes say their scale", () => {
+  // A count or a share of requests starts at zero; anything else is drawn over its own range and says so.
+  it.for([
+    ["MemoryWorkingSet", "before-after", "prod", "its own range, said"],
+    ["HttpResponseTime", "before-after", "prod", "its own range, said"],
+    ["CpuPercentage", "before-after", "qa", "its own range, said"],
+    ["PrivateBytes", "qa-prod", "prod", "its own range, said"],
+    ["Requests", "before-after", "prod", "from zero"],
+    ["Http5xxRate", "before-after", "prod", "from zero"],
+    ["Http5xx", "qa-prod", "prod", "from zero"],
+  ] as const)("%s (%s, %s): %s", async ([metric, kind, env, scaleKind]) => {
+    const { report, html } = await renderFrom(STORY);
+    const j = median(report, metric, env);
+    const series = report.metrics.prodAgainstQa!.series.find((s) => s.metric === metric);
+    const [values, unit] =
+      kind === "before-after"
+        ? [[...j.controlTrend, ...j.trend], j.unit]
+        : [[...series!.qa.trend, ...series!.prod.trend], series!.unit];
+    const texts = figureOf(html, kind, metric, env).texts;
+    // The axis' lower label sits on the axis line (y 110), at the left edge.
+    const bottom = texts.find((t) => t.attributes === ' x="2" y="110"')!.text;
+    const scale = texts.filter((t) => t.attributes.includes('class="scale"')).map((t) => t.text);
+    if (scaleKind === "from zero") {
+      expect(bottom).toBe(formatValue(0, unit));
+      expect(scale).toEqual([]);
+    } else {
+      expect(Math.min(...values)).toBeGreaterThan(0);
+      expect(bottom).toBe(formatValue(Math.min(...values), unit));
+      expect(scale).toEqual(["axis does not start at zero"]);
+    }
+  });
+
+  it("keeps the release label, the time labels and the scale note apart on screen", async (ctx) => {
+    const page = await needBrowser(ctx).newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`file://${await bundle(STORY)}`);
+    const overlaps = await page.locator("svg.chart").evaluateAll((charts) =>
+      charts.flatMap((svg, index) => {
+        const boxes = [...svg.querySelectorAll("text")].map((t) => ({
+          text: t.textContent,
+          box: t.getBBox(),
+        }));
+        const clash = (a: DOMRect, b: DOMRect) =>
+          a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        return boxes.flatMap((a, i) =>
+          boxes
+            .slice(i + 1)
+            .flatMap((b) => (clash(a.box, b.box) ? [`chart ${index}: ${a.text} / ${b.text}`] : [])),
+        );
+      }),
+    );
+    expect(await page.locator("svg.chart text.release").count()).toBeGreaterThanOrEqual(19);
+    expect(await page.locator("svg.chart text.scale").count()).toBeGreaterThanOrEqual(6);
+    expect(overlaps).toEqual([]);
+    await page.close();
+  });
+});

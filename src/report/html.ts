@@ -70,7 +70,8 @@ figcaption .outcome { font-weight: 700; font-size: 12px; }
 .outcome-better, .outcome-ok { color: var(--ok); } \
 .outcome-other { color: var(--warn); }
 svg { display: block; width: 100%; height: auto; } \
-svg text { fill: var(--muted); font: 10px system-ui, sans-serif; }
+svg text { fill: var(--muted); font: 10px system-ui, sans-serif; } \
+svg text.scale { font-style: italic; }
 .legend { color: var(--muted); font-size: 12px; } \
 .swatch { display: inline-block; width: 10px; height: 3px; vertical-align: middle; margin: 0 4px 0 10px; }
 @media print { body { max-width: none; padding: 0; } \
@@ -102,13 +103,23 @@ const PLOT = {
   releaseRow: FRAME.height - FRAME.bottom + 24,
 };
 
-/** The value range a chart shows: counts start at zero, so a small wiggle does not look like a cliff. */
+/** Counts and shares of requests start at zero, so a small wiggle does not look like a cliff. */
+const ZERO_BASED: ReadonlySet<Judgment["unit"]> = new Set(["Count", "Ratio"]);
+
+/** The value range a chart shows: from zero for counts, the data's own range for other units. */
 function valueRange(values: number[], unit: Judgment["unit"]): [number, number] {
   let [min, max] = [Math.min(...values), Math.max(...values)];
-  if (unit === "Count" && min > 0) min = 0;
+  if (ZERO_BASED.has(unit) && min > 0) min = 0;
   if (min === max) [min, max] = [min - 1, max + 1];
   return [min, max];
 }
+
+/**
+ * An axis cut above zero says so in words, left on the release's row: the release label is
+ * centred under its marker, so the two never meet (and the time labels have a row of their own).
+ */
+const scaleNote = (min: number) =>
+  min > 0 ? `<text class="scale" x="2" y="${PLOT.releaseRow}">axis does not start at zero</text>` : "";
 
 function polyline(
   values: number[],
@@ -145,8 +156,8 @@ function releaseMarker(release: string | undefined): string {
 }
 
 /**
- * Two series side by side (before | after) or overlaid (QA and production), scaled together. Counts
- * start at zero, so a small wiggle does not look like a cliff; other units say their range on the axis.
+ * Two series side by side (before | after) or overlaid (QA and production), scaled together, the
+ * range's ends labelled on the axis. Counts start at zero; any other axis that does not says so.
  * Time labels sit under the axis at both ends and the release under its marker, clear of each other.
  */
 function chart(
@@ -175,7 +186,7 @@ function chart(
     `<line x1="${left}" x2="${right}" y1="${axis}" y2="${axis}" stroke="var(--line)"/>` +
     `<text x="2" y="${top + 4}">${esc(formatValue(max, unit))}</text>` +
     `<text x="2" y="${axis}">${esc(formatValue(min, unit))}</text>` +
-    `${timeLabels(times)}${series}</svg>`
+    `${scaleNote(min)}${timeLabels(times)}${series}</svg>`
   );
 }
 
