@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+import { judge } from "../src/check.js";
+import type { CheckFacts, PlanFacts } from "../src/core/facts.js";
+import { formatValue } from "../src/core/format.js";
+import { renderHtml } from "../src/report/html.js";
+import { buildReport, type Report } from "../src/report/model.js";
+import { HEALTHY, replayFacts, ROOT, runCli, STORY, variant } from "./helpers.js";
 
 /**
  * Debian's Chromium. The browser test runs wherever it is installed; under CI (CI=true, as .ci/run and
@@ -110,6 +115,177 @@ describe("report.html in a real browser", () => {
     await page.emulateMedia({ media: "print" });
     const pdf = await page.pdf({ format: "A4" });
     expect(pdf.byteLength).toBeGreaterThan(50_000);
+    await page.close();
+  });
+});
+
+/** report.html from a replayed recording, edited, through the whole pipeline: judge, report, render. */
+async function renderFrom(dir: string, edit: (facts: CheckFacts) => void = () => {}) {
+  const facts = variant(await replayFacts(dir), edit);
+  const report = buildReport(judge(facts), {
+    toolVersion: "t",
+    exitCode: 0,
+    failOn: "never",
+    mode: "replay",
+  });
+  return { report, html: renderHtml(report) };
+}
+
+/** One figure of report.html, by its kind and metric: its attributes, caption, legend lines and chart. */
+function figureOf(html: string, kind: string, metric: string, env = "prod") {
+  const match = new RegExp(
+    `<figure data-metric="${metric}" data-kind="${kind}" data-env="${env}"([^>]*)>(.*?)</figure>`,
+  ).exec(html);
+  if (!match) throw new Error(`no ${kind} figure for ${metric}`);
+  const [, attributes, body] = match as unknown as [string, string, string];
+  return {
+    per: /data-per="(\w+)"/.exec(attributes)?.[1],
+    caption: /<figcaption><span>(.*?)<\/span>/.exec(body)?.[1],
+    legend: [...body.matchAll(/<div class="legend">(.*?)<\/div>/g)].map((m) => m[1]),
+    texts: [...body.matchAll(/<text([^>]*)>(.*?)<\/text>/g)].map((m) => ({ attributes: m[1]!, text: m[2]! })),
+  };
+}
+
+const median = (report: Report, metric: string, env: "qa" | "prod", comparison = "after-vs-before") =>
+  report.metrics.judgments.find(
+    (j) => j.metric === metric && j.environment === env && j.comparison === comparison,
+  )!;
+
+const plans =
+  (qa: Partial<PlanFacts>, prod: Partial<PlanFacts> = {}) =>
+  (facts: CheckFacts) => {
+    Object.assign(facts.qa.plan!, qa);
+    Object.assign(facts.prod.plan!, prod);
+  };
+
+describe("report.html: production against QA, normalised when the apps differ in size", () => {
+  // healthy-upgrade: QA on EP1 with 1 instance, production on EP2 with 2; the story: EP1, 1 and 2.
+  it.for([
+    ["the recorded plans (EP1 × 1, EP2 × 2)", HEALTHY, plans({}), "EP1 ElasticPremium × 1 instance", 2, 1],
+    ["the story's (EP1 × 1, EP1 × 2)", STORY, plans({}), "EP1 ElasticPremium × 1 instance", 2, 1],
+    [
+      "only the instance count differs",
+      HEALTHY,
+      plans({ skuName: "EP2" }),
+      "EP2 ElasticPremium × 1 instance",
+      2,
+      1,
+    ],
+    ["only the SKU differs", HEALTHY, plans({ capacity: 2 }), "EP1 ElasticPremium × 2 instances", 2, 2],
+    [
+      "three instances in production",
+      HEALTHY,
+      plans({}, { capacity: 3 }),
+      "EP1 ElasticPremium × 1 instance",
+      3,
+      1,
+    ],
+  ] as const)(
+    "%s: counts per request or instance, gauges per instance",
+    async ([, dir, edit, qaSize, prodN, qaN]) => {
+      const { report, html } = await renderFrom(dir, edit);
+      expect(html).toContain(`QA runs on ${qaSize}, production on`);
+      // Requests per instance: the after-window's median over the plan's instance count.
+      const requests = figureOf(html, "qa-prod", "Requests");
+      expect(requests.per).toBe("instance");
+      expect(requests.caption).toBe("Requests per instance");
+      expect(requests.legend[0]).toBe(
+        `QA ${formatValue(median(report, "Requests", "qa").experiment.median! / qaN, "Count")}, ` +
+          `production ${formatValue(median(report, "Requests", "prod").experiment.median! / prodN, "Count")}`,
+      );
+      expect(requests.legend[1]).toMatch(
+        new RegExp(`^per instance: ÷ ${prodN} instances in production, ${qaN} instances? in QA`),
+      );
+      // 5xx and memory: the very series M08 judges production against QA by.
+      for (const [metric, per, note] of [
+        ["Http5xx", "request", /^% of requests: each bucket's count ÷ its requests$/],
+        ["MemoryWorkingSet", "instance", /^per instance: Azure averages it over the instances$/],
+        ["FunctionExecutionUnits", "execution", /^per execution: each bucket's units ÷ its executions$/],
+      ] as const) {
+        const figure = figureOf(html, "qa-prod", metric);
+        const m08 = median(report, metric, "prod", "prod-vs-qa");
+        expect(figure.per, metric).toBe(per);
+        expect(figure.legend[0], metric).toBe(
+          `QA ${formatValue(m08.control.median, m08.unit)}, production ${formatValue(m08.experiment.median, m08.unit)}`,
+        );
+        expect(figure.legend[1], metric).toMatch(note);
+      }
+      // Before and after stay as measured: the same app, the same size.
+      expect(figureOf(html, "before-after", "Requests").per).toBeUndefined();
+    },
+  );
+
+  it.for([
+    ["same plan and count (slot swap: a slot and its site)", "fixtures/slot-swap-release", plans({})],
+    ["Flex Consumption on both", "fixtures/healthy-flex-consumption", plans({})],
+    ["the healthy upgrade with QA sized like production", HEALTHY, plans({ skuName: "EP2", capacity: 2 })],
+  ] as const)("%s: raw, and says no normalisation", async ([, dir, edit]) => {
+    const { report, html } = await renderFrom(dir, edit);
+    expect(report.metrics.prodAgainstQa).toBeUndefined();
+    const requests = figureOf(html, "qa-prod", "Requests");
+    expect(requests.per).toBeUndefined();
+    expect(requests.caption).toBe("Requests");
+    expect(requests.legend).toEqual([
+      `QA ${formatValue(median(report, "Requests", "qa").experiment.median, "Count")}, ` +
+        `production ${formatValue(median(report, "Requests", "prod").experiment.median, "Count")}`,
+    ]);
+    expect(html).not.toMatch(/data-per=|QA runs on|per instance:/);
+  });
+});
+
+describe("report.html: y-axes say their scale", () => {
+  // A count or a share of requests starts at zero; anything else is drawn over its own range and says so.
+  it.for([
+    ["MemoryWorkingSet", "before-after", "prod", "its own range, said"],
+    ["HttpResponseTime", "before-after", "prod", "its own range, said"],
+    ["CpuPercentage", "before-after", "qa", "its own range, said"],
+    ["PrivateBytes", "qa-prod", "prod", "its own range, said"],
+    ["Requests", "before-after", "prod", "from zero"],
+    ["Http5xxRate", "before-after", "prod", "from zero"],
+    ["Http5xx", "qa-prod", "prod", "from zero"],
+  ] as const)("%s (%s, %s): %s", async ([metric, kind, env, scaleKind]) => {
+    const { report, html } = await renderFrom(STORY);
+    const j = median(report, metric, env);
+    const series = report.metrics.prodAgainstQa!.series.find((s) => s.metric === metric);
+    const [values, unit] =
+      kind === "before-after"
+        ? [[...j.controlTrend, ...j.trend], j.unit]
+        : [[...series!.qa.trend, ...series!.prod.trend], series!.unit];
+    const texts = figureOf(html, kind, metric, env).texts;
+    // The axis' lower label sits on the axis line (y 110), at the left edge.
+    const bottom = texts.find((t) => t.attributes === ' x="2" y="110"')!.text;
+    const scale = texts.filter((t) => t.attributes.includes('class="scale"')).map((t) => t.text);
+    if (scaleKind === "from zero") {
+      expect(bottom).toBe(formatValue(0, unit));
+      expect(scale).toEqual([]);
+    } else {
+      expect(Math.min(...values)).toBeGreaterThan(0);
+      expect(bottom).toBe(formatValue(Math.min(...values), unit));
+      expect(scale).toEqual(["axis does not start at zero"]);
+    }
+  });
+
+  it("keeps the release label, the time labels and the scale note apart on screen", async (ctx) => {
+    const page = await needBrowser(ctx).newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`file://${await bundle(STORY)}`);
+    const overlaps = await page.locator("svg.chart").evaluateAll((charts) =>
+      charts.flatMap((svg, index) => {
+        const boxes = [...svg.querySelectorAll("text")].map((t) => ({
+          text: t.textContent,
+          box: t.getBBox(),
+        }));
+        const clash = (a: DOMRect, b: DOMRect) =>
+          a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        return boxes.flatMap((a, i) =>
+          boxes
+            .slice(i + 1)
+            .flatMap((b) => (clash(a.box, b.box) ? [`chart ${index}: ${a.text} / ${b.text}`] : [])),
+        );
+      }),
+    );
+    expect(await page.locator("svg.chart text.release").count()).toBeGreaterThanOrEqual(19);
+    expect(await page.locator("svg.chart text.scale").count()).toBeGreaterThanOrEqual(6);
+    expect(overlaps).toEqual([]);
     await page.close();
   });
 });

@@ -1,4 +1,5 @@
 import { inert } from "../report/inert.js";
+import { tableCells, tableRow } from "../report/markup.js";
 import type { SnapshotDiff } from "./diff.js";
 import { minutesText, percent, type AppSummary, type LedgerSummary, type Rate } from "./metrics.js";
 import { appName, effectiveOutcome, type LedgerEntry, type LedgerRecord } from "./record.js";
@@ -49,9 +50,9 @@ function outcomeText(e: LedgerEntry): string {
 
 // --- list ---------------------------------------------------------------------------------
 
-export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat): string {
-  if (format === "json") return json({ records: entries });
-  const rows = entries.map((e) => ({
+/** One ledger entry as `ledger list` shows it, in every format (the CSV's columns in this order). */
+function listRow(e: LedgerEntry) {
+  return {
     id: e.id,
     recordedAt: e.recordedAt,
     app: appName(e),
@@ -62,7 +63,13 @@ export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat
     remediation: e.marks.at(-1)?.remediation ?? "",
     findings: e.findings.length,
     mode: e.mode,
-  }));
+  };
+}
+type ListRow = ReturnType<typeof listRow>;
+
+export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat): string {
+  if (format === "json") return json({ records: entries });
+  const rows = entries.map(listRow);
   if (format === "csv")
     return csv([
       [
@@ -79,37 +86,43 @@ export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat
       ],
       ...rows.map((r) => Object.values(r)),
     ]);
-  if (format === "html") {
-    const body = rows
-      .map(
-        (r) =>
-          `<tr><td>${esc(r.id)}</td><td>${esc(r.recordedAt)}</td><td>${esc(r.app)}</td><td>${esc(r.release)}</td><td>${esc(r.verdict)}</td><td class="${esc(r.outcome)}">${esc(r.outcome)}</td><td>${esc(r.remediation)}</td><td>${r.findings}</td></tr>`,
-      )
-      .join("\n");
-    return page(
-      "azfn-health ledger",
-      `<h1>Deployment ledger</h1><table><thead><tr><th>id</th><th>checked</th><th>app</th><th>release</th><th>verdict</th><th>outcome</th><th>remediation</th><th>findings</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
-    );
-  }
+  if (format === "html") return listHtml(rows);
   if (rows.length === 0) return "The ledger has no records yet.\n";
   const lines = rows.map(
     (r) =>
       `${r.id}  ${r.release.slice(0, 16).padEnd(16)}  ${plain(r.app).padEnd(24)}  ${r.verdict.padEnd(12)}  ` +
       `${r.outcome}${r.outcome !== r.automatic ? " (marked)" : ""}${r.remediation ? `, ${r.remediation}` : ""}`,
   );
-  return `${"id".padEnd(20)}  ${"release".padEnd(16)}  ${"app".padEnd(24)}  ${"verdict".padEnd(12)}  outcome\n${lines.join("\n")}\n`;
+  const head = `${"id".padEnd(20)}  ${"release".padEnd(16)}  ${"app".padEnd(24)}  ${"verdict".padEnd(12)}  outcome`;
+  return `${head}\n${lines.join("\n")}\n`;
+}
+
+const LIST_HEAD = ["id", "checked", "app", "release", "verdict", "outcome", "remediation", "findings"];
+
+function listHtml(rows: readonly ListRow[]): string {
+  const body = rows.map(
+    (r) =>
+      `<tr>${tableCells([r.id, r.recordedAt, r.app, r.release, r.verdict].map(esc))}` +
+      `<td class="${esc(r.outcome)}">${esc(r.outcome)}</td>${tableCells([esc(r.remediation), r.findings])}</tr>`,
+  );
+  return page(
+    "azfn-health ledger",
+    `<h1>Deployment ledger</h1><table><thead>${tableRow(LIST_HEAD, "th")}</thead><tbody>\n` +
+      `${body.join("\n")}\n</tbody></table>`,
+  );
 }
 
 // --- show ---------------------------------------------------------------------------------
 
 export function renderShow(record: LedgerRecord, format: "text" | "json"): string {
   if (format === "json") return json(record);
+  const deployment = record.release.deploymentId ? `, deployment ${plain(record.release.deploymentId)}` : "";
   const lines = [
     `Record ${record.id}, checked ${record.recordedAt} (${record.mode}, ${plain(record.tool)})`,
     `  QA:          ${plain(record.apps.qa)}`,
     `  Production:  ${plain(record.apps.prod)}${record.production ? "" : " (a slot: not a production deployment)"}`,
     `  Release:     ${record.release.time ?? "unknown"} (${record.release.source}: ` +
-      `${plain(record.release.detail)})${record.release.deploymentId ? `, deployment ${plain(record.release.deploymentId)}` : ""}`,
+      `${plain(record.release.detail)})${deployment}`,
     `  Verdict:     ${record.verdict} (exit ${record.exitCode})`,
     `  Outcome:     ${outcomeText(record)}`,
   ];
@@ -119,11 +132,14 @@ export function renderShow(record: LedgerRecord, format: "text" | "json"): strin
   for (const f of record.findings)
     lines.push(`    ${f.severity.padEnd(8)} ${f.ruleId} (${f.environment}): ${plain(f.title)}`);
   if (record.marks.length > 0) lines.push("  Marks (latest wins; the automatic outcome is kept):");
-  for (const m of record.marks)
+  for (const m of record.marks) {
+    const remediation = m.remediation ? `, ${m.remediation}` : "";
+    const build = m.ciBuild ? ` (build ${plain(m.ciBuild)})` : "";
+    const restored = m.restoredAt ? `, restored at ${m.restoredAt}` : "";
     lines.push(
-      `    ${m.at} ${m.outcome}${m.remediation ? `, ${m.remediation}` : ""} by ` +
-        `${plain(m.by)}${m.ciBuild ? ` (build ${plain(m.ciBuild)})` : ""}${m.restoredAt ? `, restored at ${m.restoredAt}` : ""}: ${plain(m.reason)}`,
+      `    ${m.at} ${m.outcome}${remediation} by ${plain(m.by)}${build}${restored}: ${plain(m.reason)}`,
     );
+  }
   return `${lines.join("\n")}\n`;
 }
 
@@ -208,16 +224,20 @@ export function renderReport(summary: LedgerSummary, format: LedgerFormat): stri
   }
   if (format === "html") return reportHtml(summary);
   const o = summary.overall;
+  const fraction = (r: Rate) => `${r.numerator}/${r.denominator}`;
+  const cleanRate = o.cleanRate.rate === null ? "" : ` (${fraction(o.cleanRate)})`;
+  const changeFailureRate =
+    o.changeFailureRate.rate === null
+      ? " (no judged production deployment)"
+      : ` (${fraction(o.changeFailureRate)} production deployments)`;
+  const recovered = o.recovery.count ? ` (over ${o.recovery.count} with a restored-at time)` : "";
   const lines = [
     `Deployments ${summary.since ? `since ${summary.since.slice(0, 10)}` : "(all time)"} to ` +
       `${summary.until.slice(0, 10)}: ${o.deployments} (${o.clean} clean, ${o.unclean} unclean, ` +
       `${o.inconclusive} inconclusive, not counted)`,
-    `  Clean-deployment rate:      ` +
-      `${percent(o.cleanRate)}${o.cleanRate.rate === null ? "" : ` (${o.cleanRate.numerator}/${o.cleanRate.denominator})`}`,
-    `  Change failure rate (DORA): ` +
-      `${percent(o.changeFailureRate)}${o.changeFailureRate.rate === null ? " (no judged production deployment)" : ` (${o.changeFailureRate.numerator}/${o.changeFailureRate.denominator} production deployments)`}`,
-    `  Median recovery time:       ` +
-      `${minutesText(o.recovery.median)}${o.recovery.count ? ` (over ${o.recovery.count} with a restored-at time)` : ""}`,
+    `  Clean-deployment rate:      ${percent(o.cleanRate)}${cleanRate}`,
+    `  Change failure rate (DORA): ${percent(o.changeFailureRate)}${changeFailureRate}`,
+    `  Median recovery time:       ${minutesText(o.recovery.median)}${recovered}`,
     `  Remediation: ${Object.entries(o.remediation)
       .map(([k, v]) => `${k} ${v}`)
       .join(", ")}`,
@@ -251,11 +271,14 @@ export function cleanRateChart(weekly: AppSummary["weekly"]): string {
     .map((p, i) => `${i === 0 ? "M" : "L"}${x(i).toFixed(1)},${y(p.cleanRate.rate!).toFixed(1)}`)
     .join(" ");
   const dots = points
-    .map(
-      (p, i) =>
-        `<circle cx="${x(i).toFixed(1)}" cy="${y(p.cleanRate.rate!).toFixed(1)}" ` +
-        `r="3"><title>${esc(`week of ${p.week}: ${percent(p.cleanRate)} (${p.cleanRate.numerator}/${p.cleanRate.denominator})`)}</title></circle>`,
-    )
+    .map((p, i) => {
+      const { cleanRate } = p;
+      const tip = `week of ${p.week}: ${percent(cleanRate)} (${cleanRate.numerator}/${cleanRate.denominator})`;
+      return (
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(cleanRate.rate!).toFixed(1)}" r="3">` +
+        `<title>${esc(tip)}</title></circle>`
+      );
+    })
     .join("");
   const grid = [0, 0.5, 1]
     .map(
@@ -278,18 +301,31 @@ export function cleanRateChart(weekly: AppSummary["weekly"]): string {
   );
 }
 
+// One rule per line; a line ending in a backslash continues the same line of the stylesheet.
+const PAGE_CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;background:#fff}
+table{border-collapse:collapse;margin:1rem 0}\
+th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+th{background:#f6f8fa}\
+.clean{color:#1a7f37}\
+.unclean{color:#cf222e}\
+.inconclusive{color:#9a6700}
+svg .line{fill:none;stroke:#0969da;stroke-width:2}\
+svg circle{fill:#0969da}\
+svg .grid{stroke:#d0d7de}\
+svg .axis{font-size:11px;fill:#57606a}
+@media (prefers-color-scheme: dark){\
+body{background:#0d1117;color:#e6edf3}\
+th{background:#161b22}\
+th,td{border-color:#30363d}}
+`;
+
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${esc(title)}</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24;background:#fff}
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
-th{background:#f6f8fa}.clean{color:#1a7f37}.unclean{color:#cf222e}.inconclusive{color:#9a6700}
-svg .line{fill:none;stroke:#0969da;stroke-width:2}svg circle{fill:#0969da}svg .grid{stroke:#d0d7de}svg .axis{font-size:11px;fill:#57606a}
-@media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}th,td{border-color:#30363d}}
-</style></head><body>
+<style>${PAGE_CSS}</style></head><body>
 ${body}
 </body></html>
 `;
@@ -298,18 +334,30 @@ ${body}
 function reportHtml(summary: LedgerSummary): string {
   const o = summary.overall;
   const rows = summary.apps
-    .map(
-      (a) =>
-        `<tr><td>${esc(a.app)}</td><td>${a.deployments}</td><td>${esc(percent(a.cleanRate))}</td><td>${esc(percent(a.changeFailureRate))}</td><td>${esc(minutesText(a.recovery.median))}</td><td>${a.inconclusive}</td></tr>`,
+    .map((a) =>
+      tableRow([
+        esc(a.app),
+        a.deployments,
+        esc(percent(a.cleanRate)),
+        esc(percent(a.changeFailureRate)),
+        esc(minutesText(a.recovery.median)),
+        a.inconclusive,
+      ]),
     )
     .join("\n");
   const mix = Object.entries(o.remediation)
-    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v}</td></tr>`)
+    .map(([k, v]) => tableRow([esc(k), v]))
     .join("");
+  const period = esc(summary.since ? `Since ${summary.since.slice(0, 10)}` : "All time");
+  const appsHead = tableRow(
+    ["app", "deployments", "clean rate", "change failure rate", "median recovery", "inconclusive"],
+    "th",
+  );
   return page(
     "azfn-health ledger report",
     `<h1>Deployment ledger report</h1>
-<p>${esc(summary.since ? `Since ${summary.since.slice(0, 10)}` : "All time")} to ${esc(summary.until.slice(0, 10))}: ${o.deployments} deployments, ${o.clean} clean, ${o.unclean} unclean, ${o.inconclusive} inconclusive (never counted clean).</p>
+<p>${period} to ${esc(summary.until.slice(0, 10))}: ${o.deployments} deployments, ${o.clean} clean, \
+${o.unclean} unclean, ${o.inconclusive} inconclusive (never counted clean).</p>
 <table><tbody>
 <tr><th>Clean-deployment rate</th><td>${esc(percent(o.cleanRate))}</td></tr>
 <tr><th>Change failure rate (DORA, production)</th><td>${esc(percent(o.changeFailureRate))}</td></tr>
@@ -318,7 +366,7 @@ function reportHtml(summary: LedgerSummary): string {
 <h2>Clean-deployment rate per week</h2>
 ${cleanRateChart(o.weekly)}
 <h2>Per app</h2>
-<table><thead><tr><th>app</th><th>deployments</th><th>clean rate</th><th>change failure rate</th><th>median recovery</th><th>inconclusive</th></tr></thead><tbody>
+<table><thead>${appsHead}</thead><tbody>
 ${rows}
 </tbody></table>
 <h2>Remediation of unclean deployments</h2>

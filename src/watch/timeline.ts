@@ -1,3 +1,4 @@
+import { tableRow } from "../report/markup.js";
 import type { WatchSummary } from "./model.js";
 
 /**
@@ -23,15 +24,25 @@ export function timelineLines(watch: WatchSummary): string[] {
   return out;
 }
 
+const TIMELINE_HEAD = ["Round", "At", "Evidence (min)", "Requests", "Verdict", "Evidence", "Changed"];
+
 export function timelineHtml(watch: WatchSummary, esc: (text: string) => string): string {
-  const rows = watch.rounds
-    .map(
-      (r) =>
-        `<tr><td>${r.round}</td><td>${esc(r.at)}</td><td>${r.evidenceMinutes}</td><td>${r.requests === null ? "" : Math.round(r.requests)}</td><td>${esc(r.verdict)}</td><td>${r.evidenceMet ? "met" : "short"}</td><td>${esc(r.changed.join(" "))}</td></tr>`,
-    )
-    .join("");
+  const rows = watch.rounds.map((r) =>
+    tableRow([
+      r.round,
+      esc(r.at),
+      r.evidenceMinutes,
+      r.requests === null ? "" : Math.round(r.requests),
+      esc(r.verdict),
+      r.evidenceMet ? "met" : "short",
+      esc(r.changed.join(" ")),
+    ]),
+  );
+  const short = watch.evidence.met
+    ? ""
+    : `. Evidence minimum not met: ${esc(watch.evidence.missing.join("; "))}`;
   return (
-    `<h2>Watch timeline</h2><p ` +
-    `class="meta">${esc(timelineLines(watch)[0]!)}${watch.evidence.met ? "" : `. Evidence minimum not met: ${esc(watch.evidence.missing.join("; "))}`}</p><table data-section="watch"><thead><tr><th>Round</th><th>At</th><th>Evidence (min)</th><th>Requests</th><th>Verdict</th><th>Evidence</th><th>Changed</th></tr></thead><tbody>${rows}</tbody></table>`
+    `<h2>Watch timeline</h2><p class="meta">${esc(timelineLines(watch)[0]!)}${short}</p>` +
+    `<table data-section="watch"><thead>${tableRow(TIMELINE_HEAD, "th")}</thead><tbody>${rows.join("")}</tbody></table>`
   );
 }

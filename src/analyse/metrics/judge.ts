@@ -67,6 +67,40 @@ export type MetricThresholds = Record<string, { bad?: "increase" | "decrease"; m
 export interface MetricJudgments {
   windows?: Windows;
   judgments: Judgment[];
+  /** Only when QA and production differ in size: both after-windows, normalised, for the charts. */
+  prodAgainstQa?: ProdAgainstQa;
+}
+
+/** An app's size as its plan says: SKU, tier and instance count (null when the plan gave none). */
+export interface AppSize {
+  sku: string;
+  tier: string;
+  instances: number | null;
+}
+
+/**
+ * How a metric compares between apps of different size. `by` divides it bucket by bucket: by the
+ * same bucket's requests or executions, or by the plan's instance count at the check. Without `by`
+ * Azure already aggregates it that way: an average over the requests (response time) or over the
+ * instances (memory, threads, the plan's CPU).
+ */
+export interface Normalisation {
+  per: "request" | "execution" | "instance";
+  by?: "Requests" | "FunctionExecutionCount" | "instances";
+}
+
+export interface NormalisedSeries extends Normalisation {
+  metric: string;
+  label: string;
+  unit: Judgment["unit"];
+  /** The after-window's median and values (at most 60 points), normalised. */
+  qa: { median: number | null; trend: number[] };
+  prod: { median: number | null; trend: number[] };
+}
+
+export interface ProdAgainstQa {
+  sizes: { qa: AppSize; prod: AppSize };
+  series: NormalisedSeries[];
 }
 
 /** The effect-size gate: with 1-minute buckets tiny shifts are "significant"; ignore under 10 %. */
@@ -394,30 +428,53 @@ function perBucket(
   });
 }
 
-/** Metrics compared per request or per execution between production and QA, over the same window. */
-const PROD_VS_QA: {
-  metric: string;
-  label: string;
-  unit: Judgment["unit"];
-  bad: "increase";
-  normalise?: { by: string; aggregation: "Total" };
-}[] = [
+/**
+ * Every metric as production and QA compare after the release: counts of what requests cause
+ * per request, MB·ms per execution, load and process counts per instance. The judgment (M08) and
+ * the report's charts both read their series through `normalisedAfter`.
+ */
+const NORMALISATION: Record<string, Normalisation> = {
+  Requests: { per: "instance", by: "instances" },
+  Http5xx: { per: "request", by: "Requests" },
+  Http4xx: { per: "request", by: "Requests" },
+  HttpResponseTime: { per: "request" },
+  MemoryWorkingSet: { per: "instance" },
+  AverageMemoryWorkingSet: { per: "instance" },
+  PrivateBytes: { per: "instance" },
+  Threads: { per: "instance" },
+  Handles: { per: "instance" },
+  CpuTime: { per: "instance", by: "instances" },
+  FunctionExecutionCount: { per: "instance", by: "instances" },
+  FunctionExecutionUnits: { per: "execution", by: "FunctionExecutionCount" },
+  Gen0Collections: { per: "instance", by: "instances" },
+  Gen1Collections: { per: "instance", by: "instances" },
+  Gen2Collections: { per: "instance", by: "instances" },
+  AppConnections: { per: "instance" },
+  CpuPercentage: { per: "instance" },
+  MemoryPercentage: { per: "instance" },
+  HttpQueueLength: { per: "instance" },
+  DiskQueueLength: { per: "instance" },
+};
+
+/** The after-window of one metric, normalised as NORMALISATION says; undefined when it cannot be. */
+function normalisedAfter(env: EnvironmentFacts, metric: string): (number | null)[] | undefined {
+  const series = env.metrics?.series[metric]?.after;
+  const by = NORMALISATION[metric]?.by;
+  if (!series || !by) return series;
+  if (by === "instances") {
+    const instances = env.plan?.capacity;
+    return instances ? series.map((v) => (v === null ? null : v / instances)) : undefined;
+  }
+  const denominator = env.metrics!.series[by]?.after;
+  return denominator ? perBucket(series, denominator) : undefined;
+}
+
+/** The metrics M08 judges, production against QA over the same window. */
+const PROD_VS_QA: { metric: string; label: string; unit: Judgment["unit"]; bad: "increase" }[] = [
   { metric: "HttpResponseTime", label: "Response time", unit: "Seconds", bad: "increase" },
   { metric: "MemoryWorkingSet", label: "Memory per instance", unit: "Bytes", bad: "increase" },
-  {
-    metric: "Http5xx",
-    label: "5xx per request",
-    unit: "Ratio",
-    bad: "increase",
-    normalise: { by: "Requests", aggregation: "Total" },
-  },
-  {
-    metric: "FunctionExecutionUnits",
-    label: "MB·ms per execution",
-    unit: "Count",
-    bad: "increase",
-    normalise: { by: "FunctionExecutionCount", aggregation: "Total" },
-  },
+  { metric: "Http5xx", label: "5xx per request", unit: "Ratio", bad: "increase" },
+  { metric: "FunctionExecutionUnits", label: "MB·ms per execution", unit: "Count", bad: "increase" },
 ];
 
 export function judgeMetrics(
@@ -473,7 +530,12 @@ export function judgeMetrics(
   }
   weighTimeOfDay(judgments, facts, thresholds);
   judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
-  return { ...(facts.metricWindows ? { windows: facts.metricWindows } : {}), judgments };
+  const prodAgainstQa = normaliseProdAgainstQa(facts.prod, facts.qa);
+  return {
+    ...(facts.metricWindows ? { windows: facts.metricWindows } : {}),
+    judgments,
+    ...(prodAgainstQa ? { prodAgainstQa } : {}),
+  };
 }
 
 /**
@@ -553,14 +615,7 @@ function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgm
   if (!prod.metrics || !qa.metrics) return [];
   const out: Judgment[] = [];
   for (const c of PROD_VS_QA) {
-    const of = (env: EnvironmentFacts) => {
-      const series = env.metrics!.series[c.metric]?.after;
-      if (!series) return undefined;
-      if (!c.normalise) return series;
-      const by = env.metrics!.series[c.normalise.by]?.after;
-      return by ? perBucket(series, by) : undefined;
-    };
-    const [p, q] = [of(prod), of(qa)];
+    const [p, q] = [normalisedAfter(prod, c.metric), normalisedAfter(qa, c.metric)];
     if (!p || !q) continue;
     out.push(
       judgeSeries(
@@ -572,6 +627,48 @@ function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgm
     );
   }
   return out;
+}
+
+function sizeOf(env: EnvironmentFacts): AppSize | undefined {
+  return env.plan
+    ? { sku: env.plan.skuName, tier: env.plan.tier, instances: env.plan.capacity ?? null }
+    : undefined;
+}
+
+/**
+ * Production against QA for the charts when the two differ in size (plan SKU, tier or instance
+ * count): raw, a QA on one small instance draws flat under a production on two larger ones. Not
+ * judged here (M08 judges its four); a metric that cannot be normalised (no instance count, no
+ * requests) is left out and charted as measured.
+ */
+function normaliseProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): ProdAgainstQa | undefined {
+  const sizes = { qa: sizeOf(qa), prod: sizeOf(prod) };
+  if (!sizes.qa || !sizes.prod || !prod.metrics || !qa.metrics) return undefined;
+  const same =
+    sizes.qa.sku === sizes.prod.sku &&
+    sizes.qa.tier === sizes.prod.tier &&
+    sizes.qa.instances === sizes.prod.instances;
+  if (same) return undefined;
+  const summary = (values: readonly (number | null)[]) => {
+    const kept = present(values);
+    return { median: kept.length ? percentileSorted(sortedCopy(kept), 50) : null, trend: downsample(kept) };
+  };
+  const series: NormalisedSeries[] = [];
+  for (const spec of METRICS) {
+    const how = NORMALISATION[spec.name];
+    const [p, q] = [normalisedAfter(prod, spec.name), normalisedAfter(qa, spec.name)];
+    if (!how || !p || !q) continue;
+    series.push({
+      metric: spec.name,
+      label: `${spec.label} per ${how.per}`,
+      // A count per request is a share of the requests.
+      unit: how.by === "Requests" ? "Ratio" : spec.unit,
+      ...how,
+      qa: summary(q),
+      prod: summary(p),
+    });
+  }
+  return { sizes: { qa: sizes.qa, prod: sizes.prod }, series };
 }
 
 /** How much a series grew within a window: the medians of its first and last quarters, and last / first − 1. */
