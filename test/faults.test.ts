@@ -107,7 +107,6 @@ function runWorker(plan: Plan): Promise<{ results: Result[]; loopLateMs: LoopLat
     );
     child.stdin.end(
       JSON.stringify({
-        root: ROOT,
         slowEnvironmentMs: 20_000 / SCALE,
         ...plan,
         args: plan.args ?? SCALED_ARGS,

@@ -4,22 +4,19 @@
 // Input: a JSON plan on stdin. Output: one JSON result per run on stdout, in plan order.
 import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { join } from "node:path";
 import { main } from "../../dist/cli/main.js";
-import { startStandIn, standInEnv } from "./azure-stand-in.mjs";
+import { loadRecording, startLive } from "./live-stand-in.mjs";
 
 const plan = JSON.parse(readFileSync(0, "utf8"));
-const root = plan.root;
 const recordings = new Map();
 const load = (dir) => {
-  if (!recordings.has(dir))
-    recordings.set(dir, JSON.parse(readFileSync(join(root, dir, "recording.json"), "utf8")));
+  if (!recordings.has(dir)) recordings.set(dir, loadRecording(dir));
   return recordings.get(dir);
 };
 
 // One authority for every run (never faulted): each run signs in afresh against it.
-const authority = await startStandIn({ recording: load(plan.runs[0].fixture) });
-const { NODE_EXTRA_CA_CERTS: _ca, ...signIn } = standInEnv(authority);
+const authority = await startLive(load(plan.runs[0].fixture));
+const { NODE_EXTRA_CA_CERTS: _ca, ...signIn } = authority.env;
 Object.assign(process.env, signIn);
 // Every concurrent session traps SIGINT/SIGTERM for its lifetime.
 process.setMaxListeners(0);
@@ -39,7 +36,6 @@ function mostSent(requests) {
 }
 
 async function run(spec) {
-  const recording = load(spec.fixture);
   const slow = spec.slowEnvironment
     ? [
         {
@@ -48,40 +44,19 @@ async function run(spec) {
         },
       ]
     : [];
-  const standIn = await startStandIn({ recording, faults: slow, chaos: spec.chaos });
+  const { standIn, args } = await startLive(load(spec.fixture), { faults: slow, chaos: spec.chaos });
   let stdout = "";
   let stderr = "";
   const started = Date.now();
   let code;
   try {
-    code = await main(
-      [
-        "check",
-        "--qa",
-        recording.apps.qa,
-        "--prod",
-        recording.apps.prod,
-        "--arm-endpoint",
-        standIn.url,
-        "--logs-endpoint",
-        standIn.url,
-        "--auth",
-        "environment",
-        "--until",
-        recording.recordedAt,
-        "--format",
-        "json",
-        "--quiet",
-        ...plan.args,
-      ],
-      {
-        stdout: (t) => void (stdout += t),
-        stderr: (t) => void (stderr += t),
-        color: false,
-        // The SDK's back-off, scaled down with Azure's other times (the CLI has no flag for it).
-        ...(plan.retryOptions ? { retryOptions: plan.retryOptions } : {}),
-      },
-    );
+    code = await main(args("check", "--format", "json", "--quiet", ...plan.args), {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      color: false,
+      // The SDK's back-off, scaled down with Azure's other times (the CLI has no flag for it).
+      ...(plan.retryOptions ? { retryOptions: plan.retryOptions } : {}),
+    });
   } finally {
     await standIn.close();
   }
@@ -122,7 +97,7 @@ await Promise.all(
     }
   }),
 );
-await authority.close();
+await authority.standIn.close();
 loopDelay.disable();
 // The histogram holds each tick's whole interval: lateness is what exceeds the resolution.
 const late = (ns) => Math.max(0, Math.round(ns / 1e6 - RESOLUTION_MS));
