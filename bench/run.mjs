@@ -2,9 +2,8 @@
 // npm run bench: cold-start cost of the CLI against a bare `node -e 0`, measured in one run on
 // this machine. Targets (issue #2): --help under 2x bare node, a replayed check under 6x.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
+import { loadRecording, startLive } from "../test/support/live-stand-in.mjs";
 import { benchAnalysis, REALISTIC_WEEK_BUCKETS } from "./analysis.mjs";
 import { benchLedger } from "./ledger.mjs";
 import { benchWatch } from "./watch.mjs";
@@ -72,36 +71,15 @@ console.table(results);
 // 200 ms added to every response (token endpoints included), against the same with none. The
 // difference, divided by 200 ms, is how many round trips the check waited for; target <= 4.
 const LATENCY = 200;
-const story = JSON.parse(readFileSync(`${ROOT}/fixtures/story-32bit-upgrade/recording.json`, "utf8"));
-function liveRun(standIn) {
+const story = loadRecording("fixtures/story-32bit-upgrade");
+function liveRun({ args, env }) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        "check",
-        "--qa",
-        story.apps.qa,
-        "--prod",
-        story.apps.prod,
-        "--arm-endpoint",
-        standIn.url,
-        "--logs-endpoint",
-        standIn.url,
-        "--auth",
-        "environment",
-        "--until",
-        story.recordedAt,
-        "--fail-on",
-        "never",
-      ],
-      {
-        cwd: ROOT,
-        stdio: "ignore",
-        env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
-      },
-    );
+    const child = spawn(process.execPath, [BIN, ...args("check", "--fail-on", "never")], {
+      cwd: ROOT,
+      stdio: "ignore",
+      env: { PATH: process.env.PATH, NO_COLOR: "1", ...env },
+    });
     child.on("error", reject);
     child.on("close", (code) =>
       code === 0
@@ -110,15 +88,14 @@ function liveRun(standIn) {
     );
   });
 }
-const standIns = await Promise.all(
-  [0, LATENCY].map((latencyMs) => startStandIn({ recording: story, latencyMs })),
-);
+const lives = await Promise.all([0, LATENCY].map((latencyMs) => startLive(story, { latencyMs })));
+const standIns = lives.map((l) => l.standIn);
 const liveSamples = standIns.map(() => []);
 for (let i = 0; i < RUNS; i++) {
   // Interleaved, so machine noise hits both alike.
-  for (const [j, standIn] of standIns.entries()) {
-    standIn.state.requests.length = 0;
-    liveSamples[j].push(await liveRun(standIn));
+  for (const [j, target] of lives.entries()) {
+    target.standIn.state.requests.length = 0;
+    liveSamples[j].push(await liveRun(target));
   }
 }
 const live = standIns.map((standIn, j) => ({

@@ -2,22 +2,20 @@
 // response: one `check --watch` round (after the first, which is a full check), and a `preflight`.
 // A round is one wave of requests, so it should cost about one round trip (~200 ms), not more.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
+import { loadRecording, startLive } from "../test/support/live-stand-in.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = `${ROOT}/dist/bundle/bin.js`;
-const load = (dir) => JSON.parse(readFileSync(`${ROOT}/fixtures/${dir}/recording.json`, "utf8"));
 
-function run(args, standIn) {
+function run(args, env) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     let stdout = "";
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "ignore"],
-      env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) },
+      env: { PATH: process.env.PATH, NO_COLOR: "1", ...env },
     });
     child.stdout.on("data", (d) => (stdout += d));
     child.on("error", reject);
@@ -25,46 +23,24 @@ function run(args, standIn) {
   });
 }
 
-const live = (recording, standIn) => [
-  "--qa",
-  recording.apps.qa,
-  "--prod",
-  recording.apps.prod,
-  "--arm-endpoint",
-  standIn.url,
-  "--logs-endpoint",
-  standIn.url,
-  "--auth",
-  "environment",
-  "--until",
-  recording.recordedAt,
-  "--fail-on",
-  "never",
-  "--format",
-  "json",
-];
+const FLAGS = ["--fail-on", "never", "--format", "json"];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function benchWatch({ latencyMs = 200 } = {}) {
-  const healthy = load("healthy-upgrade");
-  const standIn = await startStandIn({ recording: healthy, latencyMs });
+  const healthy = await startLive(loadRecording("fixtures/healthy-upgrade"), { latencyMs });
   // --until replays the 60 minutes before the recording's time: 13 rounds, no waiting between them.
-  const watch = await run(
-    ["check", ...live(healthy, standIn), "--watch", "60m", "--interval", "5m"],
-    standIn,
-  );
-  await standIn.close();
+  const watch = await run(healthy.args("check", ...FLAGS, "--watch", "60m", "--interval", "5m"), healthy.env);
+  await healthy.standIn.close();
   const rounds = JSON.parse(watch.stdout).watch.rounds;
   const later = rounds.slice(1);
 
-  const story = load("story-32bit-upgrade");
-  const preflightStandIn = await startStandIn({ recording: story, latencyMs });
-  const preflight = await run(["preflight", ...live(story, preflightStandIn)], preflightStandIn);
-  const preflightRequests = preflightStandIn.state.requests.filter(
+  const story = await startLive(loadRecording("fixtures/story-32bit-upgrade"), { latencyMs });
+  const preflight = await run(story.args("preflight", ...FLAGS), story.env);
+  const preflightRequests = story.standIn.state.requests.filter(
     (r) => !/oauth2|well-known/.test(r.path),
   ).length;
-  await preflightStandIn.close();
+  await story.standIn.close();
   return {
     latencyMs,
     rounds: rounds.length,

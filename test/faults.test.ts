@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { RETRY } from "../src/collect/access.js";
 import { throwawayCertificate } from "./support/azure-stand-in.mjs";
 import { HEALTHY, REGRESSION, ROOT, STORY } from "./helpers.js";
 
@@ -7,13 +8,30 @@ import { HEALTHY, REGRESSION, ROOT, STORY } from "./helpers.js";
  * Load and faults (issue 11): live checks through the real CLI entry point against the HTTPS
  * stand-in, where 30 % of requests are answered 429 with Retry-After, 10 % 503, 5 % dropped and
  * 2 % slower than --request-timeout, and one environment's Resource Manager answers only after
- * 20 s; scaled down 20 times (--request-timeout 1.5 for 30, the slow environment 1 s, the slow
- * answers 2 s, Retry-After 0), except --timeout: 20 s rather than 6, for a shared CI machine's CPU. Each run's verdict must be the clean
- * run's, or INCONCLUSIVE naming what was missing: never a different confident verdict.
+ * 20 s. Azure's times are scaled down 20 times, so 200 runs fit in about a minute:
+ * --request-timeout 1.5 for 30, the slow environment 1 s, the slow answers 2 s, Retry-After 0, and
+ * the SDK's back-off (RETRY: 500 ms doubling to 10 s, the same 6 retries) 25 ms doubling to
+ * 500 ms. --timeout is 20 s rather than 6: CPU does not scale, and a shared CI machine's is slow.
+ * Each run's verdict must be the clean run's, or INCONCLUSIVE naming what was missing: never a
+ * different confident verdict.
  */
-const RUNS = Number(process.env.AZFN_FAULT_RUNS ?? 24);
+const SCALE = 20;
+const RUNS = Number(process.env.AZFN_FAULT_RUNS ?? 200);
 const FIXTURES = [HEALTHY, STORY, REGRESSION];
-const CONCURRENCY = Number(process.env.AZFN_FAULT_CONCURRENCY ?? 4);
+/**
+ * A run mostly waits (the slow environment, back-off): ~0.25 s of CPU in ~7 s, so many run at
+ * once, in two processes, because 200 runs' CPU is most of a minute of one core. 16 at a time
+ * each, not more: a loop made late by load turns the slow environment's 1 s answers into
+ * --request-timeout misses, faults of the machine rather than the chaos (printed below).
+ */
+const WORKERS = Number(process.env.AZFN_FAULT_WORKERS ?? 2);
+const CONCURRENCY = Number(process.env.AZFN_FAULT_CONCURRENCY ?? 16);
+const SCALED_RETRY = {
+  maxRetries: RETRY.maxRetries,
+  retryDelayInMs: RETRY.retryDelayInMs / SCALE,
+  maxRetryDelayInMs: RETRY.maxRetryDelayInMs / SCALE,
+};
+const SCALED_ARGS = ["--timeout", "20", "--request-timeout", String(30 / SCALE)];
 
 interface Result {
   seed: number | null;
@@ -29,7 +47,10 @@ interface Result {
   violations: string[];
   chaos: Record<string, number>;
   requests: number;
+  attempts: number;
 }
+/** How late each worker's event loop ran (ms): load that can turn a slow answer into a timeout. */
+type LoopLate = { p50: number; p99: number; max: number };
 
 /** mulberry32: the plan of runs is the same on every machine. */
 function rng(seed: number) {
@@ -41,7 +62,26 @@ function rng(seed: number) {
   };
 }
 
-function runAll(runs: object[], concurrency: number): Promise<Result[]> {
+interface Plan {
+  runs: object[];
+  concurrency: number;
+  retryOptions: typeof SCALED_RETRY;
+  args?: string[];
+}
+
+/** The runs, dealt round-robin to `workers` processes; the results in plan order. */
+async function runAll(plan: Plan, workers = 1): Promise<{ results: Result[]; loopLateMs: LoopLate[] }> {
+  const shares = Array.from({ length: Math.min(workers, plan.runs.length) }, (_, w) =>
+    plan.runs.filter((_, i) => i % workers === w),
+  );
+  const answers = await Promise.all(shares.map((runs) => runWorker({ ...plan, runs })));
+  return {
+    results: plan.runs.map((_, i) => answers[i % workers]!.results[Math.floor(i / workers)]!),
+    loopLateMs: answers.map((a) => a.loopLateMs),
+  };
+}
+
+function runWorker(plan: Plan): Promise<{ results: Result[]; loopLateMs: LoopLate }> {
   const { dir, certPath } = throwawayCertificate();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/test/support/fault-runs.mjs`], {
@@ -62,16 +102,14 @@ function runAll(runs: object[], concurrency: number): Promise<Result[]> {
     child.on("error", reject);
     child.on("close", (code) =>
       code === 0
-        ? resolve(JSON.parse(stdout) as Result[])
+        ? resolve(JSON.parse(stdout) as { results: Result[]; loopLateMs: LoopLate })
         : reject(new Error(`fault runner exit ${code}: ${stderr}`)),
     );
     child.stdin.end(
       JSON.stringify({
-        root: ROOT,
-        concurrency,
-        slowEnvironmentMs: 1000,
-        args: ["--timeout", "20", "--request-timeout", "1.5"],
-        runs,
+        slowEnvironmentMs: 20_000 / SCALE,
+        ...plan,
+        args: plan.args ?? SCALED_ARGS,
       }),
     );
   });
@@ -107,14 +145,18 @@ describe("live checks under load and faults", () => {
       // The clean reference runs one at a time, then the faulted ones.
       const clean = new Map(
         (
-          await runAll(
-            FIXTURES.map((fixture) => ({ fixture })),
-            1,
-          )
-        ).map((r) => [r.fixture, r]),
+          await runAll({
+            runs: FIXTURES.map((fixture) => ({ fixture })),
+            concurrency: 1,
+            retryOptions: SCALED_RETRY,
+          })
+        ).results.map((r) => [r.fixture, r]),
       );
       const started = Date.now();
-      const faulted = await runAll(chaosRuns, CONCURRENCY);
+      const { results: faulted, loopLateMs } = await runAll(
+        { runs: chaosRuns, concurrency: CONCURRENCY, retryOptions: SCALED_RETRY },
+        WORKERS,
+      );
       const seconds = (Date.now() - started) / 1000;
       // The clean runs are confident: each fixture's own verdict.
       expect([...clean.values()].map((r) => r.verdict)).toEqual(["PROCEED", "HOTFIX", "ROLLBACK"]);
@@ -139,9 +181,10 @@ describe("live checks under load and faults", () => {
         {} as Record<string, number>,
       );
       console.log(
-        `fault runs: ${held.length}/${faulted.length} held in ${seconds.toFixed(1)} s (${CONCURRENCY} at a time, one process)\n` +
+        `fault runs: ${held.length}/${faulted.length} held in ${seconds.toFixed(1)} s (${WORKERS} processes, ${CONCURRENCY} at a time in each)\n` +
           `verdicts: ${JSON.stringify(distribution, null, 1)}\nrequests and faults struck: ${JSON.stringify(struck)}\n` +
-          `run times (ms): median ${[...faulted].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(faulted.length / 2)]}, max ${Math.max(...faulted.map((r) => r.ms))}`,
+          `run times (ms): median ${[...faulted].map((r) => r.ms).sort((a, b) => a - b)[Math.floor(faulted.length / 2)]}, max ${Math.max(...faulted.map((r) => r.ms))}\n` +
+          `event loop late (ms, per process): ${JSON.stringify(loopLateMs)}`,
       );
       const broken = faulted.filter((r) => !held.includes(r));
       expect(
@@ -152,6 +195,7 @@ describe("live checks under load and faults", () => {
           verdict: r.verdict,
           stderr: r.stderr,
           gaps: r.gaps,
+          violations: r.violations,
         })),
       ).toEqual([]);
       expect(held).toHaveLength(RUNS);
@@ -161,4 +205,18 @@ describe("live checks under load and faults", () => {
       expect(struck.slow).toBeGreaterThan(0);
     },
   );
+
+  it("the retry options handed to main() are the ones the SDK's pipeline follows", async () => {
+    // Every answer 503: each request is sent once and then once per allowed retry, no more.
+    const everything503 = (maxRetries: number) =>
+      runAll({
+        runs: [{ fixture: HEALTHY, chaos: { seed: 0, unavailable: 1 } }],
+        concurrency: 1,
+        retryOptions: { maxRetries, retryDelayInMs: 1, maxRetryDelayInMs: 1 },
+      });
+    const [none, two] = await Promise.all([everything503(0), everything503(2)]);
+    for (const { results } of [none, two]) expect(results[0]!.code).toBe(3);
+    expect(none.results[0]!.attempts).toBe(1);
+    expect(two.results[0]!.attempts).toBe(3);
+  });
 });

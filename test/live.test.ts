@@ -4,12 +4,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readOnlyPolicy } from "../src/collect/policies.js";
 import type { Recording } from "../src/collect/recording.js";
-import { startStandIn, standInEnv, type Fault, type StandIn } from "./support/azure-stand-in.mjs";
-import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+import type { Fault, StandIn } from "./support/azure-stand-in.mjs";
+import { loadRecording as load, startLive } from "./support/live-stand-in.mjs";
+import { HEALTHY, runCli, STORY } from "./helpers.js";
 
 /** The real CLI against the stand-in, signing in with a client secret that only the stand-in knows. */
-const load = (dir: string) =>
-  JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
 let standIn: StandIn | undefined;
 afterEach(async () => {
   if (standIn) expect(standIn.state.violations, "the tool must never write to Azure").toEqual([]);
@@ -21,30 +20,13 @@ async function liveCheck(
   recording: Recording,
   options: { faults?: Fault[]; latencyMs?: number; args?: string[]; env?: Record<string, string> } = {},
 ) {
-  standIn = await startStandIn({ recording, faults: options.faults, latencyMs: options.latencyMs });
+  const live = await startLive(recording, { faults: options.faults, latencyMs: options.latencyMs });
+  standIn = live.standIn;
   const started = Date.now();
-  const run = await runCli(
-    // Judged as of the recording's time, so the metric windows are the recorded ones.
-    [
-      "check",
-      "--qa",
-      recording.apps.qa,
-      "--prod",
-      recording.apps.prod,
-      "--arm-endpoint",
-      standIn.url,
-      "--logs-endpoint",
-      standIn.url,
-      "--auth",
-      "environment",
-      "--until",
-      recording.recordedAt,
-      "--format",
-      "json",
-      ...(options.args ?? []),
-    ],
-    { ...standInEnv(standIn), ...options.env },
-  );
+  const run = await runCli(live.args("check", "--format", "json", ...(options.args ?? [])), {
+    ...live.env,
+    ...options.env,
+  });
   return { ...run, ms: Date.now() - started, report: run.stdout ? JSON.parse(run.stdout) : undefined };
 }
 
@@ -222,28 +204,10 @@ describe("live checks against the Azure stand-in", () => {
 
   it("`record` writes a recording and says how to replay it", async () => {
     const recording = load(HEALTHY);
-    standIn = await startStandIn({ recording });
+    const live = await startLive(recording);
+    standIn = live.standIn;
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
-    const run = await runCli(
-      [
-        "record",
-        "--qa",
-        recording.apps.qa,
-        "--prod",
-        recording.apps.prod,
-        "--out",
-        dir,
-        "--arm-endpoint",
-        standIn.url,
-        "--logs-endpoint",
-        standIn.url,
-        "--auth",
-        "environment",
-        "--until",
-        recording.recordedAt,
-      ],
-      standInEnv(standIn),
-    );
+    const run = await runCli(live.args("record", "--out", dir), live.env);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       `recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`,

@@ -7,11 +7,12 @@ import { analyse } from "../src/analyse/analyse.js";
 import type { Finding } from "../src/analyse/rule.js";
 import { READINESS_RULES } from "../src/analyse/rules/readiness.js";
 import { collectCheckFacts } from "../src/collect/azure.js";
-import { createReplayHttpClient, readRecording, type Recording } from "../src/collect/recording.js";
+import { createReplayHttpClient, readRecording } from "../src/collect/recording.js";
 import type { CheckFacts } from "../src/core/facts.js";
 import { parseAppId } from "../src/core/resource-id.js";
 import { judgePreflight, PREFLIGHT_RULES } from "../src/preflight.js";
-import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
+import type { StandIn } from "./support/azure-stand-in.mjs";
+import { loadRecording, startLive } from "./support/live-stand-in.mjs";
 import { HASH_KEY, HEALTHY, ROOT, runCli, setSetting, STORY, TEST_CREDENTIAL, variant } from "./helpers.js";
 
 /** Facts as preflight collects them (no metric windows), and every request it sent. */
@@ -238,28 +239,9 @@ describe("preflight (CLI)", () => {
   });
 
   it("works live against the stand-in, with no metric or log request", async () => {
-    const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as Recording;
-    standIn = await startStandIn({ recording });
-    const run = await runCli(
-      [
-        "preflight",
-        "--qa",
-        recording.apps.qa,
-        "--prod",
-        recording.apps.prod,
-        "--arm-endpoint",
-        standIn.url,
-        "--logs-endpoint",
-        standIn.url,
-        "--auth",
-        "environment",
-        "--until",
-        recording.recordedAt,
-        "--format",
-        "json",
-      ],
-      standInEnv(standIn),
-    );
+    const live = await startLive(loadRecording(STORY));
+    standIn = live.standIn;
+    const run = await runCli(live.args("preflight", "--format", "json"), live.env);
     expect(run.code).toBe(5);
     expect(JSON.parse(run.stdout).verdict).toBe("HOTFIX");
     const arm = standIn.state.requests.filter(

@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HttpClient, PipelineRequest } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,7 +7,8 @@ import { parseAppId } from "../src/core/resource-id.js";
 import { evidenceMinimum, requestsToDetectDoubling } from "../src/watch/evidence.js";
 import { runWatch, type WatchClock, type WatchRequest } from "../src/watch/watch.js";
 import { replayClock } from "../src/cli/watch-command.js";
-import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
+import type { StandIn } from "./support/azure-stand-in.mjs";
+import { loadRecording, startLive } from "./support/live-stand-in.mjs";
 import {
   HASH_KEY,
   HEALTHY,
@@ -286,31 +286,11 @@ describe("check --watch (CLI)", () => {
   });
 
   it("works live against the stand-in: each later round is one wave of 8 requests", async () => {
-    const recording = JSON.parse(readFileSync(join(ROOT, REGRESSION, "recording.json"), "utf8")) as Recording;
-    standIn = await startStandIn({ recording });
+    const live = await startLive(loadRecording(REGRESSION));
+    standIn = live.standIn;
     const run = await runCli(
-      [
-        "check",
-        "--qa",
-        recording.apps.qa,
-        "--prod",
-        recording.apps.prod,
-        "--arm-endpoint",
-        standIn.url,
-        "--logs-endpoint",
-        standIn.url,
-        "--auth",
-        "environment",
-        "--until",
-        recording.recordedAt,
-        "--watch",
-        "30m",
-        "--failure-limit",
-        "3",
-        "--format",
-        "json",
-      ],
-      standInEnv(standIn),
+      live.args("check", "--watch", "30m", "--failure-limit", "3", "--format", "json"),
+      live.env,
     );
     expect(run.code).toBe(6);
     const report = JSON.parse(run.stdout);

@@ -298,7 +298,7 @@ export async function openSession(
       })
     : () => undefined;
   try {
-    session = await startSession(args, env, deadline, recordTo, environments, io?.startedAt, extraSeconds);
+    session = await startSession(args, env, deadline, recordTo, environments, io, extraSeconds);
   } catch (error) {
     untrap();
     throw error;
@@ -315,7 +315,7 @@ async function startSession(
   deadline: AbortController,
   recordTo?: string,
   environments?: Record<string, string>,
-  startedAt?: number,
+  io?: Pick<Io, "startedAt" | "retryOptions">,
   extraSeconds = 0,
 ): Promise<Session> {
   for (const [flag, value] of [
@@ -334,7 +334,7 @@ async function startSession(
   const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
   // Never what keeps the process alive: a usage error must exit at once. The whole check is
   // bounded, start-up included (a process counts from its start).
-  const elapsed = startedAt === undefined ? 0 : performance.now() - startedAt;
+  const elapsed = io?.startedAt === undefined ? 0 : performance.now() - io.startedAt;
   const timer = setTimeout(
     () => deadline.abort(),
     Math.max(0, (args.timeout + extraSeconds) * 1000 - elapsed),
@@ -390,6 +390,7 @@ async function startSession(
         scope: endpoints.armScope,
         abortSignal: deadline.signal,
         perTryTimeoutMs: args.requestTimeout * 1000,
+        ...(io?.retryOptions ? { retryOptions: io.retryOptions } : {}),
         metricsEndpoint: endpoints.metrics,
         logsEndpoint: endpoints.logs,
         logsScope: endpoints.logsScope,

@@ -1,3 +1,5 @@
+import type { AzureAccess } from "../collect/access.js";
+
 /** What the commands may touch of the process: handed in, so tests can run them in-process. */
 export interface Io {
   stdout: (text: string) => void;
@@ -9,4 +11,9 @@ export interface Io {
   startedAt?: number;
   /** The environment (CI detection, outputs); the process's when absent. Tests pass their own. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The SDK's retry back-off for live checks (RETRY in collect/access.ts when absent). No flag or
+   * variable sets it: tests that scale Azure's timings down (the fault runs) scale it with them.
+   */
+  retryOptions?: AzureAccess["retryOptions"];
 }

@@ -242,6 +242,14 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [], chao
       send(answer.status, text, answer.headers ?? {});
     });
   });
+  // Every TCP connection, handshake or not: a check that ended early (a site it could not read)
+  // leaves requests in flight, and closeAllConnections() misses a socket still in its TLS
+  // handshake; once through, its keep-alive held close() open for 5 s.
+  const sockets = new Set();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `https://127.0.0.1:${server.address().port}`;
   return {
@@ -250,8 +258,8 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [], chao
     state,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
         server.close(resolve);
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
