@@ -97,11 +97,12 @@ describe("decision table", () => {
     ["missing facts", [], [unknown], "INCONCLUSIVE"],
     ["missing facts beat a warning", [finding({ severity: "low" })], [unknown], "INCONCLUSIVE"],
     ["a hotfix is still a hotfix with facts missing", [finding({ fix: config })], [unknown], "HOTFIX"],
+    // The unread fact may hold the configuration fix: broken, but not a confident rollback (issue 11).
     [
-      "a rollback is still a rollback with facts missing",
+      "a rollback with facts missing is inconclusive",
       [finding({ severity: "critical", fix: rollback })],
       [unknown],
-      "ROLLBACK",
+      "INCONCLUSIVE",
     ],
   ];
   for (const [name, findings, unknowns, verdict] of rows) {
@@ -198,6 +199,29 @@ describe("plans", () => {
     const plan = verdictOf(healthy, [finding({ ruleId, severity: "critical", fix: rollback })]);
     expect(plan.alternatives.at(-1)).toMatch(/^Ship the feature on the previous known-good build: /);
     expect(plan.alternatives.at(-1)!.includes("runtime or configuration change")).toBe(named);
+  });
+
+  it("broken production with a fact unread: INCONCLUSIVE naming both, the way back as the alternative", () => {
+    const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rollback })], [unknown]);
+    expect(plan.action).toBe("INCONCLUSIVE");
+    expect(plan.summary).toMatch(
+      /^Production is broken \(a test finding\), but the check could not judge 1 rule/,
+    );
+    expect(plan.summary).toContain("prod config: HTTP 503");
+    expect(plan.drivers).toEqual(["T01 (prod): a test finding", "R09 (prod): unknown, config: HTTP 503"]);
+    expect(plan.steps.every((s) => s.startsWith("#"))).toBe(true);
+    expect(plan.alternatives[0]).toBe(
+      "Roll back now: az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging " +
+        "--target-slot production",
+    );
+  });
+
+  it("a hotfix with a fact unread says its plan covers only what was read", () => {
+    const plan = verdictOf(healthy, [finding({ fix: config })], [unknown]);
+    expect(plan.action).toBe("HOTFIX");
+    expect(plan.warnings).toContain(
+      "The plan covers what the check could read; it could not judge: prod config: HTTP 503.",
+    );
   });
 
   it("the story is a HOTFIX: production's 32-bit worker, fixed by one command, with the 5xx rise as the fallback trigger", () => {

@@ -76,6 +76,19 @@ describe("live checks against the Azure stand-in", () => {
     expect(live.ms).toBeGreaterThanOrEqual(2000); // Retry-After: 1, twice, was honoured
   });
 
+  it("are INCONCLUSIVE, not ROLLBACK, when production's config stays unread behind a broken release", async () => {
+    // The story's 5xx rise comes with a 32-bit worker only config/web shows: without it the tool
+    // must not pick a rollback over the hotfix it cannot see (issue 11, found by the fault runs).
+    const live = await liveCheck(load(STORY), {
+      faults: [{ match: /orders-func-prod\/config\/web$/, status: 403 }],
+    });
+    expect(live.code).toBe(3);
+    expect(live.report.verdict).toBe("INCONCLUSIVE");
+    expect(live.report.recommendation.summary).toMatch(/^Production is broken .* prod config: /);
+    expect(live.report.recommendation.steps.every((s: string) => s.startsWith("#"))).toBe(true);
+    expect(live.report.recommendation.alternatives[0]).toMatch(/^Roll back now: az functionapp deployment/);
+  });
+
   it("retry a request slower than --request-timeout", async () => {
     const live = await liveCheck(load(STORY), {
       faults: [{ match: /orders-func-prod\/config\/web$/, delayMs: 4000, times: 1 }],

@@ -1,5 +1,5 @@
 import type { Analysis } from "../analyse/analyse.js";
-import type { Finding } from "../analyse/rule.js";
+import type { Finding, Unknown } from "../analyse/rule.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { CheckFacts, EnvironmentFacts } from "../core/facts.js";
 import { azTarget } from "../core/resource-id.js";
@@ -63,6 +63,28 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       warnings: warnings.map(describe),
     };
   }
+  const missing = [...new Set(unknowns.map((u) => `${u.environment} ${u.reason}`))];
+  const backCommands = back.steps.filter((s) => !s.startsWith("#"));
+  // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
+  const rollBack = backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ");
+  if (breakers.length > 0 && hotfixes.length === 0 && unknowns.length > 0) {
+    // A rule that could not judge may be the one with a configuration fix (production's config/web
+    // unread hides a 32-bit worker): broken, but a rollback is not the confident answer (issue 11).
+    return {
+      action: "INCONCLUSIVE",
+      summary:
+        `Production is broken (${breakers.map((f) => f.title).join("; ")}), but the check could not judge ` +
+        `${new Set(unknowns.map((u) => u.ruleId)).size} rule(s) that may hold a configuration fix, so it ` +
+        `cannot choose between a hotfix and a rollback: ${missing.join("; ")}.`,
+      drivers: [...breakers.map(describe), ...unknowns.map(describeUnknown)],
+      steps: [
+        "# Give the identity the missing read access (see the reasons above) or run the check again; " +
+          "to end the outage first, roll back (see alternatives).",
+      ],
+      alternatives: [`Roll back now: ${rollBack}`, featureOnOldBuild],
+      warnings: back.warnings,
+    };
+  }
   if (breakers.length > 0 && hotfixes.length === 0) {
     return {
       action: "ROLLBACK",
@@ -79,17 +101,16 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ` +
         `${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
     );
-    // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
-    const backCommands = back.steps.filter((s) => !s.startsWith("#"));
-    const alternatives = [
-      `Roll back instead: ${backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ")}`,
-      featureOnOldBuild,
-    ];
+    const alternatives = [`Roll back instead: ${rollBack}`, featureOnOldBuild];
     const fallback =
       breakers.length > 0
         ? [
             `If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`,
           ]
+        : [];
+    const partial =
+      unknowns.length > 0
+        ? [`The plan covers what the check could read; it could not judge: ${missing.join("; ")}.`]
         : [];
     return {
       action: "HOTFIX",
@@ -97,17 +118,16 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
       drivers: [...hotfixes, ...breakers].map(describe),
       steps,
       alternatives,
-      warnings: [...fallback, ...back.warnings],
+      warnings: [...fallback, ...partial, ...back.warnings],
     };
   }
   if (unknowns.length > 0) {
-    const missing = [...new Set(unknowns.map((u) => `${u.environment} ${u.reason}`))];
     return {
       action: "INCONCLUSIVE",
       summary:
         `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call ` +
         `the release clean: ${missing.join("; ")}.`,
-      drivers: unknowns.map((u) => `${u.ruleId} (${u.environment}): unknown, ${u.reason}`),
+      drivers: unknowns.map(describeUnknown),
       steps: [
         "# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again.",
       ],
@@ -133,6 +153,10 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     alternatives: [],
     warnings: [],
   };
+}
+
+function describeUnknown(u: Unknown): string {
+  return `${u.ruleId} (${u.environment}): unknown, ${u.reason}`;
 }
 
 function malformedAnswers(facts: CheckFacts): string[] {
