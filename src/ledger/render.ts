@@ -1,5 +1,5 @@
 import { inert } from "../report/inert.js";
-import { tableCells, tableRow } from "../report/markup.js";
+import { esc, tableCells, tableRow } from "../report/markup.js";
 import type { SnapshotDiff } from "./diff.js";
 import { minutesText, percent, type AppSummary, type LedgerSummary, type Rate } from "./metrics.js";
 import { appName, effectiveOutcome, type LedgerEntry, type LedgerRecord } from "./record.js";
@@ -31,15 +31,6 @@ export function csvCell(value: string | number | null | undefined): string {
 
 const csv = (rows: (string | number | null | undefined)[][]) =>
   rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
-
-export function esc(text: string | number): string {
-  return String(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

@@ -9,20 +9,13 @@ import type {
 import type { Finding } from "../analyse/rule.js";
 import { comparisonRows, evidenceLine, headline, releaseLine, stacksLine } from "./comparison.js";
 import { timelineHtml } from "../watch/timeline.js";
+import { esc } from "./markup.js";
 import type { Report } from "./model.js";
 
 /**
  * report.html: one self-contained file that opens offline: no script, no external resource. The
  * charts are inline SVG; colours follow the reader's light or dark mode, and it prints.
  */
-function esc(text: string | number): string {
-  return String(text)
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
-
 const VERDICT_COLOR = {
   PROCEED: "var(--ok)",
   MONITOR: "var(--warn)",

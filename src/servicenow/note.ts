@@ -1,5 +1,6 @@
 import type { Verdict } from "../core/exit-codes.js";
 import type { Mark } from "../ledger/record.js";
+import { esc } from "../report/markup.js";
 import type { Report } from "../report/model.js";
 
 /**
@@ -33,9 +34,6 @@ export function noteText(text: string): string {
   return text.replace(CONTROL, "?").replace(/\[(\/?)code\]/gi, "($1code)");
 }
 
-const html = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
 const MAX_FINDINGS = 5;
 
 export function checkWorkNote(
@@ -65,7 +63,7 @@ export function checkWorkNote(
     lines.push("", `Not judged: ${report.unknowns.map((u) => `${u.ruleId} (${u.environment})`).join(", ")}`);
   if (r.steps.length > 0) {
     lines.push("", "Plan:");
-    lines.push(`[code]<pre>${html(noteText(r.steps.join("\n")))}</pre>[/code]`);
+    lines.push(`[code]<pre>${esc(noteText(r.steps.join("\n")))}</pre>[/code]`);
   }
   if (options.attached) lines.push("", `Evidence: ${options.attached} attached to this change.`);
   if (options.ledgerId) lines.push(`Ledger record: ${options.ledgerId}`);
