@@ -30,13 +30,6 @@ export function stripControls(text: string): string {
 /** A placeholder: plan.sh comments out any command with one (src/report/bundle.ts), and no format reads it as markup. */
 export const REDACTED_TEXT = "<redacted>";
 
-/**
- * Credential shapes inside free text: connection-string and SAS key-value pairs, bearer and
- * basic authorization values, JWTs, credentials in a URL, private-key blocks, and long base64
- * strings with the alphabet mix of a storage or Service Bus key.
- * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string
- * https://learn.microsoft.com/azure/storage/common/storage-sas-overview#sas-token
- */
 /** Names whose `name=value` (connection strings, query strings) carries a credential. */
 const SECRET_KEYS = [
   "AccountKey",
@@ -58,6 +51,13 @@ const SECRET_KEYS = [
   "secret",
 ];
 
+/**
+ * Credential shapes inside free text: connection-string and SAS key-value pairs, bearer and
+ * basic authorization values, JWTs, credentials in a URL, private-key blocks, and long base64
+ * strings with the alphabet mix of a storage or Service Bus key.
+ * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string
+ * https://learn.microsoft.com/azure/storage/common/storage-sas-overview#sas-token
+ */
 const SECRET_PATTERNS: [RegExp, string][] = [
   [
     new RegExp(`\\b(${SECRET_KEYS.join("|")})(\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s;&"'<>,]+)`, "gi"),
