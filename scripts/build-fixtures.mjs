@@ -543,7 +543,10 @@ async function addMetrics(recording, scenario, baselines = ["before"]) {
       },
     );
   }
-  recording.exchanges.push(...captured.values());
+  // In the order of their keys, not of their answers: the collector asks in parallel, and a
+  // recording must come out the same on every run (CI regenerates it and compares).
+  const ordered = [...captured.keys()].sort().map((key) => captured.get(key));
+  recording.exchanges.push(...ordered);
 }
 
 function write(name, recording) {
