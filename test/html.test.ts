@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -21,8 +21,18 @@ const SKIP_NOTE = `Chromium not found at ${CHROMIUM}: browser test skipped; inst
 const ARTIFACTS = join(ROOT, "test-results");
 let browser: Browser | undefined;
 
+/** An executable file, not merely a name: a path hidden by a bind-mounted /dev/null is not Chromium. */
+function installed(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return; // each test then fails (CI) or skips with the note
+  if (!installed(CHROMIUM)) return; // each test then fails (CI) or skips with the note
   // Flags for a closed network: no background calls that would be refused or probe Google's hosts.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
