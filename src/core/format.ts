@@ -13,3 +13,8 @@ export function formatValue(
   if (unit === "Ratio") return `${(value * 100).toFixed(2)} %`;
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3);
 }
+
+/** A relative change as a signed whole percentage: 0.48 → "+48 %", -0.2 → "-20 %". */
+export function signedPercent(change: number): string {
+  return `${change >= 0 ? "+" : ""}${(change * 100).toFixed(0)} %`;
+}

@@ -1,4 +1,4 @@
-import { formatValue } from "../core/format.js";
+import { formatValue, signedPercent } from "../core/format.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */
@@ -157,7 +157,7 @@ export function metricRows(report: Report) {
       metric: j.label,
       before: formatValue(j.control.median, j.unit),
       after: formatValue(j.experiment.median, j.unit),
-      change: j.change === null ? "" : `${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`,
+      change: j.change === null ? "" : signedPercent(j.change),
       judgment: j.outcome,
       trend: sparkline(j.trend),
     }));

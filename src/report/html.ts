@@ -1,4 +1,4 @@
-import { formatValue } from "../core/format.js";
+import { formatValue, signedPercent } from "../core/format.js";
 import type {
   AppSize,
   Judgment,
@@ -274,7 +274,7 @@ function figure(parts: FigureParts): string {
 }
 
 function beforeAfterFigure(j: Judgment, times: ChartTimes): string {
-  const change = j.change === null ? "" : ` (${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %)`;
+  const change = j.change === null ? "" : ` (${signedPercent(j.change)})`;
   const title = `${j.label}, ${j.environment === "qa" ? "QA" : "production"}: before and after the release`;
   return figure({
     metric: j.metric,

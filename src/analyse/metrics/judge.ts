@@ -139,6 +139,10 @@ export function summarise(sorted: Float64Array, spec?: Pick<MetricSpec, "aggrega
   };
 }
 
+function medianOf(values: readonly number[]): number {
+  return percentileSorted(sortedCopy(values), 50);
+}
+
 function downsample(values: readonly number[], max = 60): number[] {
   if (values.length <= max) return [...values];
   const out: number[] = [];
@@ -651,7 +655,7 @@ function normaliseProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): P
   if (same) return undefined;
   const summary = (values: readonly (number | null)[]) => {
     const kept = present(values);
-    return { median: kept.length ? percentileSorted(sortedCopy(kept), 50) : null, trend: downsample(kept) };
+    return { median: kept.length ? medianOf(kept) : null, trend: downsample(kept) };
   };
   const series: NormalisedSeries[] = [];
   for (const spec of METRICS) {
@@ -678,8 +682,7 @@ export function growthWithin(
   const v = present(values);
   if (v.length < MIN_POINTS) return null;
   const quarter = Math.max(1, Math.floor(v.length / 4));
-  const median = (xs: number[]) => percentileSorted(sortedCopy(xs), 50);
-  const first = median(v.slice(0, quarter));
-  const last = median(v.slice(-quarter));
+  const first = medianOf(v.slice(0, quarter));
+  const last = medianOf(v.slice(-quarter));
   return first > 0 ? { first, last, growth: last / first - 1 } : null;
 }

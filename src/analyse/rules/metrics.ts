@@ -10,7 +10,7 @@ import { setting } from "../../core/facts.js";
 import { shellOption } from "../../core/shell.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
-import { formatValue, GiB } from "../../core/format.js";
+import { formatValue, GiB, signedPercent } from "../../core/format.js";
 import { growthWithin, type Judgment } from "../metrics/judge.js";
 import { defineRule, type Detection, type EnvironmentContext, type RuleContext } from "../rule.js";
 
@@ -45,9 +45,7 @@ function windowText(ctx: RuleContext): string {
 /** The numbers behind a metric finding, in one line. */
 export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["evidence"] {
   const change =
-    j.change === null
-      ? "change: none before, so no percentage"
-      : `change ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
+    j.change === null ? "change: none before, so no percentage" : `change ${signedPercent(j.change)}`;
   const p95 = j.experiment.p95 === null ? "" : `, p95 ${formatValue(j.experiment.p95, j.unit)}`;
   const interval = j.interval
     ? `, shift ${formatValue(j.interval.estimate, j.unit)} [${formatValue(j.interval.low, j.unit)}, ` +
@@ -501,8 +499,7 @@ export const metricRegression = defineRule({
         !(pressured && MEMORY.has(j.metric)),
     );
     if (worse.length === 0) return [];
-    const change = (j: Judgment) =>
-      j.change === null ? "" : ` ${j.change >= 0 ? "+" : ""}${(j.change * 100).toFixed(0)} %`;
+    const change = (j: Judgment) => (j.change === null ? "" : ` ${signedPercent(j.change)}`);
     return [
       {
         message: "worse",
