@@ -3,18 +3,11 @@ import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
-import {
-  accessOptions,
-  componentId,
-  openSession,
-  policyOf,
-  saveRecording,
-  speakToCi,
-  watch,
-  writeBundle,
-  type AccessArgs,
-} from "./check-command.js";
-import type { Io } from "./io.js";
+import { accessOptions, type AccessArgs } from "./check-command.js";
+import { speakToCi, writeBundle } from "../app/deliver.js";
+import { componentId, policyOf } from "../app/request.js";
+import { openSession, saveRecording, watch } from "../app/session.js";
+import type { Io } from "../app/io.js";
 
 export interface PreflightArgs extends AccessArgs {
   ci: (typeof CI_CHOICES)[number];

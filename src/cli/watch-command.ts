@@ -2,19 +2,13 @@ import { exitCodeFor } from "../core/exit-codes.js";
 import { UsageError } from "../core/errors.js";
 import { parseSince } from "../core/time.js";
 import type { LoadedConfig } from "../config/load.js";
-import type { WatchClock } from "../watch/watch.js";
+import { replayClock, wallClock } from "../app/watch-clock.js";
 import type { EvidenceStatus, WatchRound } from "../watch/model.js";
-import {
-  componentId,
-  openSession,
-  policyOf,
-  saveRecording,
-  speakToCi,
-  watch as progressOf,
-  writeBundle,
-  type CheckArgs,
-} from "./check-command.js";
-import type { Io } from "./io.js";
+import type { CheckArgs } from "../app/args.js";
+import { speakToCi, writeBundle } from "../app/deliver.js";
+import { componentId, policyOf } from "../app/request.js";
+import { openSession, saveRecording, watch as progressOf } from "../app/session.js";
+import type { Io } from "../app/io.js";
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
@@ -24,39 +18,6 @@ export function parseDuration(text: string, flag: string): number {
   const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : NaN;
   if (!(ms > 0)) throw new UsageError(`${flag}: expected a duration such as 90s, 30m or 2h, got "${text}"`);
   return ms;
-}
-
-/** The wall clock, and a sleep that Ctrl-C ends. */
-export const wallClock: WatchClock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new Error("aborted"));
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          reject(new Error("aborted"));
-        },
-        { once: true },
-      );
-    }),
-};
-
-/**
- * A replay clock: starts at `start` and moves forward by each sleep, at once (or after `paceMs` of
- * real time, so an interrupt can be tried on a replay), so a watch advances through a recording.
- */
-export function replayClock(start: Date, paceMs = 0): WatchClock {
-  let now = start.getTime();
-  return {
-    now: () => new Date(now),
-    sleep: (ms, signal) =>
-      wallClock.sleep(paceMs, signal).then(() => {
-        now += ms;
-      }),
-  };
 }
 
 function progressLine(round: WatchRound, evidence: EvidenceStatus): string {
