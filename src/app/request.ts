@@ -1,13 +1,51 @@
+import type { CheckRequest } from "../check.js";
 import type { LoadedConfig } from "../config/load.js";
 import { UsageError } from "../core/errors.js";
 import { parseSince } from "../core/time.js";
+import type { PreflightRequest } from "../preflight.js";
+import type { AccessArgs, CheckArgs } from "./args.js";
+import type { Session } from "./session.js";
+
+/**
+ * What `check` and `check --watch` ask of Azure, from their flags and the configuration: one
+ * place, so both refuse the same input (--since beyond the metrics' retention, a negative
+ * --settle, a malformed component ID) and judge with the same policy.
+ */
+export function checkRequestOf(args: CheckArgs, session: Session, loaded?: LoadedConfig): CheckRequest {
+  const since = args.since ? releaseTime(args.since, session.now, args.until) : undefined;
+  if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
+  return {
+    ...preflightRequestOf(args, session, loaded),
+    since,
+    metrics: { settleMinutes: args.settle, baseline: args.baseline },
+  };
+}
+
+/** What `preflight` asks: the apps and the configuration rules, no release time and no metrics. */
+export function preflightRequestOf(
+  args: AccessArgs,
+  session: Session,
+  loaded?: LoadedConfig,
+): PreflightRequest {
+  return {
+    ...session.apps,
+    now: session.now,
+    access: session.access,
+    hashKey: session.hashKey,
+    appInsights: {
+      qa: componentId("--qa-app-insights", args.qaAppInsights),
+      prod: componentId("--prod-app-insights", args.prodAppInsights),
+    },
+    ...policyOf(loaded),
+  };
+}
 
 /** Azure Monitor keeps platform metrics 93 days: an older release cannot be judged from them. */
 // https://learn.microsoft.com/azure/azure-monitor/essentials/data-platform-metrics#retention-of-metrics
 const METRIC_RETENTION_DAYS = 93;
 
 /** --since as a time no later than the check's clock and within the metrics' reach. */
-export function releaseTime(text: string, now: Date, until?: string): Date {
+function releaseTime(text: string, now: Date, until?: string): Date {
   let since: Date;
   try {
     since = parseSince(text, now);
@@ -24,7 +62,7 @@ export function releaseTime(text: string, now: Date, until?: string): Date {
   return since;
 }
 
-export function componentId(flag: string, id: string | undefined): string | undefined {
+function componentId(flag: string, id: string | undefined): string | undefined {
   if (id === undefined) return undefined;
   if (
     !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/components\/[^/]+$/i.test(
@@ -40,7 +78,7 @@ export function componentId(flag: string, id: string | undefined): string | unde
 }
 
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
-export function policyOf(loaded?: LoadedConfig) {
+function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
   const level = (rule: (typeof rules)[string]) => (typeof rule === "string" ? rule : rule.severity);
   const policy = {

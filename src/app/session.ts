@@ -58,46 +58,70 @@ export interface Session {
   decided?: { exitCode: number; verdict: string };
   /** What the check is waiting for (a token, Azure's answers), for an interruption's message. */
   waitingFor?: () => string;
+  /**
+   * A command that ends itself on a signal (`check --watch`: the report of the verdict so far)
+   * sets this; it returns true when it took the signal. A second signal ends the process.
+   */
+  onInterrupt?: () => boolean;
   recorder?: {
     recording: (meta: {
       recordedAt: Date;
       apps: { qa: string; prod: string };
     }) => import("../collect/recording.js").Recording;
   };
+  /** Ends the progress on stderr (the spinner, or nothing): before the report is printed. */
+  stopProgress(): void;
   done(): void;
 }
 
+export interface SessionOptions {
+  /** --record: wrap the access in the recorder. */
+  recordTo?: string;
+  /** The configuration's named environments, for --qa/--prod given by name. */
+  environments?: Record<string, string>;
+  /** `check --watch`: the watch's own duration, on top of --timeout. */
+  extraSeconds?: number;
+}
+
 /**
- * The session, trapping SIGINT/SIGTERM while it is open (src/cli/signals.ts): the verdict so far
- * or INCONCLUSIVE, the deadline aborted, child processes ended.
+ * Opens a run, for every command that reads Azure (check, watch, preflight, record): live or
+ * replay access, the credential and its early token, the recorder, the deadline (--timeout), the
+ * progress on stderr, and the one signal path (src/app/signals.ts) while it is open: the verdict
+ * so far or INCONCLUSIVE, the deadline aborted, child processes ended.
  */
 export async function openSession(
   args: AccessArgs,
   env: NodeJS.ProcessEnv,
-  recordTo?: string,
-  environments?: Record<string, string>,
-  io?: Io,
-  /** `check --watch`: the watch's own duration, on top of --timeout. */
-  extraSeconds = 0,
+  io: Io,
+  options: SessionOptions = {},
 ): Promise<Session> {
   const deadline = new AbortController();
   let session: Session | undefined;
-  const untrap = io
-    ? trapSignals({
-        io,
-        abort: (reason) => deadline.abort(new Error(reason)),
-        decided: () => session?.decided,
-        what: () => session?.waitingFor?.() ?? "the check to start",
-      })
-    : () => undefined;
+  const untrap = trapSignals({
+    io,
+    interrupt: () => session?.onInterrupt?.() ?? false,
+    abort: (reason) => deadline.abort(new Error(reason)),
+    decided: () => session?.decided,
+    what: () => session?.waitingFor?.() ?? "the check to start",
+  });
   try {
-    session = await startSession(args, env, deadline, recordTo, environments, io, extraSeconds);
+    session = await startSession(
+      args,
+      env,
+      deadline,
+      options.recordTo,
+      options.environments,
+      io,
+      options.extraSeconds ?? 0,
+    );
   } catch (error) {
     untrap();
     throw error;
   }
+  const progress = showProgress(session, args, io, env);
   const done = session.done.bind(session);
-  session.done = () => (done(), untrap());
+  session.stopProgress = progress.stop;
+  session.done = () => (progress.stop(), done(), untrap());
   return session;
 }
 
@@ -155,6 +179,7 @@ async function startSession(
         retryOptions: { maxRetries: 0 },
         abortSignal: deadline.signal,
       },
+      stopProgress: () => undefined,
       done,
     };
   } else {
@@ -189,6 +214,7 @@ async function startSession(
         logsScope: endpoints.logsScope,
         authHint: AUTH_HINTS[args.auth],
       },
+      stopProgress: () => undefined,
       done,
       waitingFor: () => {
         const scopes = credential.waitingFor();
@@ -223,7 +249,8 @@ export async function saveRecording(session: Session, dir: string): Promise<stri
   );
 }
 
-export function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
+/** The spinner on a terminal, every call with --verbose, nothing with --quiet. */
+function showProgress(session: Session, args: AccessArgs, io: Io, env: NodeJS.ProcessEnv) {
   const progress = createProgress({
     write: io.stderr,
     interactive:

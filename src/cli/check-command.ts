@@ -1,16 +1,15 @@
 import type { Argv } from "yargs";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES } from "../core/clouds.js";
-import { exitCodeFor, FAIL_ON_CHOICES } from "../core/exit-codes.js";
-import { UsageError } from "../core/errors.js";
+import { FAIL_ON_CHOICES } from "../core/exit-codes.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs, CheckArgs } from "../app/args.js";
-import { speakToCi, writeBundle } from "../app/deliver.js";
+import { deliver } from "../app/deliver.js";
 import type { Io } from "../app/io.js";
-import { componentId, policyOf, releaseTime } from "../app/request.js";
-import { openSession, saveRecording, watch } from "../app/session.js";
+import { checkRequestOf } from "../app/request.js";
+import { openSession } from "../app/session.js";
 
 export type { AccessArgs, CheckArgs } from "../app/args.js";
 export { DEMO_RECORDING } from "../app/session.js";
@@ -177,6 +176,7 @@ function sinkOptions(yargs: Argv): Argv {
     });
 }
 
+/** `check` (and `demo`): open the run, read and judge, deliver; `--watch` hands over to the watch. */
 export async function runCheckCommand(
   args: CheckArgs,
   io: Io,
@@ -184,74 +184,23 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
-  if (args.watch !== undefined) {
-    const { runWatchCommand } = await import("./watch-command.js");
-    return runWatchCommand({ ...args, watch: args.watch }, io, toolVersion, env, loaded);
-  }
-  const [{ runCheck }, { buildReport }, { render }] = await Promise.all([
-    import("../check.js"),
-    import("../report/model.js"),
-    import("../report/index.js"),
-  ]);
-  const session = await openSession(args, env, args.record, loaded?.config.environments, io);
-  const progress = watch(session, args, io, env);
-  try {
-    const since = args.since ? releaseTime(args.since, session.now, args.until) : undefined;
-    if (!(args.settle >= 0))
-      throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
-    const metrics = { settleMinutes: args.settle, baseline: args.baseline };
-    const appInsights = {
-      qa: componentId("--qa-app-insights", args.qaAppInsights),
-      prod: componentId("--prod-app-insights", args.prodAppInsights),
-    };
-    const result = await runCheck({
-      ...session.apps,
-      since,
-      now: session.now,
-      access: session.access,
-      hashKey: session.hashKey,
-      metrics,
-      appInsights,
-      ...policyOf(loaded),
-    });
-    progress.stop();
-    if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
-    const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
-    session.decided = { exitCode, verdict: result.recommendation.action };
-    const report = buildReport(result, {
+  if (args.watch !== undefined)
+    return (await import("./watch-command.js")).runWatchCommand(
+      { ...args, watch: args.watch },
+      io,
       toolVersion,
-      exitCode,
-      failOn: args.failOn,
-      mode: session.replayed ? "replay" : "live",
-      ...(session.replayed ? { recording: session.replayed } : {}),
-      ...(loaded ? { config: loaded.path } : {}),
-    });
-    const bundleFiles = args.out ? await writeBundle(args.out, report, result.facts) : undefined;
-    if (args.out) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
-    // The ledger and the change ticket (src/app/sinks.ts): sinks that never change the exit code.
-    const sinks =
-      args.ledger !== undefined || args.servicenowChange ? await import("../app/sinks.js") : undefined;
-    const sinkContext = {
-      args,
-      report,
-      facts: result.facts,
-      bundleFiles,
       env,
-      config: loaded,
-      stderr: io.stderr,
-    };
-    const shown = sinks
-      ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
-      : { report, trailer: "" };
-    io.stdout(
-      (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
-        shown.trailer,
+      loaded,
     );
-    await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
-    await speakToCi(report, args, io, env);
-    return exitCode;
+  const { runCheck } = await import("../check.js");
+  const session = await openSession(args, env, io, {
+    recordTo: args.record,
+    environments: loaded?.config.environments,
+  });
+  try {
+    const result = await runCheck(checkRequestOf(args, session, loaded));
+    return await deliver(result, args, { session, io, env, toolVersion, loaded });
   } finally {
-    progress.stop();
     session.done();
   }
 }

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from "../config/load.js";
-import type { AccessArgs } from "./check-command.js";
+import type { AccessArgs } from "../app/args.js";
 import { openSession, saveRecording } from "../app/session.js";
 import type { Io } from "../app/io.js";
 
@@ -11,7 +11,10 @@ export async function runRecordCommand(
   loaded?: LoadedConfig,
 ): Promise<number> {
   const { runCheck } = await import("../check.js");
-  const session = await openSession(args, env, args.out, loaded?.config.environments, io);
+  const session = await openSession(args, env, io, {
+    recordTo: args.out,
+    environments: loaded?.config.environments,
+  });
   try {
     const result = await runCheck({
       ...session.apps,
@@ -19,6 +22,7 @@ export async function runRecordCommand(
       access: session.access,
       hashKey: session.hashKey,
     });
+    session.stopProgress();
     const path = await saveRecording(session, args.out);
     io.stdout(
       `recorded ${path} (verdict when replayed: ${result.recommendation.action}); replay with: azfn-health check --from ${args.out}\n`,

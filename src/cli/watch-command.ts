@@ -1,13 +1,11 @@
-import { exitCodeFor } from "../core/exit-codes.js";
 import { UsageError } from "../core/errors.js";
-import { parseSince } from "../core/time.js";
 import type { LoadedConfig } from "../config/load.js";
 import { replayClock, wallClock } from "../app/watch-clock.js";
 import type { EvidenceStatus, WatchRound } from "../watch/model.js";
 import type { CheckArgs } from "../app/args.js";
-import { speakToCi, writeBundle } from "../app/deliver.js";
-import { componentId, policyOf } from "../app/request.js";
-import { openSession, saveRecording, watch as progressOf } from "../app/session.js";
+import { deliver } from "../app/deliver.js";
+import { checkRequestOf } from "../app/request.js";
+import { openSession } from "../app/session.js";
 import type { Io } from "../app/io.js";
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -29,9 +27,12 @@ function progressLine(round: WatchRound, evidence: EvidenceStatus): string {
   );
 }
 
-/** `check --watch`: rounds until the deadline, an early stop, or Ctrl-C / SIGTERM (the verdict so far). */
+/**
+ * `check --watch`: rounds until the deadline, an early stop, or Ctrl-C / SIGTERM (the verdict so
+ * far, through the session's one signal path); the same request and delivery as `check`.
+ */
 export async function runWatchCommand(
-  args: CheckArgs & { watch: string; interval: string; failureLimit: number },
+  args: CheckArgs & { watch: string },
   io: Io,
   toolVersion: string,
   env: NodeJS.ProcessEnv,
@@ -43,35 +44,24 @@ export async function runWatchCommand(
     throw new UsageError(
       `--failure-limit: expected a whole number of rounds (1 or more), got ${args.failureLimit}`,
     );
-  if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
-  const [{ runWatch }, { buildReport }, { render }] = await Promise.all([
-    import("../watch/watch.js"),
-    import("../report/model.js"),
-    import("../report/index.js"),
-  ]);
+  const { runWatch } = await import("../watch/watch.js");
   // --timeout bounds each round's reads; the whole watch may take its duration on top.
-  // Not `io`: the watch traps SIGINT/SIGTERM itself, to end with the whole report of the verdict so far.
-  const session = await openSession(
-    args,
-    env,
-    args.record,
-    loaded?.config.environments,
-    undefined,
-    durationMs / 1000,
-  );
-  const progress = progressOf(session, { ...args, verbose: args.verbose }, io, env);
+  const session = await openSession(args, env, io, {
+    recordTo: args.record,
+    environments: loaded?.config.environments,
+    extraSeconds: durationMs / 1000,
+  });
   let requests = 0;
   const observe = session.access.onRequest;
   session.access.onRequest = (event) => {
     requests += 1;
     observe?.(event);
   };
+  // The first Ctrl-C / SIGTERM ends the watch with the report of the verdict so far.
   const interrupt = new AbortController();
-  const onSignal = () => interrupt.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  session.onInterrupt = () => (interrupt.abort(), true);
   try {
-    const since = args.since ? parseSince(args.since, session.now) : undefined;
+    const request = checkRequestOf(args, session, loaded);
     const pace = Number(env.AZFN_INTERNAL_REPLAY_PACE_MS ?? 0);
     // A recording, or --until: the watch replays the window that ends then, without waiting.
     const clock =
@@ -79,17 +69,8 @@ export async function runWatchCommand(
         ? replayClock(new Date(session.now.getTime() - durationMs), pace)
         : wallClock;
     const result = await runWatch({
-      ...session.apps,
-      since,
+      ...request,
       now: clock.now(),
-      access: session.access,
-      hashKey: session.hashKey,
-      metrics: { settleMinutes: args.settle, baseline: args.baseline },
-      appInsights: {
-        qa: componentId("--qa-app-insights", args.qaAppInsights),
-        prod: componentId("--prod-app-insights", args.prodAppInsights),
-      },
-      ...policyOf(loaded),
       durationMs,
       intervalMs,
       failureLimit: args.failureLimit,
@@ -101,29 +82,8 @@ export async function runWatchCommand(
         if (!args.quiet) io.stderr(progressLine(round, evidence));
       },
     });
-    progress.stop();
-    if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
-    const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
-    const report = buildReport(result, {
-      toolVersion,
-      exitCode,
-      failOn: args.failOn,
-      mode: session.replayed ? "replay" : "live",
-      watch: result.watch,
-      ...(session.replayed ? { recording: session.replayed } : {}),
-      ...(loaded ? { config: loaded.path } : {}),
-    });
-    io.stdout(await render(report, args.format, { color: io.color }));
-    if (args.out) {
-      await writeBundle(args.out, report, result.facts);
-      io.stderr(`azfn-health: evidence written to ${args.out}\n`);
-    }
-    await speakToCi(report, args, io, env);
-    return exitCode;
+    return await deliver(result, args, { session, io, env, toolVersion, loaded, watch: result.watch });
   } finally {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
-    progress.stop();
     session.done();
   }
 }
