@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../config/load.js";
 import { UsageError } from "../core/errors.js";
 import { exitCodeFor } from "../core/exit-codes.js";
 import type { Report } from "../report/model.js";
-import type { WatchSummary } from "../watch/model.js";
+import type { WatchSummary } from "../core/watch-model.js";
 import type { CheckArgs } from "./args.js";
 import type { Io } from "./io.js";
 import { saveRecording, type Session } from "./session.js";

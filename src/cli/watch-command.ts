@@ -1,7 +1,7 @@
 import { UsageError } from "../core/errors.js";
 import type { LoadedConfig } from "../config/load.js";
 import { replayClock, wallClock } from "../app/watch-clock.js";
-import type { EvidenceStatus, WatchRound } from "../watch/model.js";
+import type { EvidenceStatus, WatchRound } from "../core/watch-model.js";
 import type { CheckArgs } from "../app/args.js";
 import { deliver } from "../app/deliver.js";
 import { checkRequestOf } from "../app/request.js";
