@@ -125,6 +125,14 @@ describe("the import graph of src/", () => {
     expect(upward).toEqual([]);
   });
 
+  it("exit codes are numbers only in the one table (src/core/exit-codes.ts)", () => {
+    const literal = /\b(?:exitCode\s*[=:]|exit\(|EXIT_CODE\s*=)\s*\d/;
+    const leaks = [...imports.keys()].filter(
+      (file) => file !== "src/core/exit-codes.ts" && literal.test(readFileSync(join(ROOT, file), "utf8")),
+    );
+    expect(leaks).toEqual([]);
+  });
+
   it("the cycle finder finds a cycle and a self-import", () => {
     const graph = new Map([
       ["a", ["b"]],

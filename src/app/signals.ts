@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { EXIT_CODES } from "../core/exit-codes.js";
 import type { Io } from "./io.js";
 
 /**
@@ -28,7 +29,7 @@ export interface Trap {
   exit?: (code: number) => void;
 }
 
-export const INTERRUPTED_EXIT_CODE = 3;
+export const INTERRUPTED_EXIT_CODE = EXIT_CODES.INCONCLUSIVE.code;
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /** Installs the handlers; returns their removal. */

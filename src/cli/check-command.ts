@@ -91,7 +91,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("since", {
       type: "string",
       describe:
-        "Release time: ISO 8601, or a duration ago (90m, 2h, 1d). Default: production's latest deployment or slot swap",
+        "Release time: ISO 8601, or a duration ago (30s, 90m, 2h, 1d). Default: production's latest deployment or slot swap",
     })
     .option("settle", {
       type: "number",
@@ -132,7 +132,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("watch", {
       type: "string",
       describe:
-        "Keep judging for this long (30m, 2h) as after-release data arrives; stop early on clear failure, PROCEED only on enough evidence",
+        "Keep judging for this long (30m, 2h, 1d) as after-release data arrives; stop early on clear failure, PROCEED only on enough evidence",
     })
     .option("interval", { type: "string", default: "5m", describe: "With --watch: time between rounds" })
     .option("failure-limit", {

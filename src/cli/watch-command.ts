@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { parseDuration } from "../core/time.js";
 import type { LoadedConfig } from "../config/load.js";
 import { replayClock, wallClock } from "../app/watch-clock.js";
 import type { EvidenceStatus, WatchRound } from "../core/watch-model.js";
@@ -7,16 +8,6 @@ import { deliver } from "../app/deliver.js";
 import { checkRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
 import type { Io } from "../app/io.js";
-
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/** `--watch 30m`, `--interval 5m`: seconds, minutes or hours. */
-export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)([smh])$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : NaN;
-  if (!(ms > 0)) throw new UsageError(`${flag}: expected a duration such as 90s, 30m or 2h, got "${text}"`);
-  return ms;
-}
 
 function progressLine(round: WatchRound, evidence: EvidenceStatus): string {
   const traffic = round.requests === null ? "traffic unknown" : `${Math.round(round.requests)} request(s)`;
