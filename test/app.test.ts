@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -23,7 +23,10 @@ describe("one delivery for check and check --watch", () => {
     it(`${name} --ledger --servicenow-change --servicenow-dry-run records and prints the request`, async () => {
       const ledger = ledgerPath();
       const args = ["--ledger", ledger, "--servicenow-change", CHANGE, "--servicenow-dry-run", "--quiet"];
-      const run = await runMain(["check", "--from", STORY, ...watch, ...args, "--format", "json"], SERVICENOW);
+      const run = await runMain(
+        ["check", "--from", STORY, ...watch, ...args, "--format", "json"],
+        SERVICENOW,
+      );
       expect(run.code).toBe(5);
       const report = JSON.parse(run.stdout);
       expect(report.ledger).toMatchObject({ status: "recorded", location: ledger });
@@ -32,7 +35,15 @@ describe("one delivery for check and check --watch", () => {
       expect(run.stderr).toContain(`(dry run) work note added to ${CHANGE}`);
       expect(run.stderr).not.toContain(SERVICENOW.SERVICENOW_PASSWORD);
       // The record is the one `ledger show` reads, with the change it was reported to.
-      const show = await runMain(["ledger", "show", report.ledger.id, "--ledger", ledger, "--format", "json"]);
+      const show = await runMain([
+        "ledger",
+        "show",
+        report.ledger.id,
+        "--ledger",
+        ledger,
+        "--format",
+        "json",
+      ]);
       expect(show.code).toBe(0);
       expect(JSON.parse(show.stdout)).toMatchObject({ id: report.ledger.id, servicenowChange: CHANGE });
     });
@@ -61,5 +72,31 @@ describe("one delivery for check and check --watch", () => {
     const run = await runMain(["check", "--from", STORY, "--watch", "10m", "--ledger", directory, "--quiet"]);
     expect(run.code).toBe(plain.code);
     expect(run.stderr).toMatch(/^azfn-health: ledger not written: /m);
+  });
+});
+
+describe("--record never overwrites evidence", () => {
+  const fresh = () => mkdtempSync(join(tmpdir(), "azfn-app-rec-"));
+
+  it("records into a new directory, then refuses the same directory: it holds evidence now", async () => {
+    const dir = join(fresh(), "rec");
+    const first = await runMain(["check", "--from", STORY, "--record", dir, "--quiet"]);
+    expect(first.code).toBe(5);
+    const saved = readFileSync(join(dir, "recording.json"), "utf8");
+    expect(statSync(join(dir, "recording.json")).mode & 0o777).toBe(0o600);
+    const again = await runMain(["check", "--from", STORY, "--record", dir, "--quiet"]);
+    expect(again).toMatchObject({ code: 2, stdout: "" });
+    expect(again.stderr).toMatch(/^azfn-health: --record: .* is not empty: .*never overwrites evidence\)\n$/);
+    expect(readFileSync(join(dir, "recording.json"), "utf8")).toBe(saved);
+  });
+
+  it("refuses a symbolic link in the directory's place, before anything is read", async () => {
+    const target = fresh();
+    const link = join(fresh(), "link");
+    symlinkSync(target, link);
+    const check = await runMain(["check", "--from", STORY, "--record", link, "--quiet"]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/^azfn-health: --record: .* is a symbolic link: give a new directory\n$/);
+    expect(readdirSync(target)).toEqual([]);
   });
 });

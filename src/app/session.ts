@@ -69,6 +69,8 @@ export interface Session {
       apps: { qa: string; prod: string };
     }) => import("../collect/recording.js").Recording;
   };
+  /** The flag that named the recording's directory, for messages. */
+  recordFlag?: string;
   /** Ends the progress on stderr (the spinner, or nothing): before the report is printed. */
   stopProgress(): void;
   done(): void;
@@ -77,6 +79,8 @@ export interface Session {
 export interface SessionOptions {
   /** --record: wrap the access in the recorder. */
   recordTo?: string;
+  /** The flag that named it, for messages (`record` calls it --out). */
+  recordFlag?: string;
   /** The configuration's named environments, for --qa/--prod given by name. */
   environments?: Record<string, string>;
   /** `check --watch`: the watch's own duration, on top of --timeout. */
@@ -96,6 +100,7 @@ export async function openSession(
   options: SessionOptions = {},
 ): Promise<Session> {
   const deadline = new AbortController();
+  const recordFlag = options.recordFlag ?? "--record";
   let session: Session | undefined;
   const untrap = trapSignals({
     io,
@@ -105,6 +110,9 @@ export async function openSession(
     what: () => session?.waitingFor?.() ?? "the check to start",
   });
   try {
+    // Before anything is read: a target that holds evidence is refused, never overwritten.
+    if (options.recordTo)
+      await (await import("../collect/recorder.js")).refuseRecordingTarget(options.recordTo, recordFlag);
     session = await startSession(
       args,
       env,
@@ -121,6 +129,7 @@ export async function openSession(
   const progress = showProgress(session, args, io, env);
   const done = session.done.bind(session);
   session.stopProgress = progress.stop;
+  session.recordFlag = recordFlag;
   session.done = () => (progress.stop(), done(), untrap());
   return session;
 }
@@ -246,6 +255,7 @@ export async function saveRecording(session: Session, dir: string): Promise<stri
       recordedAt: session.now,
       apps: { qa: session.apps.qa.id, prod: session.apps.prod.id },
     }),
+    session.recordFlag,
   );
 }
 

@@ -14,6 +14,7 @@ export async function runRecordCommand(
   const { runCheck } = await import("../check.js");
   const session = await openSession(args, env, io, {
     recordTo: args.out,
+    recordFlag: "--out",
     environments: loaded?.config.environments,
   });
   try {
