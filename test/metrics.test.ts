@@ -305,9 +305,10 @@ describe("low traffic: power to detect a doubling of the error rate (issue 9 §4
     const facts = await replayFacts(HEALTHY);
     const series = facts.prod.metrics!.series;
     const n = series.Requests!.after.length;
-    // A request a minute before; three an hour after, and the last three failed.
+    // Three requests an hour before and after (steady traffic, so no traffic loss), and the last
+    // three after the release failed.
     series.Requests = {
-      baseline: series.Requests!.baseline.map(() => 1),
+      baseline: series.Requests!.baseline.map((_, i) => (i % 20 === 0 ? 1 : 0)),
       after: series.Requests!.after.map((_, i) => (i % 20 === 0 ? 1 : 0)),
     };
     series.Http5xx = {

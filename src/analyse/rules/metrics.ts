@@ -145,7 +145,8 @@ export const errorRateRegression = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-monitoring",
   why:
     "Server errors per request are what users feel; judged from counts with a binomial test, so a zero " +
-    "baseline cannot hide them (spinnaker/spinnaker#5622).",
+    "baseline cannot hide them (spinnaker/spinnaker#5622). A rise that is gone from the latest buckets " +
+    "recovered (a deploy-time blip): said, never a rollback.",
   needs: [],
   messages: {
     worse: "{env} 5xx rate rose from {before} to {after} of requests after the release",
@@ -233,11 +234,12 @@ export const trafficCollapse = defineRule({
   docs: METRIC_DOCS,
   why:
     "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker " +
-    "mismatch, a disabled function): zero is an outage.",
+    "mismatch, a disabled function): zero is an outage, and so is traffic far below every baseline " +
+    "while QA's holds, whatever the error rate.",
   needs: [],
   messages: {
     zero: "{env} {metric} fell to zero after the release (median {before} before)",
-    loss: "{env} {metric} fell by {change} after the release, below every baseline, while QA's did not",
+    loss: "{env} {metric} fell by {change} after the release, below every baseline{control}",
     drop: "{env} {metric} fell by {change} after the release",
   },
   check(ctx) {
@@ -259,7 +261,12 @@ export const trafficCollapse = defineRule({
         // is an outage whatever the error rate (issue 16 property 5): exit 0 is never this.
         out.push({
           message: "loss",
-          args: { env: ctx.env.role, metric: j.label, change: `${Math.abs(j.change * 100).toFixed(0)} %` },
+          args: {
+            env: ctx.env.role,
+            metric: j.label,
+            change: `${Math.abs(j.change * 100).toFixed(0)} %`,
+            control: ctx.env.role === "prod" ? ", while QA's did not" : "",
+          },
           environment: ctx.env.role,
           severity: ctx.env.role === "prod" ? "critical" : "high",
           evidence: metricEvidence(ctx, j),
@@ -585,7 +592,8 @@ export const prodDiffersFromQa = defineRule({
   docs: METRIC_DOCS,
   why:
     "What QA showed is only evidence if production behaves the same; a difference per request or per " +
-    "execution points at configuration or load, not traffic volume.",
+    "execution points at configuration or load, not traffic volume. Only at comparable load per instance " +
+    "(within 10×): otherwise the report says QA's load does not compare.",
   needs: [],
   messages: {
     differs: "production's {metric} is {change} QA's over the same window",
