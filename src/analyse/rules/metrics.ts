@@ -608,7 +608,7 @@ export const prodDiffersFromQa = defineRule({
           args: { reason: incomparable },
           environment: "prod" as const,
           severity: "info" as const,
-          evidence: { setting: "Requests", detail: `${incomparable}; ${windowText(ctx)}` },
+          evidence: { setting: "Requests", detail: windowText(ctx) },
         },
       ];
     return ctx.metrics.judgments
@@ -637,6 +637,17 @@ const LOG_FIX = {
     "The host is under strain: see the memory, CPU and thread findings; a configuration cause among " +
     "them is the fix.",
 } as const;
+
+/** An info finding that an environment's logs were not read, keyed on its connection string. */
+function logsNotRead(role: Role, message: string, state: string, detail: string): Detection {
+  return {
+    message,
+    args: { env: role },
+    environment: role,
+    severity: "info",
+    evidence: { setting: "APPLICATIONINSIGHTS_CONNECTION_STRING", [role]: state, detail },
+  };
+}
 
 export const applicationSignals = defineRule({
   id: "M09",
@@ -681,15 +692,12 @@ export const applicationSignals = defineRule({
       ) {
         return [
           {
-            message: "unlinked",
-            args: { env: env.role },
-            environment: env.role,
-            severity: "info",
-            evidence: {
-              setting: "APPLICATIONINSIGHTS_CONNECTION_STRING",
-              [env.role]: "(set)",
-              detail: `no tag "hidden-link: /app-insights-resource-id" on the app`,
-            },
+            ...logsNotRead(
+              env.role,
+              "unlinked",
+              "(set)",
+              `no tag "hidden-link: /app-insights-resource-id" on the app`,
+            ),
             fix: configFix(
               `Link the component to the app (the portal's Application Insights blade does), or name it with ` +
                 `--${env.role}-app-insights <componentId>.`,
@@ -699,23 +707,20 @@ export const applicationSignals = defineRule({
       }
       // No Application Insights at all: what was not judged is said (issue 16 property 7), as a
       // gap, not a warning: the metrics still judge the release (README, "What the gate promises").
+      // (Unread settings are not "none": they are an unknown of other rules.)
       const connected =
+        !env.appSettings ||
         setting(env, "APPLICATIONINSIGHTS_CONNECTION_STRING") ||
         setting(env, "APPINSIGHTS_INSTRUMENTATIONKEY") ||
         env.site?.appInsightsId;
       return ctx.metrics.windows && !connected
         ? [
-            {
-              message: "none",
-              args: { env: env.role },
-              environment: env.role,
-              severity: "info",
-              evidence: {
-                setting: "APPLICATIONINSIGHTS_CONNECTION_STRING",
-                [env.role]: "(not set)",
-                detail: "exceptions, failed requests and host signals were not judged; the metrics were",
-              },
-            },
+            logsNotRead(
+              env.role,
+              "none",
+              "(not set)",
+              "exceptions, failed requests and host signals were not judged; the metrics were",
+            ),
           ]
         : [];
     }
