@@ -10,6 +10,7 @@ import { settingValue } from "../core/facts.js";
 import { isContainerApp } from "../core/platform.js";
 import { shellCommand } from "../core/shell.js";
 import type { FleetApp } from "./collect.js";
+import { NOT_READ } from "./not-read.js";
 
 /**
  * The fleet judged with check's own rules (src/analyse): each app through the rules that judge one
@@ -56,8 +57,13 @@ export interface FleetJudgment {
   worst: Risk;
 }
 
+/**
+ * The metric rules (M…) judge a release against its baseline: the fleet reads no metrics and no
+ * release, so they are said not to have run, once, rather than asked for a --since.
+ */
+const METRIC_RULES = RULES.filter((rule) => /^M\d/.test(rule.id));
 /** Rules that judge one app. */
-const APP_RULES = RULES.filter((rule) => rule.scope === "each");
+const APP_RULES = RULES.filter((rule) => rule.scope === "each" && !METRIC_RULES.includes(rule));
 /** The drift rules (D…) and the worker-runtime comparison, for a pair. */
 const PAIR_RULES = RULES.filter(
   (rule) => rule.scope === "pair" && (/^D\d/.test(rule.id) || rule.id === "R07"),
@@ -114,6 +120,12 @@ function notRunOf(unknowns: { ruleId: string; reason: string }[]): NotRun[] {
   );
 }
 
+/** What runs, as far as what was read tells: Windows apps name their language only in their settings. */
+function stackName(profile: RuntimeProfile, env: EnvironmentFacts): string {
+  if (profile.language) return languageLabel(profile);
+  return env.appSettings ? "unidentified" : "unidentified (settings not read)";
+}
+
 function hosting(env: EnvironmentFacts): string {
   if (isContainerApp(env)) return "Container Apps";
   const tier = env.site?.sku ?? env.plan?.tier;
@@ -147,11 +159,15 @@ function judgeApp(
     app,
     ...(role ? { environment: role } : {}),
     profile,
-    stack: languageLabel(profile),
-    ...(profile.stack?.endOfLife ? { endOfLife: profile.stack.endOfLife } : {}),
+    stack: stackName(profile, app.facts),
+    // A matrix row's date only for a stack told apart: Windows .NET without settings could be either model.
+    ...(profile.language && profile.stack?.endOfLife ? { endOfLife: profile.stack.endOfLife } : {}),
     hosting: hosting(app.facts),
     findings,
-    notRun: notRunOf(analysis.unknowns.filter((u) => u.environment === own)),
+    notRun: [
+      ...notRunOf(analysis.unknowns.filter((u) => u.environment === own)),
+      ...METRIC_RULES.map((rule) => ({ ruleId: rule.id, reason: `metrics: ${NOT_READ.metrics}` })),
+    ],
     risk: worstOf(findings),
   };
 }

@@ -1,6 +1,7 @@
 import type { AppServicePlan, Site, SiteConfigResource } from "@azure/arm-appservice";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { TokenCredential } from "@azure/core-auth";
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import { CollectError } from "../core/errors.js";
 import type { EnvironmentFacts, FactSource, Gap } from "../core/facts.js";
@@ -10,6 +11,7 @@ import { appSettingsFacts, configFacts, planFacts } from "../collect/azure.js";
 import { isAuthError } from "../collect/credentials.js";
 import { createRedactor } from "../collect/redact.js";
 import { siteFacts } from "../collect/site.js";
+import { NOT_READ } from "./not-read.js";
 
 /**
  * The fleet's inventory: every Function App (and slot) a Resource Graph query can see, with its web
@@ -102,19 +104,6 @@ export interface InventoryOptions {
   maxAttempts?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
-
-/** Rules left without their facts in the fleet view, and the one reason each says it did not run. */
-export const NOT_READ: Partial<Record<FactSource, string>> = {
-  appSettings: "not read: the fleet view reads app settings only with --read-settings",
-  connectionStrings: "not read by the fleet view (run check on the app)",
-  slotConfigNames: "not read by the fleet view (run check on the app)",
-  functions: "not read by the fleet view (run check on the app)",
-  slots: "not read by the fleet view (run check on the app)",
-  deployments: "not read by the fleet view (run check on the app)",
-  hostStatus: "not read by the fleet view (run check on the app)",
-  metrics: "not read by the fleet view (run check on the app)",
-  logs: "not read by the fleet view (run check on the app)",
-};
 
 /** Logic Apps Standard run on the Functions runtime and say so in their kind. */
 export function fleetKind(kind: string): FleetKind | undefined {
@@ -245,13 +234,17 @@ export async function readInventory(
   scope: FleetScope,
   options: InventoryOptions,
 ): Promise<Inventory> {
-  const { ResourceGraphClient } = await import("@azure/arm-resourcegraph");
+  // A CommonJS (UMD) package: Node names its exports, a bundle hands them over as the default.
+  const graph = await import("@azure/arm-resourcegraph");
+  const ResourceGraphClient =
+    graph.ResourceGraphClient ?? (graph as unknown as { default: typeof graph }).default.ResourceGraphClient;
   const client = new ResourceGraphClient(graphCredential(access.credential, access), {
     baseUri: access.endpoint ?? "https://management.azure.com",
     // Our own retries (below): ms-rest-js would wait 30 s before its first retry of a 5xx.
     noRetryPolicy: true,
     userAgent: "azfn-health",
-  });
+    httpClient: graphHttpClient(access),
+  } as ConstructorParameters<typeof ResourceGraphClient>[1]);
   const sleep = options.sleep ?? abortableSleep;
   const maxAttempts = options.maxAttempts ?? 8;
   const inventory: Inventory = {
@@ -319,6 +312,58 @@ export async function readInventory(
   if (inventory.skipped.malformed > 0)
     inventory.gaps.push(`${inventory.skipped.malformed} Resource Graph row(s) were not a site's shape`);
   return inventory;
+}
+
+/** The parts of ms-rest-js's WebResource (arm-resourcegraph 4.x's request) the transport reads. */
+interface GraphRequest {
+  url: string;
+  method: string;
+  headers: { rawHeaders(): Record<string, string> };
+  body?: string;
+  abortSignal?: AbortSignal;
+  timeout?: number;
+}
+
+const GRAPH_QUERY_PATH = /\/providers\/Microsoft\.ResourceGraph\/resources$/i;
+
+/**
+ * ms-rest-js's HttpClient over core-rest-pipeline's: one transport for every Azure call (the
+ * session's own in tests and recordings, Node's https otherwise), and not ms-rest-js's node-fetch,
+ * which prints Node's url.parse and punycode deprecations on every run. Resource Graph's query is
+ * a read sent as a POST: nothing else leaves through here.
+ */
+function graphHttpClient(access: AzureAccess) {
+  const inner = access.httpClient ?? createDefaultHttpClient();
+  return {
+    async sendRequest(request: GraphRequest) {
+      const path = new URL(request.url).pathname;
+      if (request.method !== "POST" || !GRAPH_QUERY_PATH.test(path))
+        throw new Error(`refused ${request.method} ${path}: azfn-health is read-only`);
+      const response = await inner.sendRequest(
+        createPipelineRequest({
+          url: request.url,
+          method: "POST",
+          headers: createHttpHeaders(request.headers.rawHeaders()),
+          body: request.body,
+          ...(request.abortSignal ? { abortSignal: request.abortSignal } : {}),
+          ...(request.timeout ? { timeout: request.timeout } : {}),
+        }),
+      );
+      const raw = response.headers.toJSON();
+      return {
+        request,
+        status: response.status,
+        bodyAsText: response.bodyAsText ?? "",
+        headers: {
+          get: (name: string) => response.headers.get(name),
+          contains: (name: string) => response.headers.has(name),
+          rawHeaders: () => raw,
+          headersArray: () => Object.entries(raw).map(([name, value]) => ({ name, value })),
+          toJson: () => raw,
+        },
+      };
+    },
+  };
 }
 
 /**
