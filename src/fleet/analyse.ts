@@ -70,8 +70,9 @@ const PAIR_RULES = RULES.filter(
 );
 
 const QA_WORDS = /^(qa|test|testing|staging|stage|uat|preprod|pre-prod)$/i;
+/** An environment word in a name: `orders-qa`, `qa-orders`, `orders-prod-weu`. */
+const ENV_TOKEN = /^(qa|test|staging|stage|uat|preprod|prod|production|prd)$/i;
 const PROD_WORDS = /^(prod|production|prd|live)$/i;
-const NAME_SUFFIX = /-(qa|test|staging|stage|uat|preprod|prod|production|prd)$/i;
 
 function tag(app: FleetApp, name: string): string | undefined {
   const key = Object.keys(app.tags).find((k) => k.toLowerCase() === name);
@@ -90,14 +91,20 @@ export function environmentOf(app: FleetApp): { role?: Role; by?: "tag" | "slot"
   const tagged = roleOf(tag(app, "environment"));
   if (tagged) return { role: tagged, by: "tag" };
   if (app.ref.slot) return { role: roleOf(app.ref.slot) ?? "qa", by: "slot" };
-  const suffix = NAME_SUFFIX.exec(app.ref.site)?.[1];
-  const named = roleOf(suffix);
+  const named = roleOf(app.ref.site.split("-").find((w) => ENV_TOKEN.test(w)));
   return named ? { role: named, by: "name" } : {};
 }
 
-/** The name a QA and a production app share once their environment suffix is gone. */
+/**
+ * What a QA and a production app have in common: an `app`, `application` or `service` tag, else
+ * the name without its environment word (`orders-qa`, `qa-orders` and `orders-prod` are `orders`).
+ */
 export function baseName(app: FleetApp): string {
-  return app.ref.site.replace(NAME_SUFFIX, "").toLowerCase();
+  const named = ["app", "application", "service"].map((t) => tag(app, t)).find(Boolean);
+  if (named) return `tag:${named.toLowerCase()}`;
+  const words = app.ref.site.toLowerCase().split("-");
+  const at = words.findIndex((w) => ENV_TOKEN.test(w));
+  return at >= 0 && words.length > 1 ? words.filter((_, i) => i !== at).join("-") : words.join("-");
 }
 
 function worstOf(findings: Finding[]): Risk {

@@ -145,8 +145,8 @@ export function generateTenant({ seed = 1, units = 1000, subscriptions = 3, webA
       truth.pairs.push({ qa: qa.id, prod: prod.id, by: "name" });
     } else if (shape < 0.45) {
       // A pair by tag, names that say nothing of the environment.
-      const qa = app(`${base}-a`, { tags: { environment: "QA" } });
-      const prod = app(`${base}-b`, { tags: { Environment: "Production" } });
+      const qa = app(`${base}-eus`, { tags: { environment: "QA", app: base } });
+      const prod = app(`${base}-weu`, { tags: { Environment: "Production", App: base } });
       truth.pairs.push({ qa: qa.id, prod: prod.id, by: "tag" });
     } else if (shape < 0.55 && !hosting.containerApps && !hosting.flex && hosting.sku !== "Dynamic") {
       // A staging slot of production.
