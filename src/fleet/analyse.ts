@@ -21,10 +21,10 @@ import { NOT_READ } from "./not-read.js";
 export type Risk = Severity | "none";
 export const RISKS: readonly Risk[] = [...SEVERITIES, "none"];
 
-/** A rule that did not judge an app or a pair, and why (a fact the fleet view did not read). */
+/** Rules that did not judge an app or a pair, grouped by why (a fact the fleet view did not read). */
 export interface NotRun {
-  ruleId: string;
   reason: string;
+  ruleIds: string[];
 }
 
 export interface JudgedApp {
@@ -121,10 +121,9 @@ function facts(qa: EnvironmentFacts, prod: EnvironmentFacts, stacks: StacksFacts
 }
 
 function notRunOf(unknowns: { ruleId: string; reason: string }[]): NotRun[] {
-  const seen = new Set<string>();
-  return unknowns.flatMap((u) =>
-    seen.has(u.ruleId) ? [] : (seen.add(u.ruleId), [{ ruleId: u.ruleId, reason: u.reason }]),
-  );
+  const byReason = new Map<string, Set<string>>();
+  for (const u of unknowns) byReason.set(u.reason, (byReason.get(u.reason) ?? new Set()).add(u.ruleId));
+  return [...byReason].map(([reason, ids]) => ({ reason, ruleIds: [...ids] }));
 }
 
 /** What runs, as far as what was read tells: Windows apps name their language only in their settings. */
@@ -171,10 +170,10 @@ function judgeApp(
     ...(profile.language && profile.stack?.endOfLife ? { endOfLife: profile.stack.endOfLife } : {}),
     hosting: hosting(app.facts),
     findings,
-    notRun: [
-      ...notRunOf(analysis.unknowns.filter((u) => u.environment === own)),
+    notRun: notRunOf([
+      ...analysis.unknowns.filter((u) => u.environment === own),
       ...METRIC_RULES.map((rule) => ({ ruleId: rule.id, reason: `metrics: ${NOT_READ.metrics}` })),
-    ],
+    ]),
     risk: worstOf(findings),
   };
 }

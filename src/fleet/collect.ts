@@ -1,4 +1,4 @@
-import type { AppServicePlan, Site, SiteConfigResource } from "@azure/arm-appservice";
+import type { AppServicePlan, Site } from "@azure/arm-appservice";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
@@ -66,7 +66,6 @@ const ROW = z.looseObject({
   config: bag,
   plan: bag,
 });
-export type InventoryRow = z.infer<typeof ROW>;
 
 export type FleetKind = "Function App" | "Logic App (Standard)";
 
@@ -157,7 +156,7 @@ export function appFromRow(row: unknown): FleetApp | "malformed" | "not a functi
     reason,
   }));
   const facts: EnvironmentFacts = { role: "prod", ref, site, gaps };
-  if (r.config) facts.config = configFacts(r.config as unknown as SiteConfigResource);
+  if (r.config) facts.config = configFacts(r.config);
   else gaps.push({ source: "config", reason: "Resource Graph holds no config/web for it" });
   if (r.plan) facts.plan = planFacts(r.plan as unknown as AppServicePlan, ref.resourceGroup);
   else if (site?.planId) gaps.push({ source: "plan", reason: "the plan is not visible to Resource Graph" });

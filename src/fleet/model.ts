@@ -220,7 +220,7 @@ export function notRunSummary(report: FleetReport): { reason: string; ruleIds: s
       // The reason names the fact; the app-specific tail (an HTTP status) stays in the JSON.
       const reason = n.reason.split(";")[0]!;
       const entry = byReason.get(reason) ?? { ids: new Set(), apps: new Set() };
-      entry.ids.add(n.ruleId);
+      for (const id of n.ruleIds) entry.ids.add(id);
       entry.apps.add(app.id);
       byReason.set(reason, entry);
     }
