@@ -1,13 +1,12 @@
 import type { AppServicePlan, Site } from "@azure/arm-appservice";
-import { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { z } from "zod";
 import { CollectError } from "../core/errors.js";
 import type { EnvironmentFacts, FactSource, Gap } from "../core/facts.js";
 import { parseAppId, type AppRef } from "../core/resource-id.js";
-import { clientOptions, describeError, gapFrom, statusOf, type AzureAccess } from "../collect/access.js";
-import { appSettingsFacts, configFacts, planFacts } from "../collect/azure.js";
+import { describeError, gapFrom, statusOf, type AzureAccess } from "../collect/access.js";
+import { appSettingsFacts, configFacts, planFacts, webClients } from "../collect/azure.js";
 import { isAuthError } from "../collect/credentials.js";
 import { createRedactor } from "../collect/redact.js";
 import { siteFacts } from "../collect/site.js";
@@ -394,16 +393,7 @@ export async function readSettings(
   concurrency = SETTINGS_CONCURRENCY,
 ): Promise<{ requests: number }> {
   const redact = createRedactor(hashKey);
-  const clients = new Map<string, WebSiteManagementClient>();
-  const clientFor = (subscriptionId: string) => {
-    let client = clients.get(subscriptionId);
-    if (!client)
-      clients.set(
-        subscriptionId,
-        (client = new WebSiteManagementClient(access.credential, subscriptionId, clientOptions(access))),
-      );
-    return client;
-  };
+  const clientFor = webClients(access);
   let next = 0;
   let requests = 0;
   const worker = async () => {

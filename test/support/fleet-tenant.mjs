@@ -3,17 +3,7 @@
 // QA/production pairs by name, tag and slot, and seeded risks), and a Resource Graph + Resource
 // Manager stand-in for it (routes for test/support/azure-stand-in.mjs). Seeded: a failing case names its seed.
 
-/** mulberry32: a small seeded generator, so a tenant can be rebuilt from its seed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./seeded.mjs";
 
 const STACKS = [
   { worker: "dotnet-isolated", os: "windows", config: { netFrameworkVersion: "v8.0" } },
