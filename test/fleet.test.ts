@@ -212,3 +212,55 @@ describe("fleet: reading Resource Graph's rows and headers", () => {
     expect(throttleWaitMs(headers({ "retry-after": "soon" }))).toBeUndefined();
   });
 });
+
+describe("fleet: hostile text from Resource Graph", () => {
+  it("is escaped in HTML, made text in CSV and inert in every format", async () => {
+    const { judgeFleet } = await import("../src/fleet/analyse.js");
+    const { buildFleetReport } = await import("../src/fleet/model.js");
+    const { renderFleet } = await import("../src/fleet/report/index.js");
+    const { bundledStacks } = await import("../src/collect/bundled-stacks.js");
+    const { stackRows } = await import("../src/collect/stacks.js");
+    const hostile = '<script>alert(1)</script>"=cmd|\x1b[31m::error::x';
+    const app = appFromRow({
+      id: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/evil-prod",
+      name: "evil-prod",
+      kind: "functionapp,linux",
+      location: `=HYPERLINK("x")${hostile}`,
+      site: { state: hostile, enabled: true, reserved: true, sku: hostile },
+      config: { linuxFxVersion: `Python|${hostile}` },
+    });
+    if (typeof app === "string") throw new Error(`row not read: ${app}`);
+    const stacks = { source: "bundled" as const, rows: stackRows((await bundledStacks()).stacks) };
+    const judgment = judgeFleet([app], stacks, new Date("2026-12-06T00:00:00Z"));
+    const report = buildFleetReport({
+      judgment,
+      inventory: {
+        apps: [app],
+        requests: 1,
+        pages: 1,
+        throttled: 0,
+        skipped: { notFunctionApp: 0, malformed: 0 },
+        gaps: [],
+      },
+      stacks,
+      scope: { subscriptions: [] },
+      now: new Date("2026-12-06T00:00:00Z"),
+      toolVersion: "test",
+      verdict: "HOTFIX",
+      exitCode: 5,
+      failOn: "hotfix",
+    });
+    // The stopped-looking state is judged (H03), so the hostile text reaches findings too.
+    expect(report.apps[0]!.findings.map((f) => f.ruleId)).toContain("H03");
+    const html = await renderFleet(report, "html");
+    expect(html).not.toMatch(/<script>/);
+    expect(html).toContain("&lt;script&gt;");
+    const csv = await renderFleet(report, "csv");
+    expect(csv).toContain(`"'=HYPERLINK(`);
+    for (const format of ["text", "json", "csv", "html"] as const) {
+      const out = await renderFleet(report, format);
+      expect(out).not.toContain("\x1b");
+      expect(out).not.toContain("::error::");
+    }
+  });
+});
