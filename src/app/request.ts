@@ -87,7 +87,7 @@ function componentId(flag: string, id: string | undefined): string | undefined {
 }
 
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
-function policyOf(loaded?: LoadedConfig) {
+export function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
   const level = (rule: (typeof rules)[string]) => (typeof rule === "string" ? rule : rule.severity);
   const policy = {
