@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RETRY } from "../src/collect/access.js";
 import { throwawayCertificate } from "./support/azure-stand-in.mjs";
 import { HEALTHY, REGRESSION, ROOT, STORY } from "./helpers.js";
-import { seededRandom } from "./support/seeded.js";
+import { rng as seededRandom } from "./support/seeded.mjs";
 
 /**
  * Load and faults (issue 11): live checks through the real CLI entry point against the HTTPS

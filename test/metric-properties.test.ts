@@ -4,7 +4,7 @@ import type { CheckFacts, EnvironmentFacts, MetricsFacts, Role } from "../src/co
 import { METRICS } from "../src/core/metric-catalogue.js";
 import { grainMs, planWindows, weekEarlier, type Window } from "../src/core/windows.js";
 import { HEALTHY, replayFacts } from "./helpers.js";
-import { seededRandom } from "./support/seeded.js";
+import { rng as seededRandom } from "./support/seeded.mjs";
 
 /**
  * The promises of issue 16 §2 (README, "What the gate promises", properties 5-7) over generated

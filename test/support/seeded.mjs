@@ -1,4 +1,7 @@
-/** mulberry32: a small seeded generator, so a failing case can be replayed by its number. */
+/**
+ * mulberry32: a small seeded generator, so generated cases are the same on every machine and a
+ * failing one is replayed from the seed its message prints.
+ */
 export function rng(seed) {
   let a = seed >>> 0;
   return () => {
