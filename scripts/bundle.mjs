@@ -19,8 +19,6 @@ await build({
   minifySyntax: true,
   legalComments: "linked",
   chunkNames: "[name]-[hash]",
-  // A native module (a compiled .node file found at run time): it must stay in node_modules.
-  external: ["better-sqlite3"],
   // CommonJS dependencies inside an ESM bundle need a require of their own.
   banner: {
     js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",

@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import { unsupportedNode } from "./node-version.js";
+
+const tooOld = unsupportedNode(process.versions.node);
+if (tooOld) {
+  process.stderr.write(tooOld);
+  process.exit(2);
+}
 
 /**
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time
