@@ -83,7 +83,7 @@ export function ledgerOptions(yargs: Argv): Argv {
     .option("tenant", { type: "string", describe: "Entra tenant ID" })
     .example("$0 ledger list", "Every recorded check")
     .example(
-      "$0 ledger mark 20261201T101500Z-3fa2 --unclean --remediation feature-on-previous-build --reason " +
+      "$0 ledger mark 01a24ae5-13a4 --unclean --remediation feature-on-previous-build --reason " +
         '"timeouts after the .NET 8 move" --restored-at 2026-12-01T11:40:00Z',
       "A person's judgment, kept with who and when",
     )
