@@ -2,9 +2,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { unsupportedNode } from "../src/cli/node-version.js";
 import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+
+// Each test spawns the CLI several times, one after another: on a loaded 2-core machine that takes
+// longer than the default bound. Nothing here asserts speed.
+vi.setConfig({ testTimeout: 90_000 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), "azfn-ledger-cli-"));
 const ids = async (ledger: string) =>
