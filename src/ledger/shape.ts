@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SEVERITIES } from "../analyse/rule.js";
 import { plain } from "./render.js";
-import type { SkippedRow } from "./port.js";
+import type { SkippedRow } from "./location.js";
 import { REMEDIATIONS, type LedgerEntry, type Mark } from "./record.js";
 
 /**

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { UsageError } from "../core/errors.js";
-import type { LedgerStore, OpenOptions } from "./port.js";
+import type { LedgerStore, OpenOptions } from "./location.js";
 import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
 import { checkEntry, checkMark, type Checked } from "./shape.js";
 
