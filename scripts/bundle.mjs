@@ -19,8 +19,6 @@ await build({
   minifySyntax: true,
   legalComments: "linked",
   chunkNames: "[name]-[hash]",
-  // A native module (a compiled .node file found at run time): it must stay in node_modules.
-  external: ["better-sqlite3"],
   // arm-resourcegraph 4 (ms-rest-js) loads node-fetch's URL code, which requires Node's deprecated
   // punycode module (a DEP0040 warning on every run): the punycode package stands in for it.
   alias: { punycode: "punycode/" },

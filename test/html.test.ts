@@ -1,4 +1,12 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -8,7 +16,10 @@ import type { CheckFacts, PlanFacts } from "../src/core/facts.js";
 import { formatValue } from "../src/core/format.js";
 import { renderHtml } from "../src/report/html.js";
 import { buildReport, type Report } from "../src/report/model.js";
+import { summariseLedger } from "../src/ledger/metrics.js";
+import { renderReport } from "../src/ledger/render.js";
 import { HEALTHY, replayFacts, ROOT, runCli, STORY, variant } from "./helpers.js";
+import { sampleRecord } from "./ledger-sample.js";
 
 /**
  * Debian's Chromium. The browser test runs wherever it is installed; under CI (CI=true, as .ci/run and
@@ -298,4 +309,63 @@ describe("report.html: y-axes say their scale", () => {
     expect(overlaps).toEqual([]);
     await page.close();
   });
+});
+
+describe("the ledger report page in Chromium", () => {
+  const summary = () => {
+    const hero = sampleRecord("hero", "2026-11-19T18:42:10.000Z");
+    hero.marks = [
+      {
+        outcome: "unclean",
+        remediation: "feature-on-previous-build",
+        reason: "timeouts after the 32-bit upgrade; the feature shipped on the previous build",
+        by: "Ana Lima",
+        at: "2026-11-20T09:00:00.000Z",
+        servicenowChange: "CHG0031234",
+      },
+    ];
+    hero.drivers = [
+      "R09 (prod): Production runs a 32-bit worker (use32BitWorkerProcess) while QA ran 64-bit",
+    ];
+    const previous = sampleRecord("previous", "2026-11-01T00:00:00.000Z");
+    Object.assign(previous, {
+      verdict: "PROCEED",
+      outcome: "clean",
+      stack: {
+        prod: { extensionVersion: "~3", stack: "dotnetcore3 3.1", endOfLife: "2022-12-03T00:00:00.000Z" },
+      },
+    });
+    const apps = ["orders-func-prod-with-a-long-name", "billing"].map((app, i) => {
+      const r = sampleRecord(`app-${i}`, `2026-11-1${i}T00:00:00.000Z`);
+      r.apps.prod = r.apps.prod.replace(/sites\/.*/, `sites/${app}`);
+      return r;
+    });
+    return summariseLedger([previous, hero, ...apps], { until: new Date("2026-12-01T00:00:00Z") });
+  };
+
+  it.for([1400, 390])(
+    "at %i px nothing is cut off: the chart fits and every table cell is on screen",
+    async (width, ctx) => {
+      const dir = mkdtempSync(join(tmpdir(), "azfn-ledger-html-"));
+      const file = join(dir, "ledger.html");
+      writeFileSync(file, renderReport(summary(), "html"));
+      const page = await needBrowser(ctx).newPage({ viewport: { width, height: 900 } });
+      await page.goto(`file://${file}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+      const chart = (await page.locator("svg.chart").boundingBox())!;
+      expect(chart.x + chart.width).toBeLessThanOrEqual(width);
+      expect(chart.width).toBeGreaterThan(Math.min(width, 640) * 0.8);
+      const cells = await page
+        .locator("table.cards td")
+        .evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().right));
+      expect(cells.length).toBeGreaterThan(0);
+      expect(cells.filter((right) => right > width)).toEqual([]);
+      await expect
+        .poll(() => page.locator("table.cards").first().textContent())
+        .toMatch(/END OF LIFE since 2022-12-03/);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `ledger-report-${width}.png`), fullPage: true });
+      await page.close();
+    },
+  );
 });

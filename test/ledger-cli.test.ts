@@ -2,16 +2,21 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { HEALTHY, runCli, STORY } from "./helpers.js";
+import { describe, expect, it, vi } from "vitest";
+import { unsupportedNode } from "../src/cli/node-version.js";
+import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+
+// Each test spawns the CLI several times, one after another: on a loaded 2-core machine that takes
+// longer than the default bound. Nothing here asserts speed.
+vi.setConfig({ testTimeout: 90_000 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), "azfn-ledger-cli-"));
 const ids = async (ledger: string) =>
   (
     JSON.parse((await runCli(["ledger", "list", "--ledger", ledger, "--format", "json"])).stdout) as {
-      records: { id: string; verdict: string }[];
+      deployments: { checks: { id: string; verdict: string }[] }[];
     }
-  ).records;
+  ).deployments.flatMap((d) => d.checks);
 
 describe("check --ledger", () => {
   it("records the check, reports it in JSON, and keeps the verdict's exit code", async () => {
@@ -98,7 +103,9 @@ describe("check --ledger", () => {
     const story = JSON.parse(
       (await runCli(["check", "--from", STORY, "--ledger", ledger, "--format", "json"])).stdout,
     ) as { ledger: { id: string } };
-    await runCli(["ledger", "mark", story.ledger.id, "--clean", "--reason", "ran fine", "--ledger", ledger]);
+    await runCli(["ledger", "mark", story.ledger.id, "--clean", "--reason", "ran fine", "--ledger", ledger], {
+      USER: "ana",
+    });
     const run = await runCli(["check", "--from", HEALTHY, "--ledger", ledger]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Since the last clean deployment (${story.ledger.id}`);
@@ -153,6 +160,7 @@ describe("ledger subcommands", () => {
         reason: '=HYPERLINK("x") timeouts',
         restoredAt: "2026-11-19T20:12:10.000Z",
         by: "ana",
+        byFrom: "USER",
         ciBuild: "github:org/repo/4242",
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
@@ -185,7 +193,9 @@ describe("ledger subcommands", () => {
       /for an unclean deployment/,
     ],
     [["ledger", "show", "nope"], /no record nope/],
-    [["ledger", "report", "--since", "soon"], /--since: expected an ISO 8601 time/],
+    [["ledger", "report", "--since", "soon"], /--since: expected quarter, last-quarter/],
+    [["ledger", "report", "--since", "2026-Q4", "--until", "2026-Q3"], /is not before --until/],
+    [["ledger", "list", "--since", "quarter"], /--since and --until are for report/],
   ])("%j exits 2 with one line", async (args, message) => {
     const ledger = join(tmp(), "l.sqlite");
     await runCli(["check", "--from", HEALTHY, "--ledger", ledger, "--quiet"]);
@@ -205,8 +215,8 @@ describe("ledger subcommands", () => {
 
   it("a newer ledger is exit 2 for every subcommand", async () => {
     const path = join(tmp(), "newer.sqlite");
-    const { default: Database } = await import("better-sqlite3");
-    const db = new Database(path);
+    const { DatabaseSync } = await import("node:sqlite");
+    const db = new DatabaseSync(path);
     db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (7);");
     db.close();
     for (const args of [["list"], ["report"], ["show", "x"], ["diff", "x"]]) {
@@ -215,4 +225,163 @@ describe("ledger subcommands", () => {
       expect(run.stderr).toMatch(/written by a newer azfn-health/);
     }
   });
+});
+
+describe("ledger: who marks, which record, what others wrote", () => {
+  const recorded = async () => {
+    const ledger = join(tmp(), "l.sqlite");
+    await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    const [record] = await ids(ledger);
+    return { ledger, id: record!.id };
+  };
+  const markBy = async (env: NodeJS.ProcessEnv, extra: string[] = []) => {
+    const { ledger, id } = await recorded();
+    const run = await runCli(
+      ["ledger", "mark", id, "--unclean", "--reason", "r", "--ledger", ledger, "--format", "json", ...extra],
+      env,
+    );
+    return {
+      run,
+      mark:
+        run.code === 0
+          ? (JSON.parse(run.stdout) as { marks: { by: string; byFrom: string }[] }).marks[0]
+          : undefined,
+    };
+  };
+
+  it.each([
+    [{ USER: "runner", GITHUB_ACTOR: "octocat" }, [], "octocat", "GITHUB_ACTOR"],
+    [
+      { USER: "vsts", BUILD_REQUESTEDFOR: "Ana Lima", BUILD_REQUESTEDFOREMAIL: "ana@example.com" },
+      [],
+      "Ana Lima <ana@example.com>",
+      "BUILD_REQUESTEDFOR",
+    ],
+    [{ BUILD_REQUESTEDFOREMAIL: "ana@example.com" }, [], "ana@example.com", "BUILD_REQUESTEDFOREMAIL"],
+    [{ GITLAB_USER_LOGIN: "ana" }, [], "ana", "GITLAB_USER_LOGIN"],
+    [{ USER: "ana" }, [], "ana", "USER"],
+    [{ USER: "runner", GITHUB_ACTOR: "octocat" }, ["--by", "Release Manager"], "Release Manager", "--by"],
+  ])("mark with %j %j is by %s (from %s)", async (env, extra, by, byFrom) => {
+    const { run, mark } = await markBy(env, extra);
+    expect(run.code, run.stderr).toBe(0);
+    expect(mark).toMatchObject({ by, byFrom });
+  });
+
+  it("mark with no --by and no identity in the environment is refused, never 'unknown'", async () => {
+    const { run } = await markBy({});
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/who is judging\? Give --by NAME/),
+    ]);
+  });
+
+  it("a unique prefix names a record; an ambiguous one lists the candidates in one line", async () => {
+    const { ledger, id } = await recorded();
+    await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    const all = (await ids(ledger)).map((r) => r.id);
+    // Both ids come from the same minute: their first 8 characters (the time) are the same.
+    const common = id.slice(0, 6);
+    expect(all.every((other) => other.startsWith(common))).toBe(true);
+    const ambiguous = await runCli(["ledger", "show", common, "--ledger", ledger]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr.trimEnd().split("\n")).toHaveLength(1);
+    for (const other of all) expect(ambiguous.stderr).toContain(other);
+    const unique = all.map((other) => {
+      let n = 1;
+      while (all.filter((x) => x.startsWith(other.slice(0, n))).length > 1) n++;
+      return other.slice(0, n);
+    });
+    for (const [i, prefix] of unique.entries()) {
+      const show = await runCli([
+        "ledger",
+        "show",
+        prefix.toUpperCase(),
+        "--ledger",
+        ledger,
+        "--format",
+        "json",
+      ]);
+      expect(show.code, show.stderr).toBe(0);
+      expect((JSON.parse(show.stdout) as { id: string }).id).toBe(all[i]!);
+    }
+  });
+
+  it("a planted trigger: the check says the ledger was not written (one line), the verdict's exit code stays", async () => {
+    const { ledger } = await recorded();
+    const { DatabaseSync } = await import("node:sqlite");
+    const db = new DatabaseSync(ledger);
+    db.exec("CREATE TRIGGER wipe AFTER INSERT ON records BEGIN DELETE FROM records; END;");
+    db.close();
+    const run = await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).not.toMatch(/recorded in the ledger/);
+    expect(run.stderr.split("\n").filter((l) => l.includes("ledger"))).toEqual([
+      expect.stringMatching(/ledger not written: .*holds a trigger "wipe" that azfn-health did not create/),
+    ]);
+    const list = await runCli(["ledger", "list", "--ledger", ledger]);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toMatch(/holds a trigger "wipe"/);
+  });
+
+  it("a row in the wrong shape: list and report name it on stderr and go on with the rest (exit 0)", async () => {
+    const { ledger, id } = await recorded();
+    const { DatabaseSync } = await import("node:sqlite");
+    const db = new DatabaseSync(ledger);
+    const row = db.prepare("SELECT * FROM records WHERE id = ?").get(id) as Record<string, string>;
+    const entry = JSON.parse(row.entry!) as Record<string, unknown>;
+    db.prepare("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+      "planted",
+      row.recorded_at!,
+      row.prod_app!,
+      "HOTFIX",
+      "unclean",
+      JSON.stringify({ ...entry, id: "planted", apps: "not an object" }),
+      "{}",
+    );
+    db.close();
+    for (const action of ["list", "report"]) {
+      const run = await runCli(["ledger", action, "--ledger", ledger, "--format", "json"]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.trimEnd().split("\n")).toEqual([
+        expect.stringMatching(
+          /record planted skipped: the record in the wrong shape \(apps: .*\(the other records were read\)/,
+        ),
+      ]);
+      expect(run.stdout).toContain(action === "list" ? id : '"unclean": 1');
+    }
+  });
+});
+
+describe("Node.js version", () => {
+  it.each([
+    ["20.19.0", true],
+    ["22.12.0", true],
+    ["v22.13.0", false],
+    ["22.23.5", false],
+    ["24.0.0", false],
+    ["25.1.0", false],
+  ])("%s is refused: %s", (version, refused) => {
+    const line = unsupportedNode(version);
+    expect(line !== undefined).toBe(refused);
+    if (line)
+      expect(line.trimEnd().split("\n")).toEqual([expect.stringMatching(/needs Node\.js 22\.13 or later/)]);
+  });
+
+  it.skipIf(!existsSync("/usr/bin/node") || Number(process.versions.node.split(".")[0]) < 22)(
+    "the machine's older Node gets one line and exit 2, for --version and a check alike",
+    async () => {
+      const { spawnSync } = await import("node:child_process");
+      const old = spawnSync("/usr/bin/node", ["--version"], { encoding: "utf8" }).stdout.trim();
+      if (!unsupportedNode(old)) return;
+      for (const args of [["--version"], ["check", "--from", STORY]]) {
+        const run = spawnSync("/usr/bin/node", [join(ROOT, "dist/bundle/bin.js"), ...args], {
+          encoding: "utf8",
+        });
+        expect(run.status).toBe(2);
+        expect(run.stderr.trimEnd().split("\n")).toEqual([
+          expect.stringMatching(/needs Node\.js 22\.13 or later/),
+        ]);
+      }
+    },
+  );
 });

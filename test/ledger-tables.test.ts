@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLedger } from "../src/ledger/store.js";
 import { CONNECTION_STRING_ENV } from "../src/ledger/tables.js";
 import { HEALTHY, runCli, STORY } from "./helpers.js";
-import { sampleRecord } from "./ledger-sample.js";
+import { runWriter, sampleRecord, seeded } from "./ledger-sample.js";
 import { startAzurite, type Azurite } from "./support/azurite.mjs";
 
 let azurite: Azurite;
@@ -60,6 +60,70 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
     expect(marks).toEqual(["p0", "p1", "p2", "p3", "p4", "p5"]);
   });
 
+  it("writers at once, ids from one millisecond: every record kept, none collides (generated, as SQLite)", async () => {
+    const seed = Number(process.env.LEDGER_SEED ?? 20261206);
+    const random = seeded(seed);
+    const writers = 2 + Math.floor(random() * 3);
+    const count = 8 + Math.floor(random() * 8);
+    const url = azurite.tableUrl(table());
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const runs = await Promise.all(
+      Array.from({ length: writers }, (_, i) => runWriter(url, env, `w${i}`, count)),
+    );
+    expect(
+      runs.map((r) => [r.code, r.stderr]),
+      `seed ${seed}`,
+    ).toEqual(runs.map(() => [0, ""]));
+    const store = await openLedger(url, { create: false, env });
+    const all = await store.list();
+    expect(new Set(all.map((r) => r.id)).size, `seed ${seed}`).toBe(writers * count);
+    expect(all.every((r) => r.marks.length === 1)).toBe(true);
+  }, 120_000);
+
+  it("a writer killed mid-write (SIGKILL) loses nothing it reported, and the table stays usable (as SQLite)", async () => {
+    const url = azurite.tableUrl(table());
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const [killed, survivor] = await Promise.all([
+      runWriter(url, env, "killed", 10_000, 5),
+      runWriter(url, env, "survivor", 10),
+    ]);
+    expect(killed.signal).toBe("SIGKILL");
+    expect(survivor.code, survivor.stderr).toBe(0);
+    const store = await openLedger(url, { create: true, env });
+    await store.append(sampleRecord("after-the-kill"));
+    const ids = new Set((await store.list()).map((r) => r.id));
+    for (const id of [...killed.ids, ...survivor.ids, "after-the-kill"]) expect(ids).toContain(id);
+  }, 120_000);
+
+  it("an entity in the wrong shape is named and skipped; the rest is read", async () => {
+    const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
+    const url = azurite.tableUrl(table());
+    const skipped: string[] = [];
+    const store = await openLedger(url, {
+      create: true,
+      env,
+      onSkippedRow: (row) => skipped.push(`${row.id}: ${row.problem}`),
+    });
+    await store.append(sampleRecord("good"));
+    const { TableClient } = await import("@azure/data-tables");
+    const client = TableClient.fromConnectionString(azurite.connectionString, url.split("/").at(-1)!, {
+      allowInsecureConnection: true,
+    });
+    const { snapshot: _snapshot, ...entry } = sampleRecord("bad");
+    await client.createEntity({
+      partitionKey: "record",
+      rowKey: "bad",
+      entryParts: 1,
+      snapshotParts: 1,
+      marks: "[]",
+      entry0: JSON.stringify({ ...entry, verdict: 42 }),
+      snapshot0: "{}",
+    });
+    expect((await store.list()).map((r) => r.id)).toEqual(["good"]);
+    expect(skipped).toEqual([expect.stringMatching(/^bad: the record in the wrong shape \(verdict: /)]);
+    await expect(store.get("bad")).rejects.toThrow(/record bad cannot be read/);
+  });
+
   it("reading a table that does not exist is a usage error", async () => {
     const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
     const store = await openLedger(azurite.tableUrl(table()), { create: false, env });
@@ -87,7 +151,20 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
     expect(id.status).toBe("recorded");
     expect((await runCli(["check", "--from", HEALTHY, "--ledger", url, "--quiet"], env)).code).toBe(0);
     const mark = await runCli(
-      ["ledger", "mark", id.id, "--unclean", "--remediation", "rollback", "--reason", "5xx", "--ledger", url],
+      [
+        "ledger",
+        "mark",
+        id.id,
+        "--unclean",
+        "--remediation",
+        "rollback",
+        "--reason",
+        "5xx",
+        "--by",
+        "ana",
+        "--ledger",
+        url,
+      ],
       env,
     );
     expect(mark.code).toBe(0);

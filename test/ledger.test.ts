@@ -18,11 +18,14 @@ import {
   recordId,
   type LedgerRecord,
   type Mark,
+  type StackNote,
 } from "../src/ledger/record.js";
 import { cleanRateChart, csvCell, renderList, renderReport, renderShow } from "../src/ledger/render.js";
 import { bundleDigest } from "../src/ledger/sink.js";
 import { buildReport } from "../src/report/model.js";
+import { reportWindow } from "../src/ledger/window.js";
 import { HEALTHY, replayFacts, setSetting, STORY, variant } from "./helpers.js";
+import { seeded } from "./ledger-sample.js";
 
 const PROD =
   "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Web/sites/orders";
@@ -81,8 +84,21 @@ describe("outcome", () => {
     );
   });
 
-  it("ids sort by time and carry 4 hex digits", () => {
-    expect(recordId(new Date("2026-12-01T10:15:00.123Z"), () => 0.5)).toBe("20261201T101500Z-8000");
+  it("ids are UUIDv7: the millisecond first (they sort by time), version 7, the RFC variant", () => {
+    const at = new Date("2026-12-01T10:15:00.123Z");
+    const id = recordId(at, (n) => new Uint8Array(n).fill(0xff));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replace(/-/g, "").slice(0, 12), 16)).toBe(at.getTime());
+    expect(recordId(new Date(at.getTime() + 1), (n) => new Uint8Array(n)) > id).toBe(true);
+  });
+
+  it("ids from one millisecond never collide (generated: 200,000 ids, seeded randomness)", () => {
+    const seed = Number(process.env.LEDGER_SEED ?? 7);
+    const random = seeded(seed);
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
+    const at = new Date("2026-12-01T10:15:00.123Z");
+    const ids = new Set(Array.from({ length: 200_000 }, () => recordId(at, bytes)));
+    expect(ids.size, `seed ${seed}`).toBe(200_000);
   });
 });
 
@@ -331,7 +347,7 @@ describe("rendering hostile text", () => {
 
   it("csv list cells are inert", () => {
     const csv = renderList([{ ...hostile, id: "=1+1", verdict: "ROLLBACK" }], "csv");
-    expect(csv.split("\r\n")[1]).toMatch(/^'=1\+1,/);
+    expect(csv.split("\r\n")[1]).toContain(",'=1+1,");
     expect(csv).not.toMatch(/(^|,)[=+@]/m);
   });
 
@@ -349,5 +365,163 @@ describe("rendering hostile text", () => {
       { week: "2026-11-16", cleanRate: { numerator: 2, denominator: 2, rate: 1 } },
     ]);
     expect(chart.match(/<circle/g)).toHaveLength(2);
+  });
+});
+
+describe("calendar windows", () => {
+  const now = new Date("2026-12-06T10:00:00Z");
+  it.each([
+    ["quarter", undefined, "2026-10-01T00:00:00.000Z", "2027-01-01T00:00:00.000Z", "2026-Q4"],
+    ["last-quarter", undefined, "2026-07-01T00:00:00.000Z", "2026-10-01T00:00:00.000Z", "2026-Q3"],
+    ["2026-Q1", undefined, "2026-01-01T00:00:00.000Z", "2026-04-01T00:00:00.000Z", "2026-Q1"],
+    ["2025-q4", undefined, "2025-10-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "2025-Q4"],
+    ["2026-Q1", "2026-Q2", "2026-01-01T00:00:00.000Z", "2026-07-01T00:00:00.000Z", undefined],
+    ["2026-11-01", "2026-11-30", "2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z", undefined],
+    ["30d", undefined, "2026-11-06T10:00:00.000Z", "2026-12-06T10:00:00.000Z", undefined],
+  ])("--since %s --until %s", (since, until, from, to, quarter) => {
+    const window = reportWindow(since, until, now);
+    expect(window.since?.toISOString()).toBe(from);
+    expect(window.until.toISOString()).toBe(to);
+    expect(window.quarter).toBe(quarter);
+  });
+
+  it("last-quarter in January is the year before's Q4", () =>
+    expect(reportWindow("last-quarter", undefined, new Date("2027-01-15T00:00:00Z")).quarter).toBe(
+      "2026-Q4",
+    ));
+
+  it.each([
+    ["soon", undefined, /--since: expected quarter, last-quarter, a quarter \(2026-Q3\)/],
+    ["2026-Q5", undefined, /--since: expected/],
+    [undefined, "later", /--until: expected/],
+    ["2026-Q3", "2026-Q2", /is not before --until/],
+  ])("--since %s --until %s is refused in one line", (since, until, message) =>
+    expect(() => reportWindow(since, until, now)).toThrow(message),
+  );
+
+  it("the window holds releases at or after since and before until", () => {
+    const window = reportWindow("2026-Q3", undefined, now);
+    const summary = summariseLedger(
+      [
+        rec({ id: "before", verdict: "ROLLBACK", release: "2026-06-30T23:59:59.999Z" }),
+        rec({ id: "first", verdict: "ROLLBACK", release: "2026-07-01T00:00:00.000Z" }),
+        rec({ id: "last", verdict: "PROCEED", release: "2026-09-30T23:59:59.999Z" }),
+        rec({ id: "after", verdict: "ROLLBACK", release: "2026-10-01T00:00:00.000Z" }),
+      ],
+      window,
+    );
+    expect(summary.uncleanDeployments.map((u) => u.id)).toEqual(["first"]);
+    expect(summary.overall.deployments).toBe(2);
+    expect(renderReport(summary, "text")).toMatch(/^Deployments, 2026-Q3 \(2026-07-01 to 2026-09-30\): 2 /);
+  });
+});
+
+describe("which deployments were unclean, and why", () => {
+  const eol = { extensionVersion: "~3", stack: "dotnetcore3 3.1", endOfLife: "2022-12-03T00:00:00.000Z" };
+  const current = { extensionVersion: "~4", stack: "dotnet8 v8.0", endOfLife: "2026-11-10T00:00:00.000Z" };
+  const story = (remediation: Mark["remediation"], previousStack?: StackNote) => [
+    {
+      ...rec({ id: "prev", verdict: "PROCEED", release: "2026-11-01T00:00:00.000Z" }),
+      ...(previousStack ? { stack: { prod: previousStack } } : {}),
+    },
+    {
+      ...rec({
+        id: "hero",
+        verdict: "HOTFIX",
+        release: "2026-11-19T18:42:10.000Z",
+        marks: [
+          { reason: "timeouts after the move", by: "ana", remediation, servicenowChange: "CHG0031337" },
+        ],
+      }),
+      drivers: ["R09 (prod): Production runs a 32-bit worker"],
+      stack: { prod: current },
+      warnings: [
+        "If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life software",
+      ],
+    },
+  ];
+  const until = new Date("2026-12-01T00:00:00Z");
+
+  it("one row per unclean deployment: reason, who, change, drivers, remediation", () => {
+    const [row] = summariseLedger(story("feature-on-previous-build", eol), { until }).uncleanDeployments;
+    expect(row).toMatchObject({
+      id: "hero",
+      reason: "timeouts after the move",
+      markedBy: "ana",
+      change: "CHG0031337",
+      drivers: ["R09 (prod): Production runs a 32-bit worker"],
+      remediation: "feature-on-previous-build",
+      fix: { build: "previous", state: "end-of-life", stack: eol },
+    });
+  });
+
+  it("the hero fix on the previous .NET Core 3.1 / runtime ~3 build says END OF LIFE in every format", () => {
+    const summary = summariseLedger(story("feature-on-previous-build", eol), { until });
+    expect(renderReport(summary, "text")).toContain(
+      "feature-on-previous-build, on the previous build, dotnetcore3 3.1 on Functions runtime ~3: END OF LIFE since 2022-12-03",
+    );
+    expect(renderReport(summary, "html")).toMatch(
+      /class="eol">on the previous build, dotnetcore3 3.1[^<]*END OF LIFE/,
+    );
+    const csvRows = renderReport(summary, "csv").split("\r\n\r\n")[1]!.split("\r\n");
+    expect(csvRows[1]).toContain(
+      ",feature-on-previous-build,previous,dotnetcore3 3.1 on Functions runtime ~3,2022-12-03T00:00:00.000Z,end-of-life",
+    );
+    expect(JSON.parse(renderReport(summary, "json")).uncleanDeployments[0].fix.state).toBe("end-of-life");
+  });
+
+  it.each([
+    ["hotfix", undefined, "this", "end-of-life"],
+    ["rollback", { ...eol, endOfLife: null }, "previous", "supported"],
+    ["feature-on-previous-build", undefined, "previous", "warned"],
+  ] as const)("%s lands on %s's stack → %s", (remediation, previous, build, state) => {
+    const summary = summariseLedger(story(remediation, previous), { until });
+    expect(summary.uncleanDeployments[0]!.fix).toMatchObject({ build, state });
+  });
+
+  it("an unmarked unclean deployment says the automatic verdict stands; old records' drivers come from findings", () => {
+    const old = rec({ id: "old", verdict: "ROLLBACK", release: "2026-11-02T00:00:00.000Z" });
+    old.findings = [{ ruleId: "M01", severity: "critical", environment: "prod", title: "5xx up" }];
+    const summary = summariseLedger([old], { until });
+    expect(summary.uncleanDeployments[0]).toMatchObject({
+      reason: null,
+      markedBy: null,
+      drivers: ["M01 (prod): 5xx up"],
+      fix: null,
+    });
+    expect(renderReport(summary, "text")).toContain("why:         not marked: the automatic verdict stands");
+  });
+
+  it("the HTML's N/A says why", () => {
+    const html = renderReport(summariseLedger([], { until }), "html");
+    expect(html).toMatch(/N\/A <span class="why">\(no judged production deployment in this window/);
+    expect(html).toMatch(/N\/A <span class="why">\(no judged deployment in this window/);
+  });
+});
+
+describe("ledger list: one deployment per release, its checks inside", () => {
+  it("three checks of one release are one deployment, judged by the latest and any mark", () => {
+    const release = "2026-11-19T18:42:10.000Z";
+    const checks = [
+      rec({ id: "c1", verdict: "PROCEED", release, recordedAt: "2026-11-19T19:00:00.000Z" }),
+      rec({ id: "c2", verdict: "PROCEED", release, recordedAt: "2026-11-19T20:00:00.000Z" }),
+      rec({ id: "c3", verdict: "ROLLBACK", release, recordedAt: "2026-11-19T21:00:00.000Z" }),
+      rec({ id: "other", verdict: "PROCEED", release: "2026-11-24T07:15:30.000Z" }),
+    ];
+    const text = renderList(checks, "text");
+    expect(text.split("\n").filter((l) => /^\S/.test(l))).toEqual([
+      expect.stringMatching(/^release/),
+      expect.stringMatching(/^2026-11-19T18:42 .* unclean \(3 checks\)$/),
+      expect.stringMatching(/^2026-11-24T07:15 .* clean \(1 check\)$/),
+    ]);
+    const json = JSON.parse(renderList(checks, "json")) as {
+      deployments: { outcome: string; checks: { id: string }[] }[];
+    };
+    expect(json.deployments.map((d) => [d.outcome, d.checks.map((c) => c.id)])).toEqual([
+      ["unclean", ["c1", "c2", "c3"]],
+      ["clean", ["other"]],
+    ]);
+    expect(renderList(checks, "csv").split("\r\n").filter(Boolean)).toHaveLength(5);
+    expect(renderList(checks, "html").match(/rowspan="3"/g)).toHaveLength(4);
   });
 });

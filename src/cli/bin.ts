@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { EXIT_CODES } from "../core/exit-codes.js";
+import { unsupportedNode } from "./node-version.js";
+
+const tooOld = unsupportedNode(process.versions.node);
+if (tooOld) {
+  process.stderr.write(tooOld);
+  process.exit(EXIT_CODES.USAGE.code);
+}
 
 /**
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time

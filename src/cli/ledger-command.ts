@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import type { LoadedConfig } from "../config/load.js";
 import { UsageError } from "../core/errors.js";
 import { parseSince } from "../core/time.js";
+import type { LedgerStore } from "../ledger/location.js";
 import { REMEDIATIONS, type Mark, type Remediation } from "../ledger/record.js";
 import { LIST_FORMATS, type LedgerFormat } from "../ledger/render.js";
 import type { Io } from "../app/io.js";
@@ -15,6 +16,8 @@ export interface LedgerArgs {
   format: LedgerFormat;
   app?: string;
   since?: string;
+  until?: string;
+  by?: string;
   clean?: boolean;
   unclean?: boolean;
   remediation?: Remediation;
@@ -32,7 +35,10 @@ export function ledgerOptions(yargs: Argv): Argv {
       choices: LEDGER_ACTIONS,
       describe: "list, show <id>, mark <id>, report or diff <id>",
     })
-    .positional("id", { type: "string", describe: "A record id, as `ledger list` shows it" })
+    .positional("id", {
+      type: "string",
+      describe: "A record id as `ledger list` shows it, or a unique prefix of one",
+    })
     .option("ledger", {
       type: "string",
       describe:
@@ -44,7 +50,18 @@ export function ledgerOptions(yargs: Argv): Argv {
       describe: "csv and html: list and report only",
     })
     .option("app", { type: "string", describe: "report: one app (production's site name or resource ID)" })
-    .option("since", { type: "string", describe: "report: releases since (ISO 8601, or 90d, 12h)" })
+    .option("since", {
+      type: "string",
+      describe: "report: releases since: quarter, last-quarter, 2026-Q3, ISO 8601, or 90d, 12h",
+    })
+    .option("until", {
+      type: "string",
+      describe: "report: releases before (a quarter's end, ISO 8601; a bare date includes that day)",
+    })
+    .option("by", {
+      type: "string",
+      describe: "mark: who judges (default: the CI's user variables, then USER)",
+    })
     .option("clean", { type: "boolean", describe: "mark: the deployment was clean" })
     .option("unclean", { type: "boolean", describe: "mark: the deployment was unclean" })
     .option("remediation", { choices: REMEDIATIONS, describe: "mark: how production was put right" })
@@ -66,25 +83,66 @@ export function ledgerOptions(yargs: Argv): Argv {
     .option("tenant", { type: "string", describe: "Entra tenant ID" })
     .example("$0 ledger list", "Every recorded check")
     .example(
-      "$0 ledger mark 20261201T101500Z-3fa2 --unclean --remediation feature-on-previous-build --reason " +
+      "$0 ledger mark 01a24ae5-13a4 --unclean --remediation feature-on-previous-build --reason " +
         '"timeouts after the .NET 8 move" --restored-at 2026-12-01T11:40:00Z',
       "A person's judgment, kept with who and when",
     )
     .example(
-      "$0 ledger report --since 90d --format html > ledger.html",
-      "Clean rate, change failure rate, recovery time",
+      "$0 ledger report --since last-quarter --format html > ledger.html",
+      "How clean last quarter's deployments were, and why not: one row per unclean deployment",
     );
 }
 
-/** Who is marking: the user, and the CI build when run from a pipeline (GitHub Actions, Azure Pipelines). */
-export function whoFrom(env: NodeJS.ProcessEnv): { by: string; ciBuild?: string } {
+/**
+ * Who judges, in order: --by; the CI's own identity of the person who started the run (GitHub
+ * Actions GITHUB_ACTOR, Azure Pipelines BUILD_REQUESTEDFOR and its e-mail, GitLab
+ * GITLAB_USER_LOGIN): in CI, USER is the agent's service account; then USER / USERNAME. `byFrom`
+ * says which, so a mark never says "unknown" silently: with none of them, the mark is refused.
+ */
+export function whoFrom(
+  env: NodeJS.ProcessEnv,
+  by?: string,
+): { by: string; byFrom: string; ciBuild?: string } | undefined {
   const ciBuild = env.GITHUB_RUN_ID
     ? `github:${env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY}/` : ""}${env.GITHUB_RUN_ID}`
     : env.BUILD_BUILDID
       ? `azure-pipelines:${env.BUILD_BUILDID}`
-      : undefined;
-  const by = env.USER || env.USERNAME || env.GITHUB_ACTOR || env.BUILD_REQUESTEDFOR || "unknown";
-  return { by, ...(ciBuild ? { ciBuild } : {}) };
+      : env.CI_PIPELINE_ID
+        ? `gitlab:${env.CI_PROJECT_PATH ? `${env.CI_PROJECT_PATH}/` : ""}${env.CI_PIPELINE_ID}`
+        : undefined;
+  const azure = env.BUILD_REQUESTEDFOR?.trim();
+  const azureEmail = env.BUILD_REQUESTEDFOREMAIL?.trim();
+  const candidates: [string | undefined, string][] = [
+    [by, "--by"],
+    [env.GITHUB_ACTOR, "GITHUB_ACTOR"],
+    [
+      azure && azureEmail ? `${azure} <${azureEmail}>` : azure || azureEmail,
+      azure ? "BUILD_REQUESTEDFOR" : "BUILD_REQUESTEDFOREMAIL",
+    ],
+    [env.GITLAB_USER_LOGIN, "GITLAB_USER_LOGIN"],
+    [env.USER, "USER"],
+    [env.USERNAME, "USERNAME"],
+  ];
+  const found = candidates.find(([value]) => value?.trim());
+  if (!found) return undefined;
+  return { by: found[0]!.trim(), byFrom: found[1], ...(ciBuild ? { ciBuild } : {}) };
+}
+
+/**
+ * The record an id names: the id itself, else the one record whose id starts with it (ids are
+ * long UUIDs; a few characters are enough). An ambiguous prefix lists the candidates, in one line.
+ */
+export async function resolveRecordId(store: LedgerStore, typed: string, action: string): Promise<string> {
+  if (await store.get(typed)) return typed;
+  const prefix = typed.toLowerCase();
+  const matches = (await store.list()).map((e) => e.id).filter((id) => id.toLowerCase().startsWith(prefix));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw new UsageError(`ledger ${action}: no record ${typed} in ${store.location}`);
+  const shown = matches.slice(0, 5).join(", ");
+  throw new UsageError(
+    `ledger ${action}: ${typed} is the start of ${matches.length} record ids (${shown}` +
+      `${matches.length > 5 ? ", …" : ""}); type more of it`,
+  );
 }
 
 function isoTime(text: string, flag: string, now: Date): string {
@@ -118,17 +176,25 @@ export async function runLedgerCommand(
     if (!args.reason?.trim()) throw new UsageError('ledger mark: needs --reason "…" (kept with the mark)');
     if (args.clean && args.remediation)
       throw new UsageError("ledger mark: --remediation is for an unclean deployment");
+    const who = whoFrom(env, args.by);
+    if (!who)
+      throw new UsageError(
+        "ledger mark: who is judging? Give --by NAME (no GITHUB_ACTOR, BUILD_REQUESTEDFOR, GITLAB_USER_LOGIN or USER is set)",
+      );
     mark = {
       outcome: args.clean ? "clean" : "unclean",
       ...(args.remediation ? { remediation: args.remediation } : {}),
       reason: args.reason.trim(),
       ...(args.restoredAt ? { restoredAt: isoTime(args.restoredAt, "--restored-at", now) } : {}),
-      ...whoFrom(env),
+      ...who,
       at: now.toISOString(),
       ...(args.servicenowChange ? { servicenowChange: args.servicenowChange } : {}),
     };
   }
-  const since = args.since ? parseSince(args.since, now) : undefined;
+  if ((args.since !== undefined || args.until !== undefined) && action !== "report")
+    throw new UsageError(`ledger ${action}: --since and --until are for report`);
+  const { reportWindow } = await import("../ledger/window.js");
+  const window = action === "report" ? reportWindow(args.since, args.until, now) : undefined;
   const location = args.ledger ?? loaded?.config.ledger;
   const isTable = /^https?:\/\//i.test(location ?? "");
   const credential =
@@ -144,15 +210,22 @@ export async function runLedgerCommand(
     import("../ledger/store.js"),
     import("../ledger/render.js"),
   ]);
-  const store = await openLedger(location, { create: false, env, ...(credential ? { credential } : {}) });
+  const { skippedLine } = await import("../ledger/shape.js");
+  const store = await openLedger(location, {
+    create: false,
+    env,
+    ...(credential ? { credential } : {}),
+    onSkippedRow: (row) => io.stderr(`azfn-health: ${skippedLine(row)}\n`),
+  });
   try {
     const unknown = () => new UsageError(`ledger ${action}: no record ${id} in ${store.location}`);
+    const recordId = id === undefined ? undefined : await resolveRecordId(store, id, action);
     switch (action) {
       case "list":
         io.stdout(render.renderList(await store.list(), args.format));
         return 0;
       case "show": {
-        const record = await store.get(id!);
+        const record = await store.get(recordId!);
         if (!record) throw unknown();
         io.stdout(render.renderShow(record, args.format as "text" | "json"));
         return 0;
@@ -161,15 +234,14 @@ export async function runLedgerCommand(
         const { summariseLedger } = await import("../ledger/metrics.js");
         const summary = summariseLedger(await store.list(), {
           ...(args.app ? { app: args.app } : {}),
-          ...(since ? { since } : {}),
-          until: now,
+          ...window!,
         });
         io.stdout(render.renderReport(summary, args.format));
         return 0;
       }
       case "diff": {
         const { diffRecords, lastCleanBefore } = await import("../ledger/diff.js");
-        const record = await store.get(id!);
+        const record = await store.get(recordId!);
         if (!record) throw unknown();
         const previous = lastCleanBefore(await store.list(), record);
         const full = previous ? await store.get(previous.id) : undefined;
@@ -179,7 +251,7 @@ export async function runLedgerCommand(
         return 0;
       }
       case "mark": {
-        const record = await store.mark(id!, mark!);
+        const record = await store.mark(recordId!, mark!);
         if (!record) throw unknown();
         io.stdout(render.renderShow(record, args.format as "text" | "json"));
         if (args.servicenowChange) {

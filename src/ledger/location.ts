@@ -6,13 +6,24 @@ import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
 export interface LedgerStore {
   /** Where it is, for messages: a file path or a table URL (never a credential). */
   readonly location: string;
+  /** Writes the record, then reads it back: it resolves only when the record is there as written. */
   append(record: LedgerRecord): Promise<void>;
-  /** Every record without its snapshot, oldest first; only one production app's when asked. */
+  /**
+   * Every readable record without its snapshot, oldest first; only one production app's when asked.
+   * A row in the wrong shape is skipped and named through OpenOptions.onSkippedRow.
+   */
   list(filter?: { prodApp?: string }): Promise<LedgerEntry[]>;
   get(id: string): Promise<LedgerRecord | undefined>;
   /** Adds a person's judgment; the automatic record is kept as it was. Unknown id: undefined. */
   mark(id: string, mark: Mark): Promise<LedgerRecord | undefined>;
   close(): void;
+}
+
+/** A stored row that is not a record this version can read: skipped, and said so. */
+export interface SkippedRow {
+  /** The record id (or the row's key) as stored, already made printable. */
+  id: string;
+  problem: string;
 }
 
 /**
@@ -60,4 +71,6 @@ export interface OpenOptions {
   env: NodeJS.ProcessEnv;
   /** The check's credential, for a table store with Entra ID. */
   credential?: import("@azure/core-auth").TokenCredential;
+  /** Told about each row `list` skips; without it the row is skipped silently. */
+  onSkippedRow?: (row: SkippedRow) => void;
 }

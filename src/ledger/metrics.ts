@@ -1,4 +1,5 @@
-import { appName, effectiveOutcome, type LedgerEntry, type Remediation } from "./record.js";
+import type { Verdict } from "../core/exit-codes.js";
+import { appName, effectiveOutcome, type LedgerEntry, type Remediation, type StackNote } from "./record.js";
 
 /**
  * The ledger's numbers, pure over records. Conventions (docs in /README "Release manager"):
@@ -16,6 +17,8 @@ export interface Deployment {
   key: string;
   app: string;
   record: LedgerEntry;
+  /** Every check of this release, oldest first (the last is `record`, without the merged marks). */
+  checks: LedgerEntry[];
   outcome: ReturnType<typeof effectiveOutcome>;
   /** For the time axis: the release time, else when it was checked. */
   at: string;
@@ -49,6 +52,7 @@ export function deployments(records: readonly LedgerEntry[]): Deployment[] {
       key,
       app: appName(last),
       record: merged,
+      checks: sorted,
       outcome: effectiveOutcome(merged),
       at: last.release.time ?? last.recordedAt,
     });
@@ -143,9 +147,47 @@ export interface AppSummary {
   weekly: { week: string; cleanRate: Rate }[];
 }
 
+/**
+ * Where the fix of an unclean deployment left production, and whether that stack is past its end
+ * of life: a rollback or the feature shipped on the previous build lands on the previous build's
+ * stack (the hero fix of issue 20: the feature on a .NET Core 3.1 / runtime 3.x build); a hotfix or
+ * a fix forward stays on this release's stack.
+ */
+export interface FixLanding {
+  build: "previous" | "this";
+  /** "end-of-life" when the stack's end of life is on or before the fix; "warned" when only the check's warning says so. */
+  state: "end-of-life" | "supported" | "warned" | "unknown";
+  stack: StackNote | null;
+  /** For "warned": the check's own warning; for "unknown": why it is not known. */
+  note?: string;
+}
+
+/** One unclean deployment, as the release manager asks about it: which, why, who said so, what fixed it. */
+export interface UncleanDeployment {
+  app: string;
+  release: string;
+  /** The latest check of the release and how many checks it had. */
+  id: string;
+  checks: number;
+  verdict: Verdict;
+  /** The latest mark's reason and who marked it; null when the automatic outcome stands unmarked. */
+  reason: string | null;
+  markedBy: string | null;
+  markedAt: string | null;
+  change: string | null;
+  /** The findings that decided the verdict, as "R09 (prod): title". */
+  drivers: string[];
+  remediation: Remediation | null;
+  fix: FixLanding | null;
+}
+
 export interface LedgerSummary {
   since?: string;
   until: string;
+  /** "2026-Q3" when the window is one calendar quarter. */
+  quarter?: string;
+  /** Every unclean deployment in the window, oldest first. */
+  uncleanDeployments: UncleanDeployment[];
   overall: Omit<AppSummary, "app">;
   apps: AppSummary[];
 }
@@ -176,17 +218,95 @@ function summarise(ds: readonly Deployment[]): Omit<AppSummary, "app"> {
 export interface SummaryFilter {
   app?: string;
   since?: Date;
+  /** Exclusive: releases before this time. */
   until: Date;
+  quarter?: string;
+}
+
+const latestMark = (d: Deployment) => d.record.marks.at(-1);
+
+/** Old records carry no drivers: their severe production findings stand in, as the decision reads them. */
+function driversOf(entry: LedgerEntry): string[] {
+  if (entry.drivers) return entry.drivers;
+  return entry.findings
+    .filter((f) => f.environment !== "qa" && (f.severity === "critical" || f.severity === "high"))
+    .map((f) => `${f.ruleId} (${f.environment}): ${f.title}`);
+}
+
+function stackState(stack: StackNote, at: string): FixLanding["state"] {
+  if (!stack.endOfLife) return "supported";
+  return Date.parse(stack.endOfLife) <= Date.parse(at) ? "end-of-life" : "supported";
+}
+
+/** The check's own warning that the way back lands on end-of-life software, if it gave one. */
+const endOfLifeWarning = (entry: LedgerEntry) =>
+  entry.warnings?.find((w) => /end-of-life|end of life/i.test(w));
+
+function fixLanding(d: Deployment, previousClean: Deployment | undefined): FixLanding | null {
+  const remediation = [...d.record.marks].reverse().find((m) => m.remediation)?.remediation;
+  if (!remediation) return null;
+  const fixedAt = [...d.record.marks].reverse().find((m) => m.restoredAt)?.restoredAt ?? d.at;
+  if (remediation === "hotfix" || remediation === "fix-forward") {
+    const stack = d.record.stack?.prod ?? null;
+    if (!stack) return { build: "this", state: "unknown", stack, note: "the record predates stack notes" };
+    return { build: "this", state: stackState(stack, fixedAt), stack };
+  }
+  const stack = previousClean?.record.stack?.prod ?? null;
+  if (stack) return { build: "previous", state: stackState(stack, fixedAt), stack };
+  const warning = endOfLifeWarning(d.record);
+  if (warning) return { build: "previous", state: "warned", stack: null, note: warning };
+  return {
+    build: "previous",
+    state: "unknown",
+    stack: null,
+    note: previousClean
+      ? "the previous clean deployment's record predates stack notes"
+      : "no earlier clean deployment of this app in the ledger",
+  };
+}
+
+function uncleanRow(d: Deployment, previousClean: Deployment | undefined): UncleanDeployment {
+  const mark = latestMark(d);
+  const change =
+    mark?.servicenowChange ?? [...d.checks].reverse().find((c) => c.servicenowChange)?.servicenowChange;
+  return {
+    app: d.app,
+    release: d.at,
+    id: d.record.id,
+    checks: d.checks.length,
+    verdict: d.record.verdict,
+    reason: mark?.reason ?? null,
+    markedBy: mark?.by ?? null,
+    markedAt: mark?.at ?? null,
+    change: change ?? null,
+    drivers: driversOf(d.record),
+    remediation: [...d.record.marks].reverse().find((m) => m.remediation)?.remediation ?? null,
+    fix: fixLanding(d, previousClean),
+  };
+}
+
+/** For each deployment, the latest clean deployment of the same production app released before it. */
+function previousCleanOf(ds: readonly Deployment[]): Map<Deployment, Deployment | undefined> {
+  const lastClean = new Map<string, Deployment>();
+  const previous = new Map<Deployment, Deployment | undefined>();
+  for (const d of ds) {
+    const app = d.record.apps.prod.toLowerCase();
+    previous.set(d, lastClean.get(app));
+    if (d.outcome === "clean") lastClean.set(app, d);
+  }
+  return previous;
 }
 
 /** The `ledger report`: overall and per app, for deployments released in [since, until]. */
 export function summariseLedger(records: readonly LedgerEntry[], filter: SummaryFilter): LedgerSummary {
   const app = filter.app?.toLowerCase();
-  const ds = deployments(records).filter(
+  const every = deployments(records);
+  const previousClean = previousCleanOf(every);
+  const ds = every.filter(
     (d) =>
       (!app || d.app.toLowerCase() === app || d.record.apps.prod.toLowerCase() === app) &&
       (!filter.since || Date.parse(d.at) >= filter.since.getTime()) &&
-      Date.parse(d.at) <= filter.until.getTime(),
+      Date.parse(d.at) < filter.until.getTime(),
   );
   const byApp = new Map<string, Deployment[]>();
   for (const d of ds) {
@@ -197,6 +317,10 @@ export function summariseLedger(records: readonly LedgerEntry[], filter: Summary
   return {
     ...(filter.since ? { since: filter.since.toISOString() } : {}),
     until: filter.until.toISOString(),
+    ...(filter.quarter ? { quarter: filter.quarter } : {}),
+    uncleanDeployments: ds
+      .filter((d) => d.outcome === "unclean")
+      .map((d) => uncleanRow(d, previousClean.get(d))),
     overall: summarise(ds),
     apps: [...byApp]
       .sort(([a], [b]) => order(a, b))

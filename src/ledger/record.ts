@@ -43,6 +43,15 @@ export interface Mark {
   servicenowChange?: string;
 }
 
+/** The stack an environment ran when it was checked, as the report named it. */
+export interface StackNote {
+  extensionVersion: string | null;
+  /** "dotnet 3.1", "node 20", … (the stacks list's major and runtime version) */
+  stack: string | null;
+  /** The first end-of-life date of the stack or the Functions runtime, if it has one. */
+  endOfLife: string | null;
+}
+
 export interface LedgerRecord {
   version: typeof LEDGER_RECORD_VERSION;
   id: string;
@@ -62,6 +71,12 @@ export interface LedgerRecord {
   snapshot: { qa: EnvironmentSnapshot; prod: EnvironmentSnapshot };
   marks: Mark[];
   servicenowChange?: string;
+  /** The findings that decided the verdict ("R09: title"), as the report said them. */
+  drivers?: string[];
+  /** The plan's warnings (e.g. that the way back lands on end-of-life software). */
+  warnings?: string[];
+  /** What production ran when checked: whether a fix that stays on this build is on a supported stack. */
+  stack?: { prod: StackNote | null };
 }
 
 /** A record without its facts snapshot: what lists and reports read (the snapshot is the bulk). */
@@ -94,16 +109,23 @@ export function snapshotOf(env: EnvironmentFacts): EnvironmentSnapshot {
   return structuredClone(snapshot);
 }
 
-/** A sortable, readable id: the check's time to the second and 4 random hex digits. */
-export function recordId(at: Date, random: () => number): string {
-  const stamp = at
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  const suffix = Math.floor(random() * 0x10000)
-    .toString(16)
-    .padStart(4, "0");
-  return `${stamp}-${suffix}`;
+/**
+ * A record id that cannot collide: a UUIDv7 (RFC 9562 section 5.7, https://www.rfc-editor.org/rfc/rfc9562#section-5.7):
+ * 48 bits of Unix milliseconds, then 74 random bits. Ids sort by time, and 16 writers in the
+ * same millisecond collide with odds of about 2^-67 (the old ids, the time to the second and 16
+ * random bits, collided 0.2 % of the time; they are still read as they are).
+ */
+export function recordId(at: Date, randomBytes: (size: number) => Uint8Array): string {
+  const bytes = randomBytes(16);
+  let ms = Math.max(0, Math.floor(at.getTime()));
+  for (let i = 5; i >= 0; i--) {
+    bytes[i] = ms % 256;
+    ms = Math.floor(ms / 256);
+  }
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface RecordContext {
@@ -144,7 +166,26 @@ export function buildLedgerRecord(report: Report, facts: CheckFacts, context: Re
     snapshot: { qa: snapshotOf(facts.qa), prod: snapshotOf(facts.prod) },
     marks: [],
     ...(context.servicenowChange ? { servicenowChange: context.servicenowChange } : {}),
+    drivers: report.recommendation.drivers,
+    warnings: report.recommendation.warnings,
+    stack: { prod: stackNote(report.environments.prod) },
   };
+}
+
+/**
+ * Functions runtime versions ~1, ~2 and ~3 are out of support (runtime 3.x since 2022-12-13,
+ * https://learn.microsoft.com/azure/azure-functions/functions-versions#retired-versions).
+ */
+const RETIRED_RUNTIME = /^~?[123](\.|$)/;
+const RETIRED_RUNTIME_END = "2022-12-13";
+
+function stackNote(env: Report["environments"]["prod"]): StackNote | null {
+  const stack = env.stack ? `${env.stack.major} ${env.stack.runtimeVersion}` : null;
+  const runtimeEnd =
+    env.extensionVersion && RETIRED_RUNTIME.test(env.extensionVersion) ? RETIRED_RUNTIME_END : null;
+  const ends = [env.stack?.endOfLife ?? null, runtimeEnd].filter((d): d is string => d !== null).sort();
+  if (!stack && !env.extensionVersion) return null;
+  return { extensionVersion: env.extensionVersion, stack, endOfLife: ends[0] ?? null };
 }
 
 /** Which app a record is about, for `--app` and per-app rates: production's site (and slot). */

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { TokenCredential } from "@azure/core-auth";
 import type { CheckFacts } from "../core/facts.js";
 import type { Report } from "../report/model.js";
@@ -45,7 +45,7 @@ export async function recordCheck(input: RecordCheckInput): Promise<LedgerStatus
     store = await openLedger(input.ledger, { create: true, env: input.env, credential: input.credential });
     const now = input.now ?? new Date();
     const record = buildLedgerRecord(input.report, input.facts, {
-      id: recordId(now, () => randomInt(0x10000) / 0x10000),
+      id: recordId(now, (size) => randomBytes(size)),
       recordedAt: now.toISOString(),
       ...(input.bundleFiles ? { bundle: bundleDigest(input.bundleFiles) } : {}),
       ...(input.servicenowChange ? { servicenowChange: input.servicenowChange } : {}),

@@ -7,7 +7,7 @@ export async function openLedger(value: string | undefined, options: OpenOptions
   const location = parseLedgerLocation(value, options.env);
   if (location.kind === "sqlite") {
     const { openSqliteLedger } = await import("./sqlite.js");
-    return openSqliteLedger(location.path, { create: options.create });
+    return openSqliteLedger(location.path, options);
   }
   const { openTableLedger } = await import("./tables.js");
   return openTableLedger(location, options);

@@ -2,6 +2,7 @@ import type { TableClient } from "@azure/data-tables";
 import { UsageError } from "../core/errors.js";
 import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
 import type { LedgerLocation, LedgerStore, OpenOptions } from "./location.js";
+import { checkEntry, checkMarks, type Checked } from "./shape.js";
 
 /**
  * The team ledger: one Azure Table. Records are entities in partition "record" keyed by id; the
@@ -42,16 +43,6 @@ function join(entity: Record<string, unknown>, name: string, count: unknown): st
     text += typeof part === "string" ? part : "";
   }
   return text;
-}
-
-function parse<T>(text: string, where: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new UsageError(
-      `--ledger ${where}: a record in the table is not readable (not JSON); nothing was changed`,
-    );
-  }
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -98,10 +89,14 @@ export async function openTableLedger(
       allowInsecureConnection: insecure,
     });
   }
-  return tableStore(client, location.url, options.create);
+  return tableStore(client, location.url, options);
 }
 
-function tableStore(client: TableClient, url: string, create: boolean): LedgerStore {
+function tableStore(
+  client: TableClient,
+  url: string,
+  { create, onSkippedRow = () => undefined }: Pick<OpenOptions, "create" | "onSkippedRow">,
+): LedgerStore {
   let ready: Promise<void> | undefined;
   const ensure = () => (ready ??= create ? client.createTable() : Promise.resolve());
   const call = async <T>(run: () => Promise<T>): Promise<T> => {
@@ -115,10 +110,23 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
       throw explain(error, url);
     }
   };
-  const toEntry = (e: Record<string, unknown>): LedgerEntry => ({
-    ...parse<LedgerEntry>(join(e, "entry", e.entryParts), url),
-    marks: parse<Mark[]>(typeof e.marks === "string" ? e.marks : "[]", url),
-  });
+  /** The entity as a record, or why it is not one (named and skipped by `list`, refused by `get`). */
+  const readEntry = (e: Record<string, unknown>): Checked<LedgerEntry> => {
+    const key = typeof e.rowKey === "string" ? e.rowKey : "(no row key)";
+    const entry = checkEntry(join(e, "entry", e.entryParts), key);
+    if (!entry.ok) return entry;
+    const marks = checkMarks(typeof e.marks === "string" ? e.marks : "[]", key);
+    if (!marks.ok) return marks;
+    return { ok: true, value: { ...entry.value, marks: marks.value } };
+  };
+  const readable = (e: Record<string, unknown>): LedgerEntry => {
+    const entry = readEntry(e);
+    if (!entry.ok)
+      throw new UsageError(
+        `--ledger ${url}: record ${entry.skipped.id} cannot be read: ${entry.skipped.problem}`,
+      );
+    return entry.value;
+  };
   const getEntity = async (id: string) => {
     try {
       return await client.getEntity<RecordEntity>(PARTITION, id);
@@ -127,17 +135,26 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
       throw error;
     }
   };
-  const toRecord = (e: Record<string, unknown>): LedgerRecord => ({
-    ...toEntry(e),
-    snapshot: parse<LedgerRecord["snapshot"]>(join(e, "snapshot", e.snapshotParts), url),
-  });
+  const toRecord = (e: Record<string, unknown>): LedgerRecord => {
+    const entry = readable(e);
+    try {
+      return {
+        ...entry,
+        snapshot: JSON.parse(join(e, "snapshot", e.snapshotParts)) as LedgerRecord["snapshot"],
+      };
+    } catch {
+      throw new UsageError(`--ledger ${url}: record ${entry.id} cannot be read: its snapshot is not JSON`);
+    }
+  };
   return {
     location: url,
     append: (record) =>
       call(async () => {
         const { snapshot, marks: _marks, ...entry } = record;
-        const entryParts = split("entry", JSON.stringify({ ...entry, marks: [] }));
-        const snapshotParts = split("snapshot", JSON.stringify(snapshot));
+        const entryJson = JSON.stringify({ ...entry, marks: [] });
+        const snapshotJson = JSON.stringify(snapshot);
+        const entryParts = split("entry", entryJson);
+        const snapshotParts = split("snapshot", snapshotJson);
         await client.createEntity<RecordEntity>({
           partitionKey: PARTITION,
           rowKey: record.id,
@@ -148,6 +165,17 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
           ...entryParts,
           ...snapshotParts,
         });
+        // Read back: only a record that is there as written was recorded.
+        const back = await getEntity(record.id);
+        if (
+          !back ||
+          join(back, "entry", back.entryParts) !== entryJson ||
+          join(back, "snapshot", back.snapshotParts) !== snapshotJson
+        )
+          throw new UsageError(
+            `--ledger ${url}: record ${record.id} was ${back ? "changed" : "gone"} when read back after ` +
+              `writing it; it is not recorded`,
+          );
       }),
     list: (filter) =>
       call(async () => {
@@ -156,8 +184,9 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
         for await (const e of client.listEntities({
           queryOptions: { filter: `PartitionKey eq '${PARTITION}'` },
         })) {
-          const entry = toEntry(e);
-          if (!app || entry.apps.prod.toLowerCase() === app) entries.push(entry);
+          const entry = readEntry(e);
+          if (!entry.ok) onSkippedRow(entry.skipped);
+          else if (!app || entry.value.apps.prod.toLowerCase() === app) entries.push(entry.value);
         }
         return entries.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
       }),
@@ -171,7 +200,7 @@ function tableStore(client: TableClient, url: string, create: boolean): LedgerSt
         for (let attempt = 1; ; attempt++) {
           const e = await getEntity(id);
           if (!e) return undefined;
-          const marks = [...parse<Mark[]>(e.marks, url), mark];
+          const marks: Mark[] = [...readable(e).marks, mark];
           try {
             await client.updateEntity(
               { partitionKey: PARTITION, rowKey: id, marks: JSON.stringify(marks) },
