@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { seeded } from "./support/seeded.js";
 import { describe, expect, it } from "vitest";
 import { RETRY } from "../src/collect/access.js";
 import { throwawayCertificate } from "./support/azure-stand-in.mjs";
@@ -52,15 +53,8 @@ interface Result {
 /** How late each worker's event loop ran (ms): load that can turn a slow answer into a timeout. */
 type LoopLate = { p50: number; p99: number; max: number };
 
-/** mulberry32: the plan of runs is the same on every machine. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/seeded.ts): the plan of runs is the same on every machine. */
+const rng = (seed: number) => seeded(seed).next;
 
 interface Plan {
   runs: object[];

@@ -263,7 +263,12 @@ const CASES: Record<string, Case[]> = {
         hostDown(f.prod);
       },
       expect: [
-        { environment: "prod", severity: "critical", fixKind: "config", command: /net-framework-version v10\.0$/ },
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "config",
+          command: /net-framework-version v10\.0$/,
+        },
       ],
     },
     {
@@ -874,7 +879,8 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "medium",
-          command: /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --maximum-instance-count 100$/,
+          command:
+            /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --maximum-instance-count 100$/,
         },
       ],
     },
@@ -1088,7 +1094,9 @@ const CASES: Record<string, Case[]> = {
         f.prod.plan!.capacity = 20;
         f.prod.plan!.maximumElasticWorkerCount = 20;
       },
-      expect: [{ environment: "prod", severity: "medium", fixKind: "code", fix: /maximum burst \(20 on linux\)/ }],
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code", fix: /maximum burst \(20 on linux\)/ },
+      ],
     },
     { name: "CPU at 30 %", edit: () => {}, expect: [] },
   ],
@@ -1336,7 +1344,9 @@ const CASES: Record<string, Case[]> = {
         f.prod.config!.powerShellVersion = "7.2";
       },
       // 7.6 is a preview, hidden row: QA's version is no target, so the versions are aligned by a build.
-      expect: [{ environment: "prod", severity: "medium", fixKind: "code", fix: /Align the language versions/ }],
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code", fix: /Align the language versions/ },
+      ],
     },
     {
       name: "QA on Flex Python 3.12, production on Linux Consumption Python 3.10: one (language, version) pair",

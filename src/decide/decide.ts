@@ -214,8 +214,12 @@ function wayBack(
   const steps: string[] = [];
   const warnings: string[] = [];
   const swap = prod.site?.lastSwap;
+  // Flex Consumption has no slots: a swap is never its way back (plan-safety.md).
   const swappedSlot =
-    swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
+    swap &&
+    !prod.ref.slot &&
+    analysis.profiles.prod.hosting !== "flex" &&
+    prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
       ? swap
       : undefined;
   const previous = successfulDeployments(prod)[1];

@@ -1,8 +1,8 @@
 import { settingValue } from "../../core/facts.js";
 import { az, codeFix, loadChangeFix } from "../fixes.js";
-import { stackLabel } from "../profile.js";
+import { rowVersion, stackLabel } from "../profile.js";
 import { defineRule } from "../rule.js";
-import { imageReason } from "./language.js";
+import { imageReason, isTargetable } from "./language.js";
 
 const MIGRATE_INCLUDE =
   "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4#upgrade-your-function-app-in-azure";
@@ -89,7 +89,7 @@ export const targetNotInStacks = defineRule({
     const qaProfile = profile.qa;
     const qaFits =
       env.role === "prod" &&
-      qaProfile.stack &&
+      isTargetable(qaProfile.stack, self.hosting) &&
       qaProfile.workerRuntime === self.workerRuntime &&
       qaProfile.os === self.os &&
       qaProfile.target;
@@ -118,7 +118,9 @@ export const targetNotInStacks = defineRule({
               other,
               `Target ${qaProfile.target}, the stack QA runs.`,
               `Deploy the build QA tested with ${option} ${qaProfile.target}.`,
-              az.configSet(env, option, qaProfile.target!),
+              self.isFlex
+                ? az.flexRuntimeVersion(env, rowVersion(qaProfile.stack!))
+                : az.configSet(env, option, qaProfile.target!),
             )
           : codeFix(
               `Choose a ${self.workerRuntime} stack that supports ${wanted} and set ${option} to its runtimeVersion.`,

@@ -28,6 +28,11 @@ export function offeredOn(row: StackRow, hosting: HostingModel | undefined): boo
   return true;
 }
 
+/** A row a command may name: GA, shown, not deprecated, and offered on the hosting model. */
+export function isTargetable(row: StackRow | undefined, hosting: HostingModel | undefined): boolean {
+  return Boolean(row && !row.isDeprecated && !row.isPreview && !row.isHidden && offeredOn(row, hosting));
+}
+
 /**
  * A row a plan may target: GA and shown (not preview, hidden or deprecated), usable on `~major`, not
  * within 6 months of its end of life, and, when a hosting model is given, offered on it.
@@ -38,8 +43,7 @@ export function isUsable(
   now: Date,
   hosting?: HostingModel,
 ): boolean {
-  if (!row || row.isDeprecated || row.isPreview || row.isHidden) return false;
-  if (!offeredOn(row, hosting)) return false;
+  if (!row || !isTargetable(row, hosting)) return false;
   if (major !== undefined && !row.extensionVersions.includes(`~${major}`)) return false;
   return !row.endOfLife || new Date(row.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS;
 }

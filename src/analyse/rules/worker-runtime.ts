@@ -1,5 +1,5 @@
 import { az, codeFix, hostRunsDeployed, isolatedMoveCommands, loadChangeFix, rollbackFix } from "../fixes.js";
-import { newestUsable } from "./language.js";
+import { isTargetable, newestUsable } from "./language.js";
 import { defineRule, type Detection } from "../rule.js";
 
 /** R06: AZFD0011, "The 'FUNCTIONS_WORKER_RUNTIME' setting is required". */
@@ -69,31 +69,37 @@ export const workerRuntimeMismatch = defineRule({
       const toIsolated = qaWorker === "dotnet-isolated" && prodWorker === "dotnet";
       const os = profile.prod.isFlex ? "linux" : (profile.prod.os ?? "linux");
       const target =
-        profile.qa.stack && profile.qa.stack.os === os
+        profile.qa.stack?.os === os && isTargetable(profile.qa.stack, profile.prod.hosting)
           ? profile.qa.stack
           : newestUsable(facts.stacks.rows, "dotnet-isolated", os, 4, now, profile.prod.hosting);
       const commands = toIsolated
         ? isolatedMoveCommands(prod, os, target)
         : [az.setSetting(prod, "FUNCTIONS_WORKER_RUNTIME", qaWorker)];
-      const fix = prodRuns
+      // Flex keeps its worker in functionAppConfig.runtime and takes no FUNCTIONS_WORKER_RUNTIME setting.
+      const fix = profile.prod.isFlex
         ? codeFix(
-            toIsolated
-              ? "Move production to the isolated build QA tested in one step: deploy that build together with " +
-                  "the settings below (any one alone stops production's host, AZFD0013)."
-              : `Deploy the build QA tested to production together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
-            ...commands,
+            `Deploy the build QA tested (${qaWorker}) to a Flex app whose runtime is ${qaWorker}: Flex's worker is ` +
+              "set when the app is created (functionAppConfig.runtime), not by a setting.",
           )
-        : hostRunsDeployed(qa) === true
-          ? loadChangeFix(
-              prod,
-              qa,
-              `Use ${qaWorker}, which runs this build in QA.`,
-              `Deploy the build QA tested together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+        : prodRuns
+          ? codeFix(
+              toIsolated
+                ? "Move production to the isolated build QA tested in one step: deploy that build together with " +
+                    "the settings below (any one alone stops production's host, AZFD0013)."
+                : `Deploy the build QA tested to production together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
               ...commands,
             )
-          : rollbackFix(
-              "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
-            );
+          : hostRunsDeployed(qa) === true
+            ? loadChangeFix(
+                prod,
+                qa,
+                `Use ${qaWorker}, which runs this build in QA.`,
+                `Deploy the build QA tested together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+                ...commands,
+              )
+            : rollbackFix(
+                "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
+              );
       out.push({
         message: prodRuns ? "otherBuild" : "drift",
         args: { qa: qaWorker, prod: prodWorker },
