@@ -179,7 +179,7 @@ describe("healthy pairs of every kind judge PROCEED", () => {
 });
 
 describe("defects of each kind are named by their setting, with the exact fix", () => {
-  it("a Linux Python app whose production runs an end-of-life Python QA does not: HOTFIX naming linuxFxVersion", () => {
+  it("a Linux Python app whose running production is on an end-of-life Python QA does not run: the move goes with a build, never a hotfix", () => {
     const { analysis, recommendation } = judge(
       variant(healthy, (f) => {
         linux(f.qa, "Python|3.12", "python");
@@ -187,23 +187,56 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       }),
     );
     expect(analysis.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(["D04", "R11"]));
+    // Production's host runs its build on 3.9: changing the version under it is not a hotfix (property 1).
+    expect(recommendation.action).toBe("MONITOR");
+    const d04 = analysis.findings.find((f) => f.ruleId === "D04")!;
+    expect(d04.evidence.setting).toBe("linuxFxVersion");
+    expect(d04.fix).toMatchObject({
+      kind: "code",
+      commands: [
+        "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
+      ],
+    });
+  });
+
+  it("the same, production's host down while QA's runs the build on 3.12: HOTFIX naming linuxFxVersion", () => {
+    const { recommendation } = judge(
+      variant(healthy, (f) => {
+        linux(f.qa, "Python|3.12", "python");
+        linux(f.prod, "Python|3.9", "python");
+        f.prod.host = { state: "Error", errors: ["the Python worker failed to start"] };
+      }),
+    );
     expect(recommendation.action).toBe("HOTFIX");
     expect(recommendation.steps).toContain(
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
     );
-    expect(analysis.findings.find((f) => f.ruleId === "D04")!.evidence.setting).toBe("linuxFxVersion");
   });
 
-  it("a language version ~4 does not run, in both: ROLLBACK that names the rebuild", () => {
+  it("a language version ~4 does not list, both hosts running: a warning with the upgrade path, never a rollback", () => {
     const { recommendation } = judge(
       variant(healthy, (f) => both(f, (e) => linux(e, "Python|3.6", "python"))),
     );
+    expect(recommendation.action).toBe("MONITOR");
+    expect(recommendation.steps.join("\n")).toMatch(/R25: Rebuild and test for python 3\.13/);
+  });
+
+  it("a language version ~4 does not run, both hosts down: ROLLBACK that names the rebuild to the newest GA version", () => {
+    const { recommendation } = judge(
+      variant(healthy, (f) =>
+        both(f, (e) => {
+          linux(e, "Python|3.6", "python");
+          e.host = { state: "Error", errors: ["the Python worker failed to start"] };
+        }),
+      ),
+    );
     expect(recommendation.action).toBe("ROLLBACK");
+    // Python 3.14 is a preview row in the stacks: never a target.
     expect(recommendation.steps.join("\n")).toMatch(
-      /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.14/,
+      /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.13/,
     );
     expect(recommendation.steps.join("\n")).toMatch(
-      /after deploying the new build: .*--linux-fx-version 'Python\|3\.14'/,
+      /after deploying the new build: .*--linux-fx-version 'Python\|3\.13'/,
     );
   });
 
@@ -486,7 +519,10 @@ describe("real Azure bodies into the rules", () => {
     const prod = findings.filter((f) => f.environment === "prod");
     expect(prod.map((f) => [f.ruleId, f.severity])).toEqual([["R11", "high"]]);
     expect(prod[0]!.evidence.setting).toBe("linuxFxVersion");
-    expect(prod[0]!.fix?.commands.join()).toMatch(/--linux-fx-version 'PowerShell\|7\.6'/);
+    // 7.6 is a preview, hidden row and past Linux Consumption's last PowerShell (7.4), itself past its
+    // end of life: no version there is a target, so no command names one.
+    expect(prod[0]!.fix).toMatchObject({ kind: "code", commands: [] });
+    expect(prod[0]!.evidence.detail).toMatch(/source: bundled stacks/);
   });
 
   it("Flex Consumption python 3.11 from functionAppConfig.runtime", async () => {
