@@ -1,26 +1,14 @@
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { corpusFacts, type CorpusSource } from "./support/corpus.js";
 import { ruleById } from "../src/analyse/rules/index.js";
 import type { Rule } from "../src/analyse/rule.js";
-import { collectCheckFacts } from "../src/collect/azure.js";
-import { createReplayHttpClient, type Recording } from "../src/collect/recording.js";
-import { parseAppId } from "../src/core/resource-id.js";
 import { analyse } from "../src/analyse/analyse.js";
 import { runtimeProfile } from "../src/analyse/profile.js";
 import { createRedactor, redactedMarker, valueShape } from "../src/collect/redact.js";
 import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
 import { resolveRelease } from "../src/core/release.js";
 import { decide } from "../src/decide/decide.js";
-import {
-  deleteSetting,
-  HASH_KEY,
-  HEALTHY,
-  replayFacts,
-  ROOT,
-  setSetting,
-  TEST_CREDENTIAL,
-  variant,
-} from "./helpers.js";
+import { deleteSetting, HASH_KEY, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
 
 /**
  * Pairs of every kind of Function App, shaped as Azure returns them (linuxFxVersion "" on Linux
@@ -433,42 +421,9 @@ describe("the release line", () => {
  * then judged: what the rules make of each hosting model as Azure really describes it.
  */
 describe("real Azure bodies into the rules", () => {
-  const ARM = "https://management.azure.com";
-  const SUFFIX = {
-    site: ["GET", ""],
-    config: ["GET", "/config/web"],
-    appSettings: ["POST", "/config/appsettings/list"],
-  } as const;
   const stacks = () => healthy.stacks;
-  async function corpus(
-    appId: string,
-    files: Partial<Record<keyof typeof SUFFIX, string>>,
-  ): Promise<CheckFacts> {
-    const recording: Recording = {
-      format: "azfn-health-recording",
-      version: 1,
-      recordedAt: healthy.now,
-      apps: { qa: appId, prod: appId },
-      exchanges: Object.entries(files).map(([source, file]) => {
-        const [method, suffix] = SUFFIX[source as keyof typeof SUFFIX];
-        const body: unknown = JSON.parse(readFileSync(`${ROOT}/test/corpus/${file}`, "utf8"));
-        return {
-          request: { method, url: `${ARM}${appId}${suffix}?api-version=2025-05-01` },
-          response: { status: 200, body },
-        };
-      }),
-    };
-    const ref = parseAppId(appId, "--prod");
-    const facts = await collectCheckFacts(
-      {
-        credential: TEST_CREDENTIAL,
-        httpClient: createReplayHttpClient(recording),
-        retryOptions: { maxRetries: 0 },
-      },
-      { qa: { ...ref }, prod: ref },
-      { now: new Date(healthy.now), hashKey: HASH_KEY },
-    );
-    return { ...facts, stacks: stacks() };
+  async function corpus(appId: string, files: Partial<Record<CorpusSource, string>>): Promise<CheckFacts> {
+    return { ...(await corpusFacts(appId, files, healthy.now)), stacks: stacks() };
   }
   const rules = (...ids: string[]) => ids.map((id) => ruleById(id) as Rule);
   const LINUX =

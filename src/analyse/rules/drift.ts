@@ -1,6 +1,6 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
-import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import { isContainerApp, isServerlessTier } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
 import { isSlotPair, staysWithSlot, stickyNames } from "../slots.js";
@@ -113,14 +113,16 @@ export const settingDrift = defineRule({
       a.value === undefined &&
       a.hash === b.hash &&
       (isCredential(n, a, kind) || isCredential(n, b, kind));
-    const shared = slotPair
-      ? []
-      : [
-          ...names(qa).filter((n) => sameCredential(n, setting(qa, n), setting(prod, n))),
-          ...Object.keys(qa.connectionStrings ?? {}).filter((n) =>
-            sameCredential(n, qa.connectionStrings![n], prod.connectionStrings?.[n], "connection string"),
-          ),
-        ];
+    // The same app given as both is no sharing: there is one app.
+    const shared =
+      slotPair || qa.ref.id.toLowerCase() === prod.ref.id.toLowerCase()
+        ? []
+        : [
+            ...names(qa).filter((n) => sameCredential(n, setting(qa, n), setting(prod, n))),
+            ...Object.keys(qa.connectionStrings ?? {}).filter((n) =>
+              sameCredential(n, qa.connectionStrings![n], prod.connectionStrings?.[n], "connection string"),
+            ),
+          ];
     if (shared.length > 0) {
       out.push({
         message: "shared",
@@ -152,6 +154,7 @@ export const planDrift = defineRule({
   appliesTo: (env) =>
     isContainerApp(env) ? "hosted on Azure Container Apps: no App Service plan" : undefined,
   messages: {
+    memory: "production's instances get {prodMb} MB but QA's {qaMb} MB (Flex Consumption instanceMemoryMB)",
     smaller:
       "production's plan {prodSku} ({prodMb} MB per instance) is smaller than QA's {qaSku} ({qaMb} MB)",
     tier: "production's plan is {prodSku} ({prodTier}) but QA's is {qaSku} ({qaTier})",
@@ -162,6 +165,27 @@ export const planDrift = defineRule({
   },
   check({ qa, prod, profile }) {
     const out: Detection[] = [];
+    const [qaHosting, prodHosting] = [profile.qa.hosting, profile.prod.hosting];
+    // Moving an app to another hosting model is a planned move (`az functionapp update --plan` only
+    // between Consumption and Elastic Premium) or a new app: never a hotfix.
+    const moved =
+      qaHosting && prodHosting && qaHosting !== prodHosting
+        ? codeFix(
+            `Run production on ${qaHosting} hosting like QA's: a planned move (az functionapp update --plan, ` +
+              "Consumption to Elastic Premium only) or a new app with the build QA tested, not a setting.",
+          )
+        : undefined;
+    const [qaMb, prodMb] = [profile.qa.instanceMemoryMb, profile.prod.instanceMemoryMb];
+    if (qaHosting === "flex" && prodHosting === "flex" && qaMb && prodMb && prodMb < qaMb) {
+      out.push({
+        message: "memory",
+        args: { prodMb: String(prodMb), qaMb: String(qaMb) },
+        environment: "prod",
+        severity: "high",
+        evidence: { setting: "instanceMemoryMB", qa: String(qaMb), prod: String(prodMb) },
+        fix: configFix(`Give production's instances ${qaMb} MB, as QA's.`, az.flexInstanceMemory(prod, qaMb)),
+      });
+    }
     if (!qa.plan || !prod.plan) {
       // The tier comes from the best source that answered (profile.ts): the plan, else the site's sku.
       const [qaTier, prodTier] = [profile.qa.tier, profile.prod.tier];
@@ -171,6 +195,7 @@ export const planDrift = defineRule({
           args: { prodTier, qaTier },
           environment: "prod",
           evidence: { setting: "sku", qa: qaTier, prod: prodTier },
+          ...(moved ? { fix: moved } : {}),
         });
       }
       // A Consumption or Flex plan has no size or crowding to compare: its tier, from the site, is the fact.
@@ -196,8 +221,7 @@ export const planDrift = defineRule({
       qa: `${a.skuName} (${a.tier})${qaSites ? `, ${qaSites} apps` : ""}`,
       prod: `${b.skuName} (${b.tier})${prodSites ? `, ${prodSites} apps` : ""}`,
     };
-    const [qaMb, prodMb] = [skuMemoryMb(a.skuName), skuMemoryMb(b.skuName)];
-    if (qaMb && prodMb && prodMb < qaMb) {
+    if (qaMb && prodMb && prodMb < qaMb && !(qaHosting === "flex" && prodHosting === "flex")) {
       const inPlace =
         !isServerlessTier(a.tier) && !isServerlessTier(b.tier) && sameFamily(a.skuName, b.skuName);
       out.push({
@@ -220,6 +244,7 @@ export const planDrift = defineRule({
         args: { prodSku: b.skuName, prodTier: b.tier, qaSku: a.skuName, qaTier: a.tier },
         environment: "prod",
         evidence: { setting: "plan tier", ...planEvidence },
+        ...(moved ? { fix: moved } : {}),
       });
     }
     if ((prodSites ?? 1) > Math.max(1, qaSites ?? 1)) {
@@ -251,8 +276,34 @@ export const osDrift = defineRule({
     "Windows and Linux Function Apps differ in workers, settings (linuxFxVersion against " +
     "netFrameworkVersion) and native dependencies; an app cannot change OS in place.",
   needs: ["site"],
-  messages: { os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting" },
-  check({ qa, prod }) {
+  messages: {
+    os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting",
+    platform:
+      "production is hosted on {prodHosting} but QA on {qaHosting}: Azure Container Apps hosting is a new app, not a setting",
+  },
+  check({ qa, prod, profile }) {
+    const [qaHosting, prodHosting] = [profile.qa.hosting ?? "unknown", profile.prod.hosting ?? "unknown"];
+    // Container Apps hosting against a plan (the same OS, Linux): no setting moves an app between them.
+    if (
+      qa.site!.os === prod.site!.os &&
+      (qaHosting === "container-apps") !== (prodHosting === "container-apps")
+    )
+      return [
+        {
+          message: "platform",
+          args: { prodHosting, qaHosting },
+          environment: "prod",
+          evidence: {
+            setting: "hosting (managedEnvironmentId, serverFarmId)",
+            qa: qaHosting,
+            prod: prodHosting,
+          },
+          fix: codeFix(
+            `Create production hosted like QA's (${qaHosting}) and deploy the build QA tested to it; ` +
+              "an app cannot move between Azure Container Apps and a plan in place.",
+          ),
+        },
+      ];
     if (qa.site!.os === prod.site!.os) return [];
     return [
       {

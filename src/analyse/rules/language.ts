@@ -213,14 +213,28 @@ export const languageDrift = defineRule({
   why:
     "A build tested on one language version can break on another (native modules, removed APIs); a " +
     "version past end of life in production alone is a release defect.",
-  needs: ["appSettings", "config", "site"],
+  // Flex names its language on the site; the others in app settings, their version in config/web too:
+  // each is asked for where it lives, so a Flex app without those reads is still compared.
+  needs: ["site"],
   appliesTo: imageReason,
   messages: {
     language: "production runs {prod} but QA runs {qa}: a different build",
     version: "production runs {prodLabel} ({setting} {prod}) but QA runs {qaLabel} ({qa})",
+    unread: "the {env} {what} was not read: the language and its version are not compared",
   },
   check({ profile, qa, prod, now }) {
     const [a, b] = [profile.qa, profile.prod];
+    const unread = (what: "appSettings" | "config") =>
+      [qa, prod]
+        .filter((e) => !profile[e.role].isFlex && e[what] === undefined)
+        .map((e) => ({
+          message: "unread",
+          unknown: true as const,
+          args: { env: e.role, what: what === "config" ? "site configuration (config/web)" : "app settings" },
+          environment: e.role,
+          evidence: {},
+        }));
+    if (unread("appSettings").length > 0) return unread("appSettings");
     if (!a.language || !b.language) return [];
     // dotnet against dotnet-isolated is R07's (the worker runtime against the build).
     if (a.language !== b.language) {
@@ -236,6 +250,7 @@ export const languageDrift = defineRule({
         },
       ];
     }
+    if (unread("config").length > 0) return unread("config");
     // Another OS is D05's: another app. Flex's runtime and linuxFxVersion are both Linux and compare.
     if (
       !a.languageVersion ||
