@@ -821,6 +821,19 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "medium", title: /PremiumV3 tier but QA on ElasticPremium/ }],
     },
     {
+      name: "a Flex production with smaller instances than QA's: Flex's own instance-memory command",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+          e.site!.flexScale = { instanceMemoryMB: e.role === "qa" ? 4096 : 2048 };
+          e.plan!.tier = "FlexConsumption";
+          e.plan!.skuName = "FC1";
+        }),
+      expect: [
+        { environment: "prod", severity: "high", fixKind: "config", command: /--instance-memory 4096$/ },
+      ],
+    },
+    {
       // Real Azure answers 404 for some Y1 plans it lists: the site's sku is the tier, nothing is unknown.
       name: "Consumption plans that answer 404: the tier comes from the sites, identical apps stay clean",
       edit: (f) =>
@@ -1413,6 +1426,22 @@ const CASES: Record<string, Case[]> = {
     { name: "the right way round", edit: () => {}, expect: [] },
   ],
   D05: [
+    {
+      name: "production on Azure Container Apps, QA on a Linux plan: a new app",
+      edit: (f) => {
+        bothEnvs(f, (e) => toLinux(e, "DOTNET-ISOLATED|10.0"));
+        f.prod.site!.managedEnvironmentId =
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "code",
+          title: /container-apps but QA on elastic-premium/,
+        },
+      ],
+    },
     {
       name: "Windows QA, Linux production: a new app",
       edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|10.0"),
