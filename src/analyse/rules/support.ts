@@ -109,7 +109,7 @@ export const inProcessRetirement = defineRule({
     const role: Role = env.role;
     return [
       {
-        message: severity === "high" ? "past" : "soon",
+        message: IN_PROCESS_END.getTime() <= now.getTime() ? "past" : "soon",
         args: { env: role, date: isoDate(IN_PROCESS_END) },
         environment: role,
         severity,
