@@ -25,6 +25,8 @@ const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
  * explain them, and the plan says to roll back if they persist. Everything else is a cause.
  */
 const isSymptom = (f: Finding) => /^[HM]\d/.test(f.ruleId);
+/** End of support (R11, R12) is no release's cause: neither a hotfix nor a rollback ends it, a planned build does. */
+const isLifecycle = (f: Finding) => /^R1[12]$/.test(f.ruleId);
 
 /**
  * The one decision over the findings, in order:
@@ -48,7 +50,7 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   // Property 2 (README "What the gate promises"): HOTFIX only when every severe production cause is
   // addressed by a step; one that only a build, a new app or a rollback fixes forbids it.
   const unaddressed = findings.filter(
-    (f) => affectsProd(f) && isSevere(f) && !isSymptom(f) && f.fix?.kind !== "config",
+    (f) => affectsProd(f) && isSevere(f) && !isSymptom(f) && !isLifecycle(f) && f.fix?.kind !== "config",
   );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
