@@ -63,10 +63,17 @@ describe("decision table", () => {
       "ROLLBACK",
     ],
     [
+      // Property 2: a critical cause only a build fixes forbids HOTFIX, whatever else is configurable.
       "a critical rebuild, and a config fix for something else",
       [finding({ severity: "critical", fix: code }), finding({ fix: config })],
       [],
-      "HOTFIX",
+      "ROLLBACK",
+    ],
+    [
+      "a high cause only a new app fixes, and a config fix: no hotfix, production runs",
+      [finding({ ruleId: "D05", fix: code }), finding({ fix: config })],
+      [],
+      "MONITOR",
     ],
     [
       "a critical rebuild in QA only",
@@ -83,10 +90,17 @@ describe("decision table", () => {
     ],
     ["production broken, no config fix", [finding({ severity: "critical", fix: rollback })], [], "ROLLBACK"],
     [
-      "production broken, and a config fix for it",
-      [finding({ severity: "critical", fix: rollback }), finding({ fix: config })],
+      // A symptom (host or metric) that a configuration cause explains: the hotfix, with rollback as fallback.
+      "production broken (a symptom), and a config fix for it",
+      [finding({ ruleId: "M01", severity: "critical", fix: rollback }), finding({ fix: config })],
       [],
       "HOTFIX",
+    ],
+    [
+      "a critical cause only a rollback fixes, and a config fix for something else",
+      [finding({ severity: "critical", fix: rollback }), finding({ ruleId: "T02", fix: config })],
+      [],
+      "ROLLBACK",
     ],
     [
       "a medium rollback-kind finding is a warning",
@@ -165,7 +179,7 @@ describe("plans", () => {
       "az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src '<package of deployment 4c0d2a9e11>'",
     );
     expect(plan.warnings.join(" ")).toMatch(
-      /end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-03/,
+      /end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-13/,
     );
   });
 

@@ -20,6 +20,13 @@ export interface Recommendation {
 const affectsProd = (f: Finding) => f.environment !== "qa";
 const isSevere = (f: Finding) => f.severity === "critical" || f.severity === "high";
 const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
+/**
+ * Host and metric findings (H, M) are symptoms: a configuration cause found by an R or D rule can
+ * explain them, and the plan says to roll back if they persist. Everything else is a cause.
+ */
+const isSymptom = (f: Finding) => /^[HM]\d/.test(f.ruleId);
+/** End of support (R11, R12) is no release's cause: neither a hotfix nor a rollback ends it, a planned build does. */
+const isLifecycle = (f: Finding) => /^R1[12]$/.test(f.ruleId);
 
 /**
  * The one decision over the findings, in order:
@@ -52,6 +59,11 @@ export function decide(
     (f) =>
       affectsProd(f) && f.severity === "critical" && (f.fix?.kind === "rollback" || f.fix?.kind === "code"),
   );
+  // Property 2 (README "What the gate promises"): HOTFIX only when every severe production cause is
+  // addressed by a step; one that only a build, a new app or a rollback fixes forbids it.
+  const unaddressed = findings.filter(
+    (f) => affectsProd(f) && isSevere(f) && !isSymptom(f) && !isLifecycle(f) && f.fix?.kind !== "config",
+  );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
   // The configuration rules (R upgrade checks, D drift) are what name a runtime or configuration
@@ -79,7 +91,8 @@ export function decide(
   const backCommands = back.steps.filter((s) => !s.startsWith("#"));
   // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
   const rollBack = backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ");
-  if (breakers.length > 0 && hotfixes.length === 0 && unknowns.length > 0) {
+  const hotfixAllowed = hotfixes.length > 0 && unaddressed.length === 0;
+  if (breakers.length > 0 && !hotfixAllowed && unknowns.length > 0) {
     // A rule that could not judge may be the one with a configuration fix (production's config/web
     // unread hides a 32-bit worker): broken, but a rollback is not the confident answer (issue 11).
     return {
@@ -97,7 +110,7 @@ export function decide(
       warnings: back.warnings,
     };
   }
-  if (breakers.length > 0 && hotfixes.length === 0) {
+  if (breakers.length > 0 && !hotfixAllowed) {
     return {
       action: "ROLLBACK",
       summary: `Production is broken and no configuration fix is known: ${breakers.map((f) => f.title).join("; ")}.`,
@@ -107,7 +120,7 @@ export function decide(
       warnings: back.warnings,
     };
   }
-  if (hotfixes.length > 0) {
+  if (hotfixAllowed) {
     const steps = planSteps(hotfixes);
     const apps = `--qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
     steps.push(
@@ -153,7 +166,12 @@ export function decide(
   if (warnings.length > 0) {
     return {
       action: "MONITOR",
-      summary: `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
+      summary:
+        hotfixes.length > 0
+          ? `Production runs, but ${unaddressed.map((f) => f.ruleId).join(", ")} needs a build or a new app, ` +
+            `so no configuration change alone is a hotfix: plan ${hotfixes.map((f) => f.ruleId).join(", ")} ` +
+            `with that release; ${warnings.length} warning(s).`
+          : `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
       drivers: warnings.map(describe),
       steps: warnings.filter((f) => f.fix).map((f) => `# ${f.ruleId}: ${f.fix!.summary}`),
       alternatives: [],
@@ -213,8 +231,12 @@ function wayBack(
   const steps: string[] = [];
   const warnings: string[] = [];
   const swap = prod.site?.lastSwap;
+  // Flex Consumption has no slots: a swap is never its way back (plan-safety.md).
   const swappedSlot =
-    swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
+    swap &&
+    !prod.ref.slot &&
+    analysis.profiles.prod.hosting !== "flex" &&
+    prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
       ? swap
       : undefined;
   const previous = successfulDeployments(prod)[1];
