@@ -494,6 +494,7 @@ export async function runCheckCommand(
       env,
       config: loaded,
       stderr: io.stderr,
+      ...(session.access.abortSignal ? { signal: session.access.abortSignal } : {}),
     };
     const shown = sinks
       ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
