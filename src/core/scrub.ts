@@ -159,7 +159,11 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
     id: "key-value",
     what: "connection-string and query parts: AccountKey=, SharedAccessKey=, Password=, a SAS sig=, a function key code=, client_secret=, tokens",
     doc: "https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string",
-    pattern: new RegExp(`\\b(${SECRET_KEYS.join("|")})(\\s*=\\s*|%3D)(${KEY_VALUE_VALUE})`, "gi"),
+    // After a word boundary, or after an escape (`%3Fsig%3D…`, a URL inside a URL).
+    pattern: new RegExp(
+      `(?<=^|[^A-Za-z0-9_]|%[0-9A-Fa-f]{2})(${SECRET_KEYS.join("|")})(\\s*=\\s*|%3D)(${KEY_VALUE_VALUE})`,
+      "gi",
+    ),
     replace: `$1$2${REDACTED_TEXT}`,
   },
   {
