@@ -437,6 +437,8 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
+  // A refused --out is refused before Azure is read, so no check is run for nothing.
+  if (args.out) await checkOutTarget(args.out);
   if (args.watch !== undefined) {
     const { runWatchCommand } = await import("./watch-command.js");
     return runWatchCommand({ ...args, watch: args.watch }, io, toolVersion, env, loaded);
@@ -479,8 +481,15 @@ export async function runCheckCommand(
       ...(session.replayed ? { recording: session.replayed } : {}),
       ...(loaded ? { config: loaded.path } : {}),
     });
-    const bundleFiles = args.out ? await writeBundle(args.out, report, result.facts) : undefined;
-    if (args.out) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
+    // A bundle refused late (the directory appeared meanwhile, a full disk) does not lose the
+    // ledger's record: the check is recorded, then the refusal is the exit code (2).
+    let bundleRefused: Error | undefined;
+    const bundleFiles = args.out
+      ? await writeBundle(args.out, report, result.facts).catch(
+          (error: unknown) => void (bundleRefused = error as Error),
+        )
+      : undefined;
+    if (bundleFiles) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
     // The ledger and the change ticket (src/ledger/check-hook.ts): sinks that never change the exit code.
     const sinks =
       args.ledger !== undefined || args.servicenowChange
@@ -499,6 +508,7 @@ export async function runCheckCommand(
     const shown = sinks
       ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
       : { report, trailer: "" };
+    if (bundleRefused) throw bundleRefused;
     io.stdout(
       (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
         shown.trailer,
@@ -547,37 +557,30 @@ export function watch(session: Session, args: AccessArgs, io: Io, env: NodeJS.Pr
   return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
 }
 
+async function checkOutTarget(dir: string): Promise<void> {
+  const [{ BUNDLE_FILES }, { checkNewFilesTarget }] = await Promise.all([
+    import("../report/bundle.js"),
+    import("../files/write-new.js"),
+  ]);
+  await checkNewFilesTarget("--out", dir, BUNDLE_FILES);
+}
+
 export async function writeBundle(
   dir: string,
   report: import("../report/model.js").Report,
   facts: import("../core/facts.js").CheckFacts,
 ): Promise<Record<string, string>> {
-  const [{ evidenceBundle }, fs, nodePath] = await Promise.all([
+  const [{ evidenceBundle, bundleFileMode }, { writeNewFiles }] = await Promise.all([
     import("../report/bundle.js"),
-    import("node:fs/promises"),
-    import("node:path"),
+    import("../files/write-new.js"),
   ]);
-  // A fresh directory, or an existing one without our files: each file is created, never
-  // overwritten and never written through a symlink planted there (O_CREAT|O_EXCL refuses both).
-  const existing = await fs.lstat(dir).catch(() => undefined);
-  if (existing && !existing.isDirectory())
-    throw new UsageError(`--out: ${dir} exists and is not a directory: give a new directory`);
+  // Whole or nothing, never over anything and never through a symlink (src/files/write-new.ts).
   const files = evidenceBundle(report, facts);
-  try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const [name, text] of Object.entries(files))
-      await fs.writeFile(nodePath.join(dir, name), text, {
-        flag: "wx",
-        mode: name === "plan.sh" ? 0o700 : 0o600,
-      });
-  } catch (error) {
-    const { code, path } = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      code === "EEXIST"
-        ? `--out: ${path ?? dir} already exists: give a new directory (azfn-health never overwrites evidence)`
-        : `--out: cannot write to ${path ?? dir}: ${code ?? (error as Error).message}`,
-    );
-  }
+  await writeNewFiles(
+    "--out",
+    dir,
+    Object.entries(files).map(([name, text]) => ({ name, text, mode: bundleFileMode(name) })),
+  );
   return files;
 }
 

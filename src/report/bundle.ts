@@ -22,6 +22,20 @@ export function evidenceBundle(report: Report, facts: CheckFacts): Record<string
   };
 }
 
+/** The files of the bundle, in the order evidenceBundle writes them. */
+export const BUNDLE_FILES = [
+  "report.html",
+  "report.md",
+  "report.json",
+  "report.junit.xml",
+  "facts.json",
+  "metrics.csv",
+  "plan.sh",
+] as const;
+
+/** plan.sh is for its owner to run; the rest only to read, by its owner. */
+export const bundleFileMode = (name: string) => (name === "plan.sh" ? 0o700 : 0o600);
+
 function csvCell(value: string | number | null): string {
   if (value === null) return "";
   const text = String(value);
