@@ -96,7 +96,7 @@ export async function parseConfig(text: string, name: string): Promise<Config> {
 }
 
 /** How many problems a bad file is reported with: enough to fix it, never a flood. */
-export const SHOWN_PROBLEMS = 5;
+export const SHOWN_PROBLEMS = 10;
 
 /**
  * The first few problems, one line each (controls made visible, each line cut at 300 characters: key
