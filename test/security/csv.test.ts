@@ -15,7 +15,6 @@ function spreadsheetView(cell: string): string {
   return cell.slice(1, -1).replace(/""/g, '"');
 }
 const startsAFormula = (text: string) =>
-   
   /^[\s\u0000]*[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(text) || /^[\t\r\n\u0000]/.test(text);
 
 describe("CSV cells", () => {
