@@ -6,7 +6,7 @@ import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs, CheckArgs } from "../app/args.js";
-import { deliver } from "../app/deliver.js";
+import { checkOutTarget, deliver } from "../app/deliver.js";
 import type { Io } from "../app/io.js";
 import { checkRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
@@ -184,6 +184,8 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
+  // A refused --out is refused before Azure is read, so no check (or watch) runs for nothing.
+  if (args.out) await checkOutTarget(args.out);
   if (args.watch !== undefined)
     return (await import("./watch-command.js")).runWatchCommand(
       { ...args, watch: args.watch },
