@@ -10,6 +10,7 @@ import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
 import { parseSince } from "../core/time.js";
+import { assertUntilAfterRelease } from "../core/release.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -467,6 +468,7 @@ export async function runCheckCommand(
       appInsights,
       ...policyOf(loaded),
     });
+    assertUntilAfterRelease(result.release, args.until, session.now);
     progress.stop();
     if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
     const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
@@ -499,8 +501,11 @@ export async function runCheckCommand(
       ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
       : { report, trailer: "" };
     io.stdout(
-      (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
-        shown.trailer,
+      (await render(shown.report, args.format, {
+        color: io.color,
+        verbose: args.verbose === true,
+        width: io.columns,
+      })) + shown.trailer,
     );
     await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
     await speakToCi(report, args, io, env);

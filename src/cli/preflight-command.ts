@@ -93,7 +93,7 @@ export async function runPreflightCommand(
       ...(session.replayed ? { recording: session.replayed } : {}),
       ...(loaded ? { config: loaded.path } : {}),
     });
-    io.stdout(await render(report, args.format, { color: io.color }));
+    io.stdout(await render(report, args.format, { color: io.color, width: io.columns }));
     if (args.out) {
       await writeBundle(args.out, report, result.facts);
       io.stderr(`azfn-health: evidence written to ${args.out}\n`);
