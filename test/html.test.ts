@@ -337,26 +337,30 @@ describe("report.html: read at a desk and on a phone", () => {
   it.for([
     [1400, "desk"],
     [390, "phone"],
-  ] as const)("at %i px (%s): the key columns never wrap, nothing is cut off", async ([width], ctx) => {
-    const page = await needBrowser(ctx).newPage({ viewport: { width, height: 900 } });
-    await page.goto(`file://${await bundle(STORY)}`);
-    // Severity, rule and environment each on one line ("prod", never "pro/d").
-    const wrapped = await page.locator("table.findings td.key").evaluateAll((cells) =>
-      cells.flatMap((td) => {
-        const range = document.createRange();
-        range.selectNodeContents(td);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        return lines.size > 1 ? [td.textContent] : [];
-      }),
-    );
-    expect(wrapped).toEqual([]);
-    // Nothing wider than the screen: no sideways scrolling to reach a fix.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    const fix = await page.locator("table.findings td.fix").first().boundingBox();
-    expect(fix!.x + fix!.width).toBeLessThanOrEqual(width);
-    expect(fix!.width).toBeGreaterThan(width > 1000 ? 300 : 250);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, `report-story-${width}.png`), fullPage: true });
-    await page.close();
-  });
+  ] as const)(
+    "at %i px (%s): the key columns never wrap, nothing is cut off",
+    { timeout: 60_000 },
+    async ([width], ctx) => {
+      const page = await needBrowser(ctx).newPage({ viewport: { width, height: 900 } });
+      await page.goto(`file://${await bundle(STORY)}`);
+      // Severity, rule and environment each on one line ("prod", never "pro/d").
+      const wrapped = await page.locator("table.findings td.key").evaluateAll((cells) =>
+        cells.flatMap((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return lines.size > 1 ? [td.textContent] : [];
+        }),
+      );
+      expect(wrapped).toEqual([]);
+      // Nothing wider than the screen: no sideways scrolling to reach a fix.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const fix = await page.locator("table.findings td.fix").first().boundingBox();
+      expect(fix!.x + fix!.width).toBeLessThanOrEqual(width);
+      expect(fix!.width).toBeGreaterThan(width > 1000 ? 300 : 250);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `report-story-${width}.png`), fullPage: true });
+      await page.close();
+    },
+  );
 });
