@@ -121,7 +121,10 @@ console.table(
   })),
 );
 console.log(
-  `waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})`,
+  `waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})` +
+    (roundTrips < 0
+      ? `; below zero: this machine's noise exceeds the latency (${RUNS} runs; more give a steadier median)`
+      : ""),
 );
 
 // The metric analysis (issue #4): 2 environments x 20 metrics x 7 days at 1-minute grain.
@@ -169,5 +172,9 @@ console.table(
 console.log(
   `a watch round waits for ${watchTrips.toFixed(2)} round trips of ${LATENCY} ms with ${slow.round.requests} requests (${watchOk ? "ok, target <= 8 requests and one round trip" : "OVER target"})`,
 );
-if (failed && SMOKE) console.log("\nBENCH_SMOKE=1: targets reported, not enforced");
-process.exitCode = failed && !SMOKE ? 1 : 0;
+// The bench reports; it never fails on a timing (issue #18): a busy or shared machine is no place
+// for a speed assertion. Only an error (a command that fails, a stand-in that breaks) fails it.
+if (failed)
+  console.log(
+    `\nA speed target was missed on this run (marked OVER above): reported, not enforced${SMOKE ? " (BENCH_SMOKE=1)" : ""}`,
+  );

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
+import { EXIT_CODES } from "../core/exit-codes.js";
 
 /**
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time
@@ -27,7 +28,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     stdoutFailure = error;
     process.stderr.write(`azfn-health: cannot write the report to stdout: ${error.code ?? error.message}\n`);
   }
-  process.exitCode = 2;
+  process.exitCode = EXIT_CODES.USAGE.code;
 });
 const writeStdout = (text: string) => {
   if (stdoutClosed) return;
@@ -44,7 +45,7 @@ const lastResort = (error: unknown) => {
     `azfn-health: unexpected error (a bug: please report ` +
       `it).${process.env.AZFN_HEALTH_DEBUG ? `\n${(error as Error)?.stack ?? String(error)}` : " Run with --debug for details."}\n`,
   );
-  process.exit(1);
+  process.exit(EXIT_CODES.CRASH.code);
 };
 process.on("uncaughtException", lastResort);
 process.on("unhandledRejection", lastResort);
@@ -69,5 +70,5 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
     startedAt: 0,
   });
-  process.exitCode = stdoutFailure ? 2 : code;
+  process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
 }

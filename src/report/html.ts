@@ -17,7 +17,7 @@ import {
   releaseLine,
   stacksLine,
 } from "./comparison.js";
-import { timelineHtml } from "../watch/timeline.js";
+import { timelineHtml } from "./timeline.js";
 import { esc } from "./markup.js";
 import type { Report } from "./model.js";
 
