@@ -356,6 +356,8 @@ function profile(base, overrides = {}) {
     threads: 60,
     handles: 900,
     executions: 120,
+    gen0: 30,
+    gen1: 5,
     gen2: 1,
     cpu: 35,
     memoryPercent: 45,
@@ -392,9 +394,9 @@ function value(metric, p, minutes, jitter) {
     case "FunctionExecutionUnits":
       return count(p.executions * 256 * 300);
     case "Gen0Collections":
-      return count(30);
+      return count(p.gen0);
     case "Gen1Collections":
-      return count(5);
+      return count(p.gen1);
     case "Gen2Collections":
       return count(p.gen2);
     case "AppConnections":
@@ -816,6 +818,73 @@ function write(name, recording) {
     },
   });
   write("regression-5xx", bad);
+
+  // Issue 16 §2: three releases the pooled after-window misjudged. Each is the healthy upgrade's
+  // configuration with the metrics of one story; QA stays steady.
+  const story = (description, recordedAt, prodPlan = prod.plan) => ({
+    ...healthy(false),
+    recordedAt,
+    description,
+    exchanges: [...environment(qa), ...environment({ ...prod, plan: prodPlan })],
+  });
+
+  // Elastic Premium scaling out from 2 to 6 instances as traffic triples with the release: the
+  // totals triple (4xx, GCs, execution units), per request, per execution and per instance
+  // nothing changes.
+  const scaleOut = story(
+    "The healthy upgrade released while traffic triples: Elastic Premium scales production from 2 to 6 instances; 4xx, GCs and execution units triple as totals, per request, per execution and per instance nothing changes.",
+    "2026-11-24T09:00:00.000Z",
+    { ...prod.plan, capacity: 6 },
+  );
+  await addMetrics(scaleOut, {
+    now: Date.parse(scaleOut.recordedAt),
+    at: (role, t) => {
+      // 1 % of requests fail before and after: enough errors a minute that a bucket's whole count
+      // does not bias the rate (a rate of 0.2 % rounds to no error at 80 requests a minute).
+      const p = { ...steady(role), errorRate: 0.01 };
+      if (role === "qa" || t < release) return p;
+      return { ...p, requests: p.requests * 3, executions: p.executions * 3, gen0: 90, gen1: 15, gen2: 3 };
+    },
+    logs: quietLogs,
+  });
+  write("scale-out", scaleOut);
+
+  // A restart blip at deploy time: 5 % of requests fail for the first 4 minutes past the settle
+  // time, then 110 healthy minutes. Pooled over the window the 5xx rate rose; in the latest
+  // buckets it is back to its baseline.
+  const blip = story(
+    "The healthy upgrade with a restart blip: 5 % of production's requests fail for 4 minutes just past the settle time, then 110 healthy minutes; pooled over the after-window the 5xx rate rose, in its latest buckets it is back.",
+    "2026-11-24T09:15:00.000Z",
+  );
+  const blipFrom = Date.parse("2026-11-24T07:21:00Z");
+  await addMetrics(blip, {
+    now: Date.parse(blip.recordedAt),
+    at: (role, t) =>
+      role === "prod" && t >= blipFrom && t < blipFrom + 4 * MINUTE
+        ? { ...steady(role), errorRate: 0.05, responseTime: 0.9 }
+        : steady(role),
+    logs: quietLogs,
+  });
+  write("recovered-blip", blip);
+
+  // Requests stop reaching production's functions (a route or binding broke): 1 % of the traffic
+  // is left, with no 5xx at all, while QA's traffic is steady.
+  const loss = story(
+    "The healthy upgrade's configuration, but after the release only 1 % of production's requests and executions arrive, with no 5xx at all, while QA's traffic is steady: an outage that no error rate shows.",
+    "2026-11-24T09:00:00.000Z",
+  );
+  await addMetrics(loss, {
+    now: Date.parse(loss.recordedAt),
+    at: (role, t) => {
+      const p = steady(role);
+      if (role === "qa" || t < release) return p;
+      // The collections follow the work that is left.
+      const work = { requests: p.requests * 0.01, executions: p.executions * 0.01 };
+      return { ...p, ...work, errorRate: 0, gen0: 0.3, gen1: 0.05, gen2: 0.01 };
+    },
+    logs: quietLogs,
+  });
+  write("traffic-loss", loss);
 }
 
 // ---- Other kinds of app (issue 8) -----------------------------------------------------------

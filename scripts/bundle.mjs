@@ -21,6 +21,9 @@ await build({
   chunkNames: "[name]-[hash]",
   // A native module (a compiled .node file found at run time): it must stay in node_modules.
   external: ["better-sqlite3"],
+  // arm-resourcegraph 4 (ms-rest-js) loads node-fetch's URL code, which requires Node's deprecated
+  // punycode module (a DEP0040 warning on every run): the punycode package stands in for it.
+  alias: { punycode: "punycode/" },
   // CommonJS dependencies inside an ESM bundle need a require of their own.
   banner: {
     js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",

@@ -3,7 +3,7 @@ import type { MetricThresholds } from "./analyse/metrics/judge.js";
 import { applyPolicy, NO_POLICY, type Policy } from "./analyse/policy.js";
 import { RULES } from "./analyse/rules/index.js";
 import type { Rule } from "./analyse/rule.js";
-import { decide } from "./decide/decide.js";
+import { decide, type Moment } from "./decide/decide.js";
 import { resolveRelease } from "./core/release.js";
 import type { BaselineMode } from "./core/windows.js";
 import type { AzureAccess } from "./collect/access.js";
@@ -55,8 +55,9 @@ export function judge(
   policy: Policy = NO_POLICY,
   thresholds?: MetricThresholds,
   rules: readonly Rule[] = RULES,
+  moment: Moment = "check",
 ): CheckResult {
   const { analysis, ignored } = applyPolicy(analyse(facts, rules, { thresholds }), policy);
   const release = resolveRelease(facts.prod, since);
-  return { facts, analysis, ignored, release, recommendation: decide(analysis, facts, release) };
+  return { facts, analysis, ignored, release, recommendation: decide(analysis, facts, release, moment) };
 }

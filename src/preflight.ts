@@ -1,6 +1,5 @@
 import { PREFLIGHT_RULES } from "./analyse/rules/readiness.js";
 import { judge, type CheckRequest, type CheckResult } from "./check.js";
-import type { Recommendation } from "./decide/decide.js";
 
 export { PREFLIGHT_RULES };
 
@@ -21,24 +20,10 @@ export async function runPreflight(request: PreflightRequest): Promise<CheckResu
   return judgePreflight(facts, request);
 }
 
+/** The configuration rules, decided with the preflight's own wording (src/decide/decide.ts). */
 export function judgePreflight(
   facts: CheckResult["facts"],
   request: Pick<PreflightRequest, "policy" | "thresholds"> = {},
 ): CheckResult {
-  const result = judge(facts, undefined, request.policy, request.thresholds, PREFLIGHT_RULES);
-  return { ...result, recommendation: beforeTheDeploy(result.recommendation, facts) };
-}
-
-/** Nothing is deployed yet: no "roll back instead", and the re-run is a preflight, not a check. */
-function beforeTheDeploy(rec: Recommendation, facts: CheckResult["facts"]): Recommendation {
-  const again = `# Then run the preflight again: azfn-health preflight --qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
-  return {
-    ...rec,
-    summary:
-      rec.action === "HOTFIX"
-        ? `Before deploying, production needs ${rec.summary.replace(/^Production needs /, "")}`
-        : rec.summary,
-    steps: rec.steps.map((s) => (s.startsWith("# Then check again:") ? again : s)),
-    alternatives: rec.alternatives.filter((a) => !a.startsWith("Roll back instead")),
-  };
+  return judge(facts, undefined, request.policy, request.thresholds, PREFLIGHT_RULES, "preflight");
 }

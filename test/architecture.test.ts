@@ -21,6 +21,7 @@ const RANK: Record<string, number> = {
   preflight: 5,
   watch: 5,
   servicenow: 5,
+  fleet: 5,
   app: 6,
   cli: 7,
 };

@@ -299,3 +299,21 @@ describe("release time", () => {
     expect(resolveRelease(nothing.prod)).toMatchObject({ source: "unknown" });
   });
 });
+
+describe("the preflight's wording comes from decide, not from editing its sentences", () => {
+  it("before the deploy: the same verdict, drivers and fixes; a preflight re-run; no way back yet", () => {
+    const analysis: Analysis = { ...analyse(story), findings: [finding({ fix: config })], unknowns: [] };
+    const release = resolveRelease(story.prod);
+    const after = decide(analysis, story, release, "check");
+    const before = decide(analysis, story, release, "preflight");
+    expect(before.action).toBe(after.action);
+    expect(before.drivers).toEqual(after.drivers);
+    // Every step but the re-run is the same fix; the re-run names the moment's own command.
+    expect(before.steps.slice(0, -1)).toEqual(after.steps.slice(0, -1));
+    expect(before.steps.at(-1)).toContain("azfn-health preflight --qa");
+    expect(after.steps.at(-1)).toContain("azfn-health check --qa");
+    // Nothing is deployed yet: the alternatives lose the roll-back, and keep the rest.
+    expect(before.alternatives).toEqual(after.alternatives.slice(1));
+    expect(before.summary).not.toBe(after.summary);
+  });
+});

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RETRY } from "../src/collect/access.js";
 import { throwawayCertificate } from "./support/azure-stand-in.mjs";
 import { HEALTHY, REGRESSION, ROOT, STORY } from "./helpers.js";
+import { seededRandom } from "./support/seeded.js";
 
 /**
  * Load and faults (issue 11): live checks through the real CLI entry point against the HTTPS
@@ -51,16 +52,6 @@ interface Result {
 }
 /** How late each worker's event loop ran (ms): load that can turn a slow answer into a timeout. */
 type LoopLate = { p50: number; p99: number; max: number };
-
-/** mulberry32: the plan of runs is the same on every machine. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Plan {
   runs: object[];
@@ -128,7 +119,7 @@ describe("live checks under load and faults", () => {
     `${RUNS} seeded runs hold: the clean verdict, or INCONCLUSIVE naming what was missing`,
     { timeout: 1_200_000 },
     async () => {
-      const random = rng(20261201);
+      const random = seededRandom(20261201);
       const chaosRuns = Array.from({ length: RUNS }, (_, i) => ({
         fixture: FIXTURES[Math.floor(random() * FIXTURES.length)]!,
         slowEnvironment: random() < 0.5 ? "qa" : "prod",

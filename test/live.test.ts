@@ -215,6 +215,24 @@ describe("live checks against the Azure stand-in", () => {
     expect(outline(live.report).findings).toContain("R20/prod/medium");
   });
 
+  it("a check recorded with --since 120m replays to the live verdict: the recording keeps the request", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-record-since-"));
+    const live = await liveCheck(load(STORY), { args: ["--since", "120m", "--record", dir] });
+    expect(live.code).not.toBe(2);
+    const saved = JSON.parse(readFileSync(join(dir, "recording.json"), "utf8"));
+    expect(saved.request).toEqual({
+      since: new Date(Date.parse(saved.recordedAt) - 120 * 60_000).toISOString(),
+      settleMinutes: 5,
+      baseline: "before",
+    });
+    const replay = await runCli(["check", "--from", dir, "--format", "json"]);
+    const replayed = JSON.parse(replay.stdout);
+    expect(replay.code).toBe(live.code);
+    expect(outline(replayed)).toEqual(outline(live.report));
+    expect(replayed.release).toEqual(live.report.release);
+    expect(replayed.verdict).not.toBe("INCONCLUSIVE");
+  });
+
   it("`record` writes a recording and says how to replay it", async () => {
     const recording = load(HEALTHY);
     const live = await startLive(recording);

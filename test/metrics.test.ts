@@ -305,10 +305,11 @@ describe("low traffic: power to detect a doubling of the error rate (issue 9 §4
     const facts = await replayFacts(HEALTHY);
     const series = facts.prod.metrics!.series;
     const n = series.Requests!.after.length;
-    // A request a minute before; three an hour after, and the last three failed.
+    // Four requests a minute before, one after (a fall of 75 %, short of a traffic loss), and three
+    // of the last hour's failed.
     series.Requests = {
-      baseline: series.Requests!.baseline.map(() => 1),
-      after: series.Requests!.after.map((_, i) => (i % 20 === 0 ? 1 : 0)),
+      baseline: series.Requests!.baseline.map(() => 4),
+      after: series.Requests!.after.map(() => 1),
     };
     series.Http5xx = {
       baseline: series.Http5xx!.baseline.map(() => 0),

@@ -9,16 +9,25 @@ import type { Session } from "./session.js";
 /**
  * What `check` and `check --watch` ask of Azure, from their flags and the configuration: one
  * place, so both refuse the same input (--since beyond the metrics' retention, a negative
- * --settle, a malformed component ID) and judge with the same policy.
+ * --settle, a malformed component ID) and judge with the same policy. The request is kept on the
+ * session, for the recording (--record) to carry.
  */
 export function checkRequestOf(args: CheckArgs, session: Session, loaded?: LoadedConfig): CheckRequest {
-  const since = args.since ? releaseTime(args.since, session.now, args.until) : undefined;
   if (!(args.settle >= 0)) throw new UsageError(`--settle: expected minutes (0 or more), got ${args.settle}`);
-  return {
-    ...preflightRequestOf(args, session, loaded),
-    since,
-    metrics: { settleMinutes: args.settle, baseline: args.baseline },
+  // A replay judges the windows its recording holds: the live check's release time, settle and
+  // baseline (a --since given to the replay still names another release time).
+  const recorded = session.recordedRequest;
+  const since = args.since
+    ? releaseTime(args.since, session.now, args.until)
+    : recorded?.since
+      ? new Date(recorded.since)
+      : undefined;
+  const metrics = {
+    settleMinutes: recorded?.settleMinutes ?? args.settle,
+    baseline: recorded?.baseline ?? args.baseline,
   };
+  session.request = { ...(since ? { since: since.toISOString() } : {}), ...metrics };
+  return { ...preflightRequestOf(args, session, loaded), since, metrics };
 }
 
 /** What `preflight` asks: the apps and the configuration rules, no release time and no metrics. */
@@ -78,7 +87,7 @@ function componentId(flag: string, id: string | undefined): string | undefined {
 }
 
 /** Severities, ignores (with their reasons) and metric thresholds from the configuration. */
-function policyOf(loaded?: LoadedConfig) {
+export function policyOf(loaded?: LoadedConfig) {
   const rules = loaded?.config.rules ?? {};
   const level = (rule: (typeof rules)[string]) => (typeof rule === "string" ? rule : rule.severity);
   const policy = {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AzureAccess } from "../collect/access.js";
+import type { RecordedRequest } from "../collect/recording.js";
 import { resolveEndpoints } from "../core/clouds.js";
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
@@ -63,10 +64,15 @@ export interface Session {
    * sets this; it returns true when it took the signal. A second signal ends the process.
    */
   onInterrupt?: () => boolean;
+  /** On a replay: the request the recording was made with (its release time and windows). */
+  recordedRequest?: RecordedRequest;
+  /** The request this run judged, kept in the recording it writes (set by app/request.ts). */
+  request?: RecordedRequest;
   recorder?: {
     recording: (meta: {
       recordedAt: Date;
       apps: { qa: string; prod: string };
+      request?: RecordedRequest;
     }) => import("../collect/recording.js").Recording;
   };
   /** The flag that named the recording's directory, for messages. */
@@ -182,6 +188,7 @@ async function startSession(
         constructed: recording.constructed === true,
         description: recording.description,
       },
+      ...(recording.request ? { recordedRequest: recording.request } : {}),
       access: {
         credential: LOCAL_ONLY_CREDENTIAL,
         httpClient: replay.createReplayHttpClient(recording),
@@ -254,6 +261,7 @@ export async function saveRecording(session: Session, dir: string): Promise<stri
     session.recorder!.recording({
       recordedAt: session.now,
       apps: { qa: session.apps.qa.id, prod: session.apps.prod.id },
+      ...(session.request ? { request: session.request } : {}),
     }),
     session.recordFlag,
   );

@@ -17,6 +17,7 @@ import type { Io } from "../app/io.js";
 import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 import { preflightOptions, runPreflightCommand, type PreflightArgs } from "./preflight-command.js";
+import { fleetDefaults, fleetOptions, runFleetCommand, type FleetArgs } from "./fleet-command.js";
 import { inert } from "../report/inert.js";
 
 const VERSION = (
@@ -27,7 +28,7 @@ const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
   .map(({ code, meaning }) => `  ${code}  ${meaning}`)
   .join("\n")}`;
 
-type Command = "preflight" | "check" | "demo" | "record" | "rules" | "explain" | "ledger";
+type Command = "preflight" | "check" | "demo" | "record" | "rules" | "explain" | "ledger" | "fleet";
 
 const COMMANDS: Record<
   Command,
@@ -105,6 +106,15 @@ const COMMANDS: Record<
     positionals: 1,
     run: (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
+  fleet: {
+    describe:
+      "Every Function App at once, from Azure Resource Graph: stacks, risky configuration, drifted QA/production pairs",
+    options: (y) => fleetOptions(y),
+    configurable: true,
+    defaults: fleetDefaults,
+    run: (args, io, config) =>
+      runFleetCommand(args as unknown as FleetArgs, io, VERSION, io.env ?? process.env, config),
+  },
   ledger: {
     describe: "The deployment ledger: list, show <id>, mark <id>, report, diff <id>",
     options: (y) => ledgerOptions(y),
@@ -146,7 +156,7 @@ function describedCli(argv: string[]): Argv {
   return failAsUsage(
     cli
       .completion("completion", "Print a bash/zsh completion script: azfn-health completion >> ~/.bashrc")
-      .demandCommand(1, "name a command: preflight, check, demo, record, rules or explain, or ledger")
+      .demandCommand(1, "name a command: preflight, check, demo, record, rules or explain, ledger or fleet")
       .strict()
       .version(VERSION)
       .help()
@@ -254,6 +264,9 @@ function refuseUnknownVariables(parser: Argv, env: NodeJS.ProcessEnv): void {
     );
 }
 
+/** Flags that may be given more than once: `fleet --subscription A --subscription B`. */
+const REPEATABLE = new Set(["subscription"]);
+
 /** Flags whose value may be left out on purpose: `--ledger` alone names the default ledger file. */
 const OPTIONAL_VALUE = new Set(["ledger"]);
 
@@ -275,7 +288,8 @@ function refuseValueless(parser: Argv, argv: string[]): void {
 function refuseRepeatedOrEmpty(args: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(args)) {
     if (key === "_" || key === "$0" || /[A-Z]/.test(key)) continue;
-    if (Array.isArray(value)) throw new UsageError(`--${key} given ${value.length} times: give it once`);
+    if (Array.isArray(value) && !REPEATABLE.has(key))
+      throw new UsageError(`--${key} given ${value.length} times: give it once`);
     if ((value === "" && !OPTIONAL_VALUE.has(key)) || (typeof value === "number" && Number.isNaN(value)))
       throw new UsageError(`--${key}: needs a value`);
   }

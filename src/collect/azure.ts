@@ -60,15 +60,7 @@ export async function collectCheckFacts(
   apps: { qa: AppRef; prod: AppRef },
   options: CollectOptions,
 ): Promise<CheckFacts> {
-  const clients = new Map<string, WebSiteManagementClient>();
-  const clientFor = (subscriptionId: string) => {
-    let client = clients.get(subscriptionId);
-    if (!client) {
-      client = new Client(access.credential, subscriptionId, clientOptions(access));
-      clients.set(subscriptionId, client);
-    }
-    return client;
-  };
+  const clientFor = webClients(access);
   const redact = createRedactor(options.hashKey);
   const qa = collectEnvironment(clientFor(apps.qa.subscriptionId), access, "qa", apps.qa, redact);
   const prod = collectEnvironment(clientFor(apps.prod.subscriptionId), access, "prod", apps.prod, redact);
@@ -132,6 +124,19 @@ export async function collectCheckFacts(
     prod: prodFacts,
     stacks,
     ...(metricWindows ? { metricWindows } : {}),
+  };
+}
+
+/** One App Service client per subscription, made when first needed. */
+export function webClients(access: AzureAccess): (subscriptionId: string) => WebSiteManagementClient {
+  const clients = new Map<string, WebSiteManagementClient>();
+  return (subscriptionId) => {
+    let client = clients.get(subscriptionId);
+    if (!client) {
+      client = new Client(access.credential, subscriptionId, clientOptions(access));
+      clients.set(subscriptionId, client);
+    }
+    return client;
   };
 }
 

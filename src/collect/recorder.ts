@@ -7,6 +7,7 @@ import {
   RECORDING_FORMAT,
   requestKey,
   type RecordedExchange,
+  type RecordedRequest,
   type Recording,
 } from "./recording.js";
 import { APP_INSIGHTS_TAG } from "./site.js";
@@ -45,6 +46,7 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
       recordedAt: Date;
       apps: { qa: string; prod: string };
       description?: string;
+      request?: RecordedRequest;
     }): Recording {
       return {
         format: RECORDING_FORMAT,
@@ -53,6 +55,7 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
         constructed: false,
         ...(meta.description ? { description: meta.description } : {}),
         apps: meta.apps,
+        ...(meta.request ? { request: meta.request } : {}),
         exchanges: [...exchanges.values()],
       };
     },

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { UsageError } from "../core/errors.js";
+import type { BaselineMode } from "../core/windows.js";
 
 /**
  * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
@@ -26,7 +27,18 @@ export interface Recording {
   constructed?: boolean;
   description?: string;
   apps: { qa: string; prod: string };
+  /**
+   * The check's request as it was made live: its release time (--since, as a time) and metric
+   * windows. A replay judges the same windows, so it reaches the live verdict.
+   */
+  request?: RecordedRequest;
   exchanges: RecordedExchange[];
+}
+
+export interface RecordedRequest {
+  since?: string;
+  settleMinutes?: number;
+  baseline?: BaselineMode;
 }
 
 export async function readRecording(dir: string): Promise<Recording> {
@@ -51,6 +63,18 @@ export async function readRecording(dir: string): Promise<Recording> {
   return data as Recording;
 }
 
+function requestProblem(request: unknown): string | undefined {
+  if (typeof request !== "object" || request === null) return `"request" must be an object`;
+  const { since, settleMinutes, baseline } = request as RecordedRequest;
+  if (since !== undefined && (typeof since !== "string" || Number.isNaN(Date.parse(since))))
+    return `"request.since" must be an ISO 8601 time`;
+  if (settleMinutes !== undefined && !(typeof settleMinutes === "number" && settleMinutes >= 0))
+    return `"request.settleMinutes" must be minutes (0 or more)`;
+  if (baseline !== undefined && baseline !== "before" && baseline !== "last-week")
+    return `"request.baseline" must be "before" or "last-week"`;
+  return undefined;
+}
+
 function recordingProblem(data: unknown): string | undefined {
   if (typeof data !== "object" || data === null) return "expected a JSON object";
   const r = data as Partial<Recording>;
@@ -60,6 +84,7 @@ function recordingProblem(data: unknown): string | undefined {
     return `"recordedAt" must be an ISO 8601 time`;
   if (typeof r.apps?.qa !== "string" || typeof r.apps?.prod !== "string")
     return `"apps.qa" and "apps.prod" must be resource IDs`;
+  if (r.request !== undefined && requestProblem(r.request)) return requestProblem(r.request);
   if (!Array.isArray(r.exchanges)) return `"exchanges" must be an array`;
   const bad = r.exchanges.findIndex(
     (e) =>

@@ -43,7 +43,19 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
  * INCONCLUSIVE when any rule could not judge (missing data never becomes PROCEED);
  * MONITOR on any other warning; PROCEED otherwise.
  */
-export function decide(analysis: Analysis, facts: CheckFacts, release: Release): Recommendation {
+/**
+ * When the decision is read: after the release (`check`), or before the deploy (`preflight`):
+ * nothing is deployed yet, so no "roll back instead", and the re-run is a preflight. The wording
+ * for each moment lives here, so no caller edits these sentences.
+ */
+export type Moment = "check" | "preflight";
+
+export function decide(
+  analysis: Analysis,
+  facts: CheckFacts,
+  release: Release,
+  moment: Moment = "check",
+): Recommendation {
   const { findings, unknowns } = analysis;
   const hotfixes = findings.filter((f) => affectsProd(f) && isSevere(f) && f.fix?.kind === "config");
   // A critical production finding that only a new build fixes (dotnet-isolated on ~3, a language
@@ -113,11 +125,14 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
   if (hotfixes.length > 0) {
     const steps = planSteps(hotfixes);
     const changes = steps.filter((s) => s.startsWith("# ")).length;
+    const apps = `--qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
     steps.push(
-      `# Then check again: azfn-health check --qa ${facts.qa.ref.id} --prod ` +
-        `${facts.prod.ref.id}${release.time ? ` --since ${release.time}` : ""}`,
+      moment === "preflight"
+        ? `# Then run the preflight again: azfn-health preflight ${apps}`
+        : `# Then check again: azfn-health check ${apps}${release.time ? ` --since ${release.time}` : ""}`,
     );
-    const alternatives = [`Roll back instead: ${rollBack}`, featureOnOldBuild];
+    const alternatives =
+      moment === "preflight" ? [featureOnOldBuild] : [`Roll back instead: ${rollBack}`, featureOnOldBuild];
     // The broken-production findings are put down to the configuration the plan changes: said once
     // here, and every format shows it as their fix instead of their own "roll back".
     const by = [...new Set(hotfixes.map((f) => f.ruleId))].sort();
@@ -142,7 +157,7 @@ export function decide(analysis: Analysis, facts: CheckFacts, release: Release):
     return {
       action: "HOTFIX",
       // Counted as the plan counts them: findings that share a fix are one change.
-      summary: `Production needs ${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
+      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
       drivers: [
         ...hotfixes.map(describe),
         ...breakers.map((f) => `${describe(f)}, explained by ${by.join(", ")}`),

@@ -1,12 +1,6 @@
 import { parseLedgerLocation, type LedgerStore, type OpenOptions } from "./location.js";
 
-export {
-  defaultLedgerPath,
-  parseLedgerLocation,
-  type LedgerLocation,
-  type LedgerStore,
-  type OpenOptions,
-} from "./location.js";
+export { defaultLedgerPath, parseLedgerLocation } from "./location.js";
 
 /** Opens the store `--ledger` names, loading its driver only now (a plain check never pays for it). */
 export async function openLedger(value: string | undefined, options: OpenOptions): Promise<LedgerStore> {

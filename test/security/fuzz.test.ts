@@ -17,18 +17,7 @@ import {
   SECRET_SHAPES,
   writeRecording,
 } from "./hostile.js";
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed by its number. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/seeded.mjs";
 
 const SEED = 0x5ec0de;
 const CASES = Number(process.env.AZFN_FUZZ_CASES ?? 200);

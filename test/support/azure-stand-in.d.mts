@@ -36,8 +36,21 @@ export interface Chaos {
   slowMs?: number;
 }
 export function throwawayCertificate(): { dir?: string; certPath: string; cert: Buffer; key: Buffer };
+export interface Routed {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+export type Route = (request: {
+  method: string;
+  path: string;
+  query: string;
+  body: string;
+  state: StandIn["state"];
+}) => Routed | undefined;
 export function startStandIn(options: {
   recording: Recording;
+  routes?: Route;
   latencyMs?: number;
   faults?: Fault[];
   chaos?: Chaos;

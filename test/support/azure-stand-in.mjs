@@ -15,7 +15,8 @@ export const STAND_IN_CLIENT = {
   clientId: "azfn-test-client",
   secret: "TEST-SECRET-client-secret",
 };
-const READ_ONLY_POST = /\/config\/(appsettings|connectionstrings)\/list$|\/query$/i;
+const READ_ONLY_POST =
+  /\/config\/(appsettings|connectionstrings)\/list$|\/query$|^\/providers\/Microsoft\.ResourceGraph\/resources$/i;
 
 let certificate;
 /**
@@ -87,7 +88,11 @@ function draw(text) {
  * or slower by slowMs. Each attempt of each request draws from (seed, request, attempt number),
  * so a run is reproducible whatever order its parallel requests arrive in.
  */
-export async function startStandIn({ recording, latencyMs = 0, faults = [], chaos }) {
+/**
+ * routes: answers computed per request (a Resource Graph query, a generated tenant's settings), tried
+ * before the recording: `({ method, path, query, body, state }) => { status, body, headers } | undefined`.
+ */
+export async function startStandIn({ recording, latencyMs = 0, faults = [], chaos, routes }) {
   const { cert, key, certPath } = throwawayCertificate();
   const answers = new Map();
   for (const { request, response } of recording.exchanges)
@@ -226,6 +231,8 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [], chao
         state.violations.push(`${req.method} ${path}`);
         return send(405, armError("MethodNotAllowed", "the stand-in is read-only"));
       }
+      const routed = routes?.({ method: req.method, path, query, body, state });
+      if (routed) return send(routed.status, routed.body ?? "", routed.headers ?? {});
       // A metrics span the recording does not hold verbatim (a watch round): the recorded points inside it.
       const sliced = () => {
         const body = metricsSlice(recording.exchanges, req.method, `https://stand-in${path}?${query}`);

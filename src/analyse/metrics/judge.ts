@@ -3,6 +3,7 @@ import { METRICS, type MetricSpec } from "../../core/metric-catalogue.js";
 import { classifySorted, defaultConfig, type Classification } from "./classify.js";
 import { normalQuantile, percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
 import type { Windows } from "../../core/windows.js";
+import { resolveRelease } from "../../core/release.js";
 
 /**
  * The metric judgment, pure: every metric of both environments after the release against the
@@ -48,6 +49,21 @@ export interface Judgment {
    * `before` (the release: the shift holds against every baseline there was).
    */
   baseline?: "before" | "last-week" | "qa";
+  /**
+   * A total judged per unit of the work that causes it (issue 16 property 7): 4xx per request,
+   * GCs or CPU time per execution. A scale-out that triples traffic triples the totals, not these.
+   */
+  per?: "request" | "execution";
+  /**
+   * Worse over the after-window but not in its latest buckets (issue 16 property 6, Argo Rollouts'
+   * failureLimit): what it was, and how many of the latest buckets are back to the baseline.
+   */
+  recovered?: {
+    classification: Classification;
+    change: number | null;
+    buckets: number;
+    latest: number | null;
+  };
 }
 
 export interface ErrorRatePower {
@@ -481,6 +497,68 @@ const PROD_VS_QA: { metric: string; label: string; unit: Judgment["unit"]; bad: 
   { metric: "FunctionExecutionUnits", label: "MB·ms per execution", unit: "Count", bad: "increase" },
 ];
 
+/** A judgment that could not be made, and why. */
+function notJudged(
+  base: Pick<Judgment, "environment" | "metric" | "label" | "unit" | "comparison">,
+  reason: string,
+): Judgment {
+  const none = summarise(new Float64Array(0));
+  return {
+    ...base,
+    control: none,
+    experiment: none,
+    change: null,
+    classification: "Unavailable",
+    outcome: "unavailable",
+    reason,
+    trend: [],
+    controlTrend: [],
+  };
+}
+
+/**
+ * Totals that grow with the work done, judged per unit of that work after against before: per
+ * execution where the app counts them (every trigger), else per request. Requests, executions
+ * and 5xx (judged as a rate from counts) are not here.
+ */
+const PER_UNIT: Record<string, readonly ("FunctionExecutionCount" | "Requests")[]> = {
+  Http4xx: ["Requests"],
+  CpuTime: ["FunctionExecutionCount", "Requests"],
+  FunctionExecutionUnits: ["FunctionExecutionCount"],
+  Gen0Collections: ["FunctionExecutionCount", "Requests"],
+  Gen1Collections: ["FunctionExecutionCount", "Requests"],
+  Gen2Collections: ["FunctionExecutionCount", "Requests"],
+};
+
+type Series = NonNullable<EnvironmentFacts["metrics"]>["series"][string];
+
+/** A metric's windows as judged: per unit of work for the totals of PER_UNIT, as measured otherwise. */
+function judgedSeries(
+  metrics: NonNullable<EnvironmentFacts["metrics"]>,
+  metric: string,
+): { series: Series; per?: Judgment["per"] } | undefined {
+  const series = metrics.series[metric];
+  if (!series) return undefined;
+  const by = PER_UNIT[metric]?.find((name) => metrics.series[name]);
+  if (!by) return { series };
+  const unit = metrics.series[by]!;
+  // While the work done stays within the effect-size gate a total is its own per-unit measure:
+  // judged as measured, in the numbers the portal shows.
+  const moved = [unit.baseline, unit.lastWeek].some((control) => {
+    const change = control ? medianChange(unit.after, control) : null;
+    return change !== null && Math.abs(change) > MIN_CHANGE;
+  });
+  if (!moved) return { series };
+  return {
+    series: {
+      baseline: perBucket(series.baseline, unit.baseline),
+      after: perBucket(series.after, unit.after),
+      ...(series.lastWeek && unit.lastWeek ? { lastWeek: perBucket(series.lastWeek, unit.lastWeek) } : {}),
+    },
+    per: by === "Requests" ? "request" : "execution",
+  };
+}
+
 export function judgeMetrics(
   facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">,
   thresholds: MetricThresholds = {},
@@ -499,24 +577,14 @@ export function judgeMetrics(
         unit: spec.unit,
         comparison: "after-vs-before" as const,
       };
-      const series = metrics.series[spec.name];
-      if (!series) {
-        const reason = metrics.unavailable[spec.name] ?? "not read";
-        const none = summarise(new Float64Array(0));
-        judgments.push({
-          ...base,
-          control: none,
-          experiment: none,
-          change: null,
-          classification: "Unavailable",
-          outcome: "unavailable",
-          reason,
-          trend: [],
-          controlTrend: [],
-        });
+      const judged = judgedSeries(metrics, spec.name);
+      if (!judged) {
+        judgments.push(notJudged(base, metrics.unavailable[spec.name] ?? "not read"));
         continue;
       }
-      judgments.push(judgeSeries(base, spec, series.after, series.baseline, own?.minChange));
+      const { series, per } = judged;
+      const j = judgeSeries(base, spec, series.after, series.baseline, own?.minChange);
+      judgments.push(per ? { ...j, per } : j);
     }
     const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
     if (errors && requests) {
@@ -533,6 +601,7 @@ export function judgeMetrics(
     }
   }
   weighTimeOfDay(judgments, facts, thresholds);
+  weighPersistence(judgments, facts, thresholds);
   judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
   const prodAgainstQa = normaliseProdAgainstQa(facts.prod, facts.qa);
   return {
@@ -550,13 +619,13 @@ export function judgeMetrics(
  */
 function weighTimeOfDay(
   judgments: Judgment[],
-  facts: Pick<CheckFacts, "qa" | "prod">,
+  facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">,
   thresholds: MetricThresholds,
 ): void {
   for (const [index, j] of judgments.entries()) {
     if (j.comparison !== "after-vs-before" || (j.outcome !== "worse" && j.outcome !== "better")) continue;
     const env = j.environment === "prod" ? facts.prod : facts.qa;
-    const series = env.metrics?.series[j.metric];
+    const series = env.metrics && judgedSeries(env.metrics, j.metric)?.series;
     const catalogued = METRICS.find((m) => m.name === j.metric);
     if (!series || !catalogued) continue;
     const own = thresholds[j.metric];
@@ -574,6 +643,7 @@ function weighTimeOfDay(
         week.outcome === "ok"
           ? {
               ...week,
+              ...(j.per ? { per: j.per } : {}),
               trend: j.trend,
               baseline: "last-week",
               reason:
@@ -588,6 +658,9 @@ function weighTimeOfDay(
       continue;
     }
     if (j.environment !== "prod") continue;
+    // QA is a control only if it did not get a release inside the windows compared: a QA that
+    // moved with the same release cannot excuse production (issue 16 property 7).
+    if (qaReleasedWithin(facts)) continue;
     const qa = judgments.find(
       (q) => q.environment === "qa" && q.metric === j.metric && q.comparison === "after-vs-before",
     );
@@ -611,24 +684,176 @@ function weighTimeOfDay(
   }
 }
 
+/** QA got a release (deployment, swap or change) inside the windows it is judged over. */
+function qaReleasedWithin(facts: Pick<CheckFacts, "qa" | "metricWindows">): boolean {
+  const windows = facts.metricWindows;
+  const time = resolveRelease(facts.qa).time;
+  if (!windows || !time) return false;
+  const at = Date.parse(time);
+  return at > Date.parse(windows.baseline.start) && at <= Date.parse(windows.after.end);
+}
+
+/**
+ * The latest buckets a regression must persist in (issue 16 property 6): the last quarter of
+ * the after-window, at least MIN_POINTS. Like Argo Rollouts, which fails an analysis on failing
+ * measurements that keep coming, not on one bad interval long past: a deploy-time blip that
+ * recovered is said, never a rollback.
+ */
+export function latestBuckets(n: number): number {
+  return Math.max(MIN_POINTS, Math.ceil(n / 4));
+}
+
+/** Indexes of the after-window's buckets with a value in every one of the series, newest last. */
+function presentIndexes(...series: readonly (readonly (number | null)[])[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < series[0]!.length; i++)
+    if (series.every((s) => s[i] !== null && s[i] !== undefined && Number.isFinite(s[i]))) out.push(i);
+  return out;
+}
+
+/** Re-judges every worsened after-against-before judgment on its latest buckets; those that recovered pass, saying so. */
+function weighPersistence(
+  judgments: Judgment[],
+  facts: Pick<CheckFacts, "qa" | "prod">,
+  thresholds: MetricThresholds,
+): void {
+  for (const [index, j] of judgments.entries()) {
+    if (j.comparison !== "after-vs-before" || j.outcome !== "worse") continue;
+    const metrics = (j.environment === "prod" ? facts.prod : facts.qa).metrics;
+    if (!metrics) continue;
+    const latest =
+      j.metric === "Http5xxRate" ? latestErrorRate(j, metrics) : latestSeries(j, metrics, thresholds);
+    if (!latest) continue;
+    const halfway =
+      j.control.median !== null && j.experiment.median !== null
+        ? j.control.median + (j.experiment.median - j.control.median) / 2
+        : null;
+    const back =
+      latest.judgment.outcome !== "worse" &&
+      latest.judgment.outcome !== "not enough data" &&
+      (halfway === null ||
+        latest.value === null ||
+        (j.experiment.median! >= j.control.median! ? latest.value <= halfway : latest.value >= halfway));
+    if (!back) continue;
+    judgments[index] = {
+      ...j,
+      classification: "Pass",
+      outcome: "ok",
+      recovered: {
+        classification: j.classification as Classification,
+        change: j.change,
+        buckets: latest.buckets,
+        latest: latest.value,
+      },
+      reason:
+        `recovered: ${j.classification} over the after-window (${j.reason ?? "worse"}), but not in its latest ` +
+        `${latest.buckets} buckets`,
+    };
+  }
+}
+
+function latestSeries(
+  j: Judgment,
+  metrics: NonNullable<EnvironmentFacts["metrics"]>,
+  thresholds: MetricThresholds,
+): { judgment: Judgment; value: number | null; buckets: number } | undefined {
+  const series = judgedSeries(metrics, j.metric)?.series;
+  const catalogued = METRICS.find((m) => m.name === j.metric);
+  const control = j.baseline === "last-week" ? series?.lastWeek : series?.baseline;
+  if (!series || !catalogued || !control) return undefined;
+  const after = present(series.after);
+  const buckets = latestBuckets(after.length);
+  if (buckets >= after.length) return undefined;
+  const own = thresholds[j.metric];
+  const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
+  const tail = after.slice(-buckets);
+  const { environment, metric, label, unit, comparison } = j;
+  const judgment = judgeSeries(
+    { environment, metric, label, unit, comparison },
+    spec,
+    tail,
+    control,
+    own?.minChange,
+  );
+  return { judgment, value: judgment.experiment.median, buckets };
+}
+
+function latestErrorRate(
+  j: Judgment,
+  metrics: NonNullable<EnvironmentFacts["metrics"]>,
+): { judgment: Judgment; value: number | null; buckets: number } | undefined {
+  const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
+  if (!errors || !requests) return undefined;
+  const kept = presentIndexes(errors.after, requests.after);
+  const buckets = latestBuckets(kept.length);
+  if (buckets >= kept.length) return undefined;
+  const tail = kept.slice(-buckets);
+  const sum = (values: readonly (number | null)[], at: number[]) => at.reduce((a, i) => a + values[i]!, 0);
+  const judgment = judgeErrorRate(
+    j.environment,
+    { before: total(errors.baseline), after: sum(errors.after, tail) },
+    { before: total(requests.baseline), after: sum(requests.after, tail) },
+    [],
+  );
+  return { judgment, value: judgment.experiment.median, buckets };
+}
+
 function windowMinutes(window: { start: string; end: string }): number {
   return (Date.parse(window.end) - Date.parse(window.start)) / 60_000;
+}
+
+/**
+ * Production against QA needs comparable load: memory per instance, response time or MB·ms per
+ * execution at 6 requests a minute say nothing of 1,200 (issue 16 property 7). Beyond this ratio
+ * of work per instance, either way, the comparison is not made and the report says why.
+ */
+export const LOAD_RATIO = 10;
+
+/** Work per instance per after-window bucket: the median of requests (else executions), over the plan's instances. */
+export function loadPerInstance(env: EnvironmentFacts): { value: number; of: string } | undefined {
+  for (const [metric, of] of [
+    ["Requests", "requests"],
+    ["FunctionExecutionCount", "executions"],
+  ] as const) {
+    const values = present(env.metrics?.series[metric]?.after ?? []);
+    if (values.length < MIN_POINTS) continue;
+    return { value: medianOf(values) / Math.max(1, env.plan?.capacity ?? 1), of };
+  }
+  return undefined;
+}
+
+/** Why QA's load does not compare with production's, or undefined when it does (or cannot be told). */
+export function incomparableLoad(prod: EnvironmentFacts, qa: EnvironmentFacts): string | undefined {
+  const [p, q] = [loadPerInstance(prod), loadPerInstance(qa)];
+  if (!p || !q || p.of !== q.of) return undefined;
+  const ratio = Math.max(p.value, q.value) / Math.max(Math.min(p.value, q.value), Number.MIN_VALUE);
+  if (ratio <= LOAD_RATIO) return undefined;
+  const shown = (v: number) => Number(v.toPrecision(3)).toLocaleString("en-US");
+  return (
+    `QA's load does not compare with production's: ${shown(q.value)} against ${shown(p.value)} ${p.of} ` +
+    `per instance and bucket (more than ${LOAD_RATIO}× apart)`
+  );
 }
 
 function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgment[] {
   if (!prod.metrics || !qa.metrics) return [];
   const out: Judgment[] = [];
+  const incomparable = incomparableLoad(prod, qa);
   for (const c of PROD_VS_QA) {
     const [p, q] = [normalisedAfter(prod, c.metric), normalisedAfter(qa, c.metric)];
     if (!p || !q) continue;
-    out.push(
-      judgeSeries(
-        { environment: "prod", metric: c.metric, label: c.label, unit: c.unit, comparison: "prod-vs-qa" },
-        { bad: c.bad, aggregation: "Average" },
-        p,
-        q,
-      ),
-    );
+    const base = {
+      environment: "prod" as const,
+      metric: c.metric,
+      label: c.label,
+      unit: c.unit,
+      comparison: "prod-vs-qa" as const,
+    };
+    if (incomparable) {
+      out.push(notJudged(base, incomparable));
+      continue;
+    }
+    out.push(judgeSeries(base, { bad: c.bad, aggregation: "Average" }, p, q));
   }
   return out;
 }
@@ -673,6 +898,17 @@ function normaliseProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): P
     });
   }
   return { sizes: { qa: sizes.qa, prod: sizes.prod }, series };
+}
+
+/** The after-window's median over another window's, minus 1; null when either has too few points or a zero median. */
+export function medianChange(
+  after: readonly (number | null)[],
+  control: readonly (number | null)[],
+): number | null {
+  const [a, c] = [present(after), present(control)];
+  if (a.length < MIN_POINTS || c.length < MIN_POINTS) return null;
+  const base = medianOf(c);
+  return base > 0 ? medianOf(a) / base - 1 : null;
 }
 
 /** How much a series grew within a window: the medians of its first and last quarters, and last / first − 1. */

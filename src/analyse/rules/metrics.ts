@@ -11,7 +11,7 @@ import { shellOption } from "../../core/shell.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
 import { formatValue, GiB, signedPercent } from "../../core/format.js";
-import { growthWithin, type Judgment } from "../metrics/judge.js";
+import { growthWithin, incomparableLoad, medianChange, type Judgment } from "../metrics/judge.js";
 import { defineRule, type Detection, type EnvironmentContext, type RuleContext } from "../rule.js";
 
 /**
@@ -145,12 +145,15 @@ export const errorRateRegression = defineRule({
   docs: "https://learn.microsoft.com/azure/azure-functions/functions-monitoring",
   why:
     "Server errors per request are what users feel; judged from counts with a binomial test, so a zero " +
-    "baseline cannot hide them (spinnaker/spinnaker#5622).",
+    "baseline cannot hide them (spinnaker/spinnaker#5622). A rise that is gone from the latest buckets " +
+    "recovered (a deploy-time blip): said, never a rollback.",
   needs: [],
   messages: {
     worse: "{env} 5xx rate rose from {before} to {after} of requests after the release",
     tooFew:
       "{env} 5xx rate looks higher ({before} → {after} of requests), but {errors} error(s) are too few to tell",
+    recovered:
+      "{env} 5xx rate rose after the release ({before} → {after} of requests) and recovered: {latest} in the latest {buckets} buckets",
   },
   check(ctx) {
     const j = judgment(ctx, ctx.env.role, "Http5xxRate");
@@ -172,6 +175,29 @@ export const errorRateRegression = defineRule({
           fix: codeFix(
             `Run the check again later (${j.power?.note ?? "more traffic is needed"}), or look at the few failed ` +
               `requests in Application Insights.`,
+          ),
+        },
+      ];
+    }
+    if (j.recovered) {
+      // Worse over the window, back to the baseline in its latest buckets: a deploy-time blip.
+      // Said, and watched; a rollback would restart production for errors that already stopped.
+      return [
+        {
+          message: "recovered",
+          args: {
+            env: ctx.env.role,
+            before: formatValue(j.control.median, "Ratio"),
+            after: formatValue(j.experiment.median, "Ratio"),
+            latest: formatValue(j.recovered.latest, "Ratio"),
+            buckets: String(j.recovered.buckets),
+          },
+          environment: ctx.env.role,
+          severity: "low",
+          evidence: metricEvidence(ctx, j),
+          fix: codeFix(
+            "Look at the failed requests around the release in Application Insights (a restart or warm-up " +
+              "blip); run the check again later to see that it stays recovered.",
           ),
         },
       ];
@@ -208,10 +234,12 @@ export const trafficCollapse = defineRule({
   docs: METRIC_DOCS,
   why:
     "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker " +
-    "mismatch, a disabled function): zero is an outage.",
+    "mismatch, a disabled function): zero is an outage, and so is traffic far below every baseline " +
+    "while QA's holds, whatever the error rate.",
   needs: [],
   messages: {
     zero: "{env} {metric} fell to zero after the release (median {before} before)",
+    loss: "{env} {metric} fell by {change} after the release, below every baseline{control}",
     drop: "{env} {metric} fell by {change} after the release",
   },
   check(ctx) {
@@ -227,6 +255,25 @@ export const trafficCollapse = defineRule({
           severity: ctx.env.role === "prod" ? "critical" : "high",
           evidence: metricEvidence(ctx, j),
           fix: rollbackFix("Nothing runs any more: roll back to the build that ran."),
+        });
+      } else if (j.outcome === "worse" && j.change !== null && trafficLost(ctx, j)) {
+        // Traffic that no longer reaches the functions (a binding, route, trigger or host failure)
+        // is an outage whatever the error rate (issue 16 property 5): exit 0 is never this.
+        out.push({
+          message: "loss",
+          args: {
+            env: ctx.env.role,
+            metric: j.label,
+            change: `${Math.abs(j.change * 100).toFixed(0)} %`,
+            control: ctx.env.role === "prod" ? ", while QA's did not" : "",
+          },
+          environment: ctx.env.role,
+          severity: ctx.env.role === "prod" ? "critical" : "high",
+          evidence: metricEvidence(ctx, j),
+          fix: rollbackFix(
+            "Requests no longer reach the functions as they did: roll back, then look for a binding, route, " +
+              "trigger or host error in the release.",
+          ),
         });
       } else if (j.outcome === "worse" && j.change !== null && j.change <= -0.5) {
         out.push({
@@ -244,6 +291,23 @@ export const trafficCollapse = defineRule({
     return out;
   },
 });
+
+/** "Far below": the after-window's median at most a fifth of the baseline's. */
+export const TRAFFIC_LOSS = 0.8;
+
+/**
+ * Traffic fell far below both baselines (the hours before, and the same hours last week when
+ * read) while QA's did not fall even half as far: not time of day, not shared load.
+ */
+function trafficLost(ctx: EnvironmentContext, j: Judgment): boolean {
+  if (j.change === null || j.change > -TRAFFIC_LOSS) return false;
+  const series = ctx.env.metrics?.series[j.metric];
+  const week = series?.lastWeek && medianChange(series.after, series.lastWeek);
+  if (week !== undefined && week !== null && week > -TRAFFIC_LOSS) return false;
+  if (ctx.env.role !== "prod") return true;
+  const qa = judgment(ctx, "qa", j.metric);
+  return !(qa?.change !== null && qa?.change !== undefined && qa.change <= j.change / 2);
+}
 
 const NEXT_SKU: Record<string, string> = {
   EP1: "EP2",
@@ -500,10 +564,14 @@ export const metricRegression = defineRule({
     );
     if (worse.length === 0) return [];
     const change = (j: Judgment) => (j.change === null ? "" : ` ${signedPercent(j.change)}`);
+    const per = (j: Judgment) => (j.per ? ` per ${j.per}` : "");
     return [
       {
         message: "worse",
-        args: { env: env.role, list: worse.map((j) => `${j.label.toLowerCase()}${change(j)}`).join(", ") },
+        args: {
+          env: env.role,
+          list: worse.map((j) => `${j.label.toLowerCase()}${per(j)}${change(j)}`).join(", "),
+        },
         environment: env.role,
         severity: env.role === "prod" ? "medium" : "low",
         evidence: {
@@ -524,10 +592,25 @@ export const prodDiffersFromQa = defineRule({
   docs: METRIC_DOCS,
   why:
     "What QA showed is only evidence if production behaves the same; a difference per request or per " +
-    "execution points at configuration or load, not traffic volume.",
+    "execution points at configuration or load, not traffic volume. Only at comparable load per instance " +
+    "(within 10×): otherwise the report says QA's load does not compare.",
   needs: [],
-  messages: { differs: "production's {metric} is {change} QA's over the same window" },
+  messages: {
+    differs: "production's {metric} is {change} QA's over the same window",
+    incomparable: "{reason}: production was not judged against QA",
+  },
   check(ctx) {
+    const incomparable = incomparableLoad(ctx.prod, ctx.qa);
+    if (incomparable)
+      return [
+        {
+          message: "incomparable",
+          args: { reason: incomparable },
+          environment: "prod" as const,
+          severity: "info" as const,
+          evidence: { setting: "Requests", detail: windowText(ctx) },
+        },
+      ];
     return ctx.metrics.judgments
       .filter(
         (j) => j.comparison === "prod-vs-qa" && j.outcome === "worse" && j.change !== null && j.change >= 0.5,
@@ -555,6 +638,17 @@ const LOG_FIX = {
     "them is the fix.",
 } as const;
 
+/** An info finding that an environment's logs were not read, keyed on its connection string. */
+function logsNotRead(role: Role, message: string, state: string, detail: string): Detection {
+  return {
+    message,
+    args: { env: role },
+    environment: role,
+    severity: "info",
+    evidence: { setting: "APPLICATIONINSIGHTS_CONNECTION_STRING", [role]: state, detail },
+  };
+}
+
 export const applicationSignals = defineRule({
   id: "M09",
   scope: "each",
@@ -572,6 +666,7 @@ export const applicationSignals = defineRule({
     unavailable: "{env} Application Insights could not be queried: {reason}",
     unlinked:
       "{env} sends to Application Insights but does not link its component, so its logs were not read",
+    none: "{env} has no Application Insights: its logs were not there to judge",
   },
   check(ctx) {
     const { env } = ctx;
@@ -597,15 +692,12 @@ export const applicationSignals = defineRule({
       ) {
         return [
           {
-            message: "unlinked",
-            args: { env: env.role },
-            environment: env.role,
-            severity: "info",
-            evidence: {
-              setting: "APPLICATIONINSIGHTS_CONNECTION_STRING",
-              [env.role]: "(set)",
-              detail: `no tag "hidden-link: /app-insights-resource-id" on the app`,
-            },
+            ...logsNotRead(
+              env.role,
+              "unlinked",
+              "(set)",
+              `no tag "hidden-link: /app-insights-resource-id" on the app`,
+            ),
             fix: configFix(
               `Link the component to the app (the portal's Application Insights blade does), or name it with ` +
                 `--${env.role}-app-insights <componentId>.`,
@@ -613,7 +705,24 @@ export const applicationSignals = defineRule({
           },
         ];
       }
-      return [];
+      // No Application Insights at all: what was not judged is said (issue 16 property 7), as a
+      // gap, not a warning: the metrics still judge the release (README, "What the gate promises").
+      // (Unread settings are not "none": they are an unknown of other rules.)
+      const connected =
+        !env.appSettings ||
+        setting(env, "APPLICATIONINSIGHTS_CONNECTION_STRING") ||
+        setting(env, "APPINSIGHTS_INSTRUMENTATIONKEY") ||
+        env.site?.appInsightsId;
+      return ctx.metrics.windows && !connected
+        ? [
+            logsNotRead(
+              env.role,
+              "none",
+              "(not set)",
+              "exceptions, failed requests and host signals were not judged; the metrics were",
+            ),
+          ]
+        : [];
     }
     const out: Detection[] = [];
     const window = ctx.metrics.windows ? `; ${windowText(ctx)}` : "";
