@@ -84,8 +84,11 @@ export async function deliver(result: CheckResult, args: DeliverArgs, delivery: 
     : { report, trailer: "" };
   if (bundleRefused) throw bundleRefused;
   io.stdout(
-    (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
-      shown.trailer,
+    (await render(shown.report, args.format, {
+      color: io.color,
+      verbose: args.verbose === true,
+      width: io.columns,
+    })) + shown.trailer,
   );
   await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
   await speakToCi(report, args, io, env);

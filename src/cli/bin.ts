@@ -73,6 +73,8 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     stderr: (text) => process.stderr.write(text),
     color: useColor(process.env, process.stdout),
     stderrIsTTY: process.stderr.isTTY,
+    // The text report wraps at the terminal's width; a pipe or a CI log gets the report's default.
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
     startedAt: 0,
   });
   process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;

@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES } from "../core/clouds.js";
 import { FAIL_ON_CHOICES } from "../core/exit-codes.js";
+import { assertUntilAfterRelease } from "../core/release.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -201,6 +202,7 @@ export async function runCheckCommand(
   });
   try {
     const result = await runCheck(checkRequestOf(args, session, loaded));
+    assertUntilAfterRelease(result.release, args.until, session.now);
     return await deliver(result, args, { session, io, env, toolVersion, loaded });
   } finally {
     session.done();

@@ -15,6 +15,20 @@ export interface Recommendation {
   steps: string[];
   alternatives: string[];
   warnings: string[];
+  /**
+   * Findings whose own fix the decision overrides, with the sentence every format shows as their fix:
+   * a HOTFIX's broken-production finding (M01) explained by the configuration findings the plan
+   * fixes (R09), not "roll back". Absent when none.
+   */
+  explained?: Explanation[];
+}
+
+export interface Explanation {
+  ruleId: string;
+  environment: Finding["environment"];
+  /** The rules whose planned fix explains it. */
+  by: string[];
+  fix: string;
 }
 
 const affectsProd = (f: Finding) => f.environment !== "qa";
@@ -27,6 +41,7 @@ const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
 const isSymptom = (f: Finding) => /^[HM]\d/.test(f.ruleId);
 /** End of support (R11, R12) is no release's cause: neither a hotfix nor a rollback ends it, a planned build does. */
 const isLifecycle = (f: Finding) => /^R1[12]$/.test(f.ruleId);
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /**
  * The one decision over the findings, in order:
@@ -122,6 +137,7 @@ export function decide(
   }
   if (hotfixAllowed) {
     const steps = planSteps(hotfixes);
+    const changes = steps.filter((s) => s.startsWith("# ")).length;
     const apps = `--qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
     steps.push(
       moment === "preflight"
@@ -130,6 +146,17 @@ export function decide(
     );
     const alternatives =
       moment === "preflight" ? [featureOnOldBuild] : [`Roll back instead: ${rollBack}`, featureOnOldBuild];
+    // The broken-production findings are put down to the configuration the plan changes: said once
+    // here, and every format shows it as their fix instead of their own "roll back".
+    const by = [...new Set(hotfixes.map((f) => f.ruleId))].sort();
+    const explained = breakers.map((f) => ({
+      ruleId: f.ruleId,
+      environment: f.environment,
+      by,
+      fix:
+        `Explained by ${by.join(", ")}: the plan's change is the fix; if ${f.ruleId} persists after it, ` +
+        `roll back (see alternatives).`,
+    }));
     const fallback =
       breakers.length > 0
         ? [
@@ -142,11 +169,16 @@ export function decide(
         : [];
     return {
       action: "HOTFIX",
-      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${hotfixes.length} configuration change(s): ${hotfixes.map((f) => f.title).join("; ")}.`,
-      drivers: [...hotfixes, ...breakers].map(describe),
+      // Counted as the plan counts them: findings that share a fix are one change.
+      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
+      drivers: [
+        ...hotfixes.map(describe),
+        ...breakers.map((f) => `${describe(f)}, explained by ${by.join(", ")}`),
+      ],
       steps,
       alternatives,
       warnings: [...fallback, ...partial, ...back.warnings],
+      ...(explained.length > 0 ? { explained } : {}),
     };
   }
   if (unknowns.length > 0) {
@@ -267,7 +299,13 @@ function wayBack(
   }
   const profile = analysis.profiles.prod;
   const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);
-  if ((profile.extensionMajor ?? 0) >= 4 && profile.workerRuntime === "dotnet" && dotnetCore3?.endOfLife) {
+  // Only when the way back is a build the check cannot see: a known deployment or slot is named above.
+  if (
+    steps.every((s) => s.startsWith("#")) &&
+    (profile.extensionMajor ?? 0) >= 4 &&
+    profile.workerRuntime === "dotnet" &&
+    dotnetCore3?.endOfLife
+  ) {
     warnings.push(
       `If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life ` +
         `software (runtime 3.x since 2022-12-13, .NET Core 3.1 since ` +
