@@ -76,4 +76,9 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     startedAt: 0,
   });
   process.exitCode = stdoutFailure ? 2 : code;
+  // The command is done, its report written (stdout and stderr are synchronous on Linux pipes
+  // and files). A request the deadline could not cut (a token endpoint trickling a byte a second
+  // holds its socket open) must not keep the process alive past --timeout. Unref'd: a process
+  // with nothing left to do still ends at once, as before.
+  setTimeout(() => process.exit(), 250).unref();
 }

@@ -373,6 +373,7 @@ async function startSession(
         tenantId: args.tenant,
         authorityHost: endpoints.authority,
         deadline: bound,
+        env,
       }),
       bound,
     );
