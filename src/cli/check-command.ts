@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Argv } from "yargs";
 import type { AzureAccess } from "../collect/access.js";
@@ -9,6 +10,7 @@ import { CLOUD_NAMES, resolveEndpoints, type CloudName } from "../core/clouds.js
 import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
+import { closest } from "../core/suggest.js";
 import { parseSince } from "../core/time.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS, type Format } from "../report/index.js";
@@ -21,11 +23,30 @@ import { trapSignals } from "./signals.js";
 const BUNDLED_RECORDINGS = new URL("../../fixtures/", import.meta.url);
 export const DEMO_RECORDING = "story-32bit-upgrade";
 
-/** `--from` names a directory, or a bundled recording by name (`--from story-32bit-upgrade`). */
-function recordingDir(from: string): string {
-  if (existsSync(from) || !/^[a-z0-9][a-z0-9-]*$/.test(from)) return from;
-  const bundled = fileURLToPath(new URL(`${from}/`, BUNDLED_RECORDINGS));
-  return existsSync(bundled) ? bundled : from;
+/**
+ * What `--from` names: a directory holding recording.json, that recording.json itself, or a bundled
+ * recording by name, also written as the help's examples write it (`fixtures/story-32bit-upgrade`),
+ * so the examples work from any directory once installed. Anything else is one line naming the
+ * closest bundled recording and all of them.
+ */
+export function recordingDir(from: string): string {
+  if (existsSync(from)) return basename(from) === "recording.json" ? dirname(from) : from;
+  const names = bundledRecordings();
+  const name = /^(?:\.\/)?(?:fixtures\/)?([a-z0-9][a-z0-9-]*)\/?$/.exec(from)?.[1];
+  if (name && names.includes(name)) return fileURLToPath(new URL(`${name}/`, BUNDLED_RECORDINGS));
+  const guess = closest(name ?? basename(from), names);
+  throw new UsageError(
+    `--from ${JSON.stringify(from)}: no such recording${guess ? ` (did you mean ${guess}?)` : ""}. ` +
+      `Give a directory holding recording.json, or a bundled recording: ${names.join(", ")}`,
+  );
+}
+
+function bundledRecordings(): string[] {
+  const root = fileURLToPath(BUNDLED_RECORDINGS);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, "recording.json")))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 /** Options shared by `check` and `record`: which apps, and how to reach Azure. */
@@ -116,14 +137,6 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
       describe:
         "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates",
     })
-    .option("qa-app-insights", {
-      type: "string",
-      describe: "QA's Application Insights component resource ID, when the app does not link it",
-    })
-    .option("prod-app-insights", {
-      type: "string",
-      describe: "Production's Application Insights component resource ID, when the app does not link it",
-    })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
     .option("verbose", {
       type: "boolean",
@@ -139,8 +152,21 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     }) as unknown as Argv<AccessArgs>;
 }
 
+/** Application Insights, read by `check` and `record` only (preflight reads no logs). */
+export function appInsightsOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option("qa-app-insights", {
+      type: "string",
+      describe: "QA's Application Insights component resource ID, when the app does not link it",
+    })
+    .option("prod-app-insights", {
+      type: "string",
+      describe: "Production's Application Insights component resource ID, when the app does not link it",
+    });
+}
+
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
-  return sinkOptions(accessOptions(yargs))
+  return sinkOptions(appInsightsOptions(accessOptions(yargs)))
     .option("since", {
       type: "string",
       describe:
@@ -198,7 +224,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       "Compare QA with production after a release",
     )
     .example("$0 check --qa … --prod … --watch 30m --interval 5m", "Watch the release for 30 minutes")
-    .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
+    .example("$0 check --from story-32bit-upgrade", "Replay a bundled recording offline")
     .example(
       "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
       "A pipeline gate that fails only on ROLLBACK",

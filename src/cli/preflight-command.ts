@@ -5,7 +5,6 @@ import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import {
   accessOptions,
-  componentId,
   openSession,
   policyOf,
   saveRecording,
@@ -32,7 +31,11 @@ export function preflightOptions(yargs: Argv): Argv<PreflightArgs> {
       default: "hotfix",
       describe: "Lowest verdict that exits non-zero",
     })
-    .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
+    .option("from", {
+      type: "string",
+      describe:
+        "Replay a recording (a directory, its recording.json, or a bundled one by name, e.g. story-32bit-upgrade) instead of calling Azure",
+    })
     .option("ci", {
       choices: CI_CHOICES,
       default: "auto" as const,
@@ -45,7 +48,7 @@ export function preflightOptions(yargs: Argv): Argv<PreflightArgs> {
       "Before the deploy: will production take what QA tested, and is there a way back?",
     )
     .example(
-      "$0 preflight --from fixtures/story-32bit-upgrade",
+      "$0 preflight --from story-32bit-upgrade",
       "Replay a bundled recording offline",
     ) as unknown as Argv<PreflightArgs>;
 }
@@ -75,10 +78,6 @@ export async function runPreflightCommand(
       now: session.now,
       access: session.access,
       hashKey: session.hashKey,
-      appInsights: {
-        qa: componentId("--qa-app-insights", args.qaAppInsights),
-        prod: componentId("--prod-app-insights", args.prodAppInsights),
-      },
       ...policyOf(loaded),
     });
     progress.stop();
