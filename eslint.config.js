@@ -18,6 +18,28 @@ export default tseslint.config(
     },
   },
   {
+    // The pure layers (README "Architecture"): no process, file system or network, and no import of
+    // the collector, the application layer or the CLI. test/architecture.test.ts checks the whole graph.
+    files: ["src/core/**/*.ts", "src/analyse/**/*.ts", "src/decide/**/*.ts", "src/report/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["node:*"],
+              message: "The pure layers never touch Node: take what you need as a value.",
+            },
+            {
+              group: ["**/collect/*", "**/app/*", "**/cli/*"],
+              message: "The pure layers do not import the collector, the application layer or the CLI.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JavaScript (scripts, bench, the test stand-in) has no types for the type-aware rules to check.
     files: ["**/*.mjs", "**/*.js"],
     ...tseslint.configs.disableTypeChecked,

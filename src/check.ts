@@ -1,14 +1,17 @@
-import { analyse, type Analysis } from "./analyse/analyse.js";
+import { analyse } from "./analyse/analyse.js";
 import type { MetricThresholds } from "./analyse/metrics/judge.js";
-import { applyPolicy, NO_POLICY, type Ignored, type Policy } from "./analyse/policy.js";
+import { applyPolicy, NO_POLICY, type Policy } from "./analyse/policy.js";
 import { RULES } from "./analyse/rules/index.js";
 import type { Rule } from "./analyse/rule.js";
-import { decide, type Recommendation } from "./decide/decide.js";
-import { resolveRelease, type Release } from "./core/release.js";
+import { decide } from "./decide/decide.js";
+import { resolveRelease } from "./core/release.js";
 import type { BaselineMode } from "./core/windows.js";
 import type { AzureAccess } from "./collect/access.js";
 import type { CheckFacts } from "./core/facts.js";
 import type { AppRef } from "./core/resource-id.js";
+import type { CheckResult } from "./decide/result.js";
+
+export type { CheckResult } from "./decide/result.js";
 
 export interface CheckRequest {
   qa: AppRef;
@@ -26,15 +29,6 @@ export interface CheckRequest {
   /** The team's configuration: severities, ignores, metric thresholds. */
   policy?: Policy;
   thresholds?: MetricThresholds;
-}
-
-export interface CheckResult {
-  facts: CheckFacts;
-  analysis: Analysis;
-  /** What the configuration set aside, with its reasons. */
-  ignored: Ignored[];
-  release: Release;
-  recommendation: Recommendation;
 }
 
 /** collect → analyse → decide. The SDKs load only here, so `--help` never pays for them. */

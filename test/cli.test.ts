@@ -318,7 +318,7 @@ describe("for a person", () => {
   });
 
   it("the spinner draws only for a person and clears itself", async () => {
-    const { createProgress, isInteractive } = await import("../src/cli/progress.js");
+    const { createProgress, isInteractive } = await import("../src/app/progress.js");
     let out = "";
     const progress = createProgress({
       write: (t) => (out += t),

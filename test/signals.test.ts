@@ -8,7 +8,7 @@ import {
   endChildProcesses,
   parseProcessList,
   processListCommand,
-} from "../src/cli/signals.js";
+} from "../src/app/signals.js";
 import type { Recording } from "../src/collect/recording.js";
 import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
 import { HEALTHY, ROOT } from "./helpers.js";

@@ -6,7 +6,7 @@ import { createReplayHttpClient, readRecording, type Recording } from "../src/co
 import { parseAppId } from "../src/core/resource-id.js";
 import { evidenceMinimum, requestsToDetectDoubling } from "../src/watch/evidence.js";
 import { runWatch, type WatchClock, type WatchRequest } from "../src/watch/watch.js";
-import { replayClock } from "../src/cli/watch-command.js";
+import { replayClock } from "../src/app/watch-clock.js";
 import type { StandIn } from "./support/azure-stand-in.mjs";
 import { loadRecording, startLive } from "./support/live-stand-in.mjs";
 import {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import nodeModule from "node:module";
+import { EXIT_CODES } from "../core/exit-codes.js";
 
 /**
  * Node's on-disk compile cache (Node 22.1+, in the system's temporary directory): a second run
@@ -35,7 +36,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     stdoutFailure = error;
     process.stderr.write(`azfn-health: cannot write the report to stdout: ${error.code ?? error.message}\n`);
   }
-  process.exitCode = 2;
+  process.exitCode = EXIT_CODES.USAGE.code;
 });
 const writeStdout = (text: string) => {
   if (stdoutClosed) return;
@@ -52,7 +53,7 @@ const lastResort = (error: unknown) => {
     `azfn-health: unexpected error (a bug: please report ` +
       `it).${process.env.AZFN_HEALTH_DEBUG ? `\n${(error as Error)?.stack ?? String(error)}` : " Run with --debug for details."}\n`,
   );
-  process.exit(1);
+  process.exit(EXIT_CODES.CRASH.code);
 };
 process.on("uncaughtException", lastResort);
 process.on("unhandledRejection", lastResort);
@@ -75,7 +76,7 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     stderrIsTTY: process.stderr.isTTY,
     startedAt: 0,
   });
-  process.exitCode = stdoutFailure ? 2 : code;
+  process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
   // The command is done, its report written (stdout and stderr are synchronous on Linux pipes
   // and files). A request the deadline could not cut (a token endpoint trickling a byte a second
   // holds its socket open) must not keep the process alive past --timeout. Unref'd: a process

@@ -4,7 +4,7 @@ import { UsageError } from "../core/errors.js";
 import { parseSince } from "../core/time.js";
 import { REMEDIATIONS, type Mark, type Remediation } from "../ledger/record.js";
 import { LIST_FORMATS, type LedgerFormat } from "../ledger/render.js";
-import type { Io } from "./io.js";
+import type { Io } from "../app/io.js";
 
 export const LEDGER_ACTIONS = ["list", "show", "mark", "report", "diff"] as const;
 type Action = (typeof LEDGER_ACTIONS)[number];

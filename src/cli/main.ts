@@ -10,12 +10,12 @@ import {
   configDefaults,
   DEMO_RECORDING,
   runCheckCommand,
-  runRecordCommand,
   type AccessArgs,
   type CheckArgs,
 } from "./check-command.js";
+import { runRecordCommand } from "./record-command.js";
 import type { LoadedConfig } from "../config/load.js";
-import type { Io } from "./io.js";
+import type { Io } from "../app/io.js";
 import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 import { preflightOptions, runPreflightCommand, type PreflightArgs } from "./preflight-command.js";

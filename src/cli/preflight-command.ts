@@ -1,19 +1,13 @@
 import type { Argv } from "yargs";
-import { exitCodeFor, FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
+import { FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS, type Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
-import {
-  accessOptions,
-  openSession,
-  policyOf,
-  saveRecording,
-  speakToCi,
-  watch,
-  writeBundle,
-  type AccessArgs,
-} from "./check-command.js";
-import type { Io } from "./io.js";
+import { accessOptions, type AccessArgs } from "./check-command.js";
+import { deliver } from "../app/deliver.js";
+import { preflightRequestOf } from "../app/request.js";
+import { openSession } from "../app/session.js";
+import type { Io } from "../app/io.js";
 
 export interface PreflightArgs extends AccessArgs {
   ci: (typeof CI_CHOICES)[number];
@@ -65,42 +59,15 @@ export async function runPreflightCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
-  const [{ runPreflight }, { buildReport }, { render }] = await Promise.all([
-    import("../preflight.js"),
-    import("../report/model.js"),
-    import("../report/index.js"),
-  ]);
-  const session = await openSession(args, env, args.record, loaded?.config.environments, io);
-  const progress = watch(session, args, io, env);
+  const { runPreflight } = await import("../preflight.js");
+  const session = await openSession(args, env, io, {
+    recordTo: args.record,
+    environments: loaded?.config.environments,
+  });
   try {
-    const result = await runPreflight({
-      ...session.apps,
-      now: session.now,
-      access: session.access,
-      hashKey: session.hashKey,
-      ...policyOf(loaded),
-    });
-    progress.stop();
-    if (args.record) io.stderr(`azfn-health: recorded to ${await saveRecording(session, args.record)}\n`);
-    const exitCode = exitCodeFor(result.recommendation.action, args.failOn);
-    const report = buildReport(result, {
-      toolVersion,
-      exitCode,
-      failOn: args.failOn,
-      mode: session.replayed ? "replay" : "live",
-      moment: "preflight",
-      ...(session.replayed ? { recording: session.replayed } : {}),
-      ...(loaded ? { config: loaded.path } : {}),
-    });
-    io.stdout(await render(report, args.format, { color: io.color }));
-    if (args.out) {
-      await writeBundle(args.out, report, result.facts);
-      io.stderr(`azfn-health: evidence written to ${args.out}\n`);
-    }
-    await speakToCi(report, args, io, env);
-    return exitCode;
+    const result = await runPreflight(preflightRequestOf(args, session, loaded));
+    return await deliver(result, args, { session, io, env, toolVersion, loaded, moment: "preflight" });
   } finally {
-    progress.stop();
     session.done();
   }
 }

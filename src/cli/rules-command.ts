@@ -4,7 +4,7 @@ import { READINESS_RULES } from "../analyse/rules/readiness.js";
 /** Every rule a report can name: check's, and preflight's readiness rules (P*). */
 const ALL = [...RULES, ...READINESS_RULES];
 import { UsageError } from "../core/errors.js";
-import type { Io } from "./io.js";
+import type { Io } from "../app/io.js";
 
 /** `azfn-health rules`: every rule, one line each. */
 export function runRulesCommand(io: Io): number {

@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { UsageError } from "../core/errors.js";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import {
   RECORDING_FILE,
@@ -389,9 +390,37 @@ export function keepFields(redact: Redactor, value: unknown, keep: Keep): unknow
   return result;
 }
 
-export async function writeRecording(dir: string, recording: Recording): Promise<string> {
-  await mkdir(dir, { recursive: true });
+/**
+ * A recording is evidence: its directory must be new or empty, and a real directory (a symlink
+ * planted in its place is refused, as for --out). Checked before the run reads anything.
+ */
+export async function refuseRecordingTarget(dir: string, flag = "--record"): Promise<void> {
+  const existing = await lstat(dir).catch(() => undefined);
+  if (!existing) return;
+  if (!existing.isDirectory())
+    throw new UsageError(
+      `${flag}: ${dir} exists and is ${existing.isSymbolicLink() ? "a symbolic link" : "not a directory"}: give a new directory`,
+    );
+  if ((await readdir(dir)).length > 0)
+    throw new UsageError(
+      `${flag}: ${dir} is not empty: give a new or empty directory (azfn-health never overwrites evidence)`,
+    );
+}
+
+/** Writes recording.json, created exclusively (O_CREAT|O_EXCL: never over a file, never through a symlink). */
+export async function writeRecording(dir: string, recording: Recording, flag = "--record"): Promise<string> {
+  await refuseRecordingTarget(dir, flag);
   const path = join(dir, RECORDING_FILE);
-  await writeFile(path, `${JSON.stringify(recording, null, 2)}\n`, { mode: 0o600 });
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(path, `${JSON.stringify(recording, null, 2)}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    throw new UsageError(
+      code === "EEXIST"
+        ? `${flag}: ${path} already exists: give a new directory (azfn-health never overwrites evidence)`
+        : `${flag}: cannot write to ${path}: ${code ?? (error as Error).message}`,
+    );
+  }
   return path;
 }

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { UsageError } from "../core/errors.js";
 import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
-import type { LedgerStore } from "./store.js";
+import type { LedgerStore } from "./location.js";
 
 /**
  * The embedded ledger: one SQLite file. WAL lets readers run beside a writer, and the busy

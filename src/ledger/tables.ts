@@ -1,7 +1,7 @@
 import type { TableClient } from "@azure/data-tables";
 import { UsageError } from "../core/errors.js";
 import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
-import type { LedgerLocation, LedgerStore, OpenOptions } from "./store.js";
+import type { LedgerLocation, LedgerStore, OpenOptions } from "./location.js";
 
 /**
  * The team ledger: one Azure Table. Records are entities in partition "record" keyed by id; the

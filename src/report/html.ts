@@ -8,7 +8,7 @@ import type {
 } from "../analyse/metrics/judge.js";
 import type { Finding } from "../analyse/rule.js";
 import { comparisonRows, evidenceLine, headline, releaseLine, stacksLine } from "./comparison.js";
-import { timelineHtml } from "../watch/timeline.js";
+import { timelineHtml } from "./timeline.js";
 import { esc } from "./markup.js";
 import type { Report } from "./model.js";
 

@@ -1,4 +1,4 @@
-import { timelineLines } from "../watch/timeline.js";
+import { timelineLines } from "./timeline.js";
 import {
   comparisonRows,
   evidenceLine,

@@ -2,14 +2,14 @@ import type { MetricJudgments } from "../analyse/metrics/judge.js";
 import type { Ignored } from "../analyse/policy.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
 import type { RuntimeProfile } from "../analyse/profile.js";
-import type { CheckResult } from "../check.js";
+import type { CheckResult } from "../decide/result.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { EnvironmentFacts, Gap } from "../core/facts.js";
 import { daysBetween } from "../core/time.js";
 import { inertDeep } from "./inert.js";
 import type { Recommendation } from "../decide/decide.js";
 import type { Release } from "../core/release.js";
-import type { WatchSummary } from "../watch/model.js";
+import type { WatchSummary } from "../core/watch-model.js";
 
 /**
  * The report every format renders: `--format json` prints it as it is, so its shape is a

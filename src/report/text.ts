@@ -12,7 +12,7 @@ import {
   windowsLine,
 } from "./comparison.js";
 import type { Report } from "./model.js";
-import { timelineLines } from "../watch/timeline.js";
+import { timelineLines } from "./timeline.js";
 
 type Colors = ReturnType<typeof createColors>;
 

@@ -1,7 +1,7 @@
 import { binomialUpperTail, ERROR_RATE, MIN_POINTS } from "../analyse/metrics/judge.js";
 import type { CheckFacts } from "../core/facts.js";
 import { grainMs } from "../core/windows.js";
-import type { EvidenceStatus } from "./model.js";
+import type { EvidenceStatus } from "../core/watch-model.js";
 
 /**
  * The evidence minimum a watch needs before it may say PROCEED, kept simple and explicit:

@@ -7,7 +7,7 @@ import type { CheckFacts, Role } from "../core/facts.js";
 import { grainMs, planWindows, type Windows } from "../core/windows.js";
 import type { Recommendation } from "../decide/decide.js";
 import { evidenceMinimum } from "./evidence.js";
-import type { EvidenceStatus, WatchRound, WatchStop, WatchSummary } from "./model.js";
+import type { EvidenceStatus, WatchRound, WatchStop, WatchSummary } from "../core/watch-model.js";
 
 /** The watch's time: the CLI passes the wall clock live, and a replay clock that advances through a recording. */
 export interface WatchClock {

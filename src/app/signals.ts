@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { EXIT_CODES } from "../core/exit-codes.js";
 import type { Io } from "./io.js";
 
 /**
@@ -8,11 +9,16 @@ import type { Io } from "./io.js";
  * credentials started (`az`, `azd`, `pwsh`) are ended too: a pipeline's SIGTERM reaches only
  * this process, and @azure/identity gives no handle on them.
  *
- * One mechanism for every command: the check session traps while it is open; `check --watch`
- * can pass its own `decided` (the last verdict) and `what` (what it waits for).
+ * One mechanism for every command: the session (src/app/session.ts) traps while it is open;
+ * `check --watch` takes the first signal through `interrupt` and ends with the verdict so far.
  */
 export interface Trap {
   io: Pick<Io, "stderr">;
+  /**
+   * Offered the signal first: true when the command ends itself with its own report (`check
+   * --watch`); then nothing else happens. A second signal is not offered.
+   */
+  interrupt?: () => boolean;
   /** Ends everything in flight (the session's deadline controller). */
   abort: (reason: string) => void;
   /** The exit code of the verdict, once it is decided. */
@@ -23,12 +29,17 @@ export interface Trap {
   exit?: (code: number) => void;
 }
 
-export const INTERRUPTED_EXIT_CODE = 3;
+export const INTERRUPTED_EXIT_CODE = EXIT_CODES.INCONCLUSIVE.code;
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /** Installs the handlers; returns their removal. */
 export function trapSignals(trap: Trap): () => void {
+  let offered = false;
   const handler = (signal: NodeJS.Signals) => {
+    if (!offered && trap.interrupt) {
+      offered = true;
+      if (trap.interrupt()) return;
+    }
     trap.abort(`interrupted by ${signal}`);
     const ended = endChildProcesses();
     const decided = trap.decided();

@@ -3,10 +3,13 @@ import type { LoadedConfig } from "../config/load.js";
 import type { CheckFacts } from "../core/facts.js";
 import { inertDeep } from "../report/inert.js";
 import type { Report } from "../report/model.js";
-import { renderDiffText } from "./render.js";
-import { recordCheck, type LedgerStatus } from "./sink.js";
+import { renderDiffText } from "../ledger/render.js";
+import { recordCheck, type LedgerStatus } from "../ledger/sink.js";
 
-/** The flags of `check` this module serves: the ledger and the change ticket, both sinks after the report. */
+/**
+ * The ledger and the change ticket, as `deliver` (src/app/deliver.ts) calls them: two sinks that
+ * do not know each other; deliver hands the ticket the ledger's record id.
+ */
 export interface SinkArgs {
   ledger?: string;
   servicenowChange?: string;

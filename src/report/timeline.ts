@@ -1,5 +1,5 @@
-import { tableRow } from "../report/markup.js";
-import type { WatchSummary } from "./model.js";
+import { tableRow } from "./markup.js";
+import type { WatchSummary } from "../core/watch-model.js";
 
 /**
  * The rounds of `check --watch` as a timeline, for the text, Markdown and HTML reports. Kept

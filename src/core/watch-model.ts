@@ -1,4 +1,4 @@
-import type { Verdict } from "../core/exit-codes.js";
+import type { Verdict } from "./exit-codes.js";
 
 /** One round of `check --watch`, as the JSON report carries it (`rounds`). */
 export interface WatchRound {
