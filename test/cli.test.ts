@@ -177,13 +177,13 @@ describe("bad input", () => {
     [["check"], /needs --qa and --prod \(or --from <recording>\)/],
     [
       ["check", "--from", "fixtures/nope"],
-      /--from: cannot read fixtures\/nope\/recording\.json: no such file/,
+      /--from "fixtures\/nope": no such recording\. Give a directory holding recording\.json, or a bundled recording: /,
     ],
-    [["check", "--from", STORY, "--bogus"], /Unknown argument: bogus/],
+    [["check", "--from", STORY, "--bogus"], /unknown option --bogus\n$/],
     [["check", "--from", STORY, "--format", "yaml"], /Invalid values:.*format/],
     [["check", "--from", STORY, "--since", "yesterday"], /--since: expected an ISO 8601 time/],
     [["check", "--from", STORY, "--qa", site("other")], /--qa: the recording was made for .*orders-func-qa/],
-    [["chek"], /Unknown argument: chek/],
+    [["chek"], /unknown command or argument chek \(did you mean check\?\)/],
     [[], /name a command: preflight, check, demo, record, rules or explain/],
   ])("%j exits 2 with one line", async (args, message) => {
     const run = await runCli(args);

@@ -117,7 +117,9 @@ describe("CI output snapshots", () => {
     expect(compared).toBeLessThan(metrics);
     // The windows are said once, in "What was compared", not in every finding's evidence.
     expect(run.stdout.match(/\.\.\S+ vs (before|a week earlier)/g)).toBeNull();
-    expect(run.stdout.match(/-minute buckets/g) ?? []).toHaveLength(run.stdout.includes("- **Metrics:**") ? 1 : 0);
+    expect(run.stdout.match(/-minute buckets/g) ?? []).toHaveLength(
+      run.stdout.includes("- **Metrics:**") ? 1 : 0,
+    );
     await expect(
       `$ azfn-health check --from fixtures/${name} --format markdown\nexit ${run.code}\n\n${run.stdout}`,
     ).toMatchFileSnapshot(`__snapshots__/markdown-${name}.md`);

@@ -64,14 +64,6 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
       describe:
         "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates",
     })
-    .option("qa-app-insights", {
-      type: "string",
-      describe: "QA's Application Insights component resource ID, when the app does not link it",
-    })
-    .option("prod-app-insights", {
-      type: "string",
-      describe: "Production's Application Insights component resource ID, when the app does not link it",
-    })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
     .option("verbose", {
       type: "boolean",
@@ -87,8 +79,21 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     }) as unknown as Argv<AccessArgs>;
 }
 
+/** Application Insights, read by `check` and `record` only (preflight reads no logs). */
+export function appInsightsOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option("qa-app-insights", {
+      type: "string",
+      describe: "QA's Application Insights component resource ID, when the app does not link it",
+    })
+    .option("prod-app-insights", {
+      type: "string",
+      describe: "Production's Application Insights component resource ID, when the app does not link it",
+    });
+}
+
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
-  return sinkOptions(accessOptions(yargs))
+  return sinkOptions(appInsightsOptions(accessOptions(yargs)))
     .option("since", {
       type: "string",
       describe:
@@ -146,7 +151,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       "Compare QA with production after a release",
     )
     .example("$0 check --qa … --prod … --watch 30m --interval 5m", "Watch the release for 30 minutes")
-    .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
+    .example("$0 check --from story-32bit-upgrade", "Replay a bundled recording offline")
     .example(
       "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
       "A pipeline gate that fails only on ROLLBACK",
