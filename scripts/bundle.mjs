@@ -18,7 +18,7 @@ const { metafile } = await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   minifySyntax: true,
   legalComments: "linked",
   chunkNames: "[name]-[hash]",
