@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { wrapCommand } from "../src/report/text.js";
-import { ROOT, runCli, STORY } from "./helpers.js";
+import { ROOT, runInProcess, STORY } from "./helpers.js";
 
 /**
  * The whole text report of every bundled recording, exit code included, as a reviewable file under
@@ -15,7 +15,7 @@ const FIXTURES = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
   .sort();
 
 async function textReport(args: string[]): Promise<{ code: number | null; stdout: string; shown: string }> {
-  const run = await runCli(args, { NO_COLOR: "1" });
+  const run = await runInProcess(args, { NO_COLOR: "1" });
   // --verbose also logs each call on stderr; the report itself is stdout.
   if (!args.includes("--verbose")) expect(run.stderr).toBe("");
   return { ...run, shown: `$ azfn-health ${args.join(" ")}\nexit ${run.code}\n\n${run.stdout}` };
@@ -68,7 +68,7 @@ describe("text report snapshots", () => {
     "--format %s says the numbers in words too",
     async (format) => {
       for (const fixture of ["story-32bit-upgrade", "regression-5xx"]) {
-        const run = await runCli(["check", "--from", `fixtures/${fixture}`, "--format", format]);
+        const run = await runInProcess(["check", "--from", `fixtures/${fixture}`, "--format", format]);
         expect(run.stdout).not.toMatch(/The metric was classified as|p=\d|p95 n\/a|change n\/a/);
         expect(run.stdout).toMatch(/far beyond chance/);
       }
