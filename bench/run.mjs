@@ -1,27 +1,30 @@
 #!/usr/bin/env node
 // npm run bench: cold-start cost of the CLI against a bare `node -e 0`, measured in one run on
-// this machine. Targets (issue #2): --help under 2x bare node, a replayed check under 6x.
+// this machine. Targets (issue #19): --help at most 1.1x bare node, a replayed check at most 3x; a
+// cold install of the packed tarball at most 10 s. The bench reports each figure against its target
+// and never fails on a timing: a shared machine is no place for timing assertions.
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadRecording, startLive } from "../test/support/live-stand-in.mjs";
 import { benchAnalysis, REALISTIC_WEEK_BUCKETS } from "./analysis.mjs";
+import { benchInstall } from "./install.mjs";
 import { benchLedger } from "./ledger.mjs";
 import { benchWatch } from "./watch.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-// BENCH_SMOKE=1 (.ci/run, with BENCH_RUNS=2): the whole bench runs and prints its numbers, but a
-// missed speed target does not fail it: a shared CI machine is no place for timing assertions.
+// BENCH_SMOKE=1 (.ci/run, with BENCH_RUNS=2): the whole bench runs and prints its numbers. In
+// either mode a missed speed target is reported ("not met"), never a failure.
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const BIN = `${ROOT}/dist/bundle/bin.js`;
 
 const cases = [
   { name: "node -e 0 (bare)", args: ["-e", "0"] },
-  { name: "azfn-health --help", args: [BIN, "--help"], target: 2 },
+  { name: "azfn-health --help", args: [BIN, "--help"], target: 1.1 },
   {
-    name: "azfn-health check --from fixtures/story-32bit-upgrade",
-    args: [BIN, "check", "--from", "fixtures/story-32bit-upgrade", "--fail-on", "never"],
-    target: 6,
+    name: "azfn-health check --from story-32bit-upgrade",
+    args: [BIN, "check", "--from", "story-32bit-upgrade", "--fail-on", "never"],
+    target: 3,
   },
 ];
 
@@ -39,7 +42,7 @@ function time(args) {
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const results = [];
-for (const c of cases) time(c.args); // warm the file cache once
+for (const c of cases) time(c.args); // warm the file cache (and Node's compile cache) once
 for (let i = 0; i < RUNS; i++) for (const c of cases) (c.samples ??= []).push(time(c.args)); // interleaved, so drift hits all alike
 const bare = quantile(
   [...cases[0].samples].sort((a, b) => a - b),
@@ -52,8 +55,8 @@ for (const c of cases) {
   const ratio = median / bare;
   const verdict = c.target
     ? ratio <= c.target
-      ? `ok (target < ${c.target}x)`
-      : `OVER target ${c.target}x`
+      ? `met (target <= ${c.target}x)`
+      : `NOT MET (target <= ${c.target}x)`
     : "";
   if (c.target && ratio > c.target) failed = true;
   results.push({
@@ -121,7 +124,7 @@ console.table(
   })),
 );
 console.log(
-  `waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "ok, target <= 4" : "OVER target 4"})` +
+  `waiting for latency: ${(live[1].median - live[0].median).toFixed(0)} ms = ${roundTrips.toFixed(2)} round trips of ${LATENCY} ms (${roundTripsOk ? "met, target <= 4" : "NOT MET, target <= 4"})` +
     (roundTrips < 0
       ? `; below zero: this machine's noise exceeds the latency (${RUNS} runs; more give a steadier median)`
       : ""),
@@ -135,7 +138,7 @@ console.log(
   `\nmetric analysis of ${analysis.points.toLocaleString("en")} points (2 environments x 20 metrics x 7 days at PT1M), ${RUNS} runs in-process`,
 );
 console.log(
-  `median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "ok, target < 150 ms" : "OVER target 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`,
+  `median ${analysis.median.toFixed(1)} ms, max ${analysis.max.toFixed(1)} ms (${analysisOk ? "met, target < 150 ms" : "NOT MET, target < 150 ms"}); heap growth per run up to ${analysis.peakHeapMb.toFixed(1)} MB, process RSS ${analysis.rssMb.toFixed(0)} MB`,
 );
 // What a real 7-day check judges (issue #9): Azure returns 30-minute buckets for a week-long window.
 const week = await benchAnalysis(RUNS, REALISTIC_WEEK_BUCKETS);
@@ -170,12 +173,21 @@ console.table(
   })),
 );
 console.log(
-  `a watch round waits for ${watchTrips.toFixed(2)} round trips of ${LATENCY} ms with ${slow.round.requests} requests (${watchOk ? "ok, target <= 8 requests and one round trip" : "OVER target"})`,
+  `a watch round waits for ${watchTrips.toFixed(2)} round trips of ${LATENCY} ms with ${slow.round.requests} requests (${watchOk ? "met, target <= 8 requests and one round trip" : "NOT MET, target <= 8 requests and one round trip"})`,
+);
+// The cold install (issue #19): one run in smoke mode, three otherwise.
+const install = benchInstall(ROOT, SMOKE ? 1 : 3);
+const installOk = install.medianMs <= 10_000;
+if (!installOk) failed = true;
+console.log(
+  `\ncold install of the packed tarball (${install.tarballKb.toFixed(0)} KiB, ${install.files} files), empty npm cache, into an empty prefix`,
+);
+console.log(
+  `median ${(install.medianMs / 1000).toFixed(1)} s, max ${(install.maxMs / 1000).toFixed(1)} s (${installOk ? "met" : "NOT MET"}, target <= 10 s); the installed copy replays story-32bit-upgrade: ${install.verdict}`,
+);
+console.log(
+  failed
+    ? "\nSome targets are not met (see above). Timings are reported, never enforced."
+    : "\nEvery target met.",
 );
 await (await import("./fleet.mjs")).benchFleet({ latencyMs: LATENCY }); // issue #21: reported, never enforced
-// The bench reports; it never fails on a timing (issue #18): a busy or shared machine is no place
-// for a speed assertion. Only an error (a command that fails, a stand-in that breaks) fails it.
-if (failed)
-  console.log(
-    `\nA speed target was missed on this run (marked OVER above): reported, not enforced${SMOKE ? " (BENCH_SMOKE=1)" : ""}`,
-  );

@@ -1,30 +1,71 @@
 #!/usr/bin/env node
 // Bundles the CLI into dist/bundle: one entry plus lazily loaded chunks (the Azure SDKs load only
-// when a check runs). Node 20 has no compile cache, so loading hundreds of small module files is
-// most of a cold start; a bundle removes most of that.
-import { rmSync } from "node:fs";
+// when a live check runs). The published package is this bundle: every library it holds is a
+// devDependency, so `npm install azfn-health` downloads one tarball and runs no install script.
+// The bundled libraries' licences travel with it in dist/bundle/THIRD-PARTY-NOTICES.txt, written
+// here from esbuild's own list of the files it bundled (its metafile).
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 // Chunk names carry hashes: without a clean start, old chunks would pile up.
 rmSync("dist/bundle", { recursive: true, force: true });
 
-await build({
+const { metafile } = await build({
   entryPoints: { bin: "src/cli/bin.ts" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   minifySyntax: true,
   legalComments: "linked",
   chunkNames: "[name]-[hash]",
   // arm-resourcegraph 4 (ms-rest-js) loads node-fetch's URL code, which requires Node's deprecated
   // punycode module (a DEP0040 warning on every run): the punycode package stands in for it.
   alias: { punycode: "punycode/" },
+  metafile: true,
   // CommonJS dependencies inside an ESM bundle need a require of their own.
   banner: {
     js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",
   },
   logLevel: "warning",
 });
+
+/** The package directories (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
+const packageDirs = new Set(
+  Object.keys(metafile.inputs)
+    .map((input) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+    .filter((dir) => dir !== undefined),
+);
+const LICENCE_FILE = /^(licen[cs]e|copying|notice)([.-][\w.-]*)?$/i;
+const authorOf = (pkg) => (typeof pkg.author === "object" ? pkg.author.name : pkg.author) ?? "not named";
+const repositoryOf = (pkg) =>
+  (typeof pkg.repository === "object" ? pkg.repository.url : pkg.repository) ??
+  `https://www.npmjs.com/package/${pkg.name}`;
+const notices = [...packageDirs]
+  .map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const texts = readdirSync(dir)
+      .filter((file) => LICENCE_FILE.test(file))
+      .sort()
+      .map((file) => readFileSync(join(dir, file), "utf8").trim());
+    // A few packages publish no licence file: name the licence, the author and the source instead.
+    if (texts.length === 0)
+      texts.push(
+        `This package publishes no licence file. Licence: ${pkg.license}; author: ${authorOf(pkg)}; ` +
+          `source: ${repositoryOf(pkg)}.`,
+      );
+    return { id: `${pkg.name}@${pkg.version}`, license: pkg.license ?? "see below", texts };
+  })
+  // Two copies of one version (nested in two places) are one notice.
+  .filter((notice, i, all) => all.findIndex((other) => other.id === notice.id) === i)
+  .sort((a, b) => (a.id < b.id ? -1 : 1));
+writeFileSync(
+  "dist/bundle/THIRD-PARTY-NOTICES.txt",
+  [
+    `azfn-health bundles the following ${notices.length} packages. Their licences follow.\n`,
+    ...notices.map((n) => `${"=".repeat(78)}\n${n.id} (${n.license})\n\n${n.texts.join("\n\n")}\n`),
+  ].join("\n"),
+);

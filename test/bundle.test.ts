@@ -40,7 +40,7 @@ describe("evidence bundle (--out)", () => {
       storageAccount: "stordersprod",
     });
     const csv = readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n");
-    expect(csv[0]).toBe("environment,metric,window,bucket_start,value");
+    expect(csv[0]).toBe('"environment","metric","window","bucket_start","value"');
     expect(csv.length).toBeGreaterThan(1000);
     const plan = join(out, "plan.sh");
     expect(statSync(plan).mode & 0o111).not.toBe(0);

@@ -56,12 +56,23 @@ describe("GitHub Actions", () => {
     const run = await runInProcess(["check", "--from", hostile(STORY)], env);
     expect(run.code).toBe(5);
     const annotations = run.stdout.split("\n").filter((l) => l.startsWith("::"));
-    expect(annotations[0]).toMatch(/^::error title=(H02|M01) prod%3A critical::/);
+    // The verdict first, in the words of the text report's headline, red because the run fails.
+    expect(annotations[0]).toBe(
+      "::error title=azfn-health%3A HOTFIX::Fix production: 1 command to run (the plan), then check again. Exit 5.",
+    );
+    expect(annotations[1]).toMatch(/^::error title=(H02|M01) prod%3A critical::/);
     const levels = annotations.map((a) => a.slice(2, a.indexOf(" ")));
     expect(levels.indexOf("warning")).toBeGreaterThan(levels.lastIndexOf("error"));
-    expect(annotations.at(-1)).toMatch(
-      /^::notice title=azfn-health%3A HOTFIX::Production needs 2 configuration change\(s\)/,
+    // Errors are the verdict's drivers only: the end-of-life findings (R11, R12) and QA's are warnings.
+    const errors = annotations
+      .filter((a) => a.startsWith("::error "))
+      .map((a) => a.slice("::error title=".length).split("%3A")[0]);
+    expect(errors.sort()).toEqual(["H02 prod", "M01 prod", "M03 prod", "R09 prod", "azfn-health"]);
+    expect(annotations.filter((a) => /title=R1[12] /.test(a)).every((a) => a.startsWith("::warning "))).toBe(
+      true,
     );
+    // M01's fix is the decision's account (explained by R09), not the rule's own "roll back".
+    expect(annotations.find((a) => a.includes("title=M01 "))).toMatch(/Fix: Explained by M03, R09:/);
     expect(readFileSync(env.GITHUB_OUTPUT, "utf8")).toBe("verdict=HOTFIX\nexit-code=5\n");
     const summary = readFileSync(env.GITHUB_STEP_SUMMARY, "utf8");
     expect(summary).toMatch(/^## 🛠️ azfn-health: HOTFIX/);
@@ -69,6 +80,18 @@ describe("GitHub Actions", () => {
     // The injected texts still show, defused, so a reviewer sees what Azure said.
     expect(run.stdout).toContain(": :error: :pwned by a host error");
   });
+
+  it.each(["never", "rollback"])(
+    "a run that exits 0 (--fail-on %s on a HOTFIX) shows no error: the verdict a warning, every finding below it",
+    async (failOn) => {
+      const run = await runInProcess(["check", "--from", STORY, "--fail-on", failOn, "--ci", "github"]);
+      expect(run.code).toBe(0);
+      const annotations = run.stdout.split("\n").filter((l) => l.startsWith("::"));
+      expect(annotations[0]).toMatch(/^::warning title=azfn-health%3A HOTFIX::.* Exit 0\.$/);
+      expect(annotations.filter((a) => a.startsWith("::error"))).toEqual([]);
+      expect(annotations.some((a) => a.startsWith("::warning title=R11 qa"))).toBe(true);
+    },
+  );
 
   it("--ci none says nothing to the runner", async () => {
     const run = await runInProcess(["check", "--from", STORY, "--ci", "none"], { GITHUB_ACTIONS: "true" });
@@ -132,9 +155,9 @@ describe("escaping", () => {
     const report = JSON.parse((await runInProcess(["check", "--from", STORY, "--format", "json"])).stdout);
     report.findings = [{ ...report.findings[0], ruleId: "M01", title: "100% down;\r\nnext]line, a: b" }];
     report.unknowns = [];
-    const github = githubOutput(report, {}).lines[0]!;
+    const github = githubOutput(report, {}).lines[1]!;
     expect(github).toBe(
-      "::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: The error rate rose with the release and no configuration finding explains it: roll back, then look at the failed requests and exceptions in Application Insights. (azfn-health explain M01)",
+      "::error title=M01 prod%3A critical::100%25 down;%0D%0Anext]line, a: b. Fix: Explained by M03, R09: the plan's change is the fix; if M01 persists after it, roll back (see alternatives). (azfn-health explain M01)",
     );
     const azure = azureOutput(report, "/tmp/s.md").lines[0]!;
     expect(azure).toMatch(

@@ -341,7 +341,7 @@ describe("recordings keep an allow-list of fields per response type", () => {
     return { original, saved, replayed };
   }
 
-  it("no tag but the Application Insights link, no unexpected field, and the same facts on replay", async () => {
+  it("no tag but the Application Insights link and the stage tags, no unexpected field, and the same facts on replay", async () => {
     const recording = await readRecording(`${ROOT}/${HEALTHY}`);
     for (const exchange of recording.exchanges) exchange.response.body = poison(exchange.response.body, true);
     // A bare string among the connection strings is a malformed body (test/malformed.test.ts): here
@@ -374,7 +374,7 @@ describe("recordings keep an allow-list of fields per response type", () => {
       for (const hit of hits) expect(hit.body).not.toHaveProperty("tags");
     }
     const site = bodies.find((b) => /sites\/orders-func-prod$/.test(b.path))!.body as { tags: object };
-    expect(Object.keys(site.tags)).toEqual(["hidden-link: /app-insights-resource-id"]);
+    expect(Object.keys(site.tags).sort()).toEqual(["environment", "hidden-link: /app-insights-resource-id"]);
     expect(replayed).toEqual(original);
     expect(original.prod.logs?.rows.length).toBeGreaterThan(0);
     expect(Object.keys(original.prod.metrics?.series ?? {}).length).toBeGreaterThan(0);

@@ -68,7 +68,10 @@ describe("configuration file", () => {
       /response time/,
     );
     const text = await runCli(["check", "--from", STORY_DIR], {}, cwd);
-    expect(text.stdout).toMatch(/IGNORED +R11 +prod .*\(reason: EOL migration planned for Q1 \(CHG-1234\)\)/);
+    // Unwrapped: the text report wraps at 100 columns on a pipe.
+    expect(text.stdout.replace(/\n +/g, " ")).toMatch(
+      /IGNORED +R11 +prod .*\(reason: EOL migration planned for Q1 \(CHG-1234\)\)/,
+    );
   });
 
   it("reads JSON too, and --config names the file", async () => {
@@ -118,8 +121,48 @@ describe("configuration file", () => {
       ),
       'azfn-health.config.yaml: rules.R99: key "R99": not a rule id (see `azfn-health rules`)',
       "azfn-health.config.yaml: rules.R09.ignore: an ignore needs a reason",
-      "azfn-health.config.yaml: (top): unknown key(s) bogus",
+      'azfn-health.config.yaml: (top): unknown key(s) "bogus"',
     ]);
+  });
+
+  it("a flood of problems is the first ten and a count; key names are quoted, their controls visible", async () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `k${i}`);
+    const unknown = withConfig(
+      "azfn-health.config.json",
+      JSON.stringify({ ...Object.fromEntries(keys.map((k) => [k, 1])), "\u001b[2Jevil": 1 }),
+    );
+    const one = await runCli(["check", "--from", STORY_DIR], {}, unknown);
+    expect(one.code).toBe(2);
+    // 50,001 unknown keys are one problem: one line, ten names and a count.
+    expect(one.stderr).toBe(
+      'azfn-health: azfn-health.config.json: (top): unknown key(s) "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9" and 49991 more\n',
+    );
+    const rules = withConfig(
+      "azfn-health.config.json",
+      JSON.stringify({
+        rules: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`X${i}\u001b[31m`, "high"])),
+      }),
+    );
+    const many = await runCli(["check", "--from", STORY_DIR], {}, rules);
+    expect(many.code).toBe(2);
+    const lines = many.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe(
+      'azfn-health: azfn-health.config.json: rules.X0\\x1b[31m: key "X0\\u001b[31m": not a rule id (see `azfn-health rules`)',
+    );
+    expect(lines.at(-1)).toBe("… and 19990 more problems");
+    expect(many.stderr).not.toContain("\u001b");
+  });
+
+  it.each([
+    ["an unknown tag", "failOn: !evil never\n", /:1:9: Unresolved tag: !evil$/],
+    ["a binary tag", "tenant: !!binary aGk=\n", /tenant: Invalid input: expected string, received Buffer$/],
+  ])("%s is an error, not a value", async (_what, text, message) => {
+    const cwd = withConfig("azfn-health.config.yaml", text);
+    const run = await runCli(["check", "--from", STORY_DIR], {}, cwd);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr.trimEnd()).toMatch(message);
   });
 
   it("a YAML syntax error names its line and column", async () => {

@@ -166,14 +166,6 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       },
     },
     {
-      model: "Windows site and config/web (REST examples): 32-bit, v4.0",
-      id: SPEC_SITE,
-      files: { site: "windows-site.spec.json", config: "windows-config-web.spec.json" },
-      site: { os: "windows", kind: "app", sku: "Standard" },
-      config: { netFrameworkVersion: "v4.0", use32BitWorkerProcess: true, linuxFxVersion: undefined },
-      settings: {},
-    },
-    {
       model:
         "Flex Consumption (REST example): runtime and scale from functionAppConfig, Linux without kind or reserved",
       id: SPEC_SITE,
@@ -254,19 +246,31 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       sendRequest: (r) => (sent.push(`${r.method} ${new URL(r.url).pathname}`), replay.sendRequest(r)),
     };
     const qa = parseAppId(slotId, "--qa");
-    const facts = await collectCheckFacts(
+    // The documented slot is a web app's (`kind: app`): read through its own URL, then refused by kind.
+    const collected = collectCheckFacts(
       { credential: TEST_CREDENTIAL, httpClient, retryOptions: { maxRetries: 0 } },
       { qa, prod: qa },
       { now: new Date(NOW), hashKey: HASH_KEY },
     );
-    expect(facts.qa.site).toMatchObject({
-      name: "sitef6141/staging",
-      os: "windows",
-      sku: "Standard",
-      state: "Running",
+    await expect(collected).rejects.toMatchObject({
+      name: "UsageError",
+      exitCode: 2,
+      message: expect.stringMatching(/sitef6141\/slots\/staging is not a Function App \(kind "app"\)/),
     });
     expect(sent).toContain(`GET ${slotId}`);
     expect(sent).not.toContain(`GET ${SPEC_SITE}`);
+  });
+
+  it.each([
+    ["a web app's site (REST example GetWebApp, kind app)", "windows-site.spec.json"],
+    ["a web app's slot (REST example GetWebAppSlot, kind app)", "slot.site.json"],
+  ])("only a Function App is checked: %s is exit 2 naming the kind", async (_, file) => {
+    await expect(collect(SPEC_SITE, { site: file })).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /is not a Function App \(kind "app"\): only a site whose kind contains "functionapp"/,
+      ),
+    });
   });
 });
 

@@ -369,3 +369,68 @@ describe("the ledger report page in Chromium", () => {
     },
   );
 });
+
+describe("report.html: read at a desk and on a phone", () => {
+  it("an all-zero series is drawn from zero up, never on a negative axis", async () => {
+    const { report, html } = await renderFrom(HEALTHY);
+    const flat = report.metrics.judgments.filter(
+      (j) =>
+        j.comparison === "after-vs-before" &&
+        j.trend.length > 0 &&
+        [...j.trend, ...j.controlTrend].every((v) => v === 0),
+    );
+    expect(flat.map((j) => `${j.environment} ${j.metric}`)).toEqual(
+      expect.arrayContaining(["qa Http5xxRate"]),
+    );
+    for (const j of flat) {
+      // The value labels: the axis' top and bottom, at the left edge.
+      const labels = figureOf(html, "before-after", j.metric, j.environment)
+        .texts.filter((t) => / x="2" y="\d+"$/.test(t.attributes))
+        .map((t) => t.text);
+      expect(labels, `${j.environment} ${j.metric}`).toEqual([
+        formatValue(j.unit === "Ratio" ? 0.01 : 1, j.unit),
+        formatValue(0, j.unit),
+      ]);
+    }
+  });
+
+  it("a larger production plan of the same tier is not marked as a difference; a smaller one is", async () => {
+    // healthy-upgrade: QA on EP1, production on EP2.
+    const { html } = await renderFrom(HEALTHY);
+    expect(html).toMatch(
+      /<tr><th>Plan<\/th><td>EP1 ElasticPremium[^<]*<\/td><td>EP2 ElasticPremium[^<]*<\/td>/,
+    );
+    const smaller = (await renderFrom(HEALTHY, plans({ skuName: "EP3" }))).html;
+    expect(smaller).toMatch(/<tr><th>Plan<\/th><td>EP3 [^<]*<\/td><td class="differs">EP2 [^<]*≠<\/td>/);
+  });
+
+  it.for([
+    [1400, "desk"],
+    [390, "phone"],
+  ] as const)(
+    "at %i px (%s): the key columns never wrap, nothing is cut off",
+    { timeout: 60_000 },
+    async ([width], ctx) => {
+      const page = await needBrowser(ctx).newPage({ viewport: { width, height: 900 } });
+      await page.goto(`file://${await bundle(STORY)}`);
+      // Severity, rule and environment each on one line ("prod", never "pro/d").
+      const wrapped = await page.locator("table.findings td.key").evaluateAll((cells) =>
+        cells.flatMap((td) => {
+          const range = document.createRange();
+          range.selectNodeContents(td);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return lines.size > 1 ? [td.textContent] : [];
+        }),
+      );
+      expect(wrapped).toEqual([]);
+      // Nothing wider than the screen: no sideways scrolling to reach a fix.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const fix = await page.locator("table.findings td.fix").first().boundingBox();
+      expect(fix!.x + fix!.width).toBeLessThanOrEqual(width);
+      expect(fix!.width).toBeGreaterThan(width > 1000 ? 300 : 250);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `report-story-${width}.png`), fullPage: true });
+      await page.close();
+    },
+  );
+});

@@ -1,26 +1,14 @@
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { corpusFacts, type CorpusSource } from "./support/corpus.js";
 import { ruleById } from "../src/analyse/rules/index.js";
 import type { Rule } from "../src/analyse/rule.js";
-import { collectCheckFacts } from "../src/collect/azure.js";
-import { createReplayHttpClient, type Recording } from "../src/collect/recording.js";
-import { parseAppId } from "../src/core/resource-id.js";
 import { analyse } from "../src/analyse/analyse.js";
 import { runtimeProfile } from "../src/analyse/profile.js";
 import { createRedactor, redactedMarker, valueShape } from "../src/collect/redact.js";
 import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
 import { resolveRelease } from "../src/core/release.js";
 import { decide } from "../src/decide/decide.js";
-import {
-  deleteSetting,
-  HASH_KEY,
-  HEALTHY,
-  replayFacts,
-  ROOT,
-  setSetting,
-  TEST_CREDENTIAL,
-  variant,
-} from "./helpers.js";
+import { deleteSetting, HASH_KEY, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
 
 /**
  * Pairs of every kind of Function App, shaped as Azure returns them (linuxFxVersion "" on Linux
@@ -179,7 +167,7 @@ describe("healthy pairs of every kind judge PROCEED", () => {
 });
 
 describe("defects of each kind are named by their setting, with the exact fix", () => {
-  it("a Linux Python app whose production runs an end-of-life Python QA does not: HOTFIX naming linuxFxVersion", () => {
+  it("a Linux Python app whose running production is on an end-of-life Python QA does not run: the move goes with a build, never a hotfix", () => {
     const { analysis, recommendation } = judge(
       variant(healthy, (f) => {
         linux(f.qa, "Python|3.12", "python");
@@ -187,23 +175,56 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       }),
     );
     expect(analysis.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(["D04", "R11"]));
+    // Production's host runs its build on 3.9: changing the version under it is not a hotfix (property 1).
+    expect(recommendation.action).toBe("MONITOR");
+    const d04 = analysis.findings.find((f) => f.ruleId === "D04")!;
+    expect(d04.evidence.setting).toBe("linuxFxVersion");
+    expect(d04.fix).toMatchObject({
+      kind: "code",
+      commands: [
+        "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
+      ],
+    });
+  });
+
+  it("the same, production's host down while QA's runs the build on 3.12: HOTFIX naming linuxFxVersion", () => {
+    const { recommendation } = judge(
+      variant(healthy, (f) => {
+        linux(f.qa, "Python|3.12", "python");
+        linux(f.prod, "Python|3.9", "python");
+        f.prod.host = { state: "Error", errors: ["the Python worker failed to start"] };
+      }),
+    );
     expect(recommendation.action).toBe("HOTFIX");
     expect(recommendation.steps).toContain(
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
     );
-    expect(analysis.findings.find((f) => f.ruleId === "D04")!.evidence.setting).toBe("linuxFxVersion");
   });
 
-  it("a language version ~4 does not run, in both: ROLLBACK that names the rebuild", () => {
+  it("a language version ~4 does not list, both hosts running: a warning with the upgrade path, never a rollback", () => {
     const { recommendation } = judge(
       variant(healthy, (f) => both(f, (e) => linux(e, "Python|3.6", "python"))),
     );
+    expect(recommendation.action).toBe("MONITOR");
+    expect(recommendation.steps.join("\n")).toMatch(/R25: Rebuild and test for python 3\.13/);
+  });
+
+  it("a language version ~4 does not run, both hosts down: ROLLBACK that names the rebuild to the newest GA version", () => {
+    const { recommendation } = judge(
+      variant(healthy, (f) =>
+        both(f, (e) => {
+          linux(e, "Python|3.6", "python");
+          e.host = { state: "Error", errors: ["the Python worker failed to start"] };
+        }),
+      ),
+    );
     expect(recommendation.action).toBe("ROLLBACK");
+    // Python 3.14 is a preview row in the stacks: never a target.
     expect(recommendation.steps.join("\n")).toMatch(
-      /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.14/,
+      /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.13/,
     );
     expect(recommendation.steps.join("\n")).toMatch(
-      /after deploying the new build: .*--linux-fx-version 'Python\|3\.14'/,
+      /after deploying the new build: .*--linux-fx-version 'Python\|3\.13'/,
     );
   });
 
@@ -400,42 +421,9 @@ describe("the release line", () => {
  * then judged: what the rules make of each hosting model as Azure really describes it.
  */
 describe("real Azure bodies into the rules", () => {
-  const ARM = "https://management.azure.com";
-  const SUFFIX = {
-    site: ["GET", ""],
-    config: ["GET", "/config/web"],
-    appSettings: ["POST", "/config/appsettings/list"],
-  } as const;
   const stacks = () => healthy.stacks;
-  async function corpus(
-    appId: string,
-    files: Partial<Record<keyof typeof SUFFIX, string>>,
-  ): Promise<CheckFacts> {
-    const recording: Recording = {
-      format: "azfn-health-recording",
-      version: 1,
-      recordedAt: healthy.now,
-      apps: { qa: appId, prod: appId },
-      exchanges: Object.entries(files).map(([source, file]) => {
-        const [method, suffix] = SUFFIX[source as keyof typeof SUFFIX];
-        const body: unknown = JSON.parse(readFileSync(`${ROOT}/test/corpus/${file}`, "utf8"));
-        return {
-          request: { method, url: `${ARM}${appId}${suffix}?api-version=2025-05-01` },
-          response: { status: 200, body },
-        };
-      }),
-    };
-    const ref = parseAppId(appId, "--prod");
-    const facts = await collectCheckFacts(
-      {
-        credential: TEST_CREDENTIAL,
-        httpClient: createReplayHttpClient(recording),
-        retryOptions: { maxRetries: 0 },
-      },
-      { qa: { ...ref }, prod: ref },
-      { now: new Date(healthy.now), hashKey: HASH_KEY },
-    );
-    return { ...facts, stacks: stacks() };
+  async function corpus(appId: string, files: Partial<Record<CorpusSource, string>>): Promise<CheckFacts> {
+    return { ...(await corpusFacts(appId, files, healthy.now)), stacks: stacks() };
   }
   const rules = (...ids: string[]) => ids.map((id) => ruleById(id) as Rule);
   const LINUX =
@@ -486,7 +474,10 @@ describe("real Azure bodies into the rules", () => {
     const prod = findings.filter((f) => f.environment === "prod");
     expect(prod.map((f) => [f.ruleId, f.severity])).toEqual([["R11", "high"]]);
     expect(prod[0]!.evidence.setting).toBe("linuxFxVersion");
-    expect(prod[0]!.fix?.commands.join()).toMatch(/--linux-fx-version 'PowerShell\|7\.6'/);
+    // 7.6 is a preview, hidden row and past Linux Consumption's last PowerShell (7.4), itself past its
+    // end of life: no version there is a target, so no command names one.
+    expect(prod[0]!.fix).toMatchObject({ kind: "code", commands: [] });
+    expect(prod[0]!.evidence.detail).toMatch(/source: bundled stacks/);
   });
 
   it("Flex Consumption python 3.11 from functionAppConfig.runtime", async () => {

@@ -184,9 +184,9 @@ describe("ledger subcommands", () => {
     expect(text.stdout).toContain("Median recovery time:       90 min");
     expect(text.stdout).toContain("feature-on-previous-build 1");
     const csv = await runInProcess(["ledger", "report", "--ledger", ledger, "--format", "csv"]);
-    expect(csv.stdout.split("\r\n")[1]).toBe("orders-func-prod,2,1,1,0,1,2,50,0,0,N/A,90,0,0,0,1,0");
+    expect(csv.stdout.split("\r\n")[1]).toBe('"orders-func-prod",2,1,1,0,1,2,50,0,0,"N/A",90,0,0,0,1,0');
     const list = await runInProcess(["ledger", "list", "--ledger", ledger, "--format", "csv"]);
-    expect(list.stdout).toContain(",feature-on-previous-build,");
+    expect(list.stdout).toContain(',"feature-on-previous-build",');
     const html = await runInProcess(["ledger", "report", "--ledger", ledger, "--format", "html"]);
     expect(html.stdout).toMatch(/^<!doctype html>/);
     expect(html.stdout).toContain("<svg");

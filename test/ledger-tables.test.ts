@@ -169,7 +169,9 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
     );
     expect(mark.code).toBe(0);
     const report = await runInProcess(["ledger", "report", "--ledger", url, "--format", "csv"], env);
-    expect(report.stdout.split("\r\n")[1]).toBe("orders-func-prod,2,1,1,0,1,2,50,0,0,N/A,N/A,1,0,0,0,0");
+    expect(report.stdout.split("\r\n")[1]).toBe(
+      '"orders-func-prod",2,1,1,0,1,2,50,0,0,"N/A","N/A",1,0,0,0,0',
+    );
     expect(JSON.stringify(report)).not.toContain(azurite.connectionString.slice(-20));
   });
 

@@ -183,8 +183,9 @@ describe("live checks against the Azure stand-in", () => {
     expect(live.code).toBe(3);
     expect(live.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(live.stderr).toMatch(
-      /^azfn-health: authentication failed \(\w+\): .*To fix: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/,
+      /^azfn-health: sign-in failed: .*\. To fix: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/,
     );
+    expect(live.stderr).not.toContain("..");
     expect(live.stderr).not.toContain("wrong");
   });
 

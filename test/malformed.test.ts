@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { judge } from "../src/check.js";
 import { main } from "../src/cli/main.js";
+import { duplicateKeyPath, durationMs } from "../src/collect/ambiguity.js";
 import type { Recording } from "../src/collect/recording.js";
 import { shapeProblem, shapeSourceOf, type ShapeSource } from "../src/collect/shapes.js";
 import { CollectError } from "../src/core/errors.js";
@@ -656,5 +657,88 @@ describe("every real answer is accepted", () => {
       ],
     });
     expect(logs).toBeUndefined();
+  });
+});
+
+/**
+ * Plausible values that are wrong: each fits its documented shape and can be read two ways
+ * (src/collect/ambiguity.ts). Named as ambiguous, a gap for its source, never the basis of a plan:
+ * a healthy release is INCONCLUSIVE, and the story's HOTFIX and the regression's ROLLBACK plan nothing.
+ */
+/** The body as raw JSON text with `extra` members first in its properties (replay serves a string as is). */
+const withMembers = (extra: string) => (b: Record<string, J>) =>
+  JSON.stringify(b).replace('"properties":{', `"properties":{${extra}`);
+const AMBIGUOUS: Case[] = [
+  {
+    name: "a setting name with a trailing space",
+    source: "appSettings",
+    url: path("/config/appsettings/list"),
+    edit: (b) => ({ ...b, properties: { ...b.properties, "FUNCTIONS_EXTENSION_VERSION ": "~3" } }),
+    reason: /setting \d+ has a name with leading or trailing space/,
+  },
+  {
+    name: "two settings differing only by case",
+    source: "appSettings",
+    url: path("/config/appsettings/list"),
+    edit: (b) => ({ ...b, properties: { ...b.properties, functions_extension_version: "~3" } }),
+    reason: /settings \d+ and \d+ have names that differ only by case/,
+  },
+  {
+    name: "a key given twice in the JSON body",
+    source: "config",
+    url: path("/config/web"),
+    edit: withMembers('"use32BitWorkerProcess":true,'),
+    reason: /an object at depth 2 names one key twice/,
+  },
+  {
+    name: "a linuxFxVersion holding a line break on a Windows app",
+    source: "config",
+    url: path("/config/web"),
+    edit: (b) => ({ ...b, properties: { ...b.properties, linuxFxVersion: "DOTNET-ISOLATED|8.0\nNODE|20" } }),
+    reason: /linuxFxVersion holds a line break/,
+  },
+  {
+    name: "a SKU name with a space",
+    source: "plan",
+    url: /serverfarms\/plan-orders-prod\?/,
+    edit: (b) => ({ ...b, sku: { ...b.sku, name: "EP1 " } }),
+    reason: /sku\.name is not one word/,
+  },
+  {
+    name: "a metric series whose interval does not match its timestamps",
+    source: "metrics",
+    url: /sites\/orders-func-prod\/providers\/microsoft\.insights\/metrics\?/i,
+    edit: (b) => ({ ...b, interval: b.interval === "PT1M" ? "PT5M" : "PT1M" }),
+    reason: /data\[1\] is not one interval \(PT\dM\) after the point before it/,
+  },
+];
+
+describe("a plausible value that is wrong is named ambiguous, never the basis of a plan", () => {
+  for (const c of AMBIGUOUS) {
+    for (const dir of [HEALTHY, STORY, REGRESSION]) {
+      it(`${dir}: ${c.name}`, async () => {
+        const result = await judged(dir, c);
+        expect(result.facts.prod.gaps).toContainEqual({
+          source: c.source,
+          reason: expect.stringMatching(c.reason),
+          malformed: true,
+        });
+        expect(result.facts.prod.gaps.find((g) => g.source === c.source)?.reason).toMatch(
+          /^ambiguous answer: /,
+        );
+        if (dir === HEALTHY) expect(result.recommendation.action).toBe("INCONCLUSIVE");
+        expect(result.recommendation.action).not.toBe("PROCEED");
+        expectNoPlan(result);
+      });
+    }
+  }
+
+  it("keys are compared unescaped, arrays hold no keys, and a clean body has no duplicate", () => {
+    expect(duplicateKeyPath('{"a":1,"\\u0061":2}')).toMatch(/names one key twice/);
+    expect(duplicateKeyPath('{"a":["a","a"],"b":{"a":1}}')).toBeUndefined();
+    expect(duplicateKeyPath('{"a":"x\\"a\\":1","a2":1}')).toBeUndefined();
+    expect(durationMs("PT1M")).toBe(60_000);
+    expect(durationMs("P1D")).toBe(86_400_000);
+    expect(durationMs("PT")).toBeUndefined();
   });
 });

@@ -61,6 +61,11 @@ const inProcessNet8 = (env: EnvironmentFacts) => {
   env.config!.netFrameworkVersion = "v8.0";
 };
 
+/** The host does not run what is deployed: the precondition under which a runtime change is a hotfix. */
+const hostDown = (env: EnvironmentFacts) => {
+  env.host = { state: "Error", errors: ["Microsoft.Azure.WebJobs.Script: the worker failed to start."] };
+};
+
 /** Edits one metric's buckets of one window. */
 const series = (f: CheckFacts, role: "qa" | "prod", metric: string) => f[role].metrics!.series[metric]!;
 const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: number) => {
@@ -237,10 +242,33 @@ const CASES: Record<string, Case[]> = {
   ],
   R07: [
     {
-      name: "production on dotnet while QA runs the build as dotnet-isolated",
+      // Production's host runs: its deployed build is in-process, and QA's setting would stop it (AZFD0013).
+      name: "production running on dotnet while QA runs dotnet-isolated: another build, the move is one build step",
       edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
       expect: [
-        { environment: "prod", severity: "critical", command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/ },
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "code",
+          command: /appsettings delete .* --setting-names FUNCTIONS_INPROC_NET8_ENABLED$/,
+          title: /production runs another build than QA tested/,
+          fix: /in one step/,
+        },
+      ],
+    },
+    {
+      name: "production's host down on dotnet while QA runs the build as dotnet-isolated: the setting is the fix",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        hostDown(f.prod);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "config",
+          command: /net-framework-version v10\.0$/,
+        },
       ],
     },
     {
@@ -300,6 +328,16 @@ const CASES: Record<string, Case[]> = {
       },
       expect: [],
     },
+    {
+      name: "a 32-bit PowerShell worker is not this .NET rule's",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          setSetting(e, "FUNCTIONS_WORKER_RUNTIME", "powershell");
+          e.config!.powerShellVersion = "7.4";
+          e.config!.use32BitWorkerProcess = true;
+        }),
+      expect: [],
+    },
   ],
   R10: [
     {
@@ -335,16 +373,38 @@ const CASES: Record<string, Case[]> = {
         bothEnvs(f, (e) => {
           e.config!.netFrameworkVersion = "v6.0";
         }),
+      // Both hosts run it: a warning with the upgrade path, the in-process → isolated move as one build.
       expect: [
-        { environment: "prod", severity: "high", title: /reached end-of-life on 2024-11-12/ },
-        { environment: "qa", severity: "high" },
+        {
+          environment: "prod",
+          severity: "medium",
+          fixKind: "code",
+          title: /reached end-of-life on 2024-11-12/,
+          command: /--net-framework-version v10\.0$/,
+          evidence: /source: (Function App Stacks API|bundled stacks)/,
+        },
+        { environment: "qa", severity: "medium" },
       ],
     },
     {
-      name: "production alone on an end-of-life Python: QA's version, by linuxFxVersion",
+      name: "past .NET 6's end of life with production's host status unread: high",
+      edit: (f) => {
+        bothEnvs(f, (e) => {
+          e.config!.netFrameworkVersion = "v6.0";
+        });
+        delete f.prod.host;
+      },
+      expect: [
+        { environment: "prod", severity: "high", fixKind: "code" },
+        { environment: "qa", severity: "medium" },
+      ],
+    },
+    {
+      name: "production alone on an end-of-life Python, its host down: QA's version, by linuxFxVersion",
       edit: (f) => {
         python(f.qa, "Python|3.12");
         python(f.prod, "Python|3.8");
+        hostDown(f.prod);
       },
       expect: [
         {
@@ -365,20 +425,35 @@ const CASES: Record<string, Case[]> = {
       expect: [
         {
           environment: "prod",
-          severity: "high",
+          severity: "medium",
           fixKind: "code",
           command: /runtime config set .* --runtime-version 10\.0$/,
         },
-        { environment: "qa", severity: "high", fixKind: "code" },
+        { environment: "qa", severity: "medium", fixKind: "code" },
       ],
     },
     { name: ".NET 10 well inside support", edit: () => {}, expect: [] },
   ],
   R12: [
     {
-      name: "in-process after 2026-11-10",
+      name: "in-process after 2026-11-10, the host running: a warning naming the one-build move",
       edit: (f) => {
         inProcessNet8(f.prod);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          fixKind: "code",
+          command: /FUNCTIONS_INPROC_NET8_ENABLED$/,
+        },
+      ],
+    },
+    {
+      name: "in-process after 2026-11-10, the host down",
+      edit: (f) => {
+        inProcessNet8(f.prod);
+        hostDown(f.prod);
       },
       expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
     },
@@ -740,11 +815,34 @@ const CASES: Record<string, Case[]> = {
       edit: (f) => {
         delete f.prod.plan;
         f.prod.gaps.push({ source: "plan", reason: "HTTP 403 AuthorizationFailed", statusCode: 403 });
-        f.prod.site!.sku = "Dynamic";
-        f.qa.site!.sku = "ElasticPremium";
+        f.prod.site!.sku = "PremiumV3";
       },
       unknown: ["prod"],
-      expect: [{ environment: "prod", severity: "medium", title: /Dynamic tier but QA on ElasticPremium/ }],
+      expect: [{ environment: "prod", severity: "medium", title: /PremiumV3 tier but QA on ElasticPremium/ }],
+    },
+    {
+      name: "a Flex production with smaller instances than QA's: Flex's own instance-memory command",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+          e.site!.flexScale = { instanceMemoryMB: e.role === "qa" ? 4096 : 2048 };
+          e.plan!.tier = "FlexConsumption";
+          e.plan!.skuName = "FC1";
+        }),
+      expect: [
+        { environment: "prod", severity: "high", fixKind: "config", command: /--instance-memory 4096$/ },
+      ],
+    },
+    {
+      // Real Azure answers 404 for some Y1 plans it lists: the site's sku is the tier, nothing is unknown.
+      name: "Consumption plans that answer 404: the tier comes from the sites, identical apps stay clean",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          delete e.plan;
+          e.gaps.push({ source: "plan", reason: "HTTP 404 NotFound", statusCode: 404 });
+          e.site!.sku = "Dynamic";
+        }),
+      expect: [],
     },
     {
       name: "numberOfSites 0 is Azure's, not a count",
@@ -779,6 +877,25 @@ const CASES: Record<string, Case[]> = {
         f.prod.config!.functionAppScaleLimit = 5;
       },
       expect: [{ environment: "prod", severity: "medium" }],
+    },
+    {
+      name: "a lower Flex maximum instance count: Flex's own command, never functionAppScaleLimit",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          e.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
+          e.site!.flexScale = { maximumInstanceCount: e.role === "qa" ? 100 : 40 };
+          e.plan!.tier = "FlexConsumption";
+          e.plan!.skuName = "FC1";
+          e.config!.functionAppScaleLimit = e.role === "qa" ? 0 : 40;
+        }),
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          command:
+            /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --maximum-instance-count 100$/,
+        },
+      ],
     },
     {
       name: "Elastic Premium does not need Always On",
@@ -975,6 +1092,25 @@ const CASES: Record<string, Case[]> = {
       },
       expect: [{ environment: "prod", severity: "medium", command: /--max-burst 40$/ }],
     },
+    {
+      name: "doubling stops at Windows Elastic Premium's ceiling of 100",
+      edit: (f) => {
+        f.prod.plan!.capacity = 60;
+        f.prod.plan!.maximumElasticWorkerCount = 60;
+      },
+      expect: [{ environment: "prod", severity: "medium", command: /--max-burst 100$/ }],
+    },
+    {
+      name: "at the ceiling there is no burst to raise: a larger SKU, not a command",
+      edit: (f) => {
+        f.prod.plan!.os = "linux";
+        f.prod.plan!.capacity = 20;
+        f.prod.plan!.maximumElasticWorkerCount = 20;
+      },
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code", fix: /maximum burst \(20 on linux\)/ },
+      ],
+    },
     { name: "CPU at 30 %", edit: () => {}, expect: [] },
   ],
   M05: [
@@ -1096,10 +1232,11 @@ const CASES: Record<string, Case[]> = {
   ],
   R25: [
     {
-      name: "production on Node 12 under ~4 while QA runs Node 24",
+      name: "production on Node 12 under ~4 while QA runs Node 24, production's host down",
       edit: (f) => {
         node(f.qa, "~24");
         node(f.prod, "~12");
+        hostDown(f.prod);
       },
       expect: [
         {
@@ -1114,21 +1251,38 @@ const CASES: Record<string, Case[]> = {
       ],
     },
     {
-      name: "Python 3.6 on ~4 in both: a rebuild, with the command for after it",
-      edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.6")),
+      // The target is the newest GA row: Python 3.14 is a preview row and never a target.
+      name: "Python 3.6 on ~4 in both, the hosts down: a rebuild, with the command for after it",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          python(e, "Python|3.6");
+          hostDown(e);
+        }),
       expect: [
         {
           environment: "prod",
           severity: "critical",
           fixKind: "code",
-          command: /--linux-fx-version 'Python\|3\.14'$/,
+          command: /--linux-fx-version 'Python\|3\.13'$/,
         },
         { environment: "qa", severity: "critical", fixKind: "code" },
       ],
     },
     {
-      name: "a Python version no stack lists",
-      edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.99")),
+      name: "Python 3.6 in both, both hosts running: an upgrade to plan, never an outage",
+      edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.6")),
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code", title: /its host runs it/ },
+        { environment: "qa", severity: "medium", fixKind: "code" },
+      ],
+    },
+    {
+      name: "a Python version no stack lists, the hosts down",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          python(e, "Python|3.99");
+          hostDown(e);
+        }),
       expect: [
         { environment: "prod", severity: "critical", title: /no linux Function App stack lists/ },
         { environment: "qa", severity: "critical" },
@@ -1171,10 +1325,11 @@ const CASES: Record<string, Case[]> = {
   ],
   D04: [
     {
-      name: "production on an end-of-life Python that QA does not run: a hotfix naming linuxFxVersion",
+      name: "production's host down on an end-of-life Python that QA does not run: a hotfix naming linuxFxVersion",
       edit: (f) => {
         python(f.qa, "Python|3.12");
         python(f.prod, "Python|3.9");
+        hostDown(f.prod);
       },
       expect: [
         {
@@ -1201,7 +1356,28 @@ const CASES: Record<string, Case[]> = {
         f.qa.config!.powerShellVersion = "7.6";
         f.prod.config!.powerShellVersion = "7.2";
       },
-      expect: [{ environment: "prod", severity: "high", command: /--powershell-version 7\.6$/ }],
+      // 7.6 is a preview, hidden row: QA's version is no target, so the versions are aligned by a build.
+      expect: [
+        { environment: "prod", severity: "medium", fixKind: "code", fix: /Align the language versions/ },
+      ],
+    },
+    {
+      name: "QA on Flex Python 3.12, production on Linux Consumption Python 3.10: one (language, version) pair",
+      edit: (f) => {
+        f.qa.site!.flexRuntime = { name: "python", version: "3.12" };
+        f.qa.site!.os = "linux";
+        linuxConsumption(f.prod);
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "python");
+        f.prod.config!.linuxFxVersion = "Python|3.10";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "code",
+          command: /--linux-fx-version 'Python\|3\.12'$/,
+        },
+      ],
     },
     {
       name: "Flex runtimes that differ",
@@ -1228,7 +1404,44 @@ const CASES: Record<string, Case[]> = {
     },
     { name: "the same version", edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.12")), expect: [] },
   ],
+  D06: [
+    {
+      name: "tags say QA and production are the wrong way round",
+      edit: (f) => {
+        f.qa.site!.environmentTag = "prod";
+        f.prod.site!.environmentTag = "qa";
+      },
+      expect: [{ environment: "both", severity: "high", fixKind: "code", title: /wrong way round/ }],
+    },
+    {
+      name: "names ending -prod and -qa given the other way round",
+      edit: (f) => {
+        delete f.qa.site!.environmentTag;
+        delete f.prod.site!.environmentTag;
+        rename(f.qa, "orders-func-prod");
+        rename(f.prod, "orders-func-qa");
+      },
+      expect: [{ environment: "both", severity: "high", evidence: /name orders-func-qa/ }],
+    },
+    { name: "the right way round", edit: () => {}, expect: [] },
+  ],
   D05: [
+    {
+      name: "production on Azure Container Apps, QA on a Linux plan: a new app",
+      edit: (f) => {
+        bothEnvs(f, (e) => toLinux(e, "DOTNET-ISOLATED|10.0"));
+        f.prod.site!.managedEnvironmentId =
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "code",
+          title: /container-apps but QA on elastic-premium/,
+        },
+      ],
+    },
     {
       name: "Windows QA, Linux production: a new app",
       edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|10.0"),

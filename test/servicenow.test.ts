@@ -221,7 +221,7 @@ describe("ServiceNow change ticket", () => {
     );
     expect(result.text).toContain(`PATCH ${fake.url}/api/now/table/change_request/SYS_ID_OF_${CHANGE}`);
     expect(result.text).toContain("POST ");
-    expect(result.text).toContain(`Authorization: Basic ${FAKE_SN.username}:****`);
+    expect(result.text).toContain(`Authorization: Basic <redacted> (user ${FAKE_SN.username})`);
     expect(result.text).toContain('"state":"3"');
     expect(result.text).not.toContain(FAKE_SN.password);
     expect(result.text).not.toContain(BASIC.slice(6));

@@ -1,4 +1,4 @@
-import type { EnvironmentFacts, PlanFacts, StackRow } from "../core/facts.js";
+import type { EnvironmentFacts, Os, PlanFacts, StackRow } from "../core/facts.js";
 import { rowVersion, type VersionSetting } from "./profile.js";
 import { azTarget } from "../core/resource-id.js";
 import { shellOption as option } from "../core/shell.js";
@@ -24,6 +24,16 @@ export const az = {
   /** https://learn.microsoft.com/cli/azure/functionapp/scale/config */
   flexInstanceMemory: (env: EnvironmentFacts, mb: number) =>
     `az functionapp scale config set ${azTarget(env.ref)} ${option("--instance-memory", String(mb))}`,
+  /** Flex's scale limit: functionAppScaleLimit is rejected on Flex (azure-functions-host#10643). */
+  flexMaximumInstances: (env: EnvironmentFacts, count: number) =>
+    `az functionapp scale config set ${azTarget(env.ref)} ${option("--maximum-instance-count", String(count))}`,
+  /** Consumption and Elastic Premium keep their scale limit in config/web. */
+  scaleLimit: (env: EnvironmentFacts, count: number) =>
+    `az resource update ${option("--ids", `${env.ref.id}/config/web`)} ` +
+    option("--set", `properties.functionAppScaleLimit=${count}`),
+  /** https://learn.microsoft.com/cli/azure/functionapp/plan#az-functionapp-plan-update */
+  maxBurst: (plan: PlanFacts, count: number) =>
+    `az functionapp plan update ${option("-g", plan.resourceGroup)} ${option("-n", plan.name)} ${option("--max-burst", String(count))}`,
   start: (env: EnvironmentFacts) => `az functionapp start ${azTarget(env.ref)}`,
   restart: (env: EnvironmentFacts) => `az functionapp restart ${azTarget(env.ref)}`,
 };
@@ -67,4 +77,68 @@ export function versionCommand(
 
 export function rollbackFix(summary: string): Fix {
   return { kind: "rollback", summary, commands: [] };
+}
+
+/**
+ * Commands that change what code the host loads: the worker runtime, the .NET target, the stack or
+ * linuxFxVersion, the language version, the in-process .NET 8 host. Never a hotfix step on a running
+ * production unless the deployed payload needs the change (property 1, README "What the gate promises").
+ */
+export const LOADS_OTHER_CODE =
+  /FUNCTIONS_WORKER_RUNTIME=|FUNCTIONS_INPROC_NET8_ENABLED|WEBSITE_NODE_DEFAULT_VERSION=|--net-framework-version|--linux-fx-version|--java-version|--powershell-version|--runtime-version/;
+
+/**
+ * Whether the environment's host runs what is deployed: status Running with no errors (true), a host
+ * that is not Running or reports errors (false), or not known (undefined: status unread, app stopped).
+ */
+export function hostRunsDeployed(env: EnvironmentFacts): boolean | undefined {
+  if (!env.host) return undefined;
+  return env.host.state === "Running" && env.host.errors.length === 0;
+}
+
+const PAYLOAD_NEEDS_IT =
+  "the deployed build needs the new value: this app's host does not run as configured (not Running, or " +
+  "errors) while the other environment's host runs the same build with that value";
+
+/**
+ * A change to what code the host loads. It is a configuration fix only when its precondition is known
+ * to hold: this app's host does not run what is deployed, and `tested`'s host runs the same build with
+ * the value the commands set. Otherwise the change goes with a build (`codeSummary`), the commands being
+ * what to set when that build is deployed. A running app proves that its build runs as configured.
+ */
+export function loadChangeFix(
+  env: EnvironmentFacts,
+  tested: EnvironmentFacts | undefined,
+  summary: string,
+  codeSummary: string,
+  ...commands: string[]
+): Fix {
+  const holds = hostRunsDeployed(env) === false && tested !== undefined && hostRunsDeployed(tested) === true;
+  return {
+    kind: holds ? "config" : "code",
+    summary: holds ? summary : codeSummary,
+    commands,
+    precondition: PAYLOAD_NEEDS_IT,
+  };
+}
+
+/**
+ * The in-process → isolated move is one build step: a new isolated build, deployed together with
+ * FUNCTIONS_WORKER_RUNTIME=dotnet-isolated, the framework version (Windows `--net-framework-version`,
+ * Linux `DOTNET-ISOLATED|N.0`), and FUNCTIONS_INPROC_NET8_ENABLED removed; any one alone stops the host
+ * (https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model).
+ */
+export function isolatedMoveCommands(env: EnvironmentFacts, os: Os, row: StackRow | undefined): string[] {
+  const version = row ? rowVersion(row) : undefined;
+  return [
+    az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated"),
+    ...(version
+      ? [
+          os === "linux"
+            ? az.configSet(env, "linux-fx-version", `DOTNET-ISOLATED|${version}`)
+            : az.configSet(env, "net-framework-version", `v${version}`),
+        ]
+      : []),
+    az.deleteSetting(env, "FUNCTIONS_INPROC_NET8_ENABLED"),
+  ];
 }

@@ -1,5 +1,12 @@
 import type { EnvironmentFacts, Os, StackRow } from "../core/facts.js";
 import { settingValue } from "../core/facts.js";
+import {
+  FLEX_DEFAULT_INSTANCE_MEMORY_MB,
+  hostingModelOf,
+  isContainerApp,
+  skuMemoryMb,
+  type HostingModel,
+} from "../core/platform.js";
 
 /**
  * Where an app's language version lives, which is also where a fix changes it:
@@ -31,6 +38,15 @@ export interface RuntimeProfile {
   versionSetting?: VersionSetting;
   /** The app runs a container image (`DOCKER|…`): the language stack is inside the image. */
   containerImage?: boolean;
+  /**
+   * Where the app runs and its tier, from the best source that answered (the plan's `sku.tier`, else
+   * the site's own `sku`: real Azure answers 404 for some Consumption plans it lists), and which it was.
+   */
+  hosting?: HostingModel;
+  tier?: string;
+  tierSource?: "plan" | "site";
+  /** Memory one instance gets: Flex's `instanceMemoryMB`, else the plan SKU's. */
+  instanceMemoryMb?: number;
   /** What was read to identify the stack, said when it cannot be identified. */
   read: string[];
   stack?: StackRow;
@@ -75,7 +91,29 @@ export function runtimeProfile(env: EnvironmentFacts, rows: StackRow[]): Runtime
   else if (env.config?.use32BitWorkerProcess !== undefined)
     profile.bitness = env.config.use32BitWorkerProcess ? "32-bit" : "64-bit";
   profile.stack = matchStack(profile, rows);
+  Object.assign(profile, hostingFacts(env));
   return profile;
+}
+
+/** The hosting model, tier and instance memory, each from the best source that answered. */
+function hostingFacts(
+  env: EnvironmentFacts,
+): Pick<RuntimeProfile, "hosting" | "tier" | "tierSource" | "instanceMemoryMb"> {
+  if (isContainerApp(env)) return { hosting: "container-apps" };
+  const flex =
+    env.site?.flexRuntime !== undefined || /^FlexConsumption$/i.test(env.plan?.tier ?? env.site?.sku ?? "");
+  const planTier = env.plan && env.plan.tier !== "unknown" ? env.plan.tier : undefined;
+  const tier = planTier ?? env.site?.sku ?? (flex ? "FlexConsumption" : undefined);
+  const tierSource = planTier ? "plan" : env.site?.sku ? "site" : undefined;
+  const instanceMemoryMb = flex
+    ? (env.site?.flexScale?.instanceMemoryMB ?? FLEX_DEFAULT_INSTANCE_MEMORY_MB)
+    : skuMemoryMb(env.plan?.skuName);
+  return {
+    hosting: flex ? "flex" : hostingModelOf(tier),
+    ...(tier ? { tier } : {}),
+    ...(tierSource ? { tierSource } : {}),
+    ...(instanceMemoryMb ? { instanceMemoryMb } : {}),
+  };
 }
 
 /**

@@ -16,6 +16,12 @@ export interface Fix {
   kind: FixKind;
   summary: string;
   commands: string[];
+  /**
+   * What must hold for the commands to be safe on a running app (plan-safety.md). A command that
+   * changes what code the host loads is a `config` fix only when its precondition is known to hold;
+   * otherwise it is one step of a build (`code`).
+   */
+  precondition?: string;
 }
 
 export interface Evidence {

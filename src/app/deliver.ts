@@ -1,6 +1,5 @@
 import type { CheckResult } from "../check.js";
 import type { LoadedConfig } from "../config/load.js";
-import { UsageError } from "../core/errors.js";
 import { exitCodeFor } from "../core/exit-codes.js";
 import type { Report } from "../report/model.js";
 import type { WatchSummary } from "../core/watch-model.js";
@@ -59,8 +58,15 @@ export async function deliver(result: CheckResult, args: DeliverArgs, delivery: 
     ...(session.replayed ? { recording: session.replayed } : {}),
     ...(loaded ? { config: loaded.path } : {}),
   });
-  const bundleFiles = args.out ? await writeBundle(args.out, report, result.facts) : undefined;
-  if (args.out) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
+  // A bundle refused late (the directory appeared meanwhile, a full disk) is exit 2, as below, but
+  // does not lose the ledger's record of the check: the ledger is written, then the refusal thrown.
+  let bundleRefused: Error | undefined;
+  const bundleFiles = args.out
+    ? await writeBundle(args.out, report, result.facts).catch(
+        (error: unknown) => void (bundleRefused = error as Error),
+      )
+    : undefined;
+  if (bundleFiles) io.stderr(`azfn-health: evidence written to ${args.out}\n`);
   const sinks = args.ledger !== undefined || args.servicenowChange ? await import("./sinks.js") : undefined;
   const sinkContext = {
     args,
@@ -70,17 +76,32 @@ export async function deliver(result: CheckResult, args: DeliverArgs, delivery: 
     env,
     config: loaded,
     stderr: io.stderr,
+    // The change ticket's calls end with --timeout, like every call of the check.
+    ...(session.access.abortSignal ? { signal: session.access.abortSignal } : {}),
   };
   const shown = sinks
     ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
     : { report, trailer: "" };
+  if (bundleRefused) throw bundleRefused;
   io.stdout(
-    (await render(shown.report, args.format, { color: io.color, verbose: args.verbose === true })) +
-      shown.trailer,
+    (await render(shown.report, args.format, {
+      color: io.color,
+      verbose: args.verbose === true,
+      width: io.columns,
+    })) + shown.trailer,
   );
   await sinks?.updateTicketAfterOutput(sinkContext, shown.ledger);
   await speakToCi(report, args, io, env);
   return exitCode;
+}
+
+/** Refuses a --out that cannot take the bundle, before the check reads anything (src/files/write-new.ts). */
+export async function checkOutTarget(dir: string): Promise<void> {
+  const [{ BUNDLE_FILES }, { checkNewFilesTarget }] = await Promise.all([
+    import("../report/bundle.js"),
+    import("../files/write-new.js"),
+  ]);
+  await checkNewFilesTarget("--out", dir, BUNDLE_FILES);
 }
 
 async function writeBundle(
@@ -88,32 +109,17 @@ async function writeBundle(
   report: Report,
   facts: import("../core/facts.js").CheckFacts,
 ): Promise<Record<string, string>> {
-  const [{ evidenceBundle }, fs, nodePath] = await Promise.all([
+  const [{ evidenceBundle, bundleFileMode }, { writeNewFiles }] = await Promise.all([
     import("../report/bundle.js"),
-    import("node:fs/promises"),
-    import("node:path"),
+    import("../files/write-new.js"),
   ]);
-  // A fresh directory, or an existing one without our files: each file is created, never
-  // overwritten and never written through a symlink planted there (O_CREAT|O_EXCL refuses both).
-  const existing = await fs.lstat(dir).catch(() => undefined);
-  if (existing && !existing.isDirectory())
-    throw new UsageError(`--out: ${dir} exists and is not a directory: give a new directory`);
+  // Whole or nothing, never over anything and never through a symlink (src/files/write-new.ts).
   const files = evidenceBundle(report, facts);
-  try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const [name, text] of Object.entries(files))
-      await fs.writeFile(nodePath.join(dir, name), text, {
-        flag: "wx",
-        mode: name === "plan.sh" ? 0o700 : 0o600,
-      });
-  } catch (error) {
-    const { code, path } = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      code === "EEXIST"
-        ? `--out: ${path ?? dir} already exists: give a new directory (azfn-health never overwrites evidence)`
-        : `--out: cannot write to ${path ?? dir}: ${code ?? (error as Error).message}`,
-    );
-  }
+  await writeNewFiles(
+    "--out",
+    dir,
+    Object.entries(files).map(([name, text]) => ({ name, text, mode: bundleFileMode(name) })),
+  );
   return files;
 }
 

@@ -5,6 +5,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   color: boolean;
+  /** The terminal's width when stdout is one (the text report wraps at it); absent on a pipe. */
+  columns?: number;
   /** Whether a person may be watching stderr (for the spinner). */
   stderrIsTTY?: boolean;
   /** When the command started (performance.now()): --timeout counts from here. 0 is the process start. */

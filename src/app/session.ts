@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AzureAccess } from "../collect/access.js";
 import type { RecordedRequest } from "../collect/recording.js";
 import { resolveEndpoints } from "../core/clouds.js";
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
+import { closest } from "../core/suggest.js";
 import { parseSince } from "../core/time.js";
 import type { AccessArgs } from "./args.js";
 import type { Io } from "./io.js";
@@ -16,11 +18,30 @@ import { trapSignals } from "./signals.js";
 const BUNDLED_RECORDINGS = new URL("../../fixtures/", import.meta.url);
 export const DEMO_RECORDING = "story-32bit-upgrade";
 
-/** `--from` names a directory, or a bundled recording by name (`--from story-32bit-upgrade`). */
+/**
+ * What `--from` names: a directory holding recording.json, that recording.json itself, or a bundled
+ * recording by name, also written as the help's examples write it (`fixtures/story-32bit-upgrade`),
+ * so the examples work from any directory once installed. Anything else is one line naming the
+ * closest bundled recording and all of them.
+ */
 function recordingDir(from: string): string {
-  if (existsSync(from) || !/^[a-z0-9][a-z0-9-]*$/.test(from)) return from;
-  const bundled = fileURLToPath(new URL(`${from}/`, BUNDLED_RECORDINGS));
-  return existsSync(bundled) ? bundled : from;
+  if (existsSync(from)) return basename(from) === "recording.json" ? dirname(from) : from;
+  const names = bundledRecordings();
+  const name = /^(?:\.\/)?(?:fixtures\/)?([a-z0-9][a-z0-9-]*)\/?$/.exec(from)?.[1];
+  if (name && names.includes(name)) return fileURLToPath(new URL(`${name}/`, BUNDLED_RECORDINGS));
+  const guess = closest(name ?? basename(from), names);
+  throw new UsageError(
+    `--from ${JSON.stringify(from)}: no such recording${guess ? ` (did you mean ${guess}?)` : ""}. ` +
+      `Give a directory holding recording.json, or a bundled recording: ${names.join(", ")}`,
+  );
+}
+
+function bundledRecordings(): string[] {
+  const root = fileURLToPath(BUNDLED_RECORDINGS);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, "recording.json")))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 function appsFrom(
@@ -207,6 +228,7 @@ async function startSession(
         tenantId: args.tenant,
         authorityHost: endpoints.authority,
         deadline: bound,
+        env,
       }),
       bound,
     );

@@ -27,6 +27,8 @@ export interface SinkContext {
   credential?: TokenCredential;
   config?: LoadedConfig;
   stderr: (text: string) => void;
+  /** The check's --timeout: the change ticket's calls end with it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function updateTicketAfterOutput(ctx: SinkContext, ledger?: LedgerS
     dryRun: ctx.args.servicenowDryRun === true,
     close: ctx.args.servicenowClose === true,
     write: ctx.stderr,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
     report: ctx.report,
     ...(ctx.bundleFiles?.["report.html"] !== undefined ? { reportHtml: ctx.bundleFiles["report.html"] } : {}),
     ...(ledger?.status === "recorded" ? { ledgerId: ledger.id } : {}),

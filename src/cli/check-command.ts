@@ -2,11 +2,12 @@ import type { Argv } from "yargs";
 import type { AuthMode } from "../collect/credentials.js";
 import { CLOUD_NAMES } from "../core/clouds.js";
 import { FAIL_ON_CHOICES } from "../core/exit-codes.js";
+import { assertUntilAfterRelease } from "../core/release.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs, CheckArgs } from "../app/args.js";
-import { deliver } from "../app/deliver.js";
+import { checkOutTarget, deliver } from "../app/deliver.js";
 import type { Io } from "../app/io.js";
 import { checkRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
@@ -63,14 +64,6 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
       describe:
         "Judge as of this time (ISO 8601) instead of now: the end of the metric window and the clock for end-of-life dates",
     })
-    .option("qa-app-insights", {
-      type: "string",
-      describe: "QA's Application Insights component resource ID, when the app does not link it",
-    })
-    .option("prod-app-insights", {
-      type: "string",
-      describe: "Production's Application Insights component resource ID, when the app does not link it",
-    })
     .option("quiet", { type: "boolean", describe: "No progress on stderr" })
     .option("verbose", {
       type: "boolean",
@@ -86,8 +79,21 @@ export function accessOptions(yargs: Argv): Argv<AccessArgs> {
     }) as unknown as Argv<AccessArgs>;
 }
 
+/** Application Insights, read by `check` and `record` only (preflight reads no logs). */
+export function appInsightsOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option("qa-app-insights", {
+      type: "string",
+      describe: "QA's Application Insights component resource ID, when the app does not link it",
+    })
+    .option("prod-app-insights", {
+      type: "string",
+      describe: "Production's Application Insights component resource ID, when the app does not link it",
+    });
+}
+
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
-  return sinkOptions(accessOptions(yargs))
+  return sinkOptions(appInsightsOptions(accessOptions(yargs)))
     .option("since", {
       type: "string",
       describe:
@@ -145,7 +151,7 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       "Compare QA with production after a release",
     )
     .example("$0 check --qa … --prod … --watch 30m --interval 5m", "Watch the release for 30 minutes")
-    .example("$0 check --from fixtures/story-32bit-upgrade", "Replay a bundled recording offline")
+    .example("$0 check --from story-32bit-upgrade", "Replay a bundled recording offline")
     .example(
       "$0 check --qa … --prod … --since 2h --format json --fail-on rollback",
       "A pipeline gate that fails only on ROLLBACK",
@@ -184,6 +190,8 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
+  // A refused --out is refused before Azure is read, so no check (or watch) runs for nothing.
+  if (args.out) await checkOutTarget(args.out);
   if (args.watch !== undefined)
     return (await import("./watch-command.js")).runWatchCommand(
       { ...args, watch: args.watch },
@@ -199,6 +207,7 @@ export async function runCheckCommand(
   });
   try {
     const result = await runCheck(checkRequestOf(args, session, loaded));
+    assertUntilAfterRelease(result.release, args.until, session.now);
     return await deliver(result, args, { session, io, env, toolVersion, loaded });
   } finally {
     session.done();

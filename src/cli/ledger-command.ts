@@ -204,6 +204,7 @@ export async function runLedgerCommand(
         ).createCredential(args.auth ?? "default", {
           tenantId: args.tenant,
           authorityHost: env.AZURE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
+          env,
         })
       : undefined;
   const [{ openLedger }, render] = await Promise.all([

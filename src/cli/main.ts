@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { EXIT_CODES } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
+import { closest } from "../core/suggest.js";
 import {
   accessOptions,
+  appInsightsOptions,
   checkOptions,
   configDefaults,
   DEMO_RECORDING,
@@ -24,9 +26,29 @@ const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
 ).version;
 
-const EPILOG = `Exit codes:\n${Object.values(EXIT_CODES)
-  .map(({ code, meaning }) => `  ${code}  ${meaning}`)
-  .join("\n")}`;
+const exitCodes = (codes: readonly { code: number; meaning: string }[]) =>
+  `Exit codes:\n${codes.map(({ code, meaning }) => `  ${code}  ${meaning}`).join("\n")}`;
+/** The verdict commands' codes: the whole table. */
+const EPILOG = exitCodes(Object.values(EXIT_CODES));
+/** Commands that give no verdict say only the codes they can end with. */
+const DONE = { code: EXIT_CODES.PROCEED.code, meaning: "done" };
+const TOOL_EPILOG = exitCodes([DONE, EXIT_CODES.CRASH, EXIT_CODES.USAGE]);
+const UNREACHABLE = "could not be read: sign-in, access or the network (the message says which)";
+const RECORD_EPILOG = exitCodes([
+  { ...DONE, meaning: "recorded" },
+  EXIT_CODES.CRASH,
+  EXIT_CODES.USAGE,
+  { code: EXIT_CODES.INCONCLUSIVE.code, meaning: `Azure ${UNREACHABLE}` },
+]);
+const LEDGER_EPILOG = exitCodes([
+  DONE,
+  EXIT_CODES.CRASH,
+  { code: EXIT_CODES.USAGE.code, meaning: "usage error, no such record, or a ledger file it cannot read" },
+  { code: EXIT_CODES.INCONCLUSIVE.code, meaning: `the table ledger ${UNREACHABLE}` },
+]);
+
+/** What a user gives first, shown first in each command's help (where the command has it). */
+const FIRST_OPTIONS = ["qa", "prod", "since", "format", "fail-on", "from"];
 
 type Command = "preflight" | "check" | "demo" | "record" | "rules" | "explain" | "ledger" | "fleet";
 
@@ -41,6 +63,8 @@ const COMMANDS: Record<
     configurable?: true;
     /** The configuration's values for this command's options (default: check's). */
     defaults?: (config?: LoadedConfig) => Record<string, unknown>;
+    /** The exit codes its help lists (default: the verdict table). */
+    epilog?: string;
     run: (args: { _: (string | number)[] }, io: Io, config?: LoadedConfig) => number | Promise<number>;
   }
 > = {
@@ -78,7 +102,7 @@ const COMMANDS: Record<
   record: {
     describe: "Read QA and production and save them, secrets redacted, as a recording for `check --from`",
     options: (y) =>
-      accessOptions(y)
+      appInsightsOptions(accessOptions(y))
         .option("out", {
           type: "string",
           demandOption: true,
@@ -89,12 +113,14 @@ const COMMANDS: Record<
           "Attach the result to a bug report or change ticket",
         ),
     configurable: true,
+    epilog: RECORD_EPILOG,
     run: (args, io, config) =>
       runRecordCommand(args as unknown as AccessArgs & { out: string }, io, io.env ?? process.env, config),
   },
   rules: {
     describe: "List every rule: id, default severity, what it checks",
     options: (y) => y.example("$0 rules", "All rules"),
+    epilog: TOOL_EPILOG,
     run: (_args, io) => runRulesCommand(io),
   },
   explain: {
@@ -104,6 +130,7 @@ const COMMANDS: Record<
         .positional("ruleId", { type: "string", describe: "A rule id, e.g. R09" })
         .example("$0 explain R09", "Why a 32-bit worker matters after an upgrade"),
     positionals: 1,
+    epilog: TOOL_EPILOG,
     run: (args, io) => runExplainCommand(args._[0] === undefined ? undefined : String(args._[0]), io),
   },
   fleet: {
@@ -121,6 +148,7 @@ const COMMANDS: Record<
     positionals: 2,
     usage: "ledger <action> [id]",
     configurable: true,
+    epilog: LEDGER_EPILOG,
     defaults: (config) => (config?.config.ledger !== undefined ? { ledger: config.config.ledger } : {}),
     run: (args, io, config) => runLedgerCommand(args as unknown as LedgerArgs, io, process.env, config),
   },
@@ -133,11 +161,45 @@ function flagValue(argv: string[], flag: string): string | undefined {
   return argv[i]!.includes("=") ? argv[i]!.slice(flag.length + 1) : argv[i + 1];
 }
 
-function failAsUsage(y: Argv): Argv {
+/** yargs' own (untyped) record of the options a parser defines. */
+const optionsOf = (parser: Argv) =>
+  (parser as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } }).getOptions();
+
+/** The options a user gives first, in their own group at the top of a command's help. */
+function firstOptionsFirst(y: Argv): Argv {
+  const defined = optionsOf(y).key;
+  return y.group(
+    FIRST_OPTIONS.filter((name) => name in defined),
+    "Start with:",
+  );
+}
+
+function failAsUsage(y: Argv, argv: string[]): Argv {
   // yargs would print usage and exit 1; a usage error is exit 2, in one line.
   return y.fail((message, error) => {
-    throw error ?? new UsageError(message.replace(/\s*\n\s*/g, " "));
+    throw error ?? new UsageError(unknownArguments(y, message, argv) ?? message.replace(/\s*\n\s*/g, " "));
   });
+}
+
+/**
+ * yargs' "Unknown arguments: fial-on, fialOn" as a person needs it: each once (not its camelCase
+ * twin), as typed (`--fial-on`), with the closest option or command when one is close.
+ */
+function unknownArguments(y: Argv, message: string, argv: string[]): string | undefined {
+  const listed = /^Unknown arguments?: (.*)$/s.exec(message)?.[1]?.split(", ");
+  if (!listed) return undefined;
+  const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const options = Object.keys(optionsOf(y).key).filter((name) => !/[A-Z]/.test(name) && name.length > 1);
+  return listed
+    .filter((name) => name === kebab(name) || !listed.includes(kebab(name)))
+    .map((name) => {
+      const isOption = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+      const guess = closest(name, isOption ? options : Object.keys(COMMANDS));
+      const typed = isOption ? `--${name}` : name;
+      const hint = guess ? ` (did you mean ${isOption ? `--${guess}` : guess}?)` : "";
+      return `${isOption ? "unknown option" : "unknown command or argument"} ${typed}${hint}`;
+    })
+    .join("; ");
 }
 
 /** The whole command line as yargs describes it: help, version, and errors about commands. */
@@ -151,7 +213,7 @@ function describedCli(argv: string[]): Argv {
     cli = cli.command(
       command.usage ?? (command.positionals ? `${name} <ruleId>` : name),
       command.describe,
-      (y) => command.options(y).epilog(EPILOG),
+      (y) => firstOptionsFirst(command.options(y)).epilog(command.epilog ?? EPILOG),
     );
   return failAsUsage(
     cli
@@ -163,6 +225,7 @@ function describedCli(argv: string[]): Argv {
       .alias("h", "help")
       .epilog(EPILOG)
       .wrap(Math.min(110, process.stdout.columns || Number(process.env.COLUMNS) || 100)),
+    argv,
   );
 }
 
@@ -192,7 +255,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       .env("AZFN_HEALTH");
     refuseUnknownVariables(parser, process.env);
     refuseValueless(parser, rest);
-    const args = await failAsUsage(parser.strict(false).strictOptions()).parseAsync();
+    const args = await failAsUsage(parser.strict(false).strictOptions(), rest).parseAsync();
     refuseRepeatedOrEmpty(args);
     if (args._.length > (command.positionals ?? 0))
       throw new UsageError(`Unknown argument: ${args._.slice(command.positionals ?? 0).join(", ")}`);
@@ -254,8 +317,7 @@ function refuseUnknownVariables(parser: Argv, env: NodeJS.ProcessEnv): void {
       .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
       .replace(/-/g, "_")
       .toUpperCase()}`;
-  // getOptions() is yargs' own (untyped) record of the options defined.
-  const options = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  const options = optionsOf(parser);
   const known = new Set(Object.keys(options.key).map(toVariable));
   const unknown = Object.keys(env).filter((name) => name.startsWith("AZFN_HEALTH_") && !known.has(name));
   if (unknown.length > 0)
@@ -272,9 +334,7 @@ const OPTIONAL_VALUE = new Set(["ledger"]);
 
 /** yargs gives a flag without its value (`--format` last, or before another flag) the default: refuse it. */
 function refuseValueless(parser: Argv, argv: string[]): void {
-  const options = (
-    parser as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } }
-  ).getOptions();
+  const options = optionsOf(parser);
   const flags = new Set(options.boolean);
   argv.forEach((token, i) => {
     const name = /^--([^=]+)$/.exec(token)?.[1];

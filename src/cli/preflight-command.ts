@@ -25,7 +25,11 @@ export function preflightOptions(yargs: Argv): Argv<PreflightArgs> {
       default: "hotfix",
       describe: "Lowest verdict that exits non-zero",
     })
-    .option("from", { type: "string", describe: "Replay a recording directory instead of calling Azure" })
+    .option("from", {
+      type: "string",
+      describe:
+        "Replay a recording (a directory, its recording.json, or a bundled one by name, e.g. story-32bit-upgrade) instead of calling Azure",
+    })
     .option("ci", {
       choices: CI_CHOICES,
       default: "auto" as const,
@@ -38,7 +42,7 @@ export function preflightOptions(yargs: Argv): Argv<PreflightArgs> {
       "Before the deploy: will production take what QA tested, and is there a way back?",
     )
     .example(
-      "$0 preflight --from fixtures/story-32bit-upgrade",
+      "$0 preflight --from story-32bit-upgrade",
       "Replay a bundled recording offline",
     ) as unknown as Argv<PreflightArgs>;
 }

@@ -35,7 +35,7 @@ import {
 } from "./access.js";
 import { startMetrics, type MetricsReader } from "./metrics.js";
 import { collectLogs } from "./logs.js";
-import { isAuthError } from "./credentials.js";
+import { isAuthError, signInFailure } from "./credentials.js";
 import { hostStatus } from "./host-status.js";
 import { isContainerAppsHosted, siteFacts } from "./site.js";
 import { collectStacks } from "./stacks.js";
@@ -331,11 +331,7 @@ export function slotsFacts(slots: Site[]): EnvironmentFacts["slots"] {
 function siteError(role: Role, ref: AppRef, error: unknown, access: AzureAccess): CollectError {
   if (error instanceof CollectError) return error; // already explained (sign-in ran out of time)
   if (isAuthError(error)) {
-    const reason = error.message.split("\n").find((line) => line.trim()) ?? error.name;
-    return new CollectError(
-      `authentication failed (${error.name}): ${reason.trim().slice(0, 300)}. To fix: ${access.authHint ?? "check the credential"}`,
-      ref.id,
-    );
+    return new CollectError(signInFailure(error, access.authHint ?? "check the credential"), ref.id);
   }
   const status = statusOf(error);
   const what =

@@ -15,7 +15,7 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export const AUTH_HINTS: Record<AuthMode, string> = {
   default:
     "sign in with `az login`, or set up a managed identity, workload identity or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET",
-  cli: "run `az login` (and `az account set --subscription <id>`) on this machine",
+  cli: "run `az login` (and `az account set --subscription <id>`) on this machine, or pick another --auth",
   "managed-identity":
     "assign a managed identity to this host and grant it Reader on the apps (plus Microsoft.Web/sites/config/list/action for settings)",
   "workload-identity":
@@ -43,11 +43,46 @@ function endsWith(signal: AbortSignal): PipelinePolicy {
   };
 }
 
+/** What `--auth workload-identity` reads: https://learn.microsoft.com/azure/aks/workload-identity-overview */
+const WORKLOAD_IDENTITY_VARIABLES = [
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_FEDERATED_TOKEN_FILE",
+] as const;
+
+/**
+ * Workload identity is configured by its variables and a token file the platform writes: a missing
+ * variable is a setup to finish (exit 3, naming it), and a token file that is not a regular file
+ * (a FIFO nobody writes, a device) is refused before it is opened, so reading it cannot hang.
+ */
+async function requireWorkloadIdentity(env: NodeJS.ProcessEnv, tenantId: string | undefined): Promise<void> {
+  const missing = WORKLOAD_IDENTITY_VARIABLES.filter(
+    (name) => !env[name] && !(name === "AZURE_TENANT_ID" && tenantId),
+  );
+  if (missing.length > 0)
+    throw new CollectError(
+      `--auth workload-identity: set ${missing.join(", ")} (the federated identity's client ID, its tenant, ` +
+        `and the file the platform writes its token to), or pick another --auth`,
+      "sign-in",
+    );
+  // stat, not lstat: Kubernetes projects the token through a symbolic link (..data/token).
+  const { stat } = await import("node:fs/promises");
+  const file = env.AZURE_FEDERATED_TOKEN_FILE!;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile())
+    throw new CollectError(
+      `AZURE_FEDERATED_TOKEN_FILE (${JSON.stringify(file)}): ${info ? "not a regular file" : "no such file"}; ` +
+        `--auth workload-identity reads the token the platform writes there`,
+      "sign-in",
+    );
+}
+
 /** The `@azure/identity` credential for a mode, loaded only when a live check runs. */
 export async function createCredential(
   mode: AuthMode,
-  options: { tenantId?: string; authorityHost: string; deadline?: Deadline },
+  options: { tenantId?: string; authorityHost: string; deadline?: Deadline; env?: NodeJS.ProcessEnv },
 ): Promise<TokenCredential> {
+  if (mode === "workload-identity") await requireWorkloadIdentity(options.env ?? {}, options.tenantId);
   const identity = await import("@azure/identity");
   // A getToken abortSignal does not reach MSAL's requests (identity 4.13): the deadline goes in
   // as a pipeline policy instead, so a token endpoint that never answers is cut off with the check.
@@ -158,4 +193,56 @@ const AUTH_ERRORS = new Set([
 
 export function isAuthError(error: unknown): error is Error {
   return error instanceof Error && AUTH_ERRORS.has(error.name);
+}
+
+/**
+ * Why sign-in failed, in one line: each credential the chain tried, and why it failed, from the
+ * messages of `@azure/identity` (an AggregateAuthenticationError lists them in `errors`).
+ * https://learn.microsoft.com/javascript/api/@azure/identity/aggregateauthenticationerror
+ */
+export function signInFailure(error: Error, hint: string): string {
+  const tried = ((error as { errors?: unknown[] }).errors ?? [error]).map((e) =>
+    shortReason(e instanceof Error ? e.message : String(e)),
+  );
+  const cliMissing = tried.length === 1 && tried[0] === AZURE_CLI_MISSING;
+  const fix = cliMissing
+    ? "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or pick another --auth (managed-identity, workload-identity, environment)"
+    : hint;
+  const what = tried.length > 1 ? `tried ${tried.join("; ")}` : tried[0]!;
+  return `sign-in failed: ${what}. To fix: ${fix}`;
+}
+
+const AZURE_CLI_MISSING = "Azure CLI: not installed (no `az` on PATH)";
+
+/** The credentials' own words, shortened: [pattern, what to say] (first match wins). */
+const REASONS: [RegExp, string | ((match: RegExpExecArray) => string)][] = [
+  [
+    /^EnvironmentCredential is unavailable/i,
+    "environment: AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate not set",
+  ],
+  [/^WorkloadIdentityCredential[^:]*:\s*(.*)/i, (m) => `workload identity: ${firstSentence(m[1]!)}`],
+  [/^ManagedIdentityCredential[^:]*:\s*(.*)/i, (m) => `managed identity: ${firstSentence(m[1]!)}`],
+  [/Visual Studio Code/i, "VS Code: not signed in"],
+  [/Azure CLI could not be found/i, AZURE_CLI_MISSING],
+  [/az login|AzureCliCredential/i, "Azure CLI: not signed in (`az login`)"],
+  [/Unable to execute PowerShell/i, "Azure PowerShell: not installed"],
+  [/PowerShell/i, "Azure PowerShell: not signed in (`Connect-AzAccount`)"],
+  [/Azure Developer CLI couldn't be found/i, "Azure Developer CLI: not installed"],
+  [/Azure Developer CLI|azd/i, "Azure Developer CLI: not signed in (`azd auth login`)"],
+];
+
+function shortReason(message: string): string {
+  const text = message.replace(/^(CredentialUnavailableError|AuthenticationError|Error):\s*/g, "").trim();
+  for (const [pattern, say] of REASONS) {
+    const match = pattern.exec(text);
+    if (match) return typeof say === "string" ? say : say(match);
+  }
+  return firstSentence(text);
+}
+
+/** A message's first sentence, without its closing stop (the caller adds its own punctuation). */
+function firstSentence(text: string): string {
+  const line = text.split("\n")[0]!.trim();
+  const sentence = /^(.*?[^.])\.(\s|$)/.exec(line)?.[1] ?? line.replace(/\.+$/, "");
+  return sentence.length > 160 ? `${sentence.slice(0, 157)}...` : sentence;
 }

@@ -76,7 +76,8 @@ const paged = (item: Keep): Keep => ({ value: [item], nextLink: true });
 
 const SITE: Keep = {
   ...ARM,
-  tags: { [APP_INSIGHTS_TAG]: true },
+  // The stage tags say which app is QA and which production (D06); their values name a stage, no secret.
+  tags: { [APP_INSIGHTS_TAG]: true, environment: true, env: true, stage: true },
   properties: {
     name: true,
     state: true,

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { UsageError } from "../core/errors.js";
 import type { BaselineMode } from "../core/windows.js";
+import { readBoundedFile } from "../files/read-bounded.js";
 
 /**
  * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
@@ -12,6 +12,11 @@ import type { BaselineMode } from "../core/windows.js";
  */
 export const RECORDING_FORMAT = "azfn-health-recording";
 export const RECORDING_FILE = "recording.json";
+/**
+ * A recording of one check is 0.7-1.5 MB (fixtures/); a week's metrics at one-minute grain for every
+ * metric of both apps stays under 20 MB. Past this it is not a recording.
+ */
+export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 
 export interface RecordedExchange {
   request: { method: string; url: string };
@@ -43,15 +48,7 @@ export interface RecordedRequest {
 
 export async function readRecording(dir: string): Promise<Recording> {
   const path = join(dir, RECORDING_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `--from: cannot read ${path}${code === "ENOENT" ? ": no such file" : `: ${code ?? "error"}`}`,
-    );
-  }
+  const text = await readBoundedFile(path, "--from", MAX_RECORDING_BYTES);
   let data: unknown;
   try {
     data = JSON.parse(text);

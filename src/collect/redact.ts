@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type { SettingFact } from "../core/facts.js";
+import { credentialShapesIn } from "../core/scrub.js";
 
 /**
  * App-setting and connection-string values are secrets by default. Only these keep their
@@ -30,29 +31,8 @@ export function isNonSecretSetting(name: string): boolean {
 /** A value already redacted by `azfn-health record`: the facts survive, the secret does not. */
 const REDACTED = /^azfn-health:redacted:([0-9a-f]{12})((?:;[a-z]+=[^;]*)*)$/;
 
-/** Key-value parts that only credentials carry (storage, Service Bus, Event Hubs, SQL, Redis, App Insights). */
-const CREDENTIAL_KEYS = [
-  "AccountKey",
-  "SharedAccessKey",
-  "SharedAccessSignature",
-  "Password",
-  "Pwd",
-  "AccessKey",
-  "ApiKey",
-  "ClientSecret",
-  "client_secret",
-  "InstrumentationKey",
-  "Secret",
-  "Token",
-];
-const CREDENTIAL_PART = new RegExp(`(?:^|[;,\\s])\\s*(${CREDENTIAL_KEYS.join("|")})\\s*=\\s*[^;\\s]`, "i");
 /** A Key Vault reference: the same reference in QA and production reads the same secret. */
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
-/** A SAS signature or a function key in a URL's query. */
-const SIGNED_URL = /[?&](sig|code|token|access_token|api[-_]?key|key)=[^&]/i;
-/** `scheme://user:password@host`. */
-const URL_WITH_CREDENTIALS = /^[a-z][a-z\d+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-const JWT = /^eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/;
 const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
 /** Names that say the value is a secret, and names of values that merely look random (a build's commit). */
 const SECRET_NAME =
@@ -78,8 +58,7 @@ function entropyBitsPerChar(value: string): number {
 export function valueShape(name: string, value: string): "credential" | "plain" {
   const v = value.trim();
   if (v === "") return "plain";
-  if (CREDENTIAL_PART.test(v) || KEY_VAULT_REFERENCE.test(v) || SIGNED_URL.test(v)) return "credential";
-  if (URL_WITH_CREDENTIALS.test(v) || JWT.test(v)) return "credential";
+  if (KEY_VAULT_REFERENCE.test(v) || hasCredentialShape(v)) return "credential";
   const secretName = SECRET_NAME.test(name) && !IDENTIFIER_NAME.test(name);
   if (GUID.test(v)) return secretName ? "credential" : "plain";
   if (/^(true|false|yes|no|on|off|\d{1,12}(\.\d+)?)$/i.test(v)) return "plain";
@@ -169,10 +148,15 @@ export function recordedValue(redact: Redactor, name: string, value: string): st
   return fact.value ?? redactedMarker(fact);
 }
 
-/** Secret-shaped text anywhere else in a response (a connection string in a site body, a SAS URL). */
-const SECRET_SHAPED =
-  /(AccountKey|SharedAccessKey|Password|Pwd|InstrumentationKey|ApiKey|client_secret|access_token|refresh_token)=|[?&](sig|code)=/i;
+/**
+ * Whether a value holds one of the catalogued credential shapes (src/core/scrub.ts, the one catalogue)
+ * other than a bare key-like run, which `valueShape` weighs with the setting's name instead.
+ */
+function hasCredentialShape(value: string): boolean {
+  return credentialShapesIn(value).some((id) => id !== "key-like");
+}
 
+/** Secret-shaped text anywhere else in a response (a connection string in a site body, a SAS URL, a token). */
 export function scrubSecretShaped(redact: Redactor, value: string): string {
-  return SECRET_SHAPED.test(value) ? redactedMarker(redact("", value)) : value;
+  return credentialShapesIn(value).length > 0 ? redactedMarker(redact("", value)) : value;
 }

@@ -1,4 +1,5 @@
 import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+import { ambiguityProblem } from "./ambiguity.js";
 
 /**
  * The documented shape of every Azure response the check reads, checked where it enters.
@@ -19,8 +20,10 @@ export class MalformedResponseError extends Error {
   constructor(
     readonly source: ShapeSource,
     readonly problem: string,
+    /** "ambiguous": the documented shape, read two ways at once (src/collect/ambiguity.ts). */
+    kind: "malformed" | "ambiguous" = "malformed",
   ) {
-    super(`malformed answer: ${problem}`);
+    super(`${kind} answer: ${problem}`);
   }
 }
 
@@ -459,6 +462,12 @@ export const shapePolicy: PipelinePolicy = {
     const parsed = parsedBody(response);
     const problem = "problem" in parsed ? parsed.problem : shapeProblem(source, parsed.body);
     if (problem) throw new MalformedResponseError(source, problem);
+    const ambiguous = ambiguityProblem(
+      source,
+      "body" in parsed ? parsed.body : undefined,
+      response.bodyAsText ?? "",
+    );
+    if (ambiguous) throw new MalformedResponseError(source, ambiguous, "ambiguous");
     return response;
   },
 };

@@ -1,5 +1,7 @@
 import type { Site } from "@azure/arm-appservice";
+import { UsageError } from "../core/errors.js";
 import type { EnvironmentFacts, Os } from "../core/facts.js";
+import { isFunctionAppKind } from "../core/platform.js";
 
 /**
  * The site (or slot) GET as facts: one function per source, so a shape check can sit where the
@@ -9,6 +11,7 @@ import type { EnvironmentFacts, Os } from "../core/facts.js";
  */
 export function siteFacts(site: Site): EnvironmentFacts["site"] {
   const kind = site.kind ?? "";
+  functionAppOnly(site);
   const swap = site.slotSwapStatus;
   const flex = site.functionAppConfig;
   const scale = flex?.scaleAndConcurrency;
@@ -29,6 +32,7 @@ export function siteFacts(site: Site): EnvironmentFacts["site"] {
     planId: isContainerAppsHosted(site) ? undefined : site.serverFarmId || undefined,
     sku: site.sku || undefined,
     appInsightsId: appInsightsLink(site.tags ?? undefined),
+    environmentTag: environmentTag(site.tags ?? undefined),
     lastModified: site.lastModifiedTimeUtc?.toISOString(),
     flexRuntime: flex?.runtime?.name
       ? { name: flex.runtime.name, version: flex.runtime.version ?? "" }
@@ -74,4 +78,25 @@ export function appInsightsLink(tags: Record<string, string> | undefined): strin
     )
     ? id
     : undefined;
+}
+
+/**
+ * Only a Function App is checked: a web app (`kind: app`), an API app or a Logic App given as --qa or
+ * --prod would get `az functionapp` commands it has no use for. A body with no `kind` at all is
+ * accepted when it has Flex's `functionAppConfig` (the documented Flex example leaves `kind` out).
+ */
+export function functionAppOnly(site: Pick<Site, "id" | "name" | "kind" | "functionAppConfig">): void {
+  const kind = site.kind?.trim() ?? "";
+  if (isFunctionAppKind(kind) || (!kind && site.functionAppConfig)) return;
+  if (!kind) return;
+  throw new UsageError(
+    `${site.id ?? site.name ?? "the app"} is not a Function App (kind "${kind}"): only a site whose kind ` +
+      `contains "functionapp" is checked`,
+  );
+}
+
+/** The tag teams use to say which stage a resource is (`environment`, `env`, `stage`), lowercased. */
+function environmentTag(tags: Record<string, string> | undefined): string | undefined {
+  const entry = Object.entries(tags ?? {}).find(([name]) => /^(environment|env|stage)$/i.test(name));
+  return entry?.[1]?.trim().toLowerCase() || undefined;
 }

@@ -11,11 +11,10 @@ import { METRICS } from "../core/metric-catalogue.js";
  * azfn-health.config.yaml (or .json): the one definition. The CLI validates with it, and
  * schema/azfn-health.config.schema.json (for editors) is generated from it: `npm run schema`.
  */
-const ruleId = z
-  .string()
-  .refine((id) => [...RULES, ...READINESS_RULES].some((r) => r.id === id.toUpperCase()), {
-    message: "not a rule id (see `azfn-health rules`)",
-  });
+const RULE_IDS = new Set([...RULES, ...READINESS_RULES].map((r) => r.id));
+const ruleId = z.string().refine((id) => RULE_IDS.has(id.toUpperCase()), {
+  message: "not a rule id (see `azfn-health rules`)",
+});
 const metricName = z.string().refine((name) => METRICS.some((m) => m.name === name), {
   message: `not a metric (one of ${METRICS.map((m) => m.name).join(", ")})`,
 });

@@ -28,6 +28,8 @@ export interface SiteFacts {
   managedEnvironmentId?: string;
   /** The Application Insights component the portal linked (tag `hidden-link: /app-insights-resource-id`). */
   appInsightsId?: string;
+  /** The site's `environment` (or `env`, `stage`) tag, lowercased: says whether it is QA or production. */
+  environmentTag?: string;
   /** The last slot swap into this site: the source slot then holds the previous build. */
   lastSwap?: { time: string; sourceSlot: string; destinationSlot: string };
 }
@@ -172,7 +174,12 @@ export interface StackRow {
   use32BitWorkerProcess?: boolean;
   extensionVersions: string[];
   endOfLife?: string;
+  /** Where `endOfLife` comes from: the Stacks API or bundled copy, or a vendor date that corrects it (collect/stacks.ts). */
+  endOfLifeSource?: string;
   isDeprecated: boolean;
+  /** Preview or hidden rows (`isPreview`, `isHidden`) are shown to no one: never a plan's target. */
+  isPreview?: boolean;
+  isHidden?: boolean;
 }
 
 export interface StacksFacts {

@@ -1,3 +1,4 @@
+import { UsageError } from "./errors.js";
 import type { EnvironmentFacts } from "./facts.js";
 
 export interface Release {
@@ -50,4 +51,17 @@ export function resolveRelease(prod: Pick<EnvironmentFacts, "site" | "deployment
 
 export function successfulDeployments(env: Pick<EnvironmentFacts, "deployments">) {
   return (env.deployments ?? []).filter((d) => d.status === DEPLOY_SUCCESS);
+}
+
+/**
+ * `--until` ends the check's window: a release found after it (a deployment or swap later than the
+ * time given) leaves nothing to judge, so it is bad input (exit 2), never a verdict with a "check
+ * again" whose --since is after the --until.
+ */
+export function assertUntilAfterRelease(release: Release, until: string | undefined, now: Date): void {
+  if (until === undefined || !release.time || new Date(release.time).getTime() <= now.getTime()) return;
+  throw new UsageError(
+    `--until ${until} (${now.toISOString()}) is before the release (${release.time}, from the ` +
+      `${release.detail}): give a time after it`,
+  );
 }

@@ -15,11 +15,33 @@ export interface Recommendation {
   steps: string[];
   alternatives: string[];
   warnings: string[];
+  /**
+   * Findings whose own fix the decision overrides, with the sentence every format shows as their fix:
+   * a HOTFIX's broken-production finding (M01) explained by the configuration findings the plan
+   * fixes (R09), not "roll back". Absent when none.
+   */
+  explained?: Explanation[];
+}
+
+export interface Explanation {
+  ruleId: string;
+  environment: Finding["environment"];
+  /** The rules whose planned fix explains it. */
+  by: string[];
+  fix: string;
 }
 
 const affectsProd = (f: Finding) => f.environment !== "qa";
 const isSevere = (f: Finding) => f.severity === "critical" || f.severity === "high";
 const describe = (f: Finding) => `${f.ruleId} (${f.environment}): ${f.title}`;
+/**
+ * Host and metric findings (H, M) are symptoms: a configuration cause found by an R or D rule can
+ * explain them, and the plan says to roll back if they persist. Everything else is a cause.
+ */
+const isSymptom = (f: Finding) => /^[HM]\d/.test(f.ruleId);
+/** End of support (R11, R12) is no release's cause: neither a hotfix nor a rollback ends it, a planned build does. */
+const isLifecycle = (f: Finding) => /^R1[12]$/.test(f.ruleId);
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /**
  * The one decision over the findings, in order:
@@ -52,6 +74,11 @@ export function decide(
     (f) =>
       affectsProd(f) && f.severity === "critical" && (f.fix?.kind === "rollback" || f.fix?.kind === "code"),
   );
+  // Property 2 (README "What the gate promises"): HOTFIX only when every severe production cause is
+  // addressed by a step; one that only a build, a new app or a rollback fixes forbids it.
+  const unaddressed = findings.filter(
+    (f) => affectsProd(f) && isSevere(f) && !isSymptom(f) && !isLifecycle(f) && f.fix?.kind !== "config",
+  );
   const warnings = findings.filter((f) => f.severity !== "info");
   const back = wayBack(facts, analysis, release);
   // The configuration rules (R upgrade checks, D drift) are what name a runtime or configuration
@@ -79,7 +106,8 @@ export function decide(
   const backCommands = back.steps.filter((s) => !s.startsWith("#"));
   // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
   const rollBack = backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ");
-  if (breakers.length > 0 && hotfixes.length === 0 && unknowns.length > 0) {
+  const hotfixAllowed = hotfixes.length > 0 && unaddressed.length === 0;
+  if (breakers.length > 0 && !hotfixAllowed && unknowns.length > 0) {
     // A rule that could not judge may be the one with a configuration fix (production's config/web
     // unread hides a 32-bit worker): broken, but a rollback is not the confident answer (issue 11).
     return {
@@ -97,7 +125,7 @@ export function decide(
       warnings: back.warnings,
     };
   }
-  if (breakers.length > 0 && hotfixes.length === 0) {
+  if (breakers.length > 0 && !hotfixAllowed) {
     return {
       action: "ROLLBACK",
       summary: `Production is broken and no configuration fix is known: ${breakers.map((f) => f.title).join("; ")}.`,
@@ -107,8 +135,9 @@ export function decide(
       warnings: back.warnings,
     };
   }
-  if (hotfixes.length > 0) {
+  if (hotfixAllowed) {
     const steps = planSteps(hotfixes);
+    const changes = steps.filter((s) => s.startsWith("# ")).length;
     const apps = `--qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
     steps.push(
       moment === "preflight"
@@ -117,6 +146,17 @@ export function decide(
     );
     const alternatives =
       moment === "preflight" ? [featureOnOldBuild] : [`Roll back instead: ${rollBack}`, featureOnOldBuild];
+    // The broken-production findings are put down to the configuration the plan changes: said once
+    // here, and every format shows it as their fix instead of their own "roll back".
+    const by = [...new Set(hotfixes.map((f) => f.ruleId))].sort();
+    const explained = breakers.map((f) => ({
+      ruleId: f.ruleId,
+      environment: f.environment,
+      by,
+      fix:
+        `Explained by ${by.join(", ")}: the plan's change is the fix; if ${f.ruleId} persists after it, ` +
+        `roll back (see alternatives).`,
+    }));
     const fallback =
       breakers.length > 0
         ? [
@@ -129,11 +169,16 @@ export function decide(
         : [];
     return {
       action: "HOTFIX",
-      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${hotfixes.length} configuration change(s): ${hotfixes.map((f) => f.title).join("; ")}.`,
-      drivers: [...hotfixes, ...breakers].map(describe),
+      // Counted as the plan counts them: findings that share a fix are one change.
+      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
+      drivers: [
+        ...hotfixes.map(describe),
+        ...breakers.map((f) => `${describe(f)}, explained by ${by.join(", ")}`),
+      ],
       steps,
       alternatives,
       warnings: [...fallback, ...partial, ...back.warnings],
+      ...(explained.length > 0 ? { explained } : {}),
     };
   }
   if (unknowns.length > 0) {
@@ -153,7 +198,12 @@ export function decide(
   if (warnings.length > 0) {
     return {
       action: "MONITOR",
-      summary: `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
+      summary:
+        hotfixes.length > 0
+          ? `Production runs, but ${unaddressed.map((f) => f.ruleId).join(", ")} needs a build or a new app, ` +
+            `so no configuration change alone is a hotfix: plan ${hotfixes.map((f) => f.ruleId).join(", ")} ` +
+            `with that release; ${warnings.length} warning(s).`
+          : `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
       drivers: warnings.map(describe),
       steps: warnings.filter((f) => f.fix).map((f) => `# ${f.ruleId}: ${f.fix!.summary}`),
       alternatives: [],
@@ -213,8 +263,12 @@ function wayBack(
   const steps: string[] = [];
   const warnings: string[] = [];
   const swap = prod.site?.lastSwap;
+  // Flex Consumption has no slots: a swap is never its way back (plan-safety.md).
   const swappedSlot =
-    swap && !prod.ref.slot && prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
+    swap &&
+    !prod.ref.slot &&
+    analysis.profiles.prod.hosting !== "flex" &&
+    prod.slots?.some((s) => s.name.toLowerCase() === swap.sourceSlot.toLowerCase())
       ? swap
       : undefined;
   const previous = successfulDeployments(prod)[1];
@@ -245,7 +299,13 @@ function wayBack(
   }
   const profile = analysis.profiles.prod;
   const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);
-  if ((profile.extensionMajor ?? 0) >= 4 && profile.workerRuntime === "dotnet" && dotnetCore3?.endOfLife) {
+  // Only when the way back is a build the check cannot see: a known deployment or slot is named above.
+  if (
+    steps.every((s) => s.startsWith("#")) &&
+    (profile.extensionMajor ?? 0) >= 4 &&
+    profile.workerRuntime === "dotnet" &&
+    dotnetCore3?.endOfLife
+  ) {
     warnings.push(
       `If the previous build ran on runtime ~3 with .NET Core 3.1, the way back lands on end-of-life ` +
         `software (runtime 3.x since 2022-12-13, .NET Core 3.1 since ` +

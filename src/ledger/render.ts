@@ -1,3 +1,4 @@
+import { csvRows, type CsvValue } from "../report/csv.js";
 import { inert } from "../report/inert.js";
 import { esc, tableCells, tableRow } from "../report/markup.js";
 import type { SnapshotDiff } from "./diff.js";
@@ -27,20 +28,9 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 /** One line of terminal text: no escape sequences, no bidi overrides, no line breaks, no CI command. */
 export const plain = (text: string): string => inert(text.replace(CONTROL, "?").replace(/[\r\n]+/g, " "));
 
-/**
- * A CSV cell a spreadsheet shows as text: a cell starting with = + - @ (or a tab or carriage return)
- * gets a leading apostrophe, the OWASP advice (https://owasp.org/www-community/attacks/CSV_Injection),
- * and any cell with a quote, comma or line break is quoted. Numbers stay numbers.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const csv = (rows: (string | number | null | undefined)[][]) =>
-  rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+/** Re-exported for the ledger's tests: the one writer lives in src/report/csv.ts. */
+export { csvCell } from "../report/csv.js";
+const csv = (rows: CsvValue[][]) => csvRows(rows);
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 

@@ -1,5 +1,6 @@
 import type { CheckFacts } from "../core/facts.js";
 import { grainMs } from "../core/windows.js";
+import { csvRows, type CsvValue } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { inertDeep } from "./inert.js";
 import { renderJunit } from "./junit.js";
@@ -22,17 +23,24 @@ export function evidenceBundle(report: Report, facts: CheckFacts): Record<string
   };
 }
 
-function csvCell(value: string | number | null): string {
-  if (value === null) return "";
-  const text = String(value);
-  // A leading =, +, - or @ is a formula to a spreadsheet: quote it as text.
-  return /[",\n]|^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/** The files of the bundle, in the order evidenceBundle writes them. */
+export const BUNDLE_FILES = [
+  "report.html",
+  "report.md",
+  "report.json",
+  "report.junit.xml",
+  "facts.json",
+  "metrics.csv",
+  "plan.sh",
+] as const;
+
+/** plan.sh is for its owner to run; the rest only to read, by its owner. */
+export const bundleFileMode = (name: string) => (name === "plan.sh" ? 0o700 : 0o600);
 
 /** Every bucket of every metric: environment, metric, window, bucket start, value. */
 export function metricsCsv(facts: CheckFacts): string {
   const windows = facts.metricWindows;
-  const rows = [["environment", "metric", "window", "bucket_start", "value"].join(",")];
+  const rows: CsvValue[][] = [["environment", "metric", "window", "bucket_start", "value"]];
   if (windows) {
     const step = grainMs(windows.grain);
     for (const env of [facts.prod, facts.qa]) {
@@ -43,17 +51,13 @@ export function metricsCsv(facts: CheckFacts): string {
         ] as const) {
           const start = Date.parse(windows[window].start);
           values.forEach((value, i) =>
-            rows.push(
-              [env.role, metric, window, new Date(start + i * step).toISOString(), value]
-                .map(csvCell)
-                .join(","),
-            ),
+            rows.push([env.role, metric, window, new Date(start + i * step).toISOString(), value]),
           );
         }
       }
     }
   }
-  return `${rows.join("\n")}\n`;
+  return csvRows(rows, "\n");
 }
 
 /** A step with a `<placeholder>` (a package, a secret from Key Vault) is for a person to complete. */

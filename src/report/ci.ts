@@ -1,4 +1,5 @@
 import type { Finding } from "../analyse/rule.js";
+import { fixOf, headline, isGating } from "./comparison.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Report } from "./model.js";
 
@@ -32,23 +33,35 @@ interface Annotation {
   message: string;
 }
 
+/**
+ * Only what fails the run is an error: a finding the verdict names among its drivers, on a run that
+ * exits non-zero. Every other finding (a QA-only end of life on a run that exits 0) is a warning or a
+ * notice, so a green run shows no red.
+ */
 function annotated(report: Report): Annotation[] {
+  const fails = report.exitCode !== 0;
   const level = (f: Finding): Annotation["level"] =>
-    f.severity === "critical" || f.severity === "high"
-      ? "error"
-      : f.severity === "medium"
-        ? "warning"
-        : "notice";
+    fails && isGating(report, f) ? "error" : f.severity === "low" ? "notice" : "warning";
   const counts = { error: 0, warning: 0, notice: 0 };
+  const fix = (f: Finding) => {
+    const summary = fixOf(report, f)?.summary;
+    return summary ? `. Fix: ${summary}` : "";
+  };
   const out: Annotation[] = [];
-  for (const f of report.findings.filter((x) => x.severity !== "info")) {
+  const findings = report.findings.filter((x) => x.severity !== "info");
+  // Gating findings first: a runner shows at most 10 per level, and the reader stops early.
+  const ordered = [
+    ...findings.filter((f) => level(f) === "error"),
+    ...findings.filter((f) => level(f) !== "error"),
+  ];
+  for (const f of ordered) {
     const l = level(f);
     if (++counts[l] > MAX_PER_LEVEL) continue;
     out.push({
       level: l,
       finding: f,
       title: `${f.ruleId} ${f.environment}: ${f.severity}`,
-      message: `${f.title}${f.fix ? `. Fix: ${f.fix.summary}` : ""} (azfn-health explain ${f.ruleId})`,
+      message: `${f.title}${fix(f)} (azfn-health explain ${f.ruleId})`,
     });
   }
   for (const u of report.unknowns.slice(0, MAX_PER_LEVEL))
@@ -65,11 +78,15 @@ const githubData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").r
 const githubProperty = (s: string) => githubData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 export function githubOutput(report: Report, env: NodeJS.ProcessEnv): CiOutput {
-  const lines = annotated(report).map(
-    (a) => `::${a.level} title=${githubProperty(a.title)}::${githubData(a.message)}`,
-  );
-  const verdict = `${report.recommendation.summary} Exit ${report.exitCode}.`;
-  lines.push(`::notice title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(verdict)}`);
+  // The verdict first, at the level of what it does to the run: red only when the run fails.
+  const verdictLevel = report.exitCode !== 0 ? "error" : report.verdict === "PROCEED" ? "notice" : "warning";
+  const verdict = `${headline(report.recommendation)} Exit ${report.exitCode}.`;
+  const lines = [
+    `::${verdictLevel} title=${githubProperty(`azfn-health: ${report.verdict}`)}::${githubData(verdict)}`,
+    ...annotated(report).map(
+      (a) => `::${a.level} title=${githubProperty(a.title)}::${githubData(a.message)}`,
+    ),
+  ];
   const files: CiOutput["files"] = [];
   if (env.GITHUB_STEP_SUMMARY)
     files.push({ path: env.GITHUB_STEP_SUMMARY, text: renderMarkdown(report), append: true });

@@ -1,3 +1,5 @@
+import { RULES } from "../analyse/rules/index.js";
+import { PREFLIGHT_RULES } from "../analyse/rules/readiness.js";
 import { formatValue, signedPercent } from "../core/format.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
@@ -65,9 +67,24 @@ export function comparisonRows(
       qa: a,
       prod: b,
       differs:
-        label !== "App" && label !== "Runtime" ? a !== b : qa.extensionVersion !== prod.extensionVersion,
+        label === "App" || label === "Runtime"
+          ? qa.extensionVersion !== prod.extensionVersion
+          : label === "Plan"
+            ? planDiffers(qa, prod)
+            : a !== b,
     };
   });
+}
+
+/**
+ * Production on a larger plan of the same tier than QA (EP2 against EP1, more instances) is how
+ * teams size them, not a regression: only another tier, or a smaller production, is a difference.
+ */
+function planDiffers(qa: EnvironmentSummary, prod: EnvironmentSummary): boolean {
+  if (!qa.plan || !prod.plan) return (qa.plan?.sku ?? qa.siteTier) !== (prod.plan?.sku ?? prod.siteTier);
+  if (qa.plan.tier !== prod.plan.tier) return true;
+  const size = (sku: string) => Number(/\d+/.exec(sku)?.[0] ?? 0);
+  return size(prod.plan.sku) < size(qa.plan.sku) || (prod.plan.instances ?? 0) < (qa.plan.instances ?? 0);
 }
 
 export function releaseLine(report: Report): string {
@@ -91,11 +108,21 @@ export function stacksLine(report: Report): string {
     : report.mode === "replay"
       ? ": the recording holds no Stacks API answer"
       : `: the Stacks API did not answer${status ? ` (${status})` : ""}`;
-  return (
-    `bundled Core Tools snapshot of ${stacks.snapshotDate} ` +
-    `(${stacks.newerThanCheck ? "newer than the check's clock" : `${stacks.ageDays} days old`})${why}`
-  );
+  // The age only when it matters: a copy newer than the check (an old recording), or a stale one.
+  const age = stacks.newerThanCheck
+    ? " (newer than the check's clock)"
+    : (stacks.ageDays ?? 0) > STACKS_STALE_DAYS
+      ? ` (${stacks.ageDays} days old: a stack's end of life announced since may be missing)`
+      : "";
+  return `bundled Core Tools snapshot of ${stacks.snapshotDate}${age}${why}`;
 }
+
+/**
+ * Microsoft adds a language major and announces end-of-life dates about once a year (each .NET and
+ * Node major, yearly): a copy older than that may miss one.
+ * https://learn.microsoft.com/azure/azure-functions/language-support-policy
+ */
+const STACKS_STALE_DAYS = 365;
 
 const minute = (iso: string) => iso.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, "");
 const GRAIN: Record<string, string> = {
@@ -160,6 +187,8 @@ export function metricRows(report: Report) {
       change: j.change === null ? "" : signedPercent(j.change),
       judgment: j.outcome,
       trend: sparkline(j.trend),
+      /** The after-window's values, for a sparkline of another width. */
+      values: j.trend,
     }));
 }
 
@@ -179,4 +208,64 @@ export function headline(r: Report["recommendation"]): string {
   if ((r.action !== "HOTFIX" && r.action !== "ROLLBACK") || commands === 0) return r.summary;
   const what = r.action === "HOTFIX" ? "Fix production" : "Roll production back";
   return `${what}: ${commands} ${commands === 1 ? "command" : "commands"} to run (the plan), then check again.`;
+}
+
+/** The metric windows are said once per report, so each finding's copy of them goes. */
+export function plainEvidence(text: string): string {
+  return text.replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "");
+}
+
+type Finding = Report["findings"][number];
+
+/** The rules a report's moment runs: a preflight its own set (no metric rule passes by not running). */
+export function rulesJudged(report: Report) {
+  return report.moment === "preflight" ? PREFLIGHT_RULES : RULES;
+}
+
+/**
+ * A finding's fix as the decision tells it: the decision's own sentence for a finding it put down to
+ * another (M01 explained by R09 in a HOTFIX), the rule's fix otherwise. Every format shows this one.
+ */
+export function fixOf(report: Report, f: Finding): { summary: string; commands: string[] } | undefined {
+  const explained = report.recommendation.explained?.find(
+    (e) => e.ruleId === f.ruleId && e.environment === f.environment,
+  );
+  if (explained) return { summary: explained.fix, commands: [] };
+  return f.fix ? { summary: f.fix.summary, commands: f.fix.commands } : undefined;
+}
+
+/** A finding the verdict names among its drivers ("R09 (prod): …"): the findings that gate the run. */
+export function isGating(report: Report, f: Finding): boolean {
+  return report.recommendation.drivers.some((d) => d.startsWith(`${f.ruleId} (${f.environment}): `));
+}
+
+const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/**
+ * What a clean verdict rests on, in one line (as Argo Rollouts lists an analysis's measurements):
+ * the rules that passed, the metrics judged, and the traffic behind them.
+ */
+export function judgedLine(report: Report): string {
+  const rules = rulesJudged(report).length;
+  const after = report.metrics.judgments.filter(
+    (j) => j.comparison === "after-vs-before" && j.outcome !== "unavailable",
+  );
+  const ok = after.filter((j) => j.outcome === "ok" || j.outcome === "better").length;
+  const requests = (role: "qa" | "prod") =>
+    after.find((j) => j.environment === role && j.metric === "Requests")?.experiment.total;
+  const rate = after.find((j) => j.environment === "prod" && j.metric === "Http5xxRate")?.experiment.median;
+  const traffic = (["prod", "qa"] as const)
+    .map((role) => {
+      const n = requests(role);
+      return n === undefined || n === null ? undefined : `${role} ${thousands(n)}`;
+    })
+    .filter(Boolean);
+  const failed = new Set(report.findings.map((f) => f.ruleId)).size;
+  return (
+    `Judged: ${rules - failed} of ${rules} rules passed; ${ok} of ${after.length} metric judgments as ` +
+    `before or better` +
+    (traffic.length > 0 ? `, over ${traffic.join(" and ")} requests after the release` : "") +
+    (rate !== undefined && rate !== null ? ` (prod 5xx ${formatValue(rate, "Ratio")})` : "") +
+    "."
+  );
 }

@@ -7,7 +7,16 @@ import type {
   ProdAgainstQa,
 } from "../analyse/metrics/judge.js";
 import type { Finding } from "../analyse/rule.js";
-import { comparisonRows, evidenceLine, headline, releaseLine, stacksLine } from "./comparison.js";
+import {
+  comparisonRows,
+  evidenceLine,
+  fixOf,
+  headline,
+  judgedLine,
+  plainEvidence,
+  releaseLine,
+  stacksLine,
+} from "./comparison.js";
 import { timelineHtml } from "./timeline.js";
 import { esc } from "./markup.js";
 import type { Report } from "./model.js";
@@ -47,6 +56,7 @@ th { color: var(--muted); font-weight: 600; } \
 td, code, li, p { overflow-wrap: anywhere; }
 td pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 6px 0 0; } \
 td.fix { width: 38%; min-width: 22em; } \
+td.key, th.key { white-space: nowrap; overflow-wrap: normal; } \
 td.differs { color: var(--fix); font-weight: 600; }
 .sev { font-weight: 700; text-transform: uppercase; font-size: 11px; } \
 .sev-critical, .sev-high { color: var(--bad); } \
@@ -67,6 +77,14 @@ svg text { fill: var(--muted); font: 10px system-ui, sans-serif; } \
 svg text.scale { font-style: italic; }
 .legend { color: var(--muted); font-size: 12px; } \
 .swatch { display: inline-block; width: 10px; height: 3px; vertical-align: middle; margin: 0 4px 0 10px; }
+@media (max-width: 640px) { body { padding: 12px; } \
+table.findings thead { display: none; } \
+table.findings tr { display: block; padding: 8px 0; border-bottom: 1px solid var(--line); } \
+table.findings td { display: block; border: 0; padding: 2px 0; } \
+table.findings td.key { display: inline-block; margin-right: 10px; } \
+td.fix { width: auto; min-width: 0; } \
+table.findings td.fix:not(:empty)::before { content: "Fix: "; font-weight: 600; } \
+.charts { grid-template-columns: 1fr; } }
 @media print { body { max-width: none; padding: 0; } \
 .charts { grid-template-columns: repeat(2, 1fr); } \
 a { color: inherit; text-decoration: none; } }
@@ -103,7 +121,12 @@ const ZERO_BASED: ReadonlySet<Judgment["unit"]> = new Set(["Count", "Ratio"]);
 function valueRange(values: number[], unit: Judgment["unit"]): [number, number] {
   let [min, max] = [Math.min(...values), Math.max(...values)];
   if (ZERO_BASED.has(unit) && min > 0) min = 0;
-  if (min === max) [min, max] = [min - 1, max + 1];
+  if (min === max) {
+    // A flat series gets room around it, never a negative range it cannot have: an all-zero error
+    // rate is drawn at the foot of 0 %…1 %, not across −100 %…100 %.
+    const room = min === 0 ? (unit === "Ratio" ? 0.01 : 1) : Math.abs(min) * 0.1;
+    [min, max] = [min >= 0 ? Math.max(0, min - room) : min - room, max + room];
+  }
   return [min, max];
 }
 
@@ -208,7 +231,7 @@ function header(report: Report): string {
   const verdict = `<span class="verdict" style="background:${VERDICT_COLOR[r.action]}">${esc(r.action)}</span>`;
   return `<header>
 <h1>azfn-health ${verdict}</h1>
-<p>${esc(headline(r))}</p>
+<p>${esc(headline(r))}</p>${r.action === "PROCEED" ? `<p>${esc(judgedLine(report))}</p>` : ""}
 <p class="meta">QA <code>${esc(qa.id)}</code><br>Production <code>${esc(prod.id)}</code><br>
 Release ${esc(releaseLine(report))} · checked ${esc(report.checkedAt)} (${esc(report.mode)}${constructed}) · \
 exit ${report.exitCode} with --fail-on ${esc(report.failOn)}<br>Stacks: ${esc(stacksLine(report))}</p>
@@ -223,21 +246,27 @@ function comparisonTable(report: Report): string {
   return `<table><thead><tr><th></th><th>QA</th><th>Production</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-function findingRow(f: Finding): string {
-  const commands = f.fix ? f.fix.commands.map((c) => `<pre>${esc(c)}</pre>`).join("") : "";
-  const fix = f.fix ? `${esc(f.fix.summary)}${commands}` : "";
+/** One finding: severity, rule and environment never wrap; on a phone the row is a card. */
+function findingRow(report: Report, f: Finding): string {
+  const given = fixOf(report, f);
+  const fix = given
+    ? `${esc(given.summary)}${given.commands.map((c) => `<pre>${esc(c)}</pre>`).join("")}`
+    : "";
   return (
-    `<tr><td class="sev sev-${f.severity}">${esc(f.severity)}</td>` +
-    `<td><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td>${esc(f.environment)}</td>` +
-    `<td>${esc(f.title)}<div class="evidence">${esc(evidenceLine(f.evidence))}</div></td>` +
+    `<tr><td class="key sev sev-${f.severity}">${esc(f.severity)}</td>` +
+    `<td class="key"><a href="${esc(f.docs)}">${esc(f.ruleId)}</a></td><td class="key">${esc(f.environment)}</td>` +
+    `<td>${esc(f.title)}<div class="evidence">${esc(plainEvidence(evidenceLine(f.evidence)))}</div></td>` +
     `<td class="fix">${fix}</td></tr>`
   );
 }
 
-function findingsTable(findings: readonly Finding[]): string {
-  if (findings.length === 0) return "<p>None.</p>";
-  const head = "<tr><th>Severity</th><th>Rule</th><th>Env</th><th>Finding and evidence</th><th>Fix</th></tr>";
-  return `<table><thead>${head}</thead><tbody>${findings.map(findingRow).join("")}</tbody></table>`;
+function findingsTable(report: Report): string {
+  if (report.findings.length === 0) return "<p>None.</p>";
+  const head =
+    '<tr><th class="key">Severity</th><th class="key">Rule</th><th class="key">Env</th>' +
+    "<th>Finding and evidence</th><th>Fix</th></tr>";
+  const rows = report.findings.map((f) => findingRow(report, f)).join("");
+  return `<table class="findings"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The judged metrics the charts draw: after against before, with something to draw. */
@@ -403,7 +432,7 @@ ${report.watch ? timelineHtml(report.watch, esc) : ""}
 <h2>QA and production</h2>
 ${comparisonTable(report)}
 <h2>Findings (${report.findings.length})</h2>
-${findingsTable(report.findings)}
+${findingsTable(report)}
 ${listSection(`Ignored by configuration (${report.ignored.length})`, ignored)}
 ${listSection(`Could not judge (${report.unknowns.length})`, unknowns)}
 ${metricsSection(report)}

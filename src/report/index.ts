@@ -7,7 +7,7 @@ export type Format = (typeof FORMATS)[number];
 export async function render(
   report: Report,
   format: Format,
-  options: { color: boolean; verbose?: boolean },
+  options: { color: boolean; verbose?: boolean; width?: number },
 ): Promise<string> {
   switch (format) {
     case "json":

@@ -1,14 +1,13 @@
-import { RULES } from "../analyse/rules/index.js";
-import { PREFLIGHT_RULES } from "../analyse/rules/readiness.js";
-import type { Finding, Unknown } from "../analyse/rule.js";
+import type { Finding, Severity } from "../analyse/rule.js";
 import type { Role } from "../core/facts.js";
-import { evidenceLine } from "./comparison.js";
+import { evidenceLine, fixOf, plainEvidence, rulesJudged } from "./comparison.js";
 import type { Report } from "./model.js";
 
 /**
  * JUnit XML in the Ant format that Azure DevOps `PublishTestResults@2` (testResultsFormat: JUnit)
  * and GitHub test reporters read: one suite per environment, one test case per rule; a finding is
- * a failure (its severity as the type), a rule that could not judge is an error. Info findings pass.
+ * a failure (its severity as the type), a rule that could not judge is an error (when it found
+ * nothing else). Info findings pass.
  * The structure is pinned by docs/junit.xsd.
  */
 // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
@@ -24,36 +23,51 @@ function xml(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-function failureText(f: Finding): string {
+function failureText(report: Report, f: Finding): string {
+  const fix = fixOf(report, f);
   return [
     f.title,
-    `evidence: ${evidenceLine(f.evidence)}`,
-    ...(f.fix ? [`fix: ${f.fix.summary}`, ...f.fix.commands] : []),
+    `evidence: ${plainEvidence(evidenceLine(f.evidence))}`,
+    ...(fix ? [`fix: ${fix.summary}`, ...fix.commands] : []),
     `docs: ${f.docs}`,
   ].join("\n");
+}
+
+const SEVERITY_ORDER: Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/**
+ * One <failure> per test case, whatever the number of findings (M09 may find exceptions and failed
+ * requests at once): Azure DevOps and Jenkins keep only a case's first failure. Its type is the
+ * most severe, its message every title, its text every finding.
+ */
+function failure(report: Report, findings: Finding[]): string {
+  const worst = [...findings].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  )[0]!;
+  const message = findings.map((f) => f.title).join("; ");
+  const text = findings.map((f) => failureText(report, f)).join("\n\n");
+  return `      <failure type="${worst.severity}" message="${xml(message)}">${xml(text)}</failure>`;
 }
 
 export function renderJunit(report: Report): string {
   const suites = (["prod", "qa"] as Role[]).map((role) => {
     const mine = (f: Finding) => f.environment === role || (f.environment === "both" && role === "prod");
     // A preflight judges its own rule set: no metric rule passes by not running, P rules are cases.
-    const cases = (report.moment === "preflight" ? PREFLIGHT_RULES : RULES).map((rule) => {
+    const cases = rulesJudged(report).map((rule) => {
       const findings = report.findings.filter(
         (f) => f.ruleId === rule.id && mine(f) && f.severity !== "info",
       );
-      const unknowns: Unknown[] = report.unknowns.filter(
-        (u) => u.ruleId === rule.id && u.environment === role,
-      );
-      const body = [
-        ...findings.map(
-          (f) =>
-            `      <failure type="${f.severity}" message="${xml(f.title)}">${xml(failureText(f))}</failure>`,
-        ),
-        ...unknowns.map(
-          (u) =>
-            `      <error type="unknown" message="${xml(`could not judge: ${u.reason}`)}">${xml(u.reason)}</error>`,
-        ),
-      ];
+      const unknowns = report.unknowns.filter((u) => u.ruleId === rule.id && u.environment === role);
+      // One result element per case: a failure, else one error for whatever could not be judged.
+      const reasons = unknowns.map((u) => u.reason).join("; ");
+      const body =
+        findings.length > 0
+          ? [failure(report, findings)]
+          : unknowns.length > 0
+            ? [
+                `      <error type="unknown" message="${xml(`could not judge: ${reasons}`)}">${xml(reasons)}</error>`,
+              ]
+            : [];
       const open = `    <testcase classname="azfn-health.${role}" name="${xml(`${rule.id} ${rule.title}`)}" time="0"`;
       return {
         failures: findings.length > 0 ? 1 : 0,

@@ -2,10 +2,16 @@ import { timelineLines } from "./timeline.js";
 import {
   comparisonRows,
   evidenceLine,
+  fixOf,
+  headline,
+  isGating,
+  judgedLine,
   metricRows,
+  plainEvidence,
   releaseLine,
   stacksLine,
   unavailableMetrics,
+  windowsLine,
 } from "./comparison.js";
 import type { Report } from "./model.js";
 
@@ -63,39 +69,61 @@ const VERDICT_ICON = {
   INCONCLUSIVE: "❔",
 } as const;
 
-/** The same report for a pull request or a change ticket. */
+type Finding = Report["findings"][number];
+
+function findingsTable(report: Report, findings: readonly Finding[]): string[] {
+  const rows = findings.map((f) => {
+    const fix = fixOf(report, f);
+    const fixCell = fix ? [cell(fix.summary), ...fix.commands.map((cmd) => code(cmd))].join("<br>") : "";
+    return (
+      `| ${f.severity} | [${f.ruleId}](${f.docs}) | ${f.environment} | ${cell(f.title)} | ` +
+      `${cell(plainEvidence(evidenceLine(f.evidence)))} | ${fixCell} |`
+    );
+  });
+  return ["| Severity | Rule | Env | Finding | Evidence | Fix |", "|---|---|---|---|---|---|", ...rows, ""];
+}
+
+/**
+ * The same report for a pull request or a change ticket, read top down where people stop reading:
+ * the verdict, what decided it and the plan first; the rest of the findings and the context after;
+ * the metrics table folded. Each finding's evidence leaves out the metric windows, said once.
+ */
 export function renderMarkdown(report: Report): string {
   const r = report.recommendation;
   const out: string[] = [];
   out.push(`## ${VERDICT_ICON[r.action]} azfn-health: ${r.action}`, "");
-  out.push(cell(r.summary), "");
-  out.push(`- **QA:** \`${report.environments.qa.id}\``);
-  out.push(`- **Production:** \`${report.environments.prod.id}\``);
-  out.push(`- **Release:** ${cell(releaseLine(report))}`);
-  out.push(
-    `- **Checked at:** ${report.checkedAt} (${report.mode}${report.recording?.constructed ? ", constructed recording" : ""})`,
+  out.push(`**${cell(headline(r))}**`, "");
+  if (r.action === "PROCEED") out.push(cell(judgedLine(report)), "");
+  out.push(`Exit code ${report.exitCode} (\`--fail-on ${report.failOn}\`).`, "");
+
+  const gating = report.findings.filter((f) => isGating(report, f));
+  const others = report.findings.filter((f) => !isGating(report, f));
+  // Drivers that are not findings (a rule that could not judge, a malformed answer) as a list.
+  const loose = r.drivers.filter(
+    (d) => !gating.some((f) => d.startsWith(`${f.ruleId} (${f.environment}): `)),
   );
-  out.push(`- **Stacks:** ${cell(stacksLine(report))}`);
-  out.push(`- **Exit code:** ${report.exitCode} (\`--fail-on ${report.failOn}\`)`, "");
-
+  if (gating.length > 0 || loose.length > 0) {
+    out.push(`### Decided by`, "");
+    if (gating.length > 0) out.push(...findingsTable(report, gating));
+    if (loose.length > 0) out.push(...loose.map((d) => `- ${cell(d)}`), "");
+  }
+  if (r.steps.length > 0) out.push("### Plan", "", ...fenced(r.steps, "sh"), "");
+  for (const [title, lines] of [
+    ["Alternatives", r.alternatives],
+    ["Warnings", r.warnings],
+  ] as const) {
+    if (lines.length === 0) continue;
+    out.push(`**${title}:**`, "");
+    for (const line of lines) out.push(`- ${cell(line)}`);
+    out.push("");
+  }
   if (report.watch) out.push("### Watch timeline", "", "```", ...timelineLines(report.watch), "```", "");
-  out.push("### QA and production", "", "| | QA | Production |", "|---|---|---|");
-  for (const row of comparisonRows(report))
-    out.push(
-      `| ${row.label} | ${cell(row.qa)} | ${row.differs ? `**${cell(row.prod)}** ≠` : cell(row.prod)} |`,
-    );
-  out.push("");
 
-  out.push(`### Findings (${report.findings.length})`, "");
-  if (report.findings.length === 0) out.push("None.", "");
-  else {
-    out.push("| Severity | Rule | Env | Finding | Evidence | Fix |", "|---|---|---|---|---|---|");
-    for (const f of report.findings) {
-      const fix = f.fix ? [cell(f.fix.summary), ...f.fix.commands.map((cmd) => code(cmd))].join("<br>") : "";
-      out.push(
-        `| ${f.severity} | [${f.ruleId}](${f.docs}) | ${f.environment} | ${cell(f.title)} | ${cell(evidenceLine(f.evidence))} | ${fix} |`,
-      );
-    }
+  if (others.length > 0)
+    out.push(`### Other findings (${others.length})`, "", ...findingsTable(report, others));
+  if (report.unknowns.length > 0) {
+    out.push(`### Could not judge (${report.unknowns.length})`, "");
+    for (const u of report.unknowns) out.push(`- **${u.ruleId}** (${u.environment}): ${cell(u.reason)}`);
     out.push("");
   }
   if (report.ignored.length > 0) {
@@ -104,25 +132,32 @@ export function renderMarkdown(report: Report): string {
       out.push(`- **${i.ruleId}** (${i.environment}): ${cell(i.title)}. Reason: ${cell(i.reason)}`);
     out.push("");
   }
-  if (report.unknowns.length > 0) {
-    out.push(`### Could not judge (${report.unknowns.length})`, "");
-    for (const u of report.unknowns) out.push(`- **${u.ruleId}** (${u.environment}): ${cell(u.reason)}`);
-    out.push("");
-  }
-  const windows = report.metrics.windows;
-  const rows = metricRows(report);
-  if (windows && rows.length > 0) {
+
+  out.push("### What was compared", "");
+  out.push(`- **QA:** \`${report.environments.qa.id}\``);
+  out.push(`- **Production:** \`${report.environments.prod.id}\``);
+  out.push(`- **Release:** ${cell(releaseLine(report))}`);
+  out.push(
+    `- **Checked at:** ${report.checkedAt} (${report.mode}${report.recording?.constructed ? ", constructed recording" : ""})`,
+  );
+  out.push(`- **Stacks:** ${cell(stacksLine(report))}`);
+  const windows = windowsLine(report);
+  if (windows) out.push(`- **Metrics:** ${cell(windows)}`);
+  out.push("", "| | QA | Production |", "|---|---|---|");
+  for (const row of comparisonRows(report))
     out.push(
-      `### Metrics`,
-      "",
-      `After ${windows.after.start} → ${windows.after.end} against ` +
-        (windows.baselineMode === "last-week"
-          ? "the same hours a week earlier"
-          : "the same length before the release") +
-        `, ${windows.grain} buckets.`,
-      "",
+      `| ${row.label} | ${cell(row.qa)} | ${row.differs ? `**${cell(row.prod)}** ≠` : cell(row.prod)} |`,
     );
+  out.push("");
+
+  const rows = metricRows(report);
+  if (rows.length > 0) {
+    const worse = rows.filter((row) => row.judgment === "worse").length;
+    // GitHub renders Markdown inside <details> only after a blank line.
     out.push(
+      "<details>",
+      `<summary>Metrics: ${rows.length} judged after against before, ${worse} worse</summary>`,
+      "",
       "| Env | Metric | Before | After | Change | Judgment | Trend after |",
       "|---|---|---|---|---|---|---|",
     );
@@ -133,23 +168,7 @@ export function renderMarkdown(report: Report): string {
       );
     const unavailable = unavailableMetrics(report);
     if (unavailable) out.push("", `Not judged: ${cell(unavailable)}.`);
-    out.push("");
-  }
-  out.push(`### Recommendation: ${r.action}`, "");
-  if (r.drivers.length > 0) {
-    out.push("Decided by:", "");
-    for (const d of r.drivers) out.push(`- ${cell(d)}`);
-    out.push("");
-  }
-  if (r.steps.length > 0) out.push("Plan:", "", ...fenced(r.steps, "sh"), "");
-  for (const [title, lines] of [
-    ["Alternatives", r.alternatives],
-    ["Warnings", r.warnings],
-  ] as const) {
-    if (lines.length === 0) continue;
-    out.push(`${title}:`, "");
-    for (const line of lines) out.push(`- ${cell(line)}`);
-    out.push("");
+    out.push("", "</details>", "");
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

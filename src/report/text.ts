@@ -4,9 +4,13 @@ import type { Verdict } from "../core/exit-codes.js";
 import {
   comparisonRows,
   evidenceLine,
+  fixOf,
+  judgedLine,
+  plainEvidence,
   headline,
   metricRows,
   releaseLine,
+  sparkline,
   stacksLine,
   unavailableMetrics,
   windowsLine,
@@ -31,8 +35,13 @@ const VERDICT_COLOR: Record<Verdict, keyof Colors> = {
   INCONCLUSIVE: "yellow",
 };
 
-/** No line of the report is longer: long prose wraps, long commands continue with a backslash. */
-const WIDTH = 158;
+/**
+ * The width when the terminal's is not known (not a TTY: a pipe, a CI log): no line of the report is
+ * longer; long prose wraps, long commands continue with a backslash.
+ */
+export const DEFAULT_WIDTH = 100;
+/** Narrower than this, the verbose metrics table does not fit: the report wraps at this width still. */
+const MIN_WIDTH = 80;
 
 function paint(c: Colors, color: keyof Colors, text: string): string {
   const fn = c[color];
@@ -40,7 +49,7 @@ function paint(c: Colors, color: keyof Colors, text: string): string {
 }
 
 /** Word-wraps `text` after `first` (the first line's prefix); later lines start with `next`. */
-export function wrapWords(text: string, first: string, next: string, width = WIDTH): string[] {
+export function wrapWords(text: string, first: string, next: string, width = DEFAULT_WIDTH): string[] {
   const lines: string[] = [];
   let line = first;
   let empty = true;
@@ -70,7 +79,7 @@ export function wrapWords(text: string, first: string, next: string, width = WID
  * A shell command too long for one line, split before its options with a trailing backslash, so it
  * still pastes and runs as one command. `lead` starts every line (e.g. "  " or "  #   ").
  */
-export function wrapCommand(command: string, lead: string, width = WIDTH): string[] {
+export function wrapCommand(command: string, lead: string, width = DEFAULT_WIDTH): string[] {
   if (lead.length + command.length <= width) return [lead + command];
   const parts = command.split(/ (?=--?[a-z])/);
   const lines: string[] = [];
@@ -86,14 +95,16 @@ export function wrapCommand(command: string, lead: string, width = WIDTH): strin
 }
 
 /** One line of the plan, kept under the width: commands split at options, comments wrap as comments. */
-function planLines(line: string, lead: string): string[] {
-  if (lead.length + line.length <= WIDTH) return [lead + line];
+function planLines(line: string, lead: string, width: number): string[] {
+  if (lead.length + line.length <= width) return [lead + line];
   if (line.startsWith("# ")) {
     const command = /^(# [^:]*: ?)((?:az|azfn-health) .*)$/.exec(line);
-    if (command) return [lead + command[1]!.trimEnd(), ...wrapCommand(command[2]!, `${lead}#   `)];
-    return wrapWords(line.slice(2), `${lead}# `, `${lead}#   `);
+    if (command) return [lead + command[1]!.trimEnd(), ...wrapCommand(command[2]!, `${lead}#   `, width)];
+    return wrapWords(line.slice(2), `${lead}# `, `${lead}#   `, width);
   }
-  return /^(az|azfn-health) /.test(line) ? wrapCommand(line, lead) : wrapWords(line, lead, `${lead}  `);
+  return /^(az|azfn-health) /.test(line)
+    ? wrapCommand(line, lead, width)
+    : wrapWords(line, lead, `${lead}  `, width);
 }
 
 const SUBJECT = /^(Production|QA)(?=\s)/;
@@ -133,16 +144,16 @@ export function findingLines(findings: readonly Finding[]): Line[] {
   return lines;
 }
 
-/** The metric windows are said once at the top of the section, so each finding's copy of them goes. */
-function plainEvidence(text: string): string {
-  return text.replace(/;? ?after \S+\.\.\S+ vs (?:before|a week earlier) \S+\.\.\S+, \S+ buckets/g, "");
-}
-
-/** The terminal report. Colour is decided by the CLI (TTY, NO_COLOR, FORCE_COLOR) and passed in. */
+/**
+ * The terminal report. Colour and width are decided by the CLI (TTY, NO_COLOR, FORCE_COLOR; the
+ * terminal's columns) and passed in.
+ */
 export function renderText(
   report: Report,
-  { color, verbose = false }: { color: boolean; verbose?: boolean },
+  { color, verbose = false, width: columns }: { color: boolean; verbose?: boolean; width?: number },
 ): string {
+  const width = Math.max(MIN_WIDTH, columns ?? DEFAULT_WIDTH);
+  const wrap = (text: string, first: string, next: string) => wrapWords(text, first, next, width);
   const c = createColors(color);
   const out: string[] = [];
   const r = report.recommendation;
@@ -153,18 +164,20 @@ export function renderText(
     `${c.bold("Verdict:")} ${c.bold(paint(c, VERDICT_COLOR[r.action], r.action))}  ` +
       `${c.dim(`(exit ${report.exitCode} with --fail-on ${report.failOn})`)}`,
   );
-  out.push(...wrapWords(headline(r), "  ", "    "));
+  out.push(...wrap(headline(r), "  ", "    "));
+  // A clean verdict says what it rests on: nothing found is not the same as nothing looked at.
+  if (r.action === "PROCEED") out.push(...wrap(judgedLine(report), "  ", "    "));
   if (r.drivers.length > 0) {
     out.push(c.bold("Why:"));
-    for (const d of r.drivers) out.push(...wrapWords(d, "  - ", "    "));
+    for (const d of r.drivers) out.push(...wrap(d, "  - ", "    "));
   }
   if (r.steps.length > 0) {
     out.push(c.bold("Plan:"));
     // Steps that are only comments (no command to run) are advice, not a script: said as a list.
     for (const step of r.steps)
       for (const line of commands.size > 0
-        ? planLines(step, "  ")
-        : wrapWords(step.replace(/^# /, ""), "  - ", "    "))
+        ? planLines(step, "  ", width)
+        : wrap(step.replace(/^# /, ""), "  - ", "    "))
         out.push(/^ {2}(az|azfn-health) |^ {4}--/.test(line) ? c.cyan(line) : line);
   }
   for (const [title, lines] of [
@@ -173,7 +186,7 @@ export function renderText(
   ] as const) {
     if (lines.length === 0) continue;
     out.push(c.bold(title));
-    for (const line of lines) out.push(...wrapWords(line, "  - ", "    "));
+    for (const line of lines) out.push(...wrap(line, "  - ", "    "));
   }
   out.push("");
 
@@ -188,19 +201,20 @@ export function renderText(
     const head =
       `  ${paint(c, SEVERITY_COLOR[f.severity], f.severity.toUpperCase().padEnd(8))} ${f.ruleId.padEnd(3)}  ` +
       `${environment.padEnd(4)}  `;
-    out.push(...wrapWords(title, head, " ".repeat(24), WIDTH + (head.length - 22)));
+    out.push(...wrapWords(title, head, " ".repeat(24), width + (head.length - 22)));
     if (!verbose) continue;
     for (const x of twin ? [twin, f] : [f]) {
       const evidence = plainEvidence(evidenceLine(x.evidence));
       out.push(
-        ...wrapWords(evidence, `${" ".repeat(23)}${twin ? `${x.environment}: ` : ""}`, " ".repeat(25)).map(
-          (l) => c.dim(l),
+        ...wrap(evidence, `${" ".repeat(23)}${twin ? `${x.environment}: ` : ""}`, " ".repeat(25)).map((l) =>
+          c.dim(l),
         ),
       );
-      if (x.fix)
+      const fix = fixOf(report, x);
+      if (fix)
         out.push(
-          ...wrapWords(`fix: ${x.fix.summary}`, " ".repeat(23), " ".repeat(28)),
-          ...x.fix.commands.flatMap((cmd) => wrapCommand(cmd, " ".repeat(28)).map((l) => c.cyan(l))),
+          ...wrap(`fix: ${fix.summary}`, " ".repeat(23), " ".repeat(28)),
+          ...fix.commands.flatMap((cmd) => wrapCommand(cmd, " ".repeat(28), width).map((l) => c.cyan(l))),
         );
     }
     out.push(c.dim(`${" ".repeat(23)}why: azfn-health explain ${f.ruleId}`));
@@ -210,7 +224,7 @@ export function renderText(
     out.push(c.bold(`Ignored by ${report.config ?? "the configuration"} (${report.ignored.length})`));
     for (const i of report.ignored)
       out.push(
-        ...wrapWords(
+        ...wrap(
           `${i.title} ${c.dim(`(reason: ${i.reason})`)}`,
           `  ${c.dim("IGNORED ")} ${i.ruleId.padEnd(3)}  ${i.environment.padEnd(4)}  `,
           " ".repeat(24),
@@ -222,7 +236,7 @@ export function renderText(
     out.push(c.bold(`Could not judge (${report.unknowns.length})`));
     for (const u of report.unknowns)
       out.push(
-        ...wrapWords(
+        ...wrap(
           u.reason,
           `  ${paint(c, "yellow", "UNKNOWN ")} ${u.ruleId.padEnd(3)}  ${u.environment.padEnd(4)}  `,
           " ".repeat(24),
@@ -236,17 +250,22 @@ export function renderText(
     report.mode === "replay"
       ? `replay of ${report.recording?.path}${report.recording?.constructed ? " (constructed recording)" : ""}`
       : "live";
+  const command = `azfn-health ${report.moment ?? "check"}`;
+  const head = `${command}  ${report.checkedAt.replace("T", " ").replace(/(:\d\d)\.\d+Z$|(:\d\d)Z$/, "$1$2 UTC")}  `;
+  // Wrapped uncoloured (colour codes would count as width), then painted.
   out.push(
-    `${c.bold(`azfn-health ${report.moment ?? "check"}`)}  ` +
-      `${report.checkedAt.replace("T", " ").replace(/(:\d\d)\.\d+Z$|(:\d\d)Z$/, "$1$2 UTC")}  ` +
-      `${c.dim(mode)}`,
+    ...wrap(mode, head, "  ").map((l, i) =>
+      i === 0
+        ? c.bold(command) + l.slice(command.length, head.length) + c.dim(l.slice(head.length))
+        : c.dim(l),
+    ),
   );
-  out.push(`${c.dim("QA  ")}  ${report.environments.qa.id}`);
-  out.push(`${c.dim("PROD")}  ${report.environments.prod.id}`);
-  out.push(...wrapWords(releaseLine(report), `${c.dim("Release")}  `, " ".repeat(9)));
-  out.push(...wrapWords(stacksLine(report), `${c.dim("Stacks ")}  `, " ".repeat(9)));
+  out.push(...wrap(report.environments.qa.id, `${c.dim("QA  ")}  `, " ".repeat(6)));
+  out.push(...wrap(report.environments.prod.id, `${c.dim("PROD")}  `, " ".repeat(6)));
+  out.push(...wrap(releaseLine(report), `${c.dim("Release")}  `, " ".repeat(9)));
+  out.push(...wrap(stacksLine(report), `${c.dim("Stacks ")}  `, " ".repeat(9)));
   const windows = windowsLine(report);
-  if (windows) out.push(...wrapWords(windows, `${c.dim("Metrics")}  `, " ".repeat(9)));
+  if (windows) out.push(...wrap(windows, `${c.dim("Metrics")}  `, " ".repeat(9)));
 
   // Without --verbose, the side-by-side shows only where QA and production differ.
   const side = comparisonRows(report).filter((row) => verbose || row.differs);
@@ -271,7 +290,22 @@ export function renderText(
       ),
     ];
     const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ")}`;
-    out.push(c.dim(line(["env", "metric", "before", "after", "change", "judgment", "trend after"])));
+    // The trend gets what the line has left: a shorter sparkline, or none under 8 characters.
+    const room = width - line(["", "", "", "", "", ""]).length - 2;
+    const trend = (values: readonly number[]) => (room >= 8 ? sparkline(values, Math.min(24, room)) : "");
+    out.push(
+      c.dim(
+        line([
+          "env",
+          "metric",
+          "before",
+          "after",
+          "change",
+          "judgment",
+          room >= 11 ? "trend after" : "",
+        ]).trimEnd(),
+      ),
+    );
     const judgmentColor: Record<string, keyof Colors> = { worse: "red", better: "green", ok: "dim" };
     for (const row of rows) {
       const cells = line([row.environment, row.metric, row.before, row.after, row.change, row.judgment]);
@@ -279,22 +313,19 @@ export function renderText(
       const color = judgmentColor[row.judgment];
       const shown =
         row.judgment === "worse" || color === undefined ? paint(c, color ?? "yellow", cells) : cells;
-      out.push(`${shown}  ${row.trend}`);
+      out.push(`${shown}  ${trend(row.values)}`.trimEnd());
     }
   }
 
   if (report.watch) out.push(...timelineLines(report.watch).map((l, i) => (i === 0 ? c.bold(l) : l)), "");
   const unavailable = unavailableMetrics(report);
-  if (verbose && unavailable) out.push(...wrapWords(unavailable, c.dim("  not judged: "), "    "));
+  if (verbose && unavailable) out.push(...wrap(unavailable, c.dim("  not judged: "), "    "));
   if (verbose) out.push("");
   const explain = lines[0]?.finding.ruleId ?? "<rule id>";
-  out.push(
-    c.dim(
-      verbose
-        ? `Also as JSON (--format json) and HTML with charts (--format html); a rule explained: azfn-health explain ${explain}`
-        : `Evidence, every metric and the full comparison: --verbose, --format json or --format html; a rule ` +
-            `explained: azfn-health explain ${explain}`,
-    ),
-  );
+  const closing = verbose
+    ? `Also as JSON (--format json) and HTML with charts (--format html); a rule explained: azfn-health explain ${explain}`
+    : `Evidence, every metric and the full comparison: --verbose, --format json or --format html; a rule ` +
+      `explained: azfn-health explain ${explain}`;
+  out.push(...wrap(closing, "", "").map((l) => c.dim(l)));
   return `${out.join("\n")}\n`;
 }

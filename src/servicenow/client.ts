@@ -1,5 +1,6 @@
 import { request as httpsRequest } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
+import { maskSecrets, REDACTED_TEXT, stripControls } from "../core/scrub.js";
 
 /**
  * ServiceNow's REST Table and Attachment APIs, through Node's https (ServiceNow is not Azure).
@@ -66,9 +67,23 @@ export function serviceNowSettings(env: NodeJS.ProcessEnv, configInstance?: stri
   );
 }
 
-export function httpsTransport(options: { ca?: string | Buffer; timeoutMs?: number } = {}): Transport {
+/** No ServiceNow answer this client reads (a change, a token, an error) comes near this; an endless body stops here. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+export interface TransportOptions {
+  ca?: string | Buffer;
+  /** How long one call may wait for a silent socket. */
+  timeoutMs?: number;
+  /** Ends a call, however slowly the server trickles: the remaining --timeout. */
+  signal?: AbortSignal;
+  maxAnswerBytes?: number;
+}
+
+export function httpsTransport(options: TransportOptions = {}): Transport {
+  const limit = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
   return (req) =>
     new Promise((resolve, reject) => {
+      if (options.signal?.aborted) return reject(new Error("out of time (--timeout)"));
       const r = httpsRequest(
         req.url,
         {
@@ -81,13 +96,27 @@ export function httpsTransport(options: { ca?: string | Buffer; timeoutMs?: numb
           timeout: options.timeoutMs ?? 30_000,
         },
         (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => (body += chunk));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            // Counted as it arrives, so an endless answer costs at most the limit in memory.
+            if (size > limit) r.destroy(new Error(`the answer exceeded ${limit / 1024 / 1024} MB`));
+            else chunks.push(chunk);
+          });
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
           res.on("error", reject);
         },
       );
+      const onAbort = () => r.destroy(new Error("out of time (--timeout)"));
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      r.on("close", () => options.signal?.removeEventListener("abort", onAbort));
       r.on("timeout", () => r.destroy(new Error("timed out")));
       r.on("error", reject);
       if (req.body !== undefined) r.write(req.body);
@@ -102,6 +131,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Upper bound on one wait for Retry-After (429/503). */
   maxRetryAfterMs?: number;
+  /** The remaining --timeout: no retry, wait or call starts after it, and the transport ends any call in flight. */
+  signal?: AbortSignal;
 }
 
 export interface ChangeRequest {
@@ -127,13 +158,14 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
   const maxAttempts = options.maxAttempts ?? 3;
   const maxWait = options.maxRetryAfterMs ?? 10_000;
   let token: string | undefined;
-  const mask = (text: string) =>
-    settings.auth.secret ? text.split(settings.auth.secret).join("****") : text;
+  const mask = (text: string) => credentialMasker(settings, token)(text);
+  const outOfTime = () =>
+    new ServiceNowError(`ServiceNow: out of time (--timeout) (${mask(settings.instance)})`);
 
   async function authorization(): Promise<string> {
     if (settings.auth.kind === "basic")
       return `Basic ${Buffer.from(`${settings.auth.user}:${settings.auth.secret}`).toString("base64")}`;
-    if (options.dryRun) return "Bearer ****";
+    if (options.dryRun) return `Bearer ${REDACTED_TEXT}`;
     if (!token) {
       // OAuth client credentials: POST /oauth_token.do (form-encoded), answering {access_token}.
       const form = new URLSearchParams({
@@ -160,13 +192,15 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
 
   async function send(req: HttpRequest, what: string): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
+      if (options.signal?.aborted) throw outOfTime();
       let res: HttpResponse;
       try {
         res = await options.transport(req);
       } catch (error) {
-        if (attempt < maxAttempts) continue;
+        if (options.signal?.aborted) throw outOfTime();
+        if (attempt < maxAttempts && !/exceeded/.test((error as Error).message)) continue;
         throw new ServiceNowError(
-          `ServiceNow: ${what}: ${mask((error as Error).message)} (${settings.instance})`,
+          `ServiceNow: ${what}: ${mask((error as Error).message)} (${mask(settings.instance)})`,
         );
       }
       if (res.status >= 200 && res.status < 300) return res;
@@ -175,10 +209,13 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
         const seconds = Number(Array.isArray(header) ? header[0] : header);
         await sleep(
           Math.min(maxWait, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000 * attempt),
-        );
+          undefined,
+          options.signal ? { signal: options.signal } : {},
+        ).catch(() => undefined);
         continue;
       }
-      const detail = mask(errorDetail(res.body));
+      // Masked whole before it is cut: a credential cut in half is no longer recognisable.
+      const detail = mask(errorDetail(mask(res.body)));
       if (res.status === 401)
         throw new ServiceNowError(
           `ServiceNow: ${what}: 401 not authenticated${detail}; check SERVICENOW_USERNAME/SERVICENOW_PASSWORD or the OAuth client`,
@@ -212,9 +249,12 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
     }
     const url = `${settings.instance}${path}`;
     if (options.dryRun) {
-      const auth = settings.auth.kind === "basic" ? `Basic ${settings.auth.user}:****` : "Bearer ****";
+      const auth =
+        settings.auth.kind === "basic"
+          ? `Basic ${REDACTED_TEXT} (user ${settings.auth.user})`
+          : `Bearer ${REDACTED_TEXT} (client ${settings.auth.user})`;
       options.dryRun(
-        `${method} ${url}\n  Authorization: ${auth}\n${Object.entries(headers)
+        `${method} ${mask(url)}\n  Authorization: ${auth}\n${Object.entries(headers)
           .map(([k, v]) => `  ${k}: ${v}\n`)
           .join("")}`,
       );
@@ -244,7 +284,13 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
       if (options.dryRun) return { sys_id: `SYS_ID_OF_${number}`, number };
       const first = Array.isArray(result) ? (result[0] as Partial<ChangeRequest> | undefined) : undefined;
       if (!first || typeof first.sys_id !== "string")
-        throw new ServiceNowError(`ServiceNow: no change request ${number} on ${settings.instance}`);
+        throw new ServiceNowError(`ServiceNow: no change request ${number} on ${mask(settings.instance)}`);
+      // A sys_id goes into the PATCH path: only ServiceNow's own shape, 32 hex characters, is used.
+      if (!SYS_ID.test(first.sys_id))
+        throw new ServiceNowError(
+          `ServiceNow: the change request ${number} came back with a sys_id that is not 32 hex characters ` +
+            `(${JSON.stringify(stripControls(first.sys_id.slice(0, 40)))}); nothing was changed`,
+        );
       return {
         sys_id: first.sys_id,
         number,
@@ -297,3 +343,19 @@ export function serviceNowClient(settings: ServiceNowSettings, options: ClientOp
 }
 
 export const CHANGE_NUMBER = /^CHG\d{5,}$/;
+
+/** ServiceNow's record ids: a GUID without dashes. */
+const SYS_ID = /^[0-9a-f]{32}$/i;
+
+/**
+ * Every line this module writes goes through here: the password or client secret in every encoding
+ * (raw, URL-encoded, base64 `user:password` as an echoed Authorization header carries it), then the
+ * catalogue of credential shapes (a password in the instance URL, bearer tokens, …).
+ */
+export function credentialMasker(settings: ServiceNowSettings, token?: string): (text: string) => string {
+  const known = [
+    { secret: settings.auth.secret, user: settings.auth.user },
+    ...(token ? [{ secret: token }] : []),
+  ];
+  return (text) => maskSecrets(text, known);
+}

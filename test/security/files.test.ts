@@ -1,16 +1,24 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_RECORDING_BYTES } from "../../src/collect/recording.js";
+import { MAX_CONFIG_BYTES } from "../../src/config/load.js";
+import { readBoundedFile } from "../../src/files/read-bounded.js";
+import { writeNewFiles } from "../../src/files/write-new.js";
+import { BUNDLE_FILES } from "../../src/report/bundle.js";
 import { runCli } from "../helpers.js";
 import { runMain } from "./hostile.js";
 
@@ -80,5 +88,135 @@ describe("files", () => {
       expect(existsSync(join(file, "sub"))).toBe(false);
     }
     expect(readFileSync(file, "utf8")).toBe("x");
+  });
+});
+
+describe("a refused --out leaves nothing behind", () => {
+  const listing = (dir: string) => readdirSync(dir).sort();
+
+  it("an existing directory holding one of the bundle's names: refused up front, nothing added", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    const out = join(parent, "evidence");
+    mkdirSync(out);
+    writeFileSync(join(out, "metrics.csv"), "earlier\n");
+    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^azfn-health: --out: .*metrics\.csv already exists: give a new directory.*\n$/,
+    );
+    expect(listing(out)).toEqual(["metrics.csv"]);
+    expect(listing(parent)).toEqual(["evidence"]);
+    expect(readFileSync(join(out, "metrics.csv"), "utf8")).toBe("earlier\n");
+  });
+
+  it("a symlink as --out itself is refused, and the directory it points to stays empty", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "azfn-elsewhere-"));
+    symlinkSync(elsewhere, join(parent, "evidence"));
+    const run = await runMain(["check", "--from", HOTFIX, "--out", join(parent, "evidence")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^azfn-health: --out: .* is a symbolic link: give a new directory.*\n$/);
+    expect(listing(elsewhere)).toEqual([]);
+  });
+
+  it("--out /proc/x and /sys/x are refused in one clear line", async () => {
+    for (const out of ["/proc/azfn-x", "/sys/azfn-x"]) {
+      const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+      expect(run.code, out).toBe(2);
+      expect(run.stderr, out).toBe(
+        `azfn-health: --out: ${out} is on a kernel file system (/proc, /sys): give a directory on disk\n`,
+      );
+    }
+  });
+
+  it("a write that fails half-way removes what it wrote: no file, no staging directory", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    const existing = join(parent, "existing");
+    mkdirSync(existing);
+    const files = [
+      { name: "a.txt", text: "a", mode: 0o600 },
+      { name: "b.txt", text: "b", mode: 0o600 },
+      { name: "a.txt", text: "again", mode: 0o600 },
+    ];
+    for (const dir of [join(parent, "fresh"), existing]) {
+      await expect(writeNewFiles("--out", dir, files)).rejects.toThrow(/already exists/);
+      expect(listing(parent)).toEqual(["existing"]);
+      expect(listing(existing)).toEqual([]);
+    }
+  });
+
+  it("an existing empty directory gets every file, linked in, and nothing else beside it", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    const out = join(parent, "evidence");
+    mkdirSync(out);
+    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    expect(run.code, run.stderr).toBe(5);
+    expect(listing(out)).toEqual([...BUNDLE_FILES].sort());
+    expect(listing(parent)).toEqual(["evidence"]);
+    expect(statSync(join(out, "plan.sh")).nlink).toBe(1);
+  });
+});
+
+describe("special files as input", () => {
+  const fifo = (dir: string, name: string) => {
+    const path = join(dir, name);
+    execFileSync("mkfifo", [path]);
+    return path;
+  };
+
+  it("a FIFO as recording.json or as --config is refused at once, in one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-fifo-"));
+    fifo(dir, "recording.json");
+    const replay = await runMain(["check", "--from", dir]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toBe(
+      `azfn-health: --from: cannot read ${join(dir, "recording.json")}: a FIFO, not a regular file\n`,
+    );
+    const config = fifo(dir, "azfn-health.config.yaml");
+    const configured = await runMain(["check", "--from", HOTFIX, "--config", config]);
+    expect(configured.code).toBe(2);
+    expect(configured.stderr).toBe(
+      `azfn-health: --config: cannot read ${config}: a FIFO, not a regular file\n`,
+    );
+  });
+
+  it("recording.json linked to /dev/urandom or /dev/zero is refused without reading it", async () => {
+    for (const device of ["/dev/urandom", "/dev/zero"]) {
+      const dir = mkdtempSync(join(tmpdir(), "azfn-dev-"));
+      symlinkSync(device, join(dir, "recording.json"));
+      const run = await runMain(["check", "--from", dir]);
+      expect(run.code, device).toBe(2);
+      expect(run.stderr, device).toMatch(/: a device, not a regular file\n$/);
+    }
+  });
+
+  it("a file larger than any real one is refused by its size; a /proc file is read only up to the limit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-big-"));
+    // Sparse: the size is stated, nothing is written to disk.
+    writeFileSync(join(dir, "recording.json"), "");
+    truncateSync(join(dir, "recording.json"), MAX_RECORDING_BYTES + 1);
+    writeFileSync(join(dir, "azfn-health.config.yaml"), `# ${"x".repeat(MAX_CONFIG_BYTES)}\n`);
+    const replay = await runMain(["check", "--from", dir]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toMatch(
+      /^azfn-health: --from: cannot read .*: 64 MB, over the 64 MB a real one stays under\n$/,
+    );
+    const config = await runMain([
+      "check",
+      "--from",
+      HOTFIX,
+      "--config",
+      join(dir, "azfn-health.config.yaml"),
+    ]);
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(
+      /^azfn-health: --config: cannot read .*: 1 MB, over the 1 MB a real one stays under\n$/,
+    );
+    // /proc states size 0 and is not empty: read to its end (under the limit), then judged as text.
+    await expect(readBoundedFile("/proc/self/status", "--config", 1024 * 1024)).resolves.toMatch(/^Name:/);
+    await expect(readBoundedFile("/proc/self/status", "--config", 16)).rejects.toThrow(
+      /--config: cannot read \/proc\/self\/status: over the 16 bytes a real one stays under/,
+    );
   });
 });

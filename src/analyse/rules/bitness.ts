@@ -23,7 +23,13 @@ export const thirtyTwoBitWorker = defineRule({
     both: "{env} runs a 32-bit worker on {target}",
   },
   check({ env, self, profile }) {
-    if (self.bitness !== "32-bit" || (self.extensionMajor ?? 0) < 4) return [];
+    // The title's promise is .NET's: a PowerShell, Node or Java worker's bitness is not this rule's.
+    if (
+      self.bitness !== "32-bit" ||
+      (self.extensionMajor ?? 0) < 4 ||
+      !/^dotnet/.test(self.workerRuntime ?? "")
+    )
+      return [];
     const drift = env.role === "prod" && profile.qa.bitness === "64-bit";
     return [
       {

@@ -1,8 +1,8 @@
 import { settingValue } from "../../core/facts.js";
-import { az, codeFix, configFix } from "../fixes.js";
-import { stackLabel } from "../profile.js";
+import { az, codeFix, loadChangeFix } from "../fixes.js";
+import { rowVersion, stackLabel } from "../profile.js";
 import { defineRule } from "../rule.js";
-import { imageReason } from "./language.js";
+import { imageReason, isTargetable } from "./language.js";
 
 const MIGRATE_INCLUDE =
   "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4#upgrade-your-function-app-in-azure";
@@ -24,7 +24,7 @@ export const windowsNetFrameworkTooOld = defineRule({
   messages: {
     old: "{env} runs ~4 on Windows with netFrameworkVersion {value}: runtime 4.x needs v6.0 or later",
   },
-  check({ env, self, profile, qa }) {
+  check({ env, other, self, profile, qa }) {
     if (self.os !== "windows" || self.isFlex || (self.extensionMajor ?? 0) < 4) return [];
     const value = env.config?.netFrameworkVersion ?? "(not set)";
     const version = netVersion(value);
@@ -44,10 +44,12 @@ export const windowsNetFrameworkTooOld = defineRule({
           qa: qa.config?.netFrameworkVersion ?? "(not set)",
           prod: env.role === "prod" ? value : undefined,
         },
-        fix: configFix(
-          target === qaValue
-            ? `Target ${target}, as QA does.`
-            : `Target ${target} (and see R08 for .NET 8 in-process).`,
+        // Only QA's value, on a build QA runs with it, is known to fit the deployed payload.
+        fix: loadChangeFix(
+          env,
+          target === qaValue ? other : undefined,
+          `Target ${target}, as QA does.`,
+          `Target the .NET version the deployed build was compiled for (${target} if it is that build; see R08 for .NET 8 in-process).`,
           az.configSet(env, "net-framework-version", target),
         ),
       },
@@ -71,7 +73,7 @@ export const targetNotInStacks = defineRule({
     none: "{env} targets {target} with worker {worker} on {version}: no Function App stack matches",
     version: "{env} targets {stack}, which supports runtime {supported}, not {version}",
   },
-  check({ env, self, profile }) {
+  check({ env, other, self, profile }) {
     if (!self.target || !self.workerRuntime || !self.extensionMajor || !/^dotnet/.test(self.workerRuntime))
       return [];
     // R04 already covers a Windows 4.x app left on v4.0/v5.0.
@@ -87,7 +89,7 @@ export const targetNotInStacks = defineRule({
     const qaProfile = profile.qa;
     const qaFits =
       env.role === "prod" &&
-      qaProfile.stack &&
+      isTargetable(qaProfile.stack, self.hosting) &&
       qaProfile.workerRuntime === self.workerRuntime &&
       qaProfile.os === self.os &&
       qaProfile.target;
@@ -111,9 +113,14 @@ export const targetNotInStacks = defineRule({
           ...(env.role === "prod" ? { qa: qaProfile.target ?? "(not set)" } : {}),
         },
         fix: qaFits
-          ? configFix(
+          ? loadChangeFix(
+              env,
+              other,
               `Target ${qaProfile.target}, the stack QA runs.`,
-              az.configSet(env, option, qaProfile.target!),
+              `Deploy the build QA tested with ${option} ${qaProfile.target}.`,
+              self.isFlex
+                ? az.flexRuntimeVersion(env, rowVersion(qaProfile.stack!))
+                : az.configSet(env, option, qaProfile.target!),
             )
           : codeFix(
               `Choose a ${self.workerRuntime} stack that supports ${wanted} and set ${option} to its runtimeVersion.`,
@@ -135,7 +142,7 @@ export const inProcessNet8NotEnabled = defineRule({
     "assembly 'System.ComponentModel, Version=8.0.0.0'\" (Azure/Azure-Functions#2476).",
   needs: ["appSettings", "config", "site"],
   messages: { missing: "{env} runs .NET 8 in-process ({target}) without FUNCTIONS_INPROC_NET8_ENABLED=1" },
-  check({ env, self }) {
+  check({ env, other, self }) {
     if (self.workerRuntime !== "dotnet" || !/^(v8\.0|dotnet\|8\.0)$/i.test(self.target ?? "")) return [];
     const value = settingValue(env, "FUNCTIONS_INPROC_NET8_ENABLED");
     if (value === "1" || value?.toLowerCase() === "true") return [];
@@ -149,8 +156,12 @@ export const inProcessNet8NotEnabled = defineRule({
           [env.role]: value ?? "(not set)",
           stack: stackLabel(self.stack),
         },
-        fix: configFix(
+        // The other environment running the same build with the setting is what shows the build needs it.
+        fix: loadChangeFix(
+          env,
+          /^(1|true)$/i.test(settingValue(other, "FUNCTIONS_INPROC_NET8_ENABLED") ?? "") ? other : undefined,
           "Enable the .NET 8 in-process host.",
+          "If the deployed build targets .NET 8 in-process, enable the .NET 8 in-process host with it.",
           az.setSetting(env, "FUNCTIONS_INPROC_NET8_ENABLED", "1"),
         ),
       },

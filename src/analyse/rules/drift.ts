@@ -1,7 +1,6 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
-import { shellOption } from "../../core/shell.js";
-import { isContainerApp, isServerlessTier, skuMemoryMb } from "../../core/platform.js";
+import { isContainerApp, isServerlessTier } from "../../core/platform.js";
 import { az, codeFix, configFix } from "../fixes.js";
 import { defineRule, type Detection } from "../rule.js";
 import { isSlotPair, staysWithSlot, stickyNames } from "../slots.js";
@@ -114,14 +113,16 @@ export const settingDrift = defineRule({
       a.value === undefined &&
       a.hash === b.hash &&
       (isCredential(n, a, kind) || isCredential(n, b, kind));
-    const shared = slotPair
-      ? []
-      : [
-          ...names(qa).filter((n) => sameCredential(n, setting(qa, n), setting(prod, n))),
-          ...Object.keys(qa.connectionStrings ?? {}).filter((n) =>
-            sameCredential(n, qa.connectionStrings![n], prod.connectionStrings?.[n], "connection string"),
-          ),
-        ];
+    // The same app given as both is no sharing: there is one app.
+    const shared =
+      slotPair || qa.ref.id.toLowerCase() === prod.ref.id.toLowerCase()
+        ? []
+        : [
+            ...names(qa).filter((n) => sameCredential(n, setting(qa, n), setting(prod, n))),
+            ...Object.keys(qa.connectionStrings ?? {}).filter((n) =>
+              sameCredential(n, qa.connectionStrings![n], prod.connectionStrings?.[n], "connection string"),
+            ),
+          ];
     if (shared.length > 0) {
       out.push({
         message: "shared",
@@ -153,6 +154,7 @@ export const planDrift = defineRule({
   appliesTo: (env) =>
     isContainerApp(env) ? "hosted on Azure Container Apps: no App Service plan" : undefined,
   messages: {
+    memory: "production's instances get {prodMb} MB but QA's {qaMb} MB (Flex Consumption instanceMemoryMB)",
     smaller:
       "production's plan {prodSku} ({prodMb} MB per instance) is smaller than QA's {qaSku} ({qaMb} MB)",
     tier: "production's plan is {prodSku} ({prodTier}) but QA's is {qaSku} ({qaTier})",
@@ -161,20 +163,44 @@ export const planDrift = defineRule({
     crowded: "production's plan {plan} hosts {prodSites} apps, QA's hosts {qaSites}",
     noPlan: "the {env} plan was not read ({reason}): its size and crowding are not judged",
   },
-  check({ qa, prod }) {
+  check({ qa, prod, profile }) {
     const out: Detection[] = [];
+    const [qaHosting, prodHosting] = [profile.qa.hosting, profile.prod.hosting];
+    // Moving an app to another hosting model is a planned move (`az functionapp update --plan` only
+    // between Consumption and Elastic Premium) or a new app: never a hotfix.
+    const moved =
+      qaHosting && prodHosting && qaHosting !== prodHosting
+        ? codeFix(
+            `Run production on ${qaHosting} hosting like QA's: a planned move (az functionapp update --plan, ` +
+              "Consumption to Elastic Premium only) or a new app with the build QA tested, not a setting.",
+          )
+        : undefined;
+    const [qaMb, prodMb] = [profile.qa.instanceMemoryMb, profile.prod.instanceMemoryMb];
+    if (qaHosting === "flex" && prodHosting === "flex" && qaMb && prodMb && prodMb < qaMb) {
+      out.push({
+        message: "memory",
+        args: { prodMb: String(prodMb), qaMb: String(qaMb) },
+        environment: "prod",
+        severity: "high",
+        evidence: { setting: "instanceMemoryMB", qa: String(qaMb), prod: String(prodMb) },
+        fix: configFix(`Give production's instances ${qaMb} MB, as QA's.`, az.flexInstanceMemory(prod, qaMb)),
+      });
+    }
     if (!qa.plan || !prod.plan) {
-      // The site names its tier (`sku`, e.g. Dynamic) even when the plan cannot be read.
-      const [qaTier, prodTier] = [qa.plan?.tier ?? qa.site!.sku, prod.plan?.tier ?? prod.site!.sku];
+      // The tier comes from the best source that answered (profile.ts): the plan, else the site's sku.
+      const [qaTier, prodTier] = [profile.qa.tier, profile.prod.tier];
       if (qaTier && prodTier && qaTier.toLowerCase() !== prodTier.toLowerCase()) {
         out.push({
           message: "siteTier",
           args: { prodTier, qaTier },
           environment: "prod",
           evidence: { setting: "sku", qa: qaTier, prod: prodTier },
+          ...(moved ? { fix: moved } : {}),
         });
       }
-      for (const env of [qa, prod].filter((e) => !e.plan)) {
+      // A Consumption or Flex plan has no size or crowding to compare: its tier, from the site, is the fact.
+      const serverless = (role: "qa" | "prod") => /^(consumption|flex)$/.test(profile[role].hosting ?? "");
+      for (const env of [qa, prod].filter((e) => !e.plan && !serverless(e.role))) {
         const gap = env.gaps.find((g) => g.source === "plan");
         out.push({
           message: "noPlan",
@@ -195,8 +221,7 @@ export const planDrift = defineRule({
       qa: `${a.skuName} (${a.tier})${qaSites ? `, ${qaSites} apps` : ""}`,
       prod: `${b.skuName} (${b.tier})${prodSites ? `, ${prodSites} apps` : ""}`,
     };
-    const [qaMb, prodMb] = [skuMemoryMb(a.skuName), skuMemoryMb(b.skuName)];
-    if (qaMb && prodMb && prodMb < qaMb) {
+    if (qaMb && prodMb && prodMb < qaMb && !(qaHosting === "flex" && prodHosting === "flex")) {
       const inPlace =
         !isServerlessTier(a.tier) && !isServerlessTier(b.tier) && sameFamily(a.skuName, b.skuName);
       out.push({
@@ -205,9 +230,11 @@ export const planDrift = defineRule({
         environment: "prod",
         severity: "high",
         evidence: { setting: "plan SKU", ...planEvidence },
+        // Another plan family is not resized by `plan update`: moving the app is a planned change
+        // (`az functionapp update --plan` for Consumption ↔ Elastic Premium) or a new app, never a hotfix.
         fix: inPlace
           ? configFix(`Scale production's plan up to ${a.skuName}, as QA.`, az.planSku(b, a.skuName))
-          : configFix(
+          : codeFix(
               `Move production to a ${a.skuName} plan like QA's (a new plan: ${b.tier} cannot become ${a.tier} in place).`,
             ),
       });
@@ -217,6 +244,7 @@ export const planDrift = defineRule({
         args: { prodSku: b.skuName, prodTier: b.tier, qaSku: a.skuName, qaTier: a.tier },
         environment: "prod",
         evidence: { setting: "plan tier", ...planEvidence },
+        ...(moved ? { fix: moved } : {}),
       });
     }
     if ((prodSites ?? 1) > Math.max(1, qaSites ?? 1)) {
@@ -248,8 +276,34 @@ export const osDrift = defineRule({
     "Windows and Linux Function Apps differ in workers, settings (linuxFxVersion against " +
     "netFrameworkVersion) and native dependencies; an app cannot change OS in place.",
   needs: ["site"],
-  messages: { os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting" },
-  check({ qa, prod }) {
+  messages: {
+    os: "production runs on {prodOs} but QA on {qaOs}: that is a new app, not a setting",
+    platform:
+      "production is hosted on {prodHosting} but QA on {qaHosting}: Azure Container Apps hosting is a new app, not a setting",
+  },
+  check({ qa, prod, profile }) {
+    const [qaHosting, prodHosting] = [profile.qa.hosting ?? "unknown", profile.prod.hosting ?? "unknown"];
+    // Container Apps hosting against a plan (the same OS, Linux): no setting moves an app between them.
+    if (
+      qa.site!.os === prod.site!.os &&
+      (qaHosting === "container-apps") !== (prodHosting === "container-apps")
+    )
+      return [
+        {
+          message: "platform",
+          args: { prodHosting, qaHosting },
+          environment: "prod",
+          evidence: {
+            setting: "hosting (managedEnvironmentId, serverFarmId)",
+            qa: qaHosting,
+            prod: prodHosting,
+          },
+          fix: codeFix(
+            `Create production hosted like QA's (${qaHosting}) and deploy the build QA tested to it; ` +
+              "an app cannot move between Azure Container Apps and a plan in place.",
+          ),
+        },
+      ];
     if (qa.site!.os === prod.site!.os) return [];
     return [
       {
@@ -283,7 +337,8 @@ export const siteConfigDrift = defineRule({
   severity: "medium",
   docs: "https://learn.microsoft.com/azure/azure-functions/dedicated-plan#always-on",
   why: "On a Dedicated plan, triggers other than HTTP stop when Always On is off; a lower scale limit caps production below what QA used.",
-  needs: ["config", "plan"],
+  // The hosting model comes from the plan or, when its GET failed, the site's own sku (profile.ts).
+  needs: ["config", "site"],
   appliesTo: (env) =>
     isContainerApp(env)
       ? "hosted on Azure Container Apps: no App Service plan, Always On or scale limit"
@@ -291,22 +346,43 @@ export const siteConfigDrift = defineRule({
   messages: {
     alwaysOn: "Always On is off in production but on in QA (plan {tier})",
     scaleLimit: "production's functionAppScaleLimit {prod} is below QA's {qa}",
+    flexScale: "production's maximum instance count {prod} is below QA's {qa} (Flex Consumption)",
+    noTier: "production's hosting model is not known (no plan, no sku on the site): Always On is not judged",
   },
-  check({ qa, prod }) {
+  check({ qa, prod, profile }) {
     const out: Detection[] = [];
-    const dedicated = !/^(Dynamic|ElasticPremium|FlexConsumption)$/i.test(prod.plan!.tier);
+    if (!profile.prod.hosting)
+      return [{ message: "noTier", unknown: true, environment: "prod", evidence: {} }];
+    const dedicated = profile.prod.hosting === "dedicated";
     if (dedicated && qa.config!.alwaysOn === true && prod.config!.alwaysOn === false) {
       out.push({
         message: "alwaysOn",
-        args: { tier: prod.plan!.tier },
+        args: { tier: profile.prod.tier ?? "dedicated" },
         environment: "prod",
         severity: "high",
         evidence: { setting: "alwaysOn", qa: "true", prod: "false" },
         fix: configFix("Turn Always On on.", az.configSet(prod, "always-on", "true")),
       });
     }
+    // Flex keeps its limit in functionAppConfig.scaleAndConcurrency and ARM rejects
+    // functionAppScaleLimit there (azure-functions-host#10643): each model's own setting and command.
+    if (profile.prod.hosting === "flex") {
+      const [qaMax, prodMax] = [
+        qa.site?.flexScale?.maximumInstanceCount,
+        prod.site?.flexScale?.maximumInstanceCount,
+      ];
+      if (profile.qa.hosting === "flex" && qaMax && prodMax && prodMax < qaMax)
+        out.push({
+          message: "flexScale",
+          args: { prod: String(prodMax), qa: String(qaMax) },
+          environment: "prod",
+          evidence: { setting: "maximumInstanceCount", qa: String(qaMax), prod: String(prodMax) },
+          fix: configFix("Raise production's maximum instance count.", az.flexMaximumInstances(prod, qaMax)),
+        });
+      return out;
+    }
     const [qaLimit, prodLimit] = [
-      qa.config!.functionAppScaleLimit ?? 0,
+      profile.qa.hosting === "flex" ? 0 : (qa.config!.functionAppScaleLimit ?? 0),
       prod.config!.functionAppScaleLimit ?? 0,
     ];
     // 0 means no limit beyond the plan's own.
@@ -316,13 +392,59 @@ export const siteConfigDrift = defineRule({
         args: { prod: String(prodLimit), qa: qaLimit === 0 ? "unlimited" : String(qaLimit) },
         environment: "prod",
         evidence: { setting: "functionAppScaleLimit", qa: String(qaLimit), prod: String(prodLimit) },
-        fix: configFix(
-          "Raise production's scale limit.",
-          `az resource update ${shellOption("--ids", `${prod.ref.id}/config/web`)} ` +
-            shellOption("--set", `properties.functionAppScaleLimit=${qaLimit}`),
-        ),
+        fix: configFix("Raise production's scale limit.", az.scaleLimit(prod, qaLimit)),
       });
     }
     return out;
+  },
+});
+
+const QA_STAGE = /^(qa|test|testing|uat|staging|stage|stg|dev|development)$/;
+const PROD_STAGE = /^(prod|production|prd|live)$/;
+
+/** Which stage an app says it is: its `environment` tag, else a `-qa`/`-prod` ending of its name or slot. */
+function stageOf(env: EnvironmentFacts): { stage: "qa" | "prod"; why: string } | undefined {
+  const tag = env.site?.environmentTag;
+  if (tag && QA_STAGE.test(tag)) return { stage: "qa", why: `tag environment=${tag}` };
+  if (tag && PROD_STAGE.test(tag)) return { stage: "prod", why: `tag environment=${tag}` };
+  const name = (env.ref.slot ?? env.ref.site).toLowerCase();
+  const suffix = /(?:^|[-_.])([a-z]+)$/.exec(name)?.[1] ?? "";
+  if (QA_STAGE.test(suffix)) return { stage: "qa", why: `name ${name}` };
+  if (PROD_STAGE.test(suffix)) return { stage: "prod", why: `name ${name}` };
+  return undefined;
+}
+
+/**
+ * D06: --qa and --prod given the wrong way round turn every finding around, and a plan would change
+ * the app that is really QA. The apps' own `environment` tags and names say which is which.
+ */
+export const rolesSwapped = defineRule({
+  id: "D06",
+  scope: "pair",
+  title: "QA and production are given the right way round",
+  severity: "high",
+  docs: "https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources",
+  why:
+    "The comparison and the plan treat --prod as the app to protect and change; apps given the other way " +
+    "round get findings backwards and commands aimed at QA.",
+  needs: ["site"],
+  messages: {
+    swapped:
+      "the app given as --prod looks like QA ({prodWhy}) and the one given as --qa like production ({qaWhy}): they seem to be the wrong way round",
+  },
+  check({ qa, prod }) {
+    const [a, b] = [stageOf(qa), stageOf(prod)];
+    if (a?.stage !== "prod" || b?.stage !== "qa") return [];
+    return [
+      {
+        message: "swapped",
+        args: { prodWhy: b.why, qaWhy: a.why },
+        environment: "both",
+        evidence: { setting: "environment tag, name", qa: a.why, prod: b.why },
+        fix: codeFix(
+          "Run the check again with --qa and --prod the other way round; no plan is made until then.",
+        ),
+      },
+    ];
   },
 });

@@ -1,15 +1,49 @@
 import type { EnvironmentFacts, Os, StackRow } from "../../core/facts.js";
-import { isContainerApp } from "../../core/platform.js";
+import {
+  compareVersions,
+  FLEX_RUNTIMES,
+  isContainerApp,
+  LINUX_CONSUMPTION_LAST,
+  type HostingModel,
+} from "../../core/platform.js";
 import { EOL_WARNING_MS } from "../../core/time.js";
-import { codeFix, configFix, versionCommand } from "../fixes.js";
+import { codeFix, hostRunsDeployed, loadChangeFix, versionCommand } from "../fixes.js";
 import { languageLabel, rowVersion, stackLabel, type RuntimeProfile } from "../profile.js";
 import { defineRule, type Detection } from "../rule.js";
 
 const SUPPORTED_LANGUAGES = "https://learn.microsoft.com/azure/azure-functions/supported-languages";
 
-/** A row that is usable on `~major` and not within 6 months of its end of life. */
-export function isUsable(row: StackRow | undefined, major: number | undefined, now: Date): boolean {
-  if (!row || row.isDeprecated) return false;
+/**
+ * Whether a stacks row is offered on a hosting model: Flex has its own runtime list, and Linux
+ * Consumption stops at its last versions (core/platform.ts); the other models offer every row of their OS.
+ */
+export function offeredOn(row: StackRow, hosting: HostingModel | undefined): boolean {
+  const worker = row.workerRuntime ?? "";
+  if (hosting === "flex")
+    return row.os === "linux" && (FLEX_RUNTIMES[worker] ?? []).includes(rowVersion(row));
+  if (hosting === "consumption" && row.os === "linux") {
+    const last = LINUX_CONSUMPTION_LAST[worker];
+    return last === undefined || compareVersions(rowVersion(row), last) <= 0;
+  }
+  return true;
+}
+
+/** A row a command may name: GA, shown, not deprecated, and offered on the hosting model. */
+export function isTargetable(row: StackRow | undefined, hosting: HostingModel | undefined): boolean {
+  return Boolean(row && !row.isDeprecated && !row.isPreview && !row.isHidden && offeredOn(row, hosting));
+}
+
+/**
+ * A row a plan may target: GA and shown (not preview, hidden or deprecated), usable on `~major`, not
+ * within 6 months of its end of life, and, when a hosting model is given, offered on it.
+ */
+export function isUsable(
+  row: StackRow | undefined,
+  major: number | undefined,
+  now: Date,
+  hosting?: HostingModel,
+): boolean {
+  if (!row || !isTargetable(row, hosting)) return false;
   if (major !== undefined && !row.extensionVersions.includes(`~${major}`)) return false;
   return !row.endOfLife || new Date(row.endOfLife).getTime() - now.getTime() > EOL_WARNING_MS;
 }
@@ -21,23 +55,27 @@ export function newestUsable(
   os: Os,
   major: number,
   now: Date,
+  hosting?: HostingModel,
 ): StackRow | undefined {
   // In-process .NET has no future: its successor is the isolated worker.
   const worker = language === "dotnet" ? "dotnet-isolated" : language;
   return rows
-    .filter((r) => r.os === os && r.workerRuntime === worker && isUsable(r, major, now))
+    .filter((r) => r.os === os && r.workerRuntime === worker && isUsable(r, major, now, hosting))
     .filter((r) => r.endOfLife || worker !== "dotnet-isolated") // .NET Framework rows have no date
     .sort((a, b) => (b.endOfLife ?? "").localeCompare(a.endOfLife ?? ""))[0];
 }
 
-/** QA's row, when it is the same language on the same hosting and usable: the version QA tested. */
+/**
+ * QA's row, when it is the same language on the same OS and usable on this app's hosting model: the
+ * version QA tested. A Flex QA's row is a Linux row, so it serves a Linux production too.
+ */
 export function qaAlternative(qa: RuntimeProfile, self: RuntimeProfile, now: Date): StackRow | undefined {
+  const selfOs = self.isFlex ? "linux" : self.os;
   const same =
     qa.stack &&
     qa.language === self.language &&
-    qa.os === self.os &&
-    qa.isFlex === self.isFlex &&
-    isUsable(qa.stack, self.extensionMajor, now);
+    qa.stack.os === selfOs &&
+    isUsable(qa.stack, self.extensionMajor, now, self.hosting);
   return same ? qa.stack : undefined;
 }
 
@@ -71,8 +109,10 @@ export const languageVersionOffered = defineRule({
     notOffered:
       "{env} runs {language} ({setting} {value}), which runtime {version} does not offer (it runs on {offered})",
     notListed: "{env} runs {language} ({setting} {value}), which no {os} Function App stack lists",
+    running:
+      "{env} runs {language} ({setting} {value}), which runtime {version} no longer lists; its host runs it: plan the upgrade",
   },
-  check({ env, self, profile, facts, now }) {
+  check({ env, other, self, profile, facts, now }) {
     if (!NON_DOTNET.test(self.language ?? "") || !self.languageVersion || self.extensionMajor === undefined)
       return [];
     const wanted = `~${self.extensionMajor}`;
@@ -80,12 +120,19 @@ export const languageVersionOffered = defineRule({
     const os = self.isFlex ? "linux" : (self.os ?? "linux");
     const alternative = env.role === "prod" ? qaAlternative(profile.qa, self, now) : undefined;
     const target =
-      alternative ?? newestUsable(facts.stacks.rows, self.language, os, self.extensionMajor, now);
+      alternative ??
+      newestUsable(facts.stacks.rows, self.language, os, self.extensionMajor, now, self.hosting);
     const command = target ? versionCommand(env, self.versionSetting, target) : undefined;
     const setting = self.versionSetting?.name ?? "version";
+    // A host that runs what is deployed proves the version runs: an upgrade to plan, not an outage.
+    const running = hostRunsDeployed(env) === true;
+    const rebuild = target
+      ? `Rebuild and test for ${self.language} ${rowVersion(target)} (${wanted} does not list ` +
+        `${languageLabel(self)}), deploy it, then set ${setting}.`
+      : `Rebuild for a ${self.language} version that ${wanted} offers.`;
     return [
       {
-        message: self.stack ? "notOffered" : "notListed",
+        message: running ? "running" : self.stack ? "notOffered" : "notListed",
         args: {
           env: env.role,
           language: languageLabel(self),
@@ -96,22 +143,25 @@ export const languageVersionOffered = defineRule({
           os,
         },
         environment: env.role,
+        ...(running ? { severity: "medium" as const } : {}),
         evidence: {
           setting,
           [env.role]: self.target ?? self.languageVersion,
           ...(env.role === "prod" ? { qa: profile.qa.target ?? languageLabel(profile.qa) } : {}),
           stack: stackLabel(self.stack),
+          ...(running ? { detail: `the ${env.role} host is Running with no errors on it` } : {}),
         },
-        // QA runs this build on a version ~4 offers: a setting. Otherwise the build must move.
-        fix: alternative
-          ? configFix(`Run ${languageLabel(self)} as QA does: ${rowVersion(alternative)}.`, command!)
-          : codeFix(
-              target
-                ? `Rebuild and test for ${self.language} ${rowVersion(target)} (${wanted} does not run ` +
-                    `${languageLabel(self)}), deploy it, then set ${setting}.`
-                : `Rebuild for a ${self.language} version that ${wanted} offers.`,
-              ...(command ? [command] : []),
-            ),
+        // QA runs this build on a version ~4 offers: a setting, if production's host does not run.
+        fix:
+          alternative && command
+            ? loadChangeFix(
+                env,
+                other,
+                `Run ${languageLabel(self)} as QA does: ${rowVersion(alternative)}.`,
+                `Move to ${self.language} ${rowVersion(alternative)}, as QA runs, with the next build.`,
+                command,
+              )
+            : codeFix(rebuild, ...(command ? [command] : [])),
       } satisfies Detection,
     ];
   },
@@ -163,14 +213,28 @@ export const languageDrift = defineRule({
   why:
     "A build tested on one language version can break on another (native modules, removed APIs); a " +
     "version past end of life in production alone is a release defect.",
-  needs: ["appSettings", "config", "site"],
+  // Flex names its language on the site; the others in app settings, their version in config/web too:
+  // each is asked for where it lives, so a Flex app without those reads is still compared.
+  needs: ["site"],
   appliesTo: imageReason,
   messages: {
     language: "production runs {prod} but QA runs {qa}: a different build",
     version: "production runs {prodLabel} ({setting} {prod}) but QA runs {qaLabel} ({qa})",
+    unread: "the {env} {what} was not read: the language and its version are not compared",
   },
-  check({ profile, prod, now }) {
+  check({ profile, qa, prod, now }) {
     const [a, b] = [profile.qa, profile.prod];
+    const unread = (what: "appSettings" | "config") =>
+      [qa, prod]
+        .filter((e) => !profile[e.role].isFlex && e[what] === undefined)
+        .map((e) => ({
+          message: "unread",
+          unknown: true as const,
+          args: { env: e.role, what: what === "config" ? "site configuration (config/web)" : "app settings" },
+          environment: e.role,
+          evidence: {},
+        }));
+    if (unread("appSettings").length > 0) return unread("appSettings");
     if (!a.language || !b.language) return [];
     // dotnet against dotnet-isolated is R07's (the worker runtime against the build).
     if (a.language !== b.language) {
@@ -186,18 +250,21 @@ export const languageDrift = defineRule({
         },
       ];
     }
-    if (!a.languageVersion || !b.languageVersion) return [];
+    if (unread("config").length > 0) return unread("config");
+    // Another OS is D05's: another app. Flex's runtime and linuxFxVersion are both Linux and compare.
     if (
-      a.languageVersion.toLowerCase() === b.languageVersion.toLowerCase() ||
-      a.isFlex !== b.isFlex ||
-      a.os !== b.os
+      !a.languageVersion ||
+      !b.languageVersion ||
+      (a.isFlex ? "linux" : a.os) !== (b.isFlex ? "linux" : b.os)
     )
       return [];
+    if (normaliseVersion(a.languageVersion) === normaliseVersion(b.languageVersion)) return [];
     const qaRow = qaAlternative(a, b, now);
     // Production on a version out of support (or not offered) while QA's is fine: a release defect.
     const severe = qaRow && !isUsable(b.stack, b.extensionMajor, now);
     const command = qaRow ? versionCommand(prod, b.versionSetting, qaRow) : undefined;
     const setting = b.versionSetting?.name ?? "version";
+    const align = `Align the language versions: QA runs ${languageLabel(a)}, production ${languageLabel(b)}`;
     return [
       {
         message: "version",
@@ -217,11 +284,25 @@ export const languageDrift = defineRule({
           stack: `production ${stackLabel(b.stack)}; QA ${stackLabel(a.stack)}`,
         },
         fix: command
-          ? configFix(`Run production on the version QA tested (${languageLabel(a)}).`, command)
+          ? loadChangeFix(
+              prod,
+              qa,
+              `Run production on the version QA tested (${languageLabel(a)}).`,
+              `${align}: deploy the build QA tested with ${setting} set as below.`,
+              command,
+            )
           : codeFix(
-              `Align the language versions: QA runs ${languageLabel(a)}, production ${languageLabel(b)}.`,
+              `${align}${qaRow ? "" : ` (QA's version is not offered on production's ${b.hosting ?? "hosting model"})`}.`,
             ),
       },
     ];
   },
 });
+
+/** `~20` and `20`, `3.12` and `3.12.0`, `v8.0` and `8.0` name one version. */
+function normaliseVersion(version: string): string {
+  return version
+    .toLowerCase()
+    .replace(/^[~v]/, "")
+    .replace(/(\.0)+$/, "");
+}

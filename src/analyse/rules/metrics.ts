@@ -7,7 +7,7 @@ import {
   skuMemoryMb,
 } from "../../core/platform.js";
 import { setting } from "../../core/facts.js";
-import { shellOption } from "../../core/shell.js";
+import { MAX_BURST } from "../../core/platform.js";
 import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
 import { metricSpec } from "../../core/metric-catalogue.js";
 import { formatValue, GiB, signedPercent } from "../../core/format.js";
@@ -448,6 +448,10 @@ export const cpuPressure = defineRule({
       plan.capacity >= plan.maximumElasticWorkerCount &&
       /ElasticPremium/i.test(plan.tier)
     ) {
+      // Double the burst, never past the platform's ceiling (core/platform.ts MAX_BURST); at the
+      // ceiling the way out is a larger SKU, not a setting.
+      const ceiling = MAX_BURST[plan.os];
+      const burst = Math.min(plan.maximumElasticWorkerCount * 2, ceiling);
       out.push({
         message: "limit",
         args: { env: env.role, capacity: String(plan.capacity), max: String(plan.maximumElasticWorkerCount) },
@@ -456,12 +460,14 @@ export const cpuPressure = defineRule({
         evidence: {
           setting: "maximumElasticWorkerCount",
           [env.role]: `${plan.capacity} of ${plan.maximumElasticWorkerCount}`,
+          detail: `the platform's maximum burst on ${plan.os} is ${ceiling}`,
         },
-        fix: configFix(
-          "Raise the plan's maximum burst.",
-          `az functionapp plan update ${shellOption("-g", plan.resourceGroup)} ${shellOption("-n", plan.name)} ` +
-            shellOption("--max-burst", String(plan.maximumElasticWorkerCount * 2)),
-        ),
+        fix:
+          burst > plan.maximumElasticWorkerCount
+            ? configFix(`Raise the plan's maximum burst to ${burst}.`, az.maxBurst(plan, burst))
+            : codeFix(
+                `The plan is at the platform's maximum burst (${ceiling} on ${plan.os}): move to a larger Elastic Premium SKU or spread the load.`,
+              ),
       });
     }
     return out;

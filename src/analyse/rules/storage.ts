@@ -65,7 +65,8 @@ function members(env: EnvironmentFacts): HostMember[] {
 export const hostIdCollision = defineRule({
   id: "R13",
   scope: "pair",
-  title: "Apps and slots that share a storage account have distinct host IDs",
+  title:
+    "QA and production keep their host storage apart, and apps that share an account have distinct host IDs",
   severity: "critical",
   docs: "https://learn.microsoft.com/azure/azure-functions/errors-diagnostics/diagnostic-events/azfd0004",
   why:

@@ -1,6 +1,6 @@
 import type { Role } from "../../core/facts.js";
 import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
-import { codeFix, configFix, versionCommand } from "../fixes.js";
+import { codeFix, hostRunsDeployed, isolatedMoveCommands, loadChangeFix, versionCommand } from "../fixes.js";
 import { languageLabel, rowVersion, stackLabel } from "../profile.js";
 import { defineRule, type Detection, type Severity } from "../rule.js";
 import { newestUsable, qaAlternative } from "./language.js";
@@ -25,21 +25,36 @@ export const stackEndOfLife = defineRule({
     past: "{env} runs {stack}, which reached end-of-life on {date}",
     soon: "{env} runs {stack}, which reaches end-of-life on {date}",
   },
-  check({ env, self, now, facts, profile }) {
+  check({ env, other, self, now, facts, profile }) {
     const row = self.stack;
     if (!row?.endOfLife) return [];
     const date = new Date(row.endOfLife);
-    const severity = supportSeverity(date, now);
+    let severity = supportSeverity(date, now);
     if (!severity) return [];
-    // Production alone on it while QA runs the same build on a supported version: set QA's version.
+    // A host that runs what is deployed proves the stack runs: past end of life is a warning with an
+    // upgrade path (a build), never grounds for a rollback or a hotfix.
+    const running = hostRunsDeployed(env) === true;
+    if (running && severity === "high") severity = "medium";
+    // Production alone on it while QA runs the same build on a supported version: QA's version.
     const qaRow = env.role === "prod" ? qaAlternative(profile.qa, self, now) : undefined;
     const next =
-      qaRow ?? newestUsable(facts.stacks.rows, self.language, row.os, self.extensionMajor ?? 4, now);
-    const command = next ? versionCommand(env, self.versionSetting, next) : undefined;
+      qaRow ??
+      newestUsable(facts.stacks.rows, self.language, row.os, self.extensionMajor ?? 4, now, self.hosting);
     const setting = self.versionSetting?.name;
+    // In-process .NET has no newer in-process target: the move to isolated is one build step.
+    const inProcess = self.workerRuntime === "dotnet";
+    const commands = inProcess
+      ? isolatedMoveCommands(env, row.os, next)
+      : [next && versionCommand(env, self.versionSetting, next)].filter((c): c is string => Boolean(c));
+    const retarget = inProcess
+      ? `Move to the isolated worker model${next ? ` on ${next.major} (${next.minor})` : ""} in one build: ` +
+        "a new isolated build deployed together with the settings below (any one alone stops the host)."
+      : next
+        ? `Retarget the app to ${next.major} (${next.minor}) in a planned release${setting ? `, then set ${setting}` : ""}.`
+        : "Retarget the app to a supported stack in a planned release.";
     return [
       {
-        message: severity === "high" ? "past" : "soon",
+        message: date.getTime() <= now.getTime() ? "past" : "soon",
         args: { env: env.role, stack: row.major, date: isoDate(date) },
         environment: env.role,
         severity,
@@ -49,21 +64,19 @@ export const stackEndOfLife = defineRule({
           [env.role]: self.target ?? languageLabel(self),
           ...(qaRow ? { qa: profile.qa.target ?? languageLabel(profile.qa) } : {}),
           detail:
-            `endOfLifeDate ${isoDate(date)}, checked on ${isoDate(now)} against the ` +
-            `${facts.stacks.source === "api" ? "Stacks API" : "bundled stacks"}`,
+            `endOfLifeDate ${isoDate(date)} (source: ${row.endOfLifeSource ?? (facts.stacks.source === "api" ? "Stacks API" : "bundled stacks")}), ` +
+            `checked on ${isoDate(now)}${running ? `; the ${env.role} host runs it` : ""}`,
         },
         fix:
-          qaRow && command
-            ? configFix(
+          qaRow && !inProcess && commands.length > 0
+            ? loadChangeFix(
+                env,
+                other,
                 `Run production on ${self.language} ${rowVersion(qaRow)}, which QA runs this build on.`,
-                command,
+                `Move production to ${self.language} ${rowVersion(qaRow)}, which QA runs, with the next build.`,
+                ...commands,
               )
-            : codeFix(
-                next
-                  ? `Retarget the app to ${next.major} (${next.minor}) in a planned release${setting ? `, then set ${setting}` : ""}.`
-                  : "Retarget the app to a supported stack in a planned release.",
-                ...(command ? [command] : []),
-              ),
+            : codeFix(retarget, ...commands),
       } satisfies Detection,
     ];
   },
@@ -85,14 +98,18 @@ export const inProcessRetirement = defineRule({
     past: "{env} uses the in-process model, whose support ended on {date}",
     soon: "{env} uses the in-process model, whose support ends on {date}",
   },
-  check({ env, self, now }) {
+  check({ env, self, now, facts }) {
     if (self.workerRuntime !== "dotnet") return [];
-    const severity = supportSeverity(IN_PROCESS_END, now);
+    let severity = supportSeverity(IN_PROCESS_END, now);
     if (!severity) return [];
+    // As R11: a host that runs proves the build runs; the move is a planned build, not a hotfix blocker.
+    if (hostRunsDeployed(env) === true && severity === "high") severity = "medium";
+    const os = self.isFlex ? "linux" : (self.os ?? "linux");
+    const next = newestUsable(facts.stacks.rows, "dotnet-isolated", os, 4, now, self.hosting);
     const role: Role = env.role;
     return [
       {
-        message: severity === "high" ? "past" : "soon",
+        message: IN_PROCESS_END.getTime() <= now.getTime() ? "past" : "soon",
         args: { env: role, date: isoDate(IN_PROCESS_END) },
         environment: role,
         severity,
@@ -101,7 +118,11 @@ export const inProcessRetirement = defineRule({
           [role]: "dotnet",
           detail: `in-process support ends ${isoDate(IN_PROCESS_END)}, checked on ${isoDate(now)}`,
         },
-        fix: codeFix("Migrate to the isolated worker model (dotnet-isolated) in a planned release."),
+        fix: codeFix(
+          "Migrate to the isolated worker model (dotnet-isolated) in a planned release: one build, deployed " +
+            "together with the settings below.",
+          ...isolatedMoveCommands(env, os, next),
+        ),
       },
     ];
   },

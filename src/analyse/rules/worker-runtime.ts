@@ -1,4 +1,5 @@
-import { az, codeFix, configFix, rollbackFix } from "../fixes.js";
+import { az, codeFix, hostRunsDeployed, isolatedMoveCommands, loadChangeFix, rollbackFix } from "../fixes.js";
+import { isTargetable, newestUsable } from "./language.js";
 import { defineRule, type Detection } from "../rule.js";
 
 /** R06: AZFD0011, "The 'FUNCTIONS_WORKER_RUNTIME' setting is required". */
@@ -11,9 +12,11 @@ export const workerRuntimeMissing = defineRule({
   why: "The host needs it to pick the language worker; without it the host logs AZFD0011 and may fail to load functions.",
   needs: ["appSettings", "site"],
   messages: { missing: "FUNCTIONS_WORKER_RUNTIME is not set in {env}" },
-  check({ env, self, profile }) {
+  check({ env, other, self, profile }) {
     if (self.isFlex || self.workerRuntime) return [];
     const qaValue = env.role === "prod" ? profile.qa.workerRuntime : undefined;
+    const deployedBuild =
+      "Set it to the worker the deployed build targets (dotnet for in-process, dotnet-isolated for isolated).";
     return [
       {
         message: "missing",
@@ -25,13 +28,14 @@ export const workerRuntimeMissing = defineRule({
           prod: env.role === "prod" ? "(not set)" : undefined,
         },
         fix: qaValue
-          ? configFix(
+          ? loadChangeFix(
+              env,
+              other,
               `Set it to ${qaValue}, as in QA.`,
+              `${deployedBuild} QA uses ${qaValue}.`,
               az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", qaValue),
             )
-          : codeFix(
-              "Set it to the worker the deployed build targets (dotnet for in-process, dotnet-isolated for isolated).",
-            ),
+          : codeFix(deployedBuild),
       },
     ];
   },
@@ -50,31 +54,64 @@ export const workerRuntimeMismatch = defineRule({
   needs: ["appSettings"],
   messages: {
     drift: "production runs worker {prod} but QA, where the same build runs, uses {qa}",
+    otherBuild:
+      "production runs worker {prod} and its host runs, while QA runs {qa}: production runs another build than QA tested",
     host: "the {env} host reports a worker runtime mismatch: {error}",
   },
-  check({ qa, prod, profile }) {
+  check({ qa, prod, profile, facts, now }) {
     const out: Detection[] = [];
     const [qaWorker, prodWorker] = [profile.qa.workerRuntime, profile.prod.workerRuntime];
     if (qaWorker && prodWorker && qaWorker !== prodWorker) {
-      const qaHealthy = qa.host?.state === "Running";
+      // The setting is only safe when production's deployed payload needs it: a production host that
+      // runs proves its build matches its own setting (an in-process build under `dotnet`), and
+      // QA's value would stop it (AZFD0013). Then the move is one build step, never a hotfix.
+      const prodRuns = hostRunsDeployed(prod) === true;
+      const toIsolated = qaWorker === "dotnet-isolated" && prodWorker === "dotnet";
+      const os = profile.prod.isFlex ? "linux" : (profile.prod.os ?? "linux");
+      const target =
+        profile.qa.stack?.os === os && isTargetable(profile.qa.stack, profile.prod.hosting)
+          ? profile.qa.stack
+          : newestUsable(facts.stacks.rows, "dotnet-isolated", os, 4, now, profile.prod.hosting);
+      const commands = toIsolated
+        ? isolatedMoveCommands(prod, os, target)
+        : [az.setSetting(prod, "FUNCTIONS_WORKER_RUNTIME", qaWorker)];
+      // Flex keeps its worker in functionAppConfig.runtime and takes no FUNCTIONS_WORKER_RUNTIME setting.
+      const fix = profile.prod.isFlex
+        ? codeFix(
+            `Deploy the build QA tested (${qaWorker}) to a Flex app whose runtime is ${qaWorker}: Flex's worker is ` +
+              "set when the app is created (functionAppConfig.runtime), not by a setting.",
+          )
+        : prodRuns
+          ? codeFix(
+              toIsolated
+                ? "Move production to the isolated build QA tested in one step: deploy that build together with " +
+                    "the settings below (any one alone stops production's host, AZFD0013)."
+                : `Deploy the build QA tested to production together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+              ...commands,
+            )
+          : hostRunsDeployed(qa) === true
+            ? loadChangeFix(
+                prod,
+                qa,
+                `Use ${qaWorker}, which runs this build in QA.`,
+                `Deploy the build QA tested together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+                ...commands,
+              )
+            : rollbackFix(
+                "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
+              );
       out.push({
-        message: "drift",
+        message: prodRuns ? "otherBuild" : "drift",
         args: { qa: qaWorker, prod: prodWorker },
         environment: "prod",
+        ...(prodRuns ? { severity: "high" as const } : {}),
         evidence: {
           setting: "FUNCTIONS_WORKER_RUNTIME",
           qa: qaWorker,
           prod: prodWorker,
-          detail: `QA host ${qa.host?.state ?? "state unknown"}`,
+          detail: `QA host ${qa.host?.state ?? "state unknown"}; production host ${prod.host?.state ?? "state unknown"}${prod.host?.errors.length ? `, ${prod.host.errors.length} error(s)` : ""}`,
         },
-        fix: qaHealthy
-          ? configFix(
-              `Use ${qaWorker}, which runs this build in QA.`,
-              az.setSetting(prod, "FUNCTIONS_WORKER_RUNTIME", qaWorker),
-            )
-          : rollbackFix(
-              "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
-            ),
+        fix,
       });
     }
     for (const env of [qa, prod]) {

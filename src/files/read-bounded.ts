@@ -1,0 +1,81 @@
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { UsageError } from "../core/errors.js";
+
+/**
+ * The one way azfn-health reads a file it is given (a recording, the configuration): only a regular
+ * file, and only up to a size the real thing never reaches. A FIFO nobody writes would block a read
+ * forever, `/dev/urandom` never ends and a file under `/proc` says it is empty and is not: the file
+ * is opened without blocking (O_NONBLOCK: a FIFO opens at once), its kind checked on the open
+ * descriptor (no race between a check and the open), and at most `maxBytes + 1` bytes are read.
+ */
+export class FileReadError extends UsageError {
+  override name = "FileReadError";
+  constructor(
+    message: string,
+    /** The errno code when the file could not be opened (ENOENT: there is none). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+const KIND = (stat: {
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+  isDirectory(): boolean;
+}) =>
+  stat.isFIFO()
+    ? "a FIFO"
+    : stat.isCharacterDevice() || stat.isBlockDevice()
+      ? "a device"
+      : stat.isSocket()
+        ? "a socket"
+        : stat.isDirectory()
+          ? "a directory"
+          : "not a regular file";
+
+const megabytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${bytes} bytes`;
+
+/**
+ * The file's text, or a FileReadError whose message is one line: `<label>: cannot read <path>: <why>`.
+ * `label` names the input (`--from`, `--config`) so the line says which one.
+ */
+export async function readBoundedFile(path: string, label: string, maxBytes: number): Promise<string> {
+  const refuse = (why: string, code?: string) =>
+    new FileReadError(`${label}: cannot read ${path}: ${why}`, code);
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw refuse(code === "ENOENT" ? "no such file" : (code ?? "error"), code);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw refuse(`${KIND(stat)}, not a regular file`);
+    if (stat.size > maxBytes)
+      throw refuse(`${megabytes(stat.size)}, over the ${megabytes(maxBytes)} a real one stays under`);
+    // The size a file states is not a promise (/proc, a file still growing): read until the end or
+    // one byte past the limit, whichever comes first.
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > maxBytes) throw refuse(`over the ${megabytes(maxBytes)} a real one stays under`);
+    }
+    return Buffer.concat(chunks, length).toString("utf8");
+  } catch (error) {
+    if (error instanceof FileReadError) throw error;
+    throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,169 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { analyse } from "../src/analyse/analyse.js";
+import type { RuntimeProfile } from "../src/analyse/profile.js";
+import type { Finding } from "../src/analyse/rule.js";
+import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
+import { corpusFacts, type CorpusSource } from "./support/corpus.js";
+
+/**
+ * The corpus cross product: every pair of real captured app bodies (test/corpus, sources in
+ * test/corpus/SOURCE.md) as QA and production. The oracle is the normalised profile (OS, hosting
+ * model, tier, worker runtime, language and version, bitness, instance memory): every difference is
+ * named by a D rule whose fix is of the right kind, identical profiles name none, and the same app on
+ * both sides is never drift.
+ */
+const NOW = "2026-12-01T12:00:00Z";
+const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups";
+const LINUX = `${SUB}/azurecli-functionapp-linux000001/providers/Microsoft.Web/sites/functionapplinuxconsumption000003`;
+
+const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, string>> }[] = [
+  {
+    name: "Linux Consumption dotnet-isolated ~3 (CLI 2021)",
+    id: LINUX,
+    files: {
+      site: "linux-consumption-dotnet-isolated.site.json",
+      config: "linux-consumption-dotnet-isolated.config-web.json",
+      appSettings: "linux-consumption-dotnet-isolated.appsettings.json",
+    },
+  },
+  {
+    name: "Linux Consumption PowerShell 7.2 (CLI 2024)",
+    id: LINUX,
+    files: {
+      site: "linux-consumption-powershell.site.json",
+      config: "linux-consumption-powershell.config-web.json",
+      appSettings: "linux-consumption-powershell.appsettings.json",
+      slotConfigNames: "linux-consumption-powershell.slot-config-names.json",
+    },
+  },
+  {
+    name: "Linux Consumption Java ~3 (CLI 2022)",
+    id: LINUX,
+    files: {
+      site: "linux-consumption-java.site.json",
+      appSettings: "linux-consumption-java.appsettings.json",
+    },
+  },
+  {
+    name: "Linux Consumption Node ~2 (CLI 2019)",
+    id: LINUX,
+    files: {
+      site: "linux-consumption-node.site.json",
+      appSettings: "linux-consumption-node.appsettings.json",
+    },
+  },
+  {
+    name: "Windows Standard Node ~20 (CLI 2024)",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004`,
+    files: {
+      site: "windows-dedicated-node.site.json",
+      appSettings: "windows-dedicated-node.appsettings.json",
+    },
+  },
+  {
+    name: "Azure Container Apps (CLI 2024)",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionapp000003`,
+    files: { site: "container-apps.site.json", appSettings: "container-apps.appsettings.json" },
+  },
+  {
+    name: "Flex Consumption Python 3.11 (REST example)",
+    id: "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141",
+    files: { site: "flex-consumption.site.json" },
+  },
+];
+
+let read: CheckFacts[];
+beforeAll(async () => {
+  read = await Promise.all(APPS.map((app) => corpusFacts(app.id, app.files, NOW)));
+}, 60_000);
+
+/** B's production as another app when A and B are different bodies captured under one resource ID. */
+function asOtherApp(env: EnvironmentFacts): EnvironmentFacts {
+  const site = `${env.ref.site}-other`;
+  return { ...env, ref: { ...env.ref, site, id: env.ref.id.replace(/sites\/[^/]+$/, `sites/${site}`) } };
+}
+
+function pair(i: number, j: number): CheckFacts {
+  const [a, b] = [read[i]!, read[j]!];
+  return { ...a, qa: a.qa, prod: i === j || a.prod.ref.id !== b.prod.ref.id ? b.prod : asOtherApp(b.prod) };
+}
+
+/** The normalised profile the oracle compares, from the analysis's one decision of each fact. */
+function normalised(p: RuntimeProfile) {
+  return {
+    os: p.isFlex ? "linux" : p.os,
+    hosting: p.hosting,
+    tier: p.tier?.toLowerCase(),
+    worker: p.workerRuntime,
+    language: p.language,
+    version: p.languageVersion?.replace(/^[~v]/, "").replace(/(\.0)+$/, ""),
+    bitness: p.bitness,
+    memory: p.instanceMemoryMb,
+  };
+}
+type Profile = ReturnType<typeof normalised>;
+
+const drift = (findings: Finding[]) => findings.filter((f) => /^D\d/.test(f.ruleId));
+const named = (findings: Finding[], id: string, kinds: (string | undefined)[]) =>
+  drift(findings).some((f) => f.ruleId === id && kinds.includes(f.fix?.kind));
+
+/** Each difference, the D rule that must name it, and the fix kinds that are right for it. */
+function expected(
+  qa: Profile,
+  prod: Profile,
+): { what: string; rule: string; kinds: (string | undefined)[] }[] {
+  const known = (x: unknown, y: unknown) => x !== undefined && y !== undefined && x !== y;
+  const out = [];
+  // Another OS is another app: D05 says it, and every other difference follows from it.
+  if (known(qa.os, prod.os)) return [{ what: "OS", rule: "D05", kinds: ["code"] }];
+  const aca = (p: Profile) => p.hosting === "container-apps";
+  if (aca(qa) !== aca(prod)) return [{ what: "hosting platform", rule: "D05", kinds: ["code"] }];
+  if (known(qa.hosting, prod.hosting) || known(qa.tier, prod.tier))
+    // A hosting model is never changed by a setting: no fix, or a planned move or new app.
+    out.push({ what: "hosting model or tier", rule: "D02", kinds: [undefined, "code"] });
+  if (
+    known(qa.language, prod.language) &&
+    !(qa.language?.startsWith("dotnet") && prod.language?.startsWith("dotnet"))
+  )
+    out.push({ what: "language", rule: "D04", kinds: ["code"] });
+  else if (known(qa.version, prod.version))
+    out.push({ what: "language version", rule: "D04", kinds: ["code", "config"] });
+  if (known(qa.memory, prod.memory) && prod.memory! < qa.memory!)
+    out.push({ what: "instance memory", rule: "D02", kinds: ["config", "code"] });
+  return out;
+}
+
+describe("the corpus cross product: every pair of real apps as QA and production", () => {
+  const pairs = APPS.flatMap((qa, i) =>
+    APPS.map((prod, j) => ({ i, j, label: `QA ${qa.name} / production ${prod.name}` })),
+  );
+
+  it.each(pairs)("$label", ({ i, j }) => {
+    const facts = pair(i, j);
+    const { findings, profiles } = analyse(facts);
+    const [qa, prod] = [normalised(profiles.qa), normalised(profiles.prod)];
+    if (i === j) {
+      // The same app on both sides: never drift.
+      expect(drift(findings).map((f) => `${f.ruleId}: ${f.title}`)).toEqual([]);
+      return;
+    }
+    const wanted = expected(qa, prod);
+    for (const w of wanted)
+      expect(
+        named(findings, w.rule, w.kinds),
+        `${w.what} differs (${JSON.stringify(qa)} vs ${JSON.stringify(prod)}): ${w.rule} with a ${w.kinds.join("/")} fix; found ${drift(
+          findings,
+        )
+          .map((f) => `${f.ruleId} ${f.fix?.kind}: ${f.title}`)
+          .join("; ")}`,
+      ).toBe(true);
+    if (JSON.stringify(qa) === JSON.stringify(prod)) {
+      // Identical profiles: no D rule names a profile difference (D01 may still name a setting).
+      expect(
+        drift(findings)
+          .filter((f) => /^D0[2-5]$/.test(f.ruleId))
+          .map((f) => f.title),
+      ).toEqual([]);
+    }
+  });
+});
