@@ -5,6 +5,7 @@ import { METRICS } from "../src/core/metric-catalogue.js";
 import { grainMs, planWindows, weekEarlier, type Window } from "../src/core/windows.js";
 import { HEALTHY, replayFacts } from "./helpers.js";
 import { rng as seededRandom } from "./support/seeded.mjs";
+import { BASE_SEED } from "./support/seeded.js";
 import { soakCases } from "./support/soak.js";
 
 /**
@@ -12,9 +13,9 @@ import { soakCases } from "./support/soak.js";
  * metric series: a seeded generator draws an app's load and behaviour, a timeline says what each
  * minute looks like, and the series are bucketed over the windows the collector would read. The
  * configuration is the healthy upgrade's (nothing to find there), so the metrics alone decide.
- * Set PROPERTY_SEED to replay a failing case with the seed its message prints.
+ * Set AZFN_SEED to replay a failing case with the seed its message prints.
  */
-const SEED = Number(process.env.PROPERTY_SEED ?? 20261206);
+const SEED = BASE_SEED;
 /** Per property: 50 in `npm test`, 200 (seven properties: 1,400 cases) under AZFN_SOAK=full. */
 const CASES = soakCases(200, 50);
 const MINUTE = 60_000;
@@ -209,7 +210,7 @@ function forCases(property: (random: () => number, seed: number) => void): void 
     try {
       property(seededRandom(seed), seed);
     } catch (error) {
-      throw new Error(`case seed ${seed} (PROPERTY_SEED=${SEED}, case ${i}): ${(error as Error).message}`, {
+      throw new Error(`case seed ${seed} (AZFN_SEED=${SEED}, case ${i}): ${(error as Error).message}`, {
         cause: error,
       });
     }
