@@ -7,6 +7,7 @@ import type { FleetFormat } from "../fleet/report/index.js";
 import type { AccessArgs } from "./args.js";
 import type { Io } from "./io.js";
 import { policyOf } from "./request.js";
+import { signIn } from "./session.js";
 import { trapSignals } from "./signals.js";
 
 export interface FleetArgs extends AccessArgs {
@@ -62,24 +63,11 @@ export async function runFleet(
     what: () => "Resource Graph's answers",
   });
   try {
-    const [
-      { createCredential, sharedTokenCredential, AUTH_HINTS },
-      { runFleet: judgeFleetOf },
-      { renderFleet },
-    ] = await Promise.all([
-      import("../collect/credentials.js"),
+    const [{ credential, authHint }, { runFleet: judgeFleetOf }, { renderFleet }] = await Promise.all([
+      signIn(args, endpoints.authority, deadline.signal, env),
       import("../fleet/run.js"),
       import("../fleet/report/index.js"),
     ]);
-    const bound = { signal: deadline.signal, seconds: args.timeout };
-    const credential = sharedTokenCredential(
-      await createCredential(args.auth, {
-        tenantId: args.tenant,
-        authorityHost: endpoints.authority,
-        deadline: bound,
-      }),
-      bound,
-    );
     const report = await judgeFleetOf({
       access: {
         credential,
@@ -88,7 +76,7 @@ export async function runFleet(
         abortSignal: deadline.signal,
         perTryTimeoutMs: args.requestTimeout * 1000,
         ...(io.retryOptions ? { retryOptions: io.retryOptions } : {}),
-        authHint: AUTH_HINTS[args.auth],
+        authHint,
       },
       scope: { subscriptions, ...(args.managementGroup ? { managementGroup: args.managementGroup } : {}) },
       now: new Date(),

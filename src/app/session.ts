@@ -221,17 +221,7 @@ async function startSession(
     };
   } else {
     const apps = appsFrom(args, undefined, environments);
-    const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
-    const bound = { signal: deadline.signal, seconds: args.timeout };
-    const credential = sharedTokenCredential(
-      await createCredential(args.auth, {
-        tenantId: args.tenant,
-        authorityHost: endpoints.authority,
-        deadline: bound,
-        env,
-      }),
-      bound,
-    );
+    const { credential, authHint } = await signIn(args, endpoints.authority, deadline.signal, env);
     // Sign in while the SDK loads: the token's round trips overlap the import. A failure here is
     // dropped from the cache and surfaces, explained, on the first real request.
     for (const scope of [endpoints.armScope, endpoints.logsScope])
@@ -250,7 +240,7 @@ async function startSession(
         metricsEndpoint: endpoints.metrics,
         logsEndpoint: endpoints.logs,
         logsScope: endpoints.logsScope,
-        authHint: AUTH_HINTS[args.auth],
+        authHint,
       },
       stopProgress: () => undefined,
       done,
@@ -301,4 +291,23 @@ function showProgress(session: Session, args: AccessArgs, io: Io, env: NodeJS.Pr
   session.access.onRequest = progress.onRequest;
   let stopped = false;
   return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
+}
+
+/**
+ * The credential of a live run (check, preflight, watch, record and fleet): one token cache, every
+ * sign-in bounded by the run's deadline, and the hint that goes with the chosen --auth.
+ */
+export async function signIn(
+  args: Pick<AccessArgs, "auth" | "tenant" | "timeout">,
+  authorityHost: string,
+  deadline: AbortSignal,
+  env: NodeJS.ProcessEnv,
+) {
+  const { createCredential, sharedTokenCredential, AUTH_HINTS } = await import("../collect/credentials.js");
+  const bound = { signal: deadline, seconds: args.timeout };
+  const credential = sharedTokenCredential(
+    await createCredential(args.auth, { tenantId: args.tenant, authorityHost, deadline: bound, env }),
+    bound,
+  );
+  return { credential, authHint: AUTH_HINTS[args.auth] };
 }
