@@ -66,6 +66,11 @@ const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, stri
     files: { site: "container-apps.site.json", appSettings: "container-apps.appsettings.json" },
   },
   {
+    name: "Logic App Standard WS1 (CLI 2025)",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003`,
+    files: { site: "logic-app-standard.site.json" },
+  },
+  {
     name: "Flex Consumption Python 3.11 (REST example)",
     id: "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141",
     files: { site: "flex-consumption.site.json" },

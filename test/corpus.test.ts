@@ -80,6 +80,8 @@ const SPEC_SITE =
   "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141";
 const CLI_WINDOWS =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
+const CLI_LOGIC_APP =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
 const CLI_ACA =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp000003";
 
@@ -164,6 +166,27 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
         WEBSITE_NODE_DEFAULT_VERSION: "~20",
         FUNCTIONS_EXTENSION_VERSION: "~4",
       },
+    },
+    {
+      model:
+        "Logic App Standard on WS1 (CLI 2025): kind functionapp,workflowapp is checked, Windows, WorkflowStandard",
+      id: CLI_LOGIC_APP,
+      files: { site: "logic-app-standard.site.json" },
+      site: {
+        os: "windows",
+        kind: "functionapp,workflowapp",
+        sku: "WorkflowStandard",
+        location: "West US",
+        state: "Running",
+        enabled: true,
+        planId: CLI_LOGIC_APP.replace(
+          /sites\/logicapp000003$/,
+          "serverfarms/logicapp000003_app_service_plan",
+        ),
+        flexRuntime: undefined,
+        managedEnvironmentId: undefined,
+      },
+      settings: {},
     },
     {
       model:
@@ -317,6 +340,20 @@ describe("real Azure bodies through the SDK, one source at a time", () => {
         capacity: 1,
         numberOfSites: undefined,
         maximumElasticWorkerCount: 10,
+      },
+    },
+    {
+      // Elastic Premium: the plan's `numberOfSites: 0` right after its create is not a count either.
+      file: "plan-ep2-elastic-premium.json",
+      rg: "clitest.rg000001",
+      name: "epplan000002",
+      facts: {
+        skuName: "EP2",
+        tier: "ElasticPremium",
+        os: "windows",
+        capacity: 3,
+        numberOfSites: undefined,
+        maximumElasticWorkerCount: 3,
       },
     },
     {
