@@ -80,6 +80,9 @@ const SPEC_SITE =
   "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141";
 const CLI_WINDOWS =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
+const PS_SUB = "/subscriptions/26cfabf6-eb15-4de5-ae51-f2218958bd5f/resourceGroups";
+const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
+const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
 const CLI_LOGIC_APP =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
 const CLI_ACA =
@@ -168,6 +171,52 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       },
     },
     {
+      model: "Windows Elastic Premium, PowerShell ~7 (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
+      id: PS_WINDOWS_PREMIUM,
+      files: {
+        site: "windows-premium-powershell.site.json",
+        config: "windows-premium-powershell.config-web.json",
+        appSettings: "windows-premium-powershell.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "ElasticPremium",
+        location: "Central US",
+        planId: PS_WINDOWS_PREMIUM.replace(/sites\/[^/]+$/, "serverfarms/Functions-Windows-Premium-1p84aw"),
+      },
+      config: {
+        netFrameworkVersion: "v6.0",
+        powerShellVersion: "~7",
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+        alwaysOn: false,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "powershell", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model: "Windows Consumption, .NET 6 in-process (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
+      id: PS_WINDOWS_CONSUMPTION,
+      files: {
+        site: "windows-consumption-dotnet.site.json",
+        config: "windows-consumption-dotnet.config-web.json",
+        appSettings: "windows-consumption-dotnet.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "Dynamic",
+        planId: PS_WINDOWS_CONSUMPTION.replace(/sites\/[^/]+$/, "serverfarms/CentralUSPlan"),
+      },
+      config: {
+        netFrameworkVersion: "v6.0",
+        powerShellVersion: undefined,
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "dotnet", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
       model:
         "Logic App Standard on WS1 (CLI 2025): kind functionapp,workflowapp is checked, Windows, WorkflowStandard",
       id: CLI_LOGIC_APP,
@@ -214,7 +263,10 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
     for (const [name, value] of Object.entries(settings)) expect(kept(env, name)?.value, name).toBe(value);
     // The storage account survives redaction; the key never does.
     if (env.appSettings?.AzureWebJobsStorage) {
-      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: "clitest000002" });
+      const raw = (body(files.appSettings!) as { properties: Record<string, string> }).properties;
+      const account = /AccountName=([^;]+)/.exec(raw.AzureWebJobsStorage!)?.[1];
+      expect(account).toBeTruthy();
+      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: account });
       expect(env.appSettings.AzureWebJobsStorage.value).toBeUndefined();
     }
     expect(JSON.stringify(env)).not.toMatch(/veryFakedStorageAccountKey|CORPUS-REDACTED/);
