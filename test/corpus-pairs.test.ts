@@ -67,6 +67,15 @@ const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, stri
     files: { site: "container-apps.site.json", appSettings: "container-apps.appsettings.json" },
   },
   {
+    name: "Linux Consumption Python 3.8 (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/providers/Microsoft.Web/sites/Functions-Python-3-8-mldik6`,
+    files: {
+      site: "linux-consumption-python.site.json",
+      config: "linux-consumption-python.config-web.json",
+      appSettings: "linux-consumption-python.appsettings.json",
+    },
+  },
+  {
     name: "Windows Elastic Premium PowerShell ~7 (Az PowerShell 2021)",
     id: `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`,
     files: {

@@ -81,6 +81,7 @@ const SPEC_SITE =
 const CLI_WINDOWS =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
 const PS_SUB = "/subscriptions/26cfabf6-eb15-4de5-ae51-f2218958bd5f/resourceGroups";
+const PS_LINUX_PYTHON = `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/providers/Microsoft.Web/sites/Functions-Python-3-8-mldik6`;
 const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
 const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
 const CLI_LOGIC_APP =
@@ -169,6 +170,25 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
         WEBSITE_NODE_DEFAULT_VERSION: "~20",
         FUNCTIONS_EXTENSION_VERSION: "~4",
       },
+    },
+    {
+      model:
+        "Linux Consumption, Python 3.8 (Az PowerShell 2021): linuxFxVersion Python|3.8 on the site and config",
+      id: PS_LINUX_PYTHON,
+      files: {
+        site: "linux-consumption-python.site.json",
+        config: "linux-consumption-python.config-web.json",
+        appSettings: "linux-consumption-python.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "Dynamic",
+        planId: PS_LINUX_PYTHON.replace(/sites\/[^/]+$/, "serverfarms/CentralUSLinuxDynamicPlan"),
+        flexRuntime: undefined,
+      },
+      config: { linuxFxVersion: "Python|3.8", netFrameworkVersion: "v4.0", use32BitWorkerProcess: false },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "python", FUNCTIONS_EXTENSION_VERSION: "~4" },
     },
     {
       model: "Windows Elastic Premium, PowerShell ~7 (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
