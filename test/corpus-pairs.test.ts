@@ -76,6 +76,15 @@ const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, stri
     },
   },
   {
+    name: "Linux Elastic Premium Node 14 (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`,
+    files: {
+      site: "linux-premium-node.site.json",
+      config: "linux-premium-node.config-web.json",
+      appSettings: "linux-premium-node.appsettings.json",
+    },
+  },
+  {
     name: "Windows Elastic Premium PowerShell ~7 (Az PowerShell 2021)",
     id: `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`,
     files: {

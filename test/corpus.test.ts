@@ -82,6 +82,7 @@ const CLI_WINDOWS =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
 const PS_SUB = "/subscriptions/26cfabf6-eb15-4de5-ae51-f2218958bd5f/resourceGroups";
 const PS_LINUX_PYTHON = `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/providers/Microsoft.Web/sites/Functions-Python-3-8-mldik6`;
+const PS_LINUX_PREMIUM = `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`;
 const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
 const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
 const CLI_LOGIC_APP =
@@ -189,6 +190,24 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       },
       config: { linuxFxVersion: "Python|3.8", netFrameworkVersion: "v4.0", use32BitWorkerProcess: false },
       settings: { FUNCTIONS_WORKER_RUNTIME: "python", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model:
+        "Linux Elastic Premium, Node 14 (Az PowerShell 2021): reserved, linuxFxVersion Node|14, always-ready 1",
+      id: PS_LINUX_PREMIUM,
+      files: {
+        site: "linux-premium-node.site.json",
+        config: "linux-premium-node.config-web.json",
+        appSettings: "linux-premium-node.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "ElasticPremium",
+        planId: PS_LINUX_PREMIUM.replace(/sites\/[^/]+$/, "serverfarms/Functions-Linux-Premium-04k8eu"),
+      },
+      config: { linuxFxVersion: "Node|14", use32BitWorkerProcess: false, alwaysOn: false },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "node", FUNCTIONS_EXTENSION_VERSION: "~4" },
     },
     {
       model: "Windows Elastic Premium, PowerShell ~7 (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
