@@ -31,7 +31,7 @@ export default tseslint.config(
               message: "The pure layers never touch Node: take what you need as a value.",
             },
             {
-              group: ["**/collect/*", "**/app/*", "**/cli/*"],
+              group: ["**/collect/*", "**/files/*", "**/app/*", "**/cli/*"],
               message: "The pure layers do not import the collector, the application layer or the CLI.",
             },
           ],

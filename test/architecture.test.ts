@@ -13,6 +13,7 @@ const RANK: Record<string, number> = {
   core: 0,
   analyse: 1,
   collect: 1,
+  files: 0.5, // I/O helpers: above core, below the collector and the sinks that read and write files
   decide: 2,
   report: 3,
   check: 4,

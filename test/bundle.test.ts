@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEALTHY, REGRESSION, runCli, STORY } from "./helpers.js";
+import { HEALTHY, REGRESSION, runInProcess, STORY } from "./helpers.js";
 
 const FILES = [
   "facts.json",
@@ -22,7 +22,7 @@ describe("evidence bundle (--out)", () => {
     [HEALTHY, "PROCEED"],
   ] as const)("%s: every file, no secret, a plan that bash can read", async (dir, verdict) => {
     const out = join(mkdtempSync(join(tmpdir(), "azfn-bundle-")), "evidence");
-    const run = await runCli(["check", "--from", dir, "--out", out, "--fail-on", "never"]);
+    const run = await runInProcess(["check", "--from", dir, "--out", out, "--fail-on", "never"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`azfn-health: evidence written to ${out}\n`);
     expect(readdirSync(out).sort()).toEqual(FILES);
@@ -53,7 +53,7 @@ describe("evidence bundle (--out)", () => {
 
   it("the hotfix plan asks before it changes production, and runs the fix", async () => {
     const out = mkdtempSync(join(tmpdir(), "azfn-bundle-"));
-    await runCli(["check", "--from", STORY, "--out", out, "--fail-on", "never"]);
+    await runInProcess(["check", "--from", STORY, "--out", out, "--fail-on", "never"]);
     const script = readFileSync(join(out, "plan.sh"), "utf8");
     expect(script).toContain('read -r -p "Apply these changes to production? Type yes: " answer');
     expect(script).toContain(

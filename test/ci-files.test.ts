@@ -63,7 +63,10 @@ describe("the GitHub Action (action.yml, action/run.mjs)", () => {
     expect(readFileSync(outputs.report!, "utf8")).toContain("azfn-health: HOTFIX");
     expect(readdirSync(outputs.bundle!)).toContain("plan.sh");
     expect(summary).toContain("azfn-health: HOTFIX");
-    expect(run.stdout).toMatch(/^::notice title=azfn-health%3A HOTFIX::/m);
+    // The verdict is the first annotation, an error when the step fails.
+    expect(run.stdout.split("\n").find((l) => l.startsWith("::"))).toMatch(
+      /^::error title=azfn-health%3A HOTFIX::/,
+    );
   });
 
   it("below fail-on the step passes and still says the verdict", () => {

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isNonSecretSetting } from "../src/collect/redact.js";
 import type { Recording } from "../src/collect/recording.js";
-import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+import { HEALTHY, ROOT, runCli, runInProcess, STORY } from "./helpers.js";
 
+// In-process through main() (runInProcess); spawned (runCli) only where bin.ts is what is tested: its
+// help and version fast path, colour from the process's environment, the completion script.
 const story = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as Recording;
 
 function recordingCopy(edit: (r: Recording) => void): string {
@@ -27,7 +29,7 @@ function expectOneLineError(run: { stdout: string; stderr: string }, message: Re
 
 describe("check on the bundled recordings", () => {
   it("the story: HOTFIX, exit 5, with the one fix", async () => {
-    const run = await runCli(["check", "--from", STORY]);
+    const run = await runInProcess(["check", "--from", STORY]);
     expect(run.code).toBe(5);
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/Bitness +64-bit +32-bit +≠/);
@@ -45,7 +47,7 @@ describe("check on the bundled recordings", () => {
   });
 
   it("the healthy upgrade: PROCEED, exit 0, naming the bundled stacks", async () => {
-    const run = await runCli(["check", "--from", HEALTHY]);
+    const run = await runInProcess(["check", "--from", HEALTHY]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Verdict: PROCEED/);
     // 214 days is not stale (STACKS_STALE_DAYS): the date says it, the age adds nothing.
@@ -59,13 +61,21 @@ describe("check on the bundled recordings", () => {
     ["hotfix", 5],
     ["monitor", 5],
   ])("--fail-on %s exits %i on a HOTFIX", async (failOn, code) => {
-    const run = await runCli(["check", "--from", STORY, "--fail-on", String(failOn), "--format", "json"]);
+    const run = await runInProcess([
+      "check",
+      "--from",
+      STORY,
+      "--fail-on",
+      String(failOn),
+      "--format",
+      "json",
+    ]);
     expect(run.code).toBe(code);
     expect(JSON.parse(run.stdout)).toMatchObject({ verdict: "HOTFIX", exitCode: code, failOn });
   });
 
   it("json is the documented, stable shape", async () => {
-    const report = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
+    const report = JSON.parse((await runInProcess(["check", "--from", STORY, "--format", "json"])).stdout);
     expect(Object.keys(report)).toEqual([
       "schemaVersion",
       "tool",
@@ -137,7 +147,7 @@ describe("check on the bundled recordings", () => {
   });
 
   it("markdown carries the same report for a ticket", async () => {
-    const run = await runCli(["check", "--from", STORY, "--format", "markdown"]);
+    const run = await runInProcess(["check", "--from", STORY, "--format", "markdown"]);
     expect(run.stdout).toMatch(/^## 🛠️ azfn-health: HOTFIX\n/);
     expect(run.stdout).toContain("| Bitness | 64-bit | **32-bit** ≠ |");
     expect(run.stdout).toMatch(
@@ -158,7 +168,7 @@ describe("check on the bundled recordings", () => {
 
   it("--since overrides the release time", async () => {
     const report = JSON.parse(
-      (await runCli(["check", "--from", STORY, "--since", "2h", "--format", "json"])).stdout,
+      (await runInProcess(["check", "--from", STORY, "--since", "2h", "--format", "json"])).stdout,
     );
     expect(report.release).toEqual({
       time: "2026-11-20T07:30:00.000Z",
@@ -186,7 +196,7 @@ describe("bad input", () => {
     [["chek"], /unknown command or argument chek \(did you mean check\?\)/],
     [[], /name a command: preflight, check, demo, record, rules or explain/],
   ])("%j exits 2 with one line", async (args, message) => {
-    const run = await runCli(args);
+    const run = await runInProcess(args);
     expect(run.code).toBe(2);
     expectOneLineError(run, message);
   });
@@ -194,7 +204,7 @@ describe("bad input", () => {
   it("a corrupt recording exits 2", async () => {
     const dir = mkdtempSync(join(tmpdir(), "azfn-health-"));
     writeFileSync(join(dir, "recording.json"), '{"format": "azfn-health-recording", "version": 1,');
-    const run = await runCli(["check", "--from", dir]);
+    const run = await runInProcess(["check", "--from", dir]);
     expect(run.code).toBe(2);
     expectOneLineError(run, /is not valid JSON/);
   });
@@ -203,7 +213,7 @@ describe("bad input", () => {
     const dir = recordingCopy((r) => {
       (r as { format: string }).format = "har";
     });
-    const run = await runCli(["check", "--from", dir]);
+    const run = await runInProcess(["check", "--from", dir]);
     expect(run.code).toBe(2);
     expectOneLineError(run, /is not an azfn-health recording: "format" must be "azfn-health-recording"/);
   });
@@ -227,7 +237,7 @@ describe("bad input", () => {
           : e,
       );
     });
-    const run = await runCli(["check", "--from", dir]);
+    const run = await runInProcess(["check", "--from", dir]);
     expect(run.code).toBe(3);
     expectOneLineError(
       run,
@@ -280,7 +290,7 @@ describe("secrets", () => {
     expect(secrets.length).toBeGreaterThan(10);
     expect(secrets.filter((s) => s.includes("TEST-SECRET")).length).toBeGreaterThan(10);
     for (const format of ["text", "json", "markdown"]) {
-      const run = await runCli(["check", "--from", dir, "--format", format]);
+      const run = await runInProcess(["check", "--from", dir, "--format", format]);
       const output = run.stdout + run.stderr;
       expect(output.length).toBeGreaterThan(500);
       expect(output).not.toContain("TEST-SECRET");
@@ -292,8 +302,8 @@ describe("secrets", () => {
 describe("for a person", () => {
   it("--verbose lists every call with its status and time on stderr; stdout stays the report", async () => {
     const [plain, verbose] = await Promise.all([
-      runCli(["check", "--from", STORY, "--format", "json"]),
-      runCli(["check", "--from", STORY, "--format", "json", "--verbose"]),
+      runInProcess(["check", "--from", STORY, "--format", "json"]),
+      runInProcess(["check", "--from", STORY, "--format", "json", "--verbose"]),
     ]);
     expect(plain.stderr).toBe("");
     expect(JSON.parse(verbose.stdout).verdict).toBe(JSON.parse(plain.stdout).verdict);

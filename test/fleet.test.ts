@@ -149,8 +149,9 @@ describe("fleet: the inventory from Resource Graph", { timeout: 180_000 }, () =>
     const { stdout: csv, counters } = await fleet(tenant, [...scoped, "--format", "csv"]);
     expect((counters.bodies[0] as { subscriptions: string[] }).subscriptions).toEqual([a, b]);
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toMatch(/^risk,app,id,kind,environment,stack/);
-    const ids = new Set(lines.slice(1).map((line) => line.split(",")[2]));
+    // Every cell is quoted (OWASP's CSV guidance); the ids hold no comma.
+    expect(lines[0]).toMatch(/^"risk","app","id","kind","environment","stack"/);
+    const ids = new Set(lines.slice(1).map((line) => line.split(",")[2]!.replace(/^"|"$/g, "")));
     const expected = [...tenant.truth.functionApps, ...tenant.truth.logicApps].filter(
       (id) => id.includes(a!) || id.includes(b!),
     );

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { collectCheckFacts } from "../src/collect/azure.js";
 import { createReplayHttpClient, readRecording, type Recording } from "../src/collect/recording.js";
 import { createRedactor } from "../src/collect/redact.js";
+import { main } from "../src/cli/main.js";
 import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
 import { parseAppId } from "../src/core/resource-id.js";
 
@@ -73,4 +74,40 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT):
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** What the product reads from the environment: cleared for an in-process run, as runCli's child has none. */
+const PRODUCT_VARIABLES =
+  /^(AZFN_|AZURE_|SERVICENOW_|GITHUB_|SYSTEM_|BUILD_|TF_BUILD$|CI$|XDG_|FORCE_COLOR$|NO_COLOR$)/;
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The CLI in-process, through `main(argv, io)`, as `runCli` would run it but without a fresh Node
+ * (issue 18: most CLI behaviour is main's; bin.ts's own — exit through the process, EPIPE, signals,
+ * the Node version — stays tested through `runCli`). `env` is the whole environment the run sees:
+ * the product's variables of the test process are set aside meanwhile, and runs take turns, since
+ * main reads some of them from `process.env`.
+ */
+export function runInProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const turn = inProcessQueue.then(async () => {
+    const saved = Object.entries(process.env).filter(([name]) => PRODUCT_VARIABLES.test(name) || name in env);
+    for (const [name] of saved) delete process.env[name];
+    Object.assign(process.env, env);
+    let stdout = "";
+    let stderr = "";
+    try {
+      const code = await main(argv, {
+        stdout: (text) => void (stdout += text),
+        stderr: (text) => void (stderr += text),
+        color: false,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env },
+      });
+      return { code, stdout, stderr };
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+      Object.assign(process.env, Object.fromEntries(saved));
+    }
+  });
+  inProcessQueue = turn.catch(() => undefined);
+  return turn;
 }

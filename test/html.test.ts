@@ -18,7 +18,7 @@ import { renderHtml } from "../src/report/html.js";
 import { buildReport, type Report } from "../src/report/model.js";
 import { summariseLedger } from "../src/ledger/metrics.js";
 import { renderReport } from "../src/ledger/render.js";
-import { HEALTHY, replayFacts, ROOT, runCli, STORY, variant } from "./helpers.js";
+import { HEALTHY, replayFacts, ROOT, runInProcess, STORY, variant } from "./helpers.js";
 import { sampleRecord } from "./ledger-sample.js";
 
 /**
@@ -69,7 +69,7 @@ afterAll(async () => browser?.close());
 
 async function bundle(dir: string): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), "azfn-html-"));
-  const run = await runCli(["check", "--from", dir, "--out", out, "--fail-on", "never"]);
+  const run = await runInProcess(["check", "--from", dir, "--out", out, "--fail-on", "never"]);
   expect(run.code).toBe(0);
   return join(out, "report.html");
 }

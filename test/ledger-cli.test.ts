@@ -4,16 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { unsupportedNode } from "../src/cli/node-version.js";
-import { HEALTHY, ROOT, runCli, STORY } from "./helpers.js";
+import { HEALTHY, ROOT, runCli, runInProcess, STORY } from "./helpers.js";
 
-// Each test spawns the CLI several times, one after another: on a loaded 2-core machine that takes
-// longer than the default bound. Nothing here asserts speed.
+// In-process through main() (runInProcess), but for the environment and working-directory test, which
+// spawns the CLI (runCli) several times in a row: on a loaded 2-core machine that takes longer than the
+// default bound. Nothing here asserts speed.
 vi.setConfig({ testTimeout: 90_000 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), "azfn-ledger-cli-"));
 const ids = async (ledger: string) =>
   (
-    JSON.parse((await runCli(["ledger", "list", "--ledger", ledger, "--format", "json"])).stdout) as {
+    JSON.parse((await runInProcess(["ledger", "list", "--ledger", ledger, "--format", "json"])).stdout) as {
       deployments: { checks: { id: string; verdict: string }[] }[];
     }
   ).deployments.flatMap((d) => d.checks);
@@ -23,7 +24,7 @@ describe("check --ledger", () => {
     const dir = tmp();
     const ledger = join(dir, "ledger.sqlite");
     const out = join(dir, "evidence");
-    const run = await runCli([
+    const run = await runInProcess([
       "check",
       "--from",
       STORY,
@@ -39,7 +40,15 @@ describe("check --ledger", () => {
     expect(report.verdict).toBe("HOTFIX");
     expect(report.ledger).toMatchObject({ status: "recorded", location: ledger, sinceLastClean: null });
     expect(run.stderr).toContain(`recorded in the ledger as ${report.ledger.id}`);
-    const show = await runCli(["ledger", "show", report.ledger.id, "--ledger", ledger, "--format", "json"]);
+    const show = await runInProcess([
+      "ledger",
+      "show",
+      report.ledger.id,
+      "--ledger",
+      ledger,
+      "--format",
+      "json",
+    ]);
     expect(show.code).toBe(0);
     const record = JSON.parse(show.stdout) as {
       verdict: string;
@@ -60,8 +69,8 @@ describe("check --ledger", () => {
     const corrupt = join(dir, "corrupt.sqlite");
     writeFileSync(corrupt, "not a database ".repeat(100));
     const before = readFileSync(corrupt, "utf8");
-    const plain = await runCli(["check", "--from", STORY, "--format", "json"]);
-    const run = await runCli(["check", "--from", STORY, "--ledger", corrupt, "--format", "json"]);
+    const plain = await runInProcess(["check", "--from", STORY, "--format", "json"]);
+    const run = await runInProcess(["check", "--from", STORY, "--ledger", corrupt, "--format", "json"]);
     expect(run.code).toBe(plain.code);
     expect(run.code).toBe(5);
     const report = JSON.parse(run.stdout) as { verdict: string; ledger: { status: string; error: string } };
@@ -101,16 +110,19 @@ describe("check --ledger", () => {
     // The healthy recording's release (2026-11-24) is after the story's (2026-11-19): record the story
     // first as clean by a person's mark, then the healthy release diffs against it.
     const story = JSON.parse(
-      (await runCli(["check", "--from", STORY, "--ledger", ledger, "--format", "json"])).stdout,
+      (await runInProcess(["check", "--from", STORY, "--ledger", ledger, "--format", "json"])).stdout,
     ) as { ledger: { id: string } };
-    await runCli(["ledger", "mark", story.ledger.id, "--clean", "--reason", "ran fine", "--ledger", ledger], {
-      USER: "ana",
-    });
-    const run = await runCli(["check", "--from", HEALTHY, "--ledger", ledger]);
+    await runInProcess(
+      ["ledger", "mark", story.ledger.id, "--clean", "--reason", "ran fine", "--ledger", ledger],
+      {
+        USER: "ana",
+      },
+    );
+    const run = await runInProcess(["check", "--from", HEALTHY, "--ledger", ledger]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Since the last clean deployment (${story.ledger.id}`);
     expect(run.stdout).toMatch(/bitness: 32-bit -> 64-bit/);
-    const diff = await runCli([
+    const diff = await runInProcess([
       "ledger",
       "diff",
       (await ids(ledger))[1]!.id,
@@ -128,10 +140,10 @@ describe("check --ledger", () => {
 describe("ledger subcommands", () => {
   it("mark keeps who and when beside the automatic record; report, csv and html", async () => {
     const ledger = join(tmp(), "l.sqlite");
-    await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
-    await runCli(["check", "--from", HEALTHY, "--ledger", ledger, "--quiet"]);
+    await runInProcess(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    await runInProcess(["check", "--from", HEALTHY, "--ledger", ledger, "--quiet"]);
     const [story] = await ids(ledger);
-    const mark = await runCli(
+    const mark = await runInProcess(
       [
         "ledger",
         "mark",
@@ -165,17 +177,17 @@ describe("ledger subcommands", () => {
         at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     ]);
-    const text = await runCli(["ledger", "report", "--ledger", ledger]);
+    const text = await runInProcess(["ledger", "report", "--ledger", ledger]);
     expect(text.stdout).toContain("Clean-deployment rate:      50.0 % (1/2)");
     // Replayed checks are not production deployments: DORA's rate has no data, and says so.
     expect(text.stdout).toContain("Change failure rate (DORA): N/A");
     expect(text.stdout).toContain("Median recovery time:       90 min");
     expect(text.stdout).toContain("feature-on-previous-build 1");
-    const csv = await runCli(["ledger", "report", "--ledger", ledger, "--format", "csv"]);
+    const csv = await runInProcess(["ledger", "report", "--ledger", ledger, "--format", "csv"]);
     expect(csv.stdout.split("\r\n")[1]).toBe('"orders-func-prod",2,1,1,0,1,2,50,0,0,"N/A",90,0,0,0,1,0');
-    const list = await runCli(["ledger", "list", "--ledger", ledger, "--format", "csv"]);
+    const list = await runInProcess(["ledger", "list", "--ledger", ledger, "--format", "csv"]);
     expect(list.stdout).toContain(',"feature-on-previous-build",');
-    const html = await runCli(["ledger", "report", "--ledger", ledger, "--format", "html"]);
+    const html = await runInProcess(["ledger", "report", "--ledger", ledger, "--format", "html"]);
     expect(html.stdout).toMatch(/^<!doctype html>/);
     expect(html.stdout).toContain("<svg");
     expect(html.stdout).not.toMatch(/<script/i);
@@ -198,8 +210,8 @@ describe("ledger subcommands", () => {
     [["ledger", "list", "--since", "quarter"], /--since and --until are for report/],
   ])("%j exits 2 with one line", async (args, message) => {
     const ledger = join(tmp(), "l.sqlite");
-    await runCli(["check", "--from", HEALTHY, "--ledger", ledger, "--quiet"]);
-    const run = await runCli([...args, "--ledger", ledger]);
+    await runInProcess(["check", "--from", HEALTHY, "--ledger", ledger, "--quiet"]);
+    const run = await runInProcess([...args, "--ledger", ledger]);
     expect(run.code).toBe(2);
     expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(message);
@@ -207,7 +219,7 @@ describe("ledger subcommands", () => {
 
   it("reading a ledger that is not there is exit 2 and creates nothing", async () => {
     const path = join(tmp(), "missing.sqlite");
-    const run = await runCli(["ledger", "list", "--ledger", path]);
+    const run = await runInProcess(["ledger", "list", "--ledger", path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no ledger there yet/);
     expect(existsSync(path)).toBe(false);
@@ -220,7 +232,7 @@ describe("ledger subcommands", () => {
     db.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (7);");
     db.close();
     for (const args of [["list"], ["report"], ["show", "x"], ["diff", "x"]]) {
-      const run = await runCli(["ledger", ...args, "--ledger", path]);
+      const run = await runInProcess(["ledger", ...args, "--ledger", path]);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/written by a newer azfn-health/);
     }
@@ -230,13 +242,13 @@ describe("ledger subcommands", () => {
 describe("ledger: who marks, which record, what others wrote", () => {
   const recorded = async () => {
     const ledger = join(tmp(), "l.sqlite");
-    await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    await runInProcess(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
     const [record] = await ids(ledger);
     return { ledger, id: record!.id };
   };
   const markBy = async (env: NodeJS.ProcessEnv, extra: string[] = []) => {
     const { ledger, id } = await recorded();
-    const run = await runCli(
+    const run = await runInProcess(
       ["ledger", "mark", id, "--unclean", "--reason", "r", "--ledger", ledger, "--format", "json", ...extra],
       env,
     );
@@ -277,12 +289,12 @@ describe("ledger: who marks, which record, what others wrote", () => {
 
   it("a unique prefix names a record; an ambiguous one lists the candidates in one line", async () => {
     const { ledger, id } = await recorded();
-    await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    await runInProcess(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
     const all = (await ids(ledger)).map((r) => r.id);
     // Both ids come from the same minute: their first 8 characters (the time) are the same.
     const common = id.slice(0, 6);
     expect(all.every((other) => other.startsWith(common))).toBe(true);
-    const ambiguous = await runCli(["ledger", "show", common, "--ledger", ledger]);
+    const ambiguous = await runInProcess(["ledger", "show", common, "--ledger", ledger]);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr.trimEnd().split("\n")).toHaveLength(1);
     for (const other of all) expect(ambiguous.stderr).toContain(other);
@@ -292,7 +304,7 @@ describe("ledger: who marks, which record, what others wrote", () => {
       return other.slice(0, n);
     });
     for (const [i, prefix] of unique.entries()) {
-      const show = await runCli([
+      const show = await runInProcess([
         "ledger",
         "show",
         prefix.toUpperCase(),
@@ -312,13 +324,13 @@ describe("ledger: who marks, which record, what others wrote", () => {
     const db = new DatabaseSync(ledger);
     db.exec("CREATE TRIGGER wipe AFTER INSERT ON records BEGIN DELETE FROM records; END;");
     db.close();
-    const run = await runCli(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
+    const run = await runInProcess(["check", "--from", STORY, "--ledger", ledger, "--quiet"]);
     expect(run.code).toBe(5);
     expect(run.stderr).not.toMatch(/recorded in the ledger/);
     expect(run.stderr.split("\n").filter((l) => l.includes("ledger"))).toEqual([
       expect.stringMatching(/ledger not written: .*holds a trigger "wipe" that azfn-health did not create/),
     ]);
-    const list = await runCli(["ledger", "list", "--ledger", ledger]);
+    const list = await runInProcess(["ledger", "list", "--ledger", ledger]);
     expect(list.code).toBe(2);
     expect(list.stderr).toMatch(/holds a trigger "wipe"/);
   });
@@ -340,7 +352,7 @@ describe("ledger: who marks, which record, what others wrote", () => {
     );
     db.close();
     for (const action of ["list", "report"]) {
-      const run = await runCli(["ledger", action, "--ledger", ledger, "--format", "json"]);
+      const run = await runInProcess(["ledger", action, "--ledger", ledger, "--format", "json"]);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr.trimEnd().split("\n")).toEqual([
         expect.stringMatching(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLedger } from "../src/ledger/store.js";
 import { CONNECTION_STRING_ENV } from "../src/ledger/tables.js";
-import { HEALTHY, runCli, STORY } from "./helpers.js";
+import { HEALTHY, runInProcess, STORY } from "./helpers.js";
 import { runWriter, sampleRecord, seeded } from "./ledger-sample.js";
 import { startAzurite, type Azurite } from "./support/azurite.mjs";
 
@@ -145,12 +145,12 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
   it("the CLI records checks in the table and reports the same numbers as SQLite", async () => {
     const url = azurite.tableUrl(table());
     const env = { [CONNECTION_STRING_ENV]: azurite.connectionString };
-    const first = await runCli(["check", "--from", STORY, "--ledger", url, "--format", "json"], env);
+    const first = await runInProcess(["check", "--from", STORY, "--ledger", url, "--format", "json"], env);
     expect(first.code).toBe(5);
     const id = (JSON.parse(first.stdout) as { ledger: { status: string; id: string } }).ledger;
     expect(id.status).toBe("recorded");
-    expect((await runCli(["check", "--from", HEALTHY, "--ledger", url, "--quiet"], env)).code).toBe(0);
-    const mark = await runCli(
+    expect((await runInProcess(["check", "--from", HEALTHY, "--ledger", url, "--quiet"], env)).code).toBe(0);
+    const mark = await runInProcess(
       [
         "ledger",
         "mark",
@@ -168,7 +168,7 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
       env,
     );
     expect(mark.code).toBe(0);
-    const report = await runCli(["ledger", "report", "--ledger", url, "--format", "csv"], env);
+    const report = await runInProcess(["ledger", "report", "--ledger", url, "--format", "csv"], env);
     expect(report.stdout.split("\r\n")[1]).toBe(
       '"orders-func-prod",2,1,1,0,1,2,50,0,0,"N/A","N/A",1,0,0,0,0',
     );
@@ -177,7 +177,7 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
 
   it("a table that cannot be reached is reported and the check's exit code stays", async () => {
     const env = { [CONNECTION_STRING_ENV]: azurite.connectionString.replace(/:\d+\//, ":1/") };
-    const run = await runCli(
+    const run = await runInProcess(
       [
         "check",
         "--from",

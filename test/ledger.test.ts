@@ -465,7 +465,7 @@ describe("which deployments were unclean, and why", () => {
     );
     const csvRows = renderReport(summary, "csv").split("\r\n\r\n")[1]!.split("\r\n");
     expect(csvRows[1]).toContain(
-      ",feature-on-previous-build,previous,dotnetcore3 3.1 on Functions runtime ~3,2022-12-03T00:00:00.000Z,end-of-life",
+      ',"feature-on-previous-build","previous","dotnetcore3 3.1 on Functions runtime ~3","2022-12-03T00:00:00.000Z","end-of-life"',
     );
     expect(JSON.parse(renderReport(summary, "json")).uncleanDeployments[0].fix.state).toBe("end-of-life");
   });

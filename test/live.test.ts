@@ -6,7 +6,7 @@ import { readOnlyPolicy } from "../src/collect/policies.js";
 import type { Recording } from "../src/collect/recording.js";
 import type { Fault, StandIn } from "./support/azure-stand-in.mjs";
 import { loadRecording as load, startLive } from "./support/live-stand-in.mjs";
-import { HEALTHY, runCli, STORY } from "./helpers.js";
+import { HEALTHY, runCli, runInProcess, STORY } from "./helpers.js";
 
 /** The real CLI against the stand-in, signing in with a client secret that only the stand-in knows. */
 let standIn: StandIn | undefined;
@@ -40,7 +40,7 @@ const outline = (report: {
 
 describe("live checks against the Azure stand-in", () => {
   it("reach the same verdict and findings as the replay, signing in once per audience", async () => {
-    const replayed = JSON.parse((await runCli(["check", "--from", STORY, "--format", "json"])).stdout);
+    const replayed = JSON.parse((await runInProcess(["check", "--from", STORY, "--format", "json"])).stdout);
     const live = await liveCheck(load(STORY));
     expect(live.code).toBe(5);
     expect(live.stderr).toBe("");
@@ -211,7 +211,7 @@ describe("live checks against the Azure stand-in", () => {
       constructed: false,
       apps: recording.apps,
     });
-    const replayed = JSON.parse((await runCli(["check", "--from", dir, "--format", "json"])).stdout);
+    const replayed = JSON.parse((await runInProcess(["check", "--from", dir, "--format", "json"])).stdout);
     expect(outline(replayed)).toEqual(outline(live.report));
     expect(outline(live.report).findings).toContain("R20/prod/medium");
   });
@@ -226,7 +226,7 @@ describe("live checks against the Azure stand-in", () => {
       settleMinutes: 5,
       baseline: "before",
     });
-    const replay = await runCli(["check", "--from", dir, "--format", "json"]);
+    const replay = await runInProcess(["check", "--from", dir, "--format", "json"]);
     const replayed = JSON.parse(replay.stdout);
     expect(replay.code).toBe(live.code);
     expect(outline(replayed)).toEqual(outline(live.report));
@@ -244,7 +244,7 @@ describe("live checks against the Azure stand-in", () => {
     expect(run.stdout).toBe(
       `recorded ${dir}/recording.json (verdict when replayed: PROCEED); replay with: azfn-health check --from ${dir}\n`,
     );
-    expect((await runCli(["check", "--from", dir])).code).toBe(0);
+    expect((await runInProcess(["check", "--from", dir])).code).toBe(0);
   });
 });
 

@@ -5,6 +5,7 @@ import { METRICS } from "../src/core/metric-catalogue.js";
 import { grainMs, planWindows, weekEarlier, type Window } from "../src/core/windows.js";
 import { HEALTHY, replayFacts } from "./helpers.js";
 import { rng as seededRandom } from "./support/seeded.mjs";
+import { soakCases } from "./support/soak.js";
 
 /**
  * The promises of issue 16 §2 (README, "What the gate promises", properties 5-7) over generated
@@ -14,8 +15,8 @@ import { rng as seededRandom } from "./support/seeded.mjs";
  * Set PROPERTY_SEED to replay a failing case with the seed its message prints.
  */
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261206);
-/** Per property; seven properties make 1,400 generated cases a run. PROPERTY_CASES runs more. */
-const CASES = Number(process.env.PROPERTY_CASES ?? 200);
+/** Per property: 50 in `npm test`, 200 (seven properties: 1,400 cases) under AZFN_SOAK=full. */
+const CASES = soakCases(200, 50);
 const MINUTE = 60_000;
 
 /** What an app does per minute, per its instances: the totals all follow from the work. */

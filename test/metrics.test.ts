@@ -7,7 +7,7 @@ import {
   judgeSeries,
 } from "../src/analyse/metrics/judge.js";
 import { grainFor, planWindows } from "../src/core/windows.js";
-import { runCli, STORY } from "./helpers.js";
+import { runInProcess, STORY } from "./helpers.js";
 
 const HOUR = 3_600_000;
 
@@ -55,7 +55,7 @@ describe("metric windows", () => {
   });
 
   it("replays the story with a last-week baseline through the full path", async () => {
-    const run = await runCli(["check", "--from", STORY, "--baseline", "last-week", "--format", "json"]);
+    const run = await runInProcess(["check", "--from", STORY, "--baseline", "last-week", "--format", "json"]);
     const report = JSON.parse(run.stdout);
     expect(report.metrics.windows).toMatchObject({
       baselineMode: "last-week",
@@ -220,7 +220,7 @@ describe("Application Insights without the portal's link", () => {
     const { mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
-    const { ROOT, STORY, runCli } = await import("./helpers.js");
+    const { ROOT, STORY, runInProcess } = await import("./helpers.js");
     const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8"));
     const site = recording.exchanges.find((e: { request: { url: string } }) =>
       /sites\/orders-func-prod\?/.test(e.request.url),
@@ -228,7 +228,7 @@ describe("Application Insights without the portal's link", () => {
     site.response.body.tags = {};
     const dir = mkdtempSync(join(tmpdir(), "azfn-unlinked-"));
     writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
-    const unlinked = JSON.parse((await runCli(["check", "--from", dir, "--format", "json"])).stdout);
+    const unlinked = JSON.parse((await runInProcess(["check", "--from", dir, "--format", "json"])).stdout);
     expect(
       unlinked.findings.find(
         (f: { ruleId: string; environment: string }) => f.ruleId === "M09" && f.environment === "prod",
@@ -237,7 +237,8 @@ describe("Application Insights without the portal's link", () => {
     const component =
       "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/microsoft.insights/components/appi-orders-prod";
     const named = JSON.parse(
-      (await runCli(["check", "--from", dir, "--format", "json", "--prod-app-insights", component])).stdout,
+      (await runInProcess(["check", "--from", dir, "--format", "json", "--prod-app-insights", component]))
+        .stdout,
     );
     expect(
       named.findings
@@ -246,7 +247,7 @@ describe("Application Insights without the portal's link", () => {
         )
         .map((f: { title: string }) => f.title),
     ).toEqual(expect.arrayContaining([expect.stringMatching(/System\.OutOfMemoryException \(0 → 340\)/)]));
-    const bad = await runCli(["check", "--from", dir, "--prod-app-insights", "appi-orders-prod"]);
+    const bad = await runInProcess(["check", "--from", dir, "--prod-app-insights", "appi-orders-prod"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
       /^azfn-health: --prod-app-insights: not an Application Insights component resource ID/,

@@ -13,7 +13,17 @@ import { parseAppId } from "../src/core/resource-id.js";
 import { judgePreflight, PREFLIGHT_RULES } from "../src/preflight.js";
 import type { StandIn } from "./support/azure-stand-in.mjs";
 import { loadRecording, startLive } from "./support/live-stand-in.mjs";
-import { HASH_KEY, HEALTHY, ROOT, runCli, setSetting, STORY, TEST_CREDENTIAL, variant } from "./helpers.js";
+import {
+  HASH_KEY,
+  HEALTHY,
+  ROOT,
+  runCli,
+  runInProcess,
+  setSetting,
+  STORY,
+  TEST_CREDENTIAL,
+  variant,
+} from "./helpers.js";
 
 /** Facts as preflight collects them (no metric windows), and every request it sent. */
 async function preflightFacts(dir: string): Promise<{ facts: CheckFacts; sent: PipelineRequest[] }> {
@@ -187,7 +197,7 @@ describe("preflight (CLI)", () => {
   });
 
   it("replays the story: exit 5, naming use32BitWorkerProcess and the az fix", async () => {
-    const run = await runCli(["preflight", "--from", STORY]);
+    const run = await runInProcess(["preflight", "--from", STORY]);
     expect(run.code).toBe(5);
     expect(run.stdout).toMatch(/^azfn-health preflight/m);
     expect(run.stdout).toMatch(/use32BitWorkerProcess/);
@@ -200,7 +210,7 @@ describe("preflight (CLI)", () => {
   it("speaks JSON, CI and the evidence bundle like check", async () => {
     const out = mkdtempSync(join(tmpdir(), "azfn-preflight-"));
     const ghOutput = join(out, "github-output");
-    const run = await runCli(
+    const run = await runInProcess(
       ["preflight", "--from", STORY, "--format", "json", "--out", join(out, "bundle"), "--ci", "github"],
       { GITHUB_OUTPUT: ghOutput },
     );
@@ -215,7 +225,7 @@ describe("preflight (CLI)", () => {
   });
 
   it("lists and explains the readiness rules, as the report's `why:` lines promise", async () => {
-    const [rules, explain] = await Promise.all([runCli(["rules"]), runCli(["explain", "p02"])]);
+    const [rules, explain] = await Promise.all([runInProcess(["rules"]), runInProcess(["explain", "p02"])]);
     expect(rules.stdout).toMatch(
       /^P01 {2}high +Production will run the release with the worker bitness QA tested$/m,
     );
@@ -225,7 +235,7 @@ describe("preflight (CLI)", () => {
   });
 
   it("JUnit lists preflight's own rules: P cases, no metric case passing by not running", async () => {
-    const run = await runCli(["preflight", "--from", STORY, "--format", "junit"]);
+    const run = await runInProcess(["preflight", "--from", STORY, "--format", "junit"]);
     expect(run.stdout).toMatch(
       /<testcase classname="azfn-health.prod" name="P03 A rollback would land on a supported runtime" time="0">\s*<failure type="medium"/,
     );
@@ -233,7 +243,7 @@ describe("preflight (CLI)", () => {
   });
 
   it("a healthy pair passes: exit 0", async () => {
-    const run = await runCli(["preflight", "--from", HEALTHY, "--format", "json"]);
+    const run = await runInProcess(["preflight", "--from", HEALTHY, "--format", "json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).verdict).toBe("PROCEED");
   });
@@ -258,8 +268,8 @@ describe("report-only rules (configuration)", () => {
     const config = join(dir, "azfn-health.config.yaml");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(config, "rules:\n  R09: report-only\n  P03: report-only\n");
-    const gated = await runCli(["preflight", "--from", STORY, "--format", "json"]);
-    const trial = await runCli(["preflight", "--from", STORY, "--format", "json", "--config", config]);
+    const gated = await runInProcess(["preflight", "--from", STORY, "--format", "json"]);
+    const trial = await runInProcess(["preflight", "--from", STORY, "--format", "json", "--config", config]);
     expect(gated.code).toBe(5);
     // R09 no longer asks for a hotfix; the remaining warnings (end of life) make it MONITOR, below --fail-on hotfix.
     expect(trial.code).toBe(0);

@@ -5,7 +5,7 @@ import { validateXML } from "xmllint-wasm";
 import { judge } from "../src/check.js";
 import { buildReport, type Report } from "../src/report/model.js";
 import { renderText, wrapCommand } from "../src/report/text.js";
-import { ROOT, replayFacts, runCli, STORY } from "./helpers.js";
+import { ROOT, replayFacts, runInProcess, STORY } from "./helpers.js";
 
 /**
  * Lines longer than `width`, but for the one thing that may be: a command's argument longer than a
@@ -26,7 +26,7 @@ const FIXTURES = readdirSync(join(ROOT, "fixtures"), { withFileTypes: true })
   .sort();
 
 async function textReport(args: string[]): Promise<{ code: number | null; stdout: string; shown: string }> {
-  const run = await runCli(args, { NO_COLOR: "1" });
+  const run = await runInProcess(args, { NO_COLOR: "1" });
   // --verbose also logs each call on stderr; the report itself is stdout.
   if (!args.includes("--verbose")) expect(run.stderr).toBe("");
   return { ...run, shown: `$ azfn-health ${args.join(" ")}\nexit ${run.code}\n\n${run.stdout}` };
@@ -82,7 +82,7 @@ describe("text report snapshots", () => {
     "--format %s says the numbers in words too",
     async (format) => {
       for (const fixture of ["story-32bit-upgrade", "regression-5xx"]) {
-        const run = await runCli(["check", "--from", `fixtures/${fixture}`, "--format", format]);
+        const run = await runInProcess(["check", "--from", `fixtures/${fixture}`, "--format", format]);
         expect(run.stdout).not.toMatch(/The metric was classified as|p=\d|p95 n\/a|change n\/a/);
         expect(run.stdout).toMatch(/far beyond chance/);
       }
@@ -107,7 +107,7 @@ describe("CI output snapshots", () => {
     });
 
   it.each(FIXTURES)("fixtures/%s: Markdown leads with the decision, metrics folded", async (name) => {
-    const run = await runCli(["check", "--from", `fixtures/${name}`, "--format", "markdown"]);
+    const run = await runInProcess(["check", "--from", `fixtures/${name}`, "--format", "markdown"]);
     const lines = run.stdout.split("\n");
     expect(lines[0]).toMatch(/^## \S+ azfn-health: [A-Z]+$/);
     const plan = lines.indexOf("### Plan");
@@ -126,7 +126,15 @@ describe("CI output snapshots", () => {
   });
 
   it.each(FIXTURES)("fixtures/%s: GitHub annotations, the verdict first", async (name) => {
-    const run = await runCli(["check", "--from", `fixtures/${name}`, "--format", "json", "--ci", "github"]);
+    const run = await runInProcess([
+      "check",
+      "--from",
+      `fixtures/${name}`,
+      "--format",
+      "json",
+      "--ci",
+      "github",
+    ]);
     const annotations = run.stderr.split("\n").filter(Boolean);
     expect(annotations[0]).toMatch(/^::(error|warning|notice) title=azfn-health%3A [A-Z]+::.* Exit \d\.$/);
     // Red only on a run that fails, and then only the verdict and what drove it.
@@ -141,7 +149,7 @@ describe("CI output snapshots", () => {
   });
 
   it.each(FIXTURES)("fixtures/%s: JUnit, one result per case, valid against docs/junit.xsd", async (name) => {
-    const run = await runCli(["check", "--from", `fixtures/${name}`, "--format", "junit"]);
+    const run = await runInProcess(["check", "--from", `fixtures/${name}`, "--format", "junit"]);
     const check = await validate(run.stdout);
     expect(check.errors.map((e) => e.rawMessage)).toEqual([]);
     for (const testcase of run.stdout.match(/<testcase [^]*?(\/>|<\/testcase>)/g) ?? [])
@@ -155,7 +163,7 @@ describe("the decision's account in every format", () => {
   it("the story: M01 is explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
     const formats = ["text", "markdown", "junit", "html", "json"];
     const runs = await Promise.all(
-      formats.map((format) => runCli(["check", "--from", STORY, "--format", format, "--verbose"])),
+      formats.map((format) => runInProcess(["check", "--from", STORY, "--format", format, "--verbose"])),
     );
     // JSON keeps each finding as its rule made it, and the decision's account beside it (explained).
     for (const [i, run] of runs.slice(0, 4).entries()) {
@@ -171,7 +179,7 @@ describe("the decision's account in every format", () => {
   }, 60_000);
 
   it("--until before the release is bad input: exit 2, one line, no verdict", async () => {
-    const run = await runCli(["check", "--from", STORY, "--until", "2026-11-19T12:00:00Z"]);
+    const run = await runInProcess(["check", "--from", STORY, "--until", "2026-11-19T12:00:00Z"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(

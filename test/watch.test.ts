@@ -16,6 +16,7 @@ import {
   replayFacts,
   ROOT,
   runCli,
+  runInProcess,
   STORY,
   TEST_CREDENTIAL,
   variant,
@@ -225,7 +226,7 @@ describe("check --watch (CLI)", () => {
   });
 
   it("replays a recording round by round, with one progress line per round and rounds in the JSON", async () => {
-    const run = await runCli(["check", "--from", REGRESSION, "--watch", "30m", "--format", "json"]);
+    const run = await runInProcess(["check", "--from", REGRESSION, "--watch", "30m", "--format", "json"]);
     expect(run.code).toBe(6);
     const report = JSON.parse(run.stdout);
     expect(report.verdict).toBe("ROLLBACK");
@@ -239,14 +240,23 @@ describe("check --watch (CLI)", () => {
   });
 
   it("shows the rounds as a timeline in the text report", async () => {
-    const run = await runCli(["check", "--from", HEALTHY, "--watch", "30m", "--interval", "10m", "--quiet"]);
+    const run = await runInProcess([
+      "check",
+      "--from",
+      HEALTHY,
+      "--watch",
+      "30m",
+      "--interval",
+      "10m",
+      "--quiet",
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Watch: 4 round\(s\) every 10 min over 30 min/);
     expect(run.stdout).toMatch(/#1 +2026-11-24T08:30:00.000Z/);
   });
 
   it("rejects a malformed duration as a usage error", async () => {
-    const run = await runCli(["check", "--from", HEALTHY, "--watch", "soon"]);
+    const run = await runInProcess(["check", "--from", HEALTHY, "--watch", "soon"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--watch: expected a duration/);
   });
@@ -307,7 +317,7 @@ describe("the watch timeline in the other formats", () => {
   it("Markdown and HTML carry the rounds", async () => {
     const [markdown, html] = await Promise.all(
       ["markdown", "html"].map((format) =>
-        runCli([
+        runInProcess([
           "check",
           "--from",
           REGRESSION,

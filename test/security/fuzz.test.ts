@@ -18,9 +18,11 @@ import {
   writeRecording,
 } from "./hostile.js";
 import { rng } from "../support/seeded.mjs";
+import { soakCases } from "../support/soak.js";
 
 const SEED = 0x5ec0de;
-const CASES = Number(process.env.AZFN_FUZZ_CASES ?? 200);
+/** Each fixture in each format twice in 30 cases; 200 under AZFN_SOAK=full. */
+const CASES = soakCases(200, 30);
 const FIXTURES = [
   "fixtures/healthy-upgrade",
   "fixtures/story-32bit-upgrade",

@@ -8,6 +8,7 @@ import {
 } from "../../src/core/scrub.js";
 import { valueShape } from "../../src/collect/redact.js";
 import { rng } from "../support/seeded.mjs";
+import { soakCases } from "../support/soak.js";
 
 /**
  * The catalogue shape by shape (each id has a real-world example, and a shape added without one fails
@@ -90,7 +91,7 @@ describe("the credential catalogue, shape by shape", () => {
 });
 
 const SEED = 0x5c7ab;
-const CASES = Number(process.env.AZFN_FUZZ_CASES ?? 300);
+const CASES = soakCases(300, 100);
 const ALPHABETS = [
   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
   "abcdefghijklmnopqrstuvwxyz0123456789+/=",

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shellCommand, shellOption, shellQuote } from "../../src/core/shell.js";
 import { inert } from "../../src/report/inert.js";
-import { runCli } from "../helpers.js";
+import { runInProcess } from "../helpers.js";
 import { bodyOf, readFixture, runMain, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
 
 /** What bash makes of a command line: the words it passes, NUL-separated. */
@@ -153,7 +153,7 @@ describe("shell quoting", () => {
       connectionStringNames: null,
     };
     const out = join(mkdtempSync(join(tmpdir(), "azfn-out-")), "bundle");
-    const run = await runCli(["check", "--from", writeRecording(r), "--out", out]);
+    const run = await runInProcess(["check", "--from", writeRecording(r), "--out", out]);
     expect(run.code, run.stderr).toBe(5);
     const plan = runPlan(out);
     expect(plan.status, plan.stderr).toBe(0);
