@@ -14,6 +14,7 @@ import { corpusFacts, type CorpusSource } from "./support/corpus.js";
  */
 const NOW = "2026-12-01T12:00:00Z";
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups";
+const PS_SUB = "/subscriptions/26cfabf6-eb15-4de5-ae51-f2218958bd5f/resourceGroups";
 const LINUX = `${SUB}/azurecli-functionapp-linux000001/providers/Microsoft.Web/sites/functionapplinuxconsumption000003`;
 
 const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, string>> }[] = [
@@ -64,6 +65,47 @@ const APPS: { name: string; id: string; files: Partial<Record<CorpusSource, stri
     name: "Azure Container Apps (CLI 2024)",
     id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionapp000003`,
     files: { site: "container-apps.site.json", appSettings: "container-apps.appsettings.json" },
+  },
+  {
+    name: "Linux Consumption Python 3.8 (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/providers/Microsoft.Web/sites/Functions-Python-3-8-mldik6`,
+    files: {
+      site: "linux-consumption-python.site.json",
+      config: "linux-consumption-python.config-web.json",
+      appSettings: "linux-consumption-python.appsettings.json",
+    },
+  },
+  {
+    name: "Linux Elastic Premium Node 14 (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`,
+    files: {
+      site: "linux-premium-node.site.json",
+      config: "linux-premium-node.config-web.json",
+      appSettings: "linux-premium-node.appsettings.json",
+    },
+  },
+  {
+    name: "Windows Elastic Premium PowerShell ~7 (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`,
+    files: {
+      site: "windows-premium-powershell.site.json",
+      config: "windows-premium-powershell.config-web.json",
+      appSettings: "windows-premium-powershell.appsettings.json",
+    },
+  },
+  {
+    name: "Windows Consumption .NET 6 in-process (Az PowerShell 2021)",
+    id: `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`,
+    files: {
+      site: "windows-consumption-dotnet.site.json",
+      config: "windows-consumption-dotnet.config-web.json",
+      appSettings: "windows-consumption-dotnet.appsettings.json",
+    },
+  },
+  {
+    name: "Logic App Standard WS1 (CLI 2025)",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003`,
+    files: { site: "logic-app-standard.site.json" },
   },
   {
     name: "Flex Consumption Python 3.11 (REST example)",

@@ -80,6 +80,13 @@ const SPEC_SITE =
   "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/testrg123/providers/Microsoft.Web/sites/sitef6141";
 const CLI_WINDOWS =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-slot000004";
+const PS_SUB = "/subscriptions/26cfabf6-eb15-4de5-ae51-f2218958bd5f/resourceGroups";
+const PS_LINUX_PYTHON = `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/providers/Microsoft.Web/sites/Functions-Python-3-8-mldik6`;
+const PS_LINUX_PREMIUM = `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`;
+const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
+const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
+const CLI_LOGIC_APP =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
 const CLI_ACA =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp000003";
 
@@ -167,6 +174,110 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
     },
     {
       model:
+        "Linux Consumption, Python 3.8 (Az PowerShell 2021): linuxFxVersion Python|3.8 on the site and config",
+      id: PS_LINUX_PYTHON,
+      files: {
+        site: "linux-consumption-python.site.json",
+        config: "linux-consumption-python.config-web.json",
+        appSettings: "linux-consumption-python.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "Dynamic",
+        planId: PS_LINUX_PYTHON.replace(/sites\/[^/]+$/, "serverfarms/CentralUSLinuxDynamicPlan"),
+        flexRuntime: undefined,
+      },
+      config: { linuxFxVersion: "Python|3.8", netFrameworkVersion: "v4.0", use32BitWorkerProcess: false },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "python", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model:
+        "Linux Elastic Premium, Node 14 (Az PowerShell 2021): reserved, linuxFxVersion Node|14, always-ready 1",
+      id: PS_LINUX_PREMIUM,
+      files: {
+        site: "linux-premium-node.site.json",
+        config: "linux-premium-node.config-web.json",
+        appSettings: "linux-premium-node.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "ElasticPremium",
+        planId: PS_LINUX_PREMIUM.replace(/sites\/[^/]+$/, "serverfarms/Functions-Linux-Premium-04k8eu"),
+      },
+      config: { linuxFxVersion: "Node|14", use32BitWorkerProcess: false, alwaysOn: false },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "node", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model: "Windows Elastic Premium, PowerShell ~7 (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
+      id: PS_WINDOWS_PREMIUM,
+      files: {
+        site: "windows-premium-powershell.site.json",
+        config: "windows-premium-powershell.config-web.json",
+        appSettings: "windows-premium-powershell.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "ElasticPremium",
+        location: "Central US",
+        planId: PS_WINDOWS_PREMIUM.replace(/sites\/[^/]+$/, "serverfarms/Functions-Windows-Premium-1p84aw"),
+      },
+      config: {
+        netFrameworkVersion: "v6.0",
+        powerShellVersion: "~7",
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+        alwaysOn: false,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "powershell", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model: "Windows Consumption, .NET 6 in-process (Az PowerShell 2021): 32-bit, netFrameworkVersion v6.0",
+      id: PS_WINDOWS_CONSUMPTION,
+      files: {
+        site: "windows-consumption-dotnet.site.json",
+        config: "windows-consumption-dotnet.config-web.json",
+        appSettings: "windows-consumption-dotnet.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "Dynamic",
+        planId: PS_WINDOWS_CONSUMPTION.replace(/sites\/[^/]+$/, "serverfarms/CentralUSPlan"),
+      },
+      config: {
+        netFrameworkVersion: "v6.0",
+        powerShellVersion: undefined,
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "dotnet", FUNCTIONS_EXTENSION_VERSION: "~4" },
+    },
+    {
+      model:
+        "Logic App Standard on WS1 (CLI 2025): kind functionapp,workflowapp is checked, Windows, WorkflowStandard",
+      id: CLI_LOGIC_APP,
+      files: { site: "logic-app-standard.site.json" },
+      site: {
+        os: "windows",
+        kind: "functionapp,workflowapp",
+        sku: "WorkflowStandard",
+        location: "West US",
+        state: "Running",
+        enabled: true,
+        planId: CLI_LOGIC_APP.replace(
+          /sites\/logicapp000003$/,
+          "serverfarms/logicapp000003_app_service_plan",
+        ),
+        flexRuntime: undefined,
+        managedEnvironmentId: undefined,
+      },
+      settings: {},
+    },
+    {
+      model:
         "Flex Consumption (REST example): runtime and scale from functionAppConfig, Linux without kind or reserved",
       id: SPEC_SITE,
       files: { site: "flex-consumption.site.json" },
@@ -191,7 +302,10 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
     for (const [name, value] of Object.entries(settings)) expect(kept(env, name)?.value, name).toBe(value);
     // The storage account survives redaction; the key never does.
     if (env.appSettings?.AzureWebJobsStorage) {
-      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: "clitest000002" });
+      const raw = (body(files.appSettings!) as { properties: Record<string, string> }).properties;
+      const account = /AccountName=([^;]+)/.exec(raw.AzureWebJobsStorage!)?.[1];
+      expect(account).toBeTruthy();
+      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: account });
       expect(env.appSettings.AzureWebJobsStorage.value).toBeUndefined();
     }
     expect(JSON.stringify(env)).not.toMatch(/veryFakedStorageAccountKey|CORPUS-REDACTED/);
@@ -317,6 +431,20 @@ describe("real Azure bodies through the SDK, one source at a time", () => {
         capacity: 1,
         numberOfSites: undefined,
         maximumElasticWorkerCount: 10,
+      },
+    },
+    {
+      // Elastic Premium: the plan's `numberOfSites: 0` right after its create is not a count either.
+      file: "plan-ep2-elastic-premium.json",
+      rg: "clitest.rg000001",
+      name: "epplan000002",
+      facts: {
+        skuName: "EP2",
+        tier: "ElasticPremium",
+        os: "windows",
+        capacity: 3,
+        numberOfSites: undefined,
+        maximumElasticWorkerCount: 3,
       },
     },
     {

@@ -1403,6 +1403,34 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "high", fixKind: "code" }],
     },
     { name: "the same version", edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.12")), expect: [] },
+    {
+      name: "Windows Node ~20 in QA, ~18 in production, config/web unanswered: the versions are app settings, compared",
+      edit: (f) => {
+        node(f.qa, "~20");
+        node(f.prod, "~18");
+        bothEnvs(f, (e) => delete e.config);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          fixKind: "code",
+          title: /node 18 \(WEBSITE_NODE_DEFAULT_VERSION ~18\) but QA runs node 20/,
+        },
+      ],
+    },
+    {
+      name: "Linux Node with config/web unanswered in production: linuxFxVersion unknown, no version guessed from WEBSITE_NODE_DEFAULT_VERSION",
+      edit: (f) => {
+        node(f.qa, "~20");
+        toLinux(f.qa, "Node|20");
+        node(f.prod, "~18");
+        toLinux(f.prod, "Node|18");
+        delete f.prod.config;
+      },
+      expect: [],
+      unknown: ["prod"],
+    },
   ],
   D06: [
     {

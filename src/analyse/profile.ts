@@ -137,7 +137,15 @@ function identifyLanguage(profile: RuntimeProfile, env: EnvironmentFacts): void 
   const fx = env.config?.linuxFxVersion?.trim() || undefined;
   if (profile.os === "linux") {
     profile.versionSetting = { name: "linuxFxVersion", where: "linuxFxVersion" };
-    profile.read.push(`linuxFxVersion ${show(env.config?.linuxFxVersion ?? "")}`);
+    if (!env.config) {
+      // config/web was not read: linuxFxVersion is unknown, not "". It is what a Linux host runs when
+      // set, so no setting stands in for it (WEBSITE_NODE_DEFAULT_VERSION is Windows Node's): the
+      // language is the worker's, its version unknown.
+      profile.read.push("linuxFxVersion (not read)", `FUNCTIONS_WORKER_RUNTIME ${show(worker)}`);
+      profile.language = worker;
+      return;
+    }
+    profile.read.push(`linuxFxVersion ${show(env.config.linuxFxVersion ?? "")}`);
     const parsed = fx ? /^([\w-]+)\|(.*)$/.exec(fx) : null;
     if (parsed) {
       const prefix = parsed[1]!.toLowerCase();

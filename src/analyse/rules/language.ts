@@ -250,14 +250,11 @@ export const languageDrift = defineRule({
         },
       ];
     }
-    if (unread("config").length > 0) return unread("config");
+    // A version the profile could not read (config/web unanswered) is not compared; one it read
+    // elsewhere (Windows Node's app setting, the only version a runtime offers) is.
+    if (!a.languageVersion || !b.languageVersion) return unread("config");
     // Another OS is D05's: another app. Flex's runtime and linuxFxVersion are both Linux and compare.
-    if (
-      !a.languageVersion ||
-      !b.languageVersion ||
-      (a.isFlex ? "linux" : a.os) !== (b.isFlex ? "linux" : b.os)
-    )
-      return [];
+    if ((a.isFlex ? "linux" : a.os) !== (b.isFlex ? "linux" : b.os)) return [];
     if (normaliseVersion(a.languageVersion) === normaliseVersion(b.languageVersion)) return [];
     const qaRow = qaAlternative(a, b, now);
     // Production on a version out of support (or not offered) while QA's is fine: a release defect.
