@@ -2,8 +2,7 @@ import type { Argv } from "yargs";
 import { FAIL_ON_CHOICES } from "../core/exit-codes.js";
 import type { LoadedConfig } from "../config/load.js";
 import { FLEET_FORMATS } from "../fleet/report/index.js";
-import { PAIR_FLAGS, runFleet, type FleetArgs } from "../app/fleet.js";
-import type { Io } from "../app/io.js";
+import { PAIR_FLAGS, type FleetArgs } from "../app/fleet.js";
 import { accessOptions, configDefaults } from "./check-command.js";
 
 export type { FleetArgs };
@@ -61,15 +60,4 @@ const SHARED_DEFAULTS = [
 export function fleetDefaults(loaded?: LoadedConfig): Record<string, unknown> {
   const all = configDefaults(loaded);
   return Object.fromEntries(Object.entries(all).filter(([key]) => SHARED_DEFAULTS.includes(key)));
-}
-
-/** `fleet`: every app Resource Graph shows, judged by check's rules (src/app/fleet.ts). */
-export function runFleetCommand(
-  args: FleetArgs,
-  io: Io,
-  toolVersion: string,
-  env: NodeJS.ProcessEnv,
-  loaded?: LoadedConfig,
-): Promise<number> {
-  return runFleet(args, io, toolVersion, env, loaded);
 }

@@ -19,7 +19,8 @@ import type { Io } from "../app/io.js";
 import { ledgerOptions, runLedgerCommand, type LedgerArgs } from "./ledger-command.js";
 import { runExplainCommand, runRulesCommand } from "./rules-command.js";
 import { preflightOptions, runPreflightCommand, type PreflightArgs } from "./preflight-command.js";
-import { fleetDefaults, fleetOptions, runFleetCommand, type FleetArgs } from "./fleet-command.js";
+import { runFleet } from "../app/fleet.js";
+import { fleetDefaults, fleetOptions, type FleetArgs } from "./fleet-command.js";
 import { inert } from "../report/inert.js";
 
 const VERSION = (
@@ -140,7 +141,7 @@ const COMMANDS: Record<
     configurable: true,
     defaults: fleetDefaults,
     run: (args, io, config) =>
-      runFleetCommand(args as unknown as FleetArgs, io, VERSION, io.env ?? process.env, config),
+      runFleet(args as unknown as FleetArgs, io, VERSION, io.env ?? process.env, config),
   },
   ledger: {
     describe: "The deployment ledger: list, show <id>, mark <id>, report, diff <id>",
