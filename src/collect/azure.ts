@@ -7,9 +7,7 @@ import type {
   SiteConfigResource,
   SlotConfigNamesResource,
   StringDictionary,
-  WebSiteManagementClient,
 } from "@azure/arm-appservice";
-import { WebSiteManagementClient as Client } from "@azure/arm-appservice";
 import { CollectError } from "../core/errors.js";
 import type {
   CheckFacts,
@@ -40,6 +38,7 @@ import { hostStatus } from "./host-status.js";
 import { isContainerAppsHosted, siteFacts } from "./site.js";
 import { collectStacks } from "./stacks.js";
 import { createRedactor, type Redactor } from "./redact.js";
+import { createWebApi, type WebApi } from "./web-api.js";
 
 export interface CollectOptions {
   now: Date;
@@ -128,12 +127,12 @@ export async function collectCheckFacts(
 }
 
 /** One App Service client per subscription, made when first needed. */
-export function webClients(access: AzureAccess): (subscriptionId: string) => WebSiteManagementClient {
-  const clients = new Map<string, WebSiteManagementClient>();
+export function webClients(access: AzureAccess): (subscriptionId: string) => WebApi {
+  const clients = new Map<string, WebApi>();
   return (subscriptionId) => {
     let client = clients.get(subscriptionId);
     if (!client) {
-      client = new Client(access.credential, subscriptionId, clientOptions(access));
+      client = createWebApi(access.credential, subscriptionId, clientOptions(access));
       clients.set(subscriptionId, client);
     }
     return client;
@@ -157,7 +156,7 @@ interface EnvironmentRun {
 }
 
 function collectEnvironment(
-  client: WebSiteManagementClient,
+  client: WebApi,
   access: AzureAccess,
   role: Role,
   ref: AppRef,
@@ -201,7 +200,7 @@ function deploymentFacts(deployments: Deployment[]): EnvironmentFacts["deploymen
 }
 
 async function collectRest(
-  client: WebSiteManagementClient,
+  client: WebApi,
   access: AzureAccess,
   role: Role,
   ref: AppRef,

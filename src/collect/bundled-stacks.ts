@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { FunctionAppStack } from "@azure/arm-appservice";
-import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { LOCAL_ONLY_CREDENTIAL } from "./credentials.js";
+import { createWebApi } from "./web-api.js";
 
 const BUNDLED = new URL("../../data/function-app-stacks.json", import.meta.url);
 const SNAPSHOT_DATE = "2026-04-24";
@@ -14,7 +14,7 @@ const SNAPSHOT_DATE = "2026-04-24";
 export async function bundledStacks(): Promise<{ snapshotDate: string; stacks: FunctionAppStack[] }> {
   const body = await readFile(BUNDLED, "utf8");
   // The request never leaves the process, so no real token is needed or fetched.
-  const client = new WebSiteManagementClient(LOCAL_ONLY_CREDENTIAL, {
+  const client = createWebApi(LOCAL_ONLY_CREDENTIAL, "", {
     httpClient: {
       sendRequest: (request) =>
         Promise.resolve({

@@ -1,15 +1,15 @@
-import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import { createDefaultHttpClient, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { EnvironmentFacts } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { ARM_ENDPOINT, armErrorMessage, type AzureAccess } from "./access.js";
+import type { WebApi } from "./web-api.js";
 
 /** Not in the SDK or the REST specs: ARM's pass-through to the Functions host, as the portal uses it. */
 export const HOST_STATUS_API_VERSION = "2022-03-01";
 
 /** The running host, as the portal shows it: sent through the client's own authenticated pipeline. */
 export async function hostStatus(
-  client: WebSiteManagementClient,
+  client: WebApi,
   access: AzureAccess,
   ref: AppRef,
 ): Promise<EnvironmentFacts["host"]> {

@@ -1,4 +1,3 @@
-import { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { EnvironmentFacts, Gap, MetricsFacts, Role } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import type { Windows } from "../core/windows.js";
@@ -6,6 +5,7 @@ import { clientOptions, gapFrom, type AzureAccess } from "./access.js";
 import { hostStatus } from "./host-status.js";
 import { startMetrics, type MetricsReader } from "./metrics.js";
 import { siteFacts } from "./site.js";
+import { createWebApi, type WebApi } from "./web-api.js";
 
 /** What one watch round reads of one environment: its state, its host, and the new metric buckets. */
 export interface RoundFacts {
@@ -42,13 +42,13 @@ export function createRoundReader(access: AzureAccess, apps: Record<Role, AppRef
       isSlot: apps.prod.slot !== undefined,
     }),
   };
-  const clients = new Map<string, WebSiteManagementClient>();
+  const clients = new Map<string, WebApi>();
   const clientFor = (subscriptionId: string) => {
     let client = clients.get(subscriptionId);
     if (!client)
       clients.set(
         subscriptionId,
-        (client = new WebSiteManagementClient(access.credential, subscriptionId, clientOptions(access))),
+        (client = createWebApi(access.credential, subscriptionId, clientOptions(access))),
       );
     return client;
   };

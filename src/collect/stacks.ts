@@ -1,14 +1,11 @@
-import type { FunctionAppStack, WebSiteManagementClient } from "@azure/arm-appservice";
+import type { FunctionAppStack } from "@azure/arm-appservice";
 import type { StackRow, StacksFacts } from "../core/facts.js";
 import { describeError, take, type AzureAccess } from "./access.js";
 import { bundledStacks } from "./bundled-stacks.js";
 import { daysBetween } from "../core/time.js";
+import type { WebApi } from "./web-api.js";
 
-export async function collectStacks(
-  client: WebSiteManagementClient,
-  access: AzureAccess,
-  now: Date,
-): Promise<StacksFacts> {
+export async function collectStacks(client: WebApi, access: AzureAccess, now: Date): Promise<StacksFacts> {
   try {
     const rows = stackRows(
       await take(client.provider.listFunctionAppStacks({ abortSignal: access.abortSignal }), 1000),

@@ -1,8 +1,8 @@
 import type { MetricThresholds } from "../analyse/metrics/judge.js";
 import type { Policy } from "../analyse/policy.js";
-import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { clientOptions, type AzureAccess } from "../collect/access.js";
 import { collectStacks } from "../collect/stacks.js";
+import { createWebApi } from "../collect/web-api.js";
 import { exitCodeFor, type FailOn } from "../core/exit-codes.js";
 import { fleetVerdict, judgeFleet } from "./analyse.js";
 import { readInventory, readSettings, type FleetScope } from "./collect.js";
@@ -31,7 +31,7 @@ export async function runFleet(request: FleetRequest): Promise<FleetReport> {
   const inventory = await readInventory(access, scope, { deadlineAt: request.deadlineAt });
   // The stacks matrix (GET /providers/Microsoft.Web/functionAppStacks) needs no subscription.
   const [stacks, settings] = await Promise.all([
-    collectStacks(new WebSiteManagementClient(access.credential, clientOptions(access)), access, request.now),
+    collectStacks(createWebApi(access.credential, "", clientOptions(access)), access, request.now),
     request.readSettings ? readSettings(access, inventory.apps, request.hashKey) : Promise.resolve(undefined),
   ]);
   const judgment = judgeFleet(inventory.apps, stacks, request.now, request.policy);
