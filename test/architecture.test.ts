@@ -51,7 +51,8 @@ function importGraph(imports: Map<string, string[]>): Map<string, string[]> {
     [...imports].map(([file, names]) => [
       file,
       names
-        .filter((name) => name.startsWith("."))
+        // A relative path into node_modules names a package's file (src/collect/monitor-api.ts), not a source file.
+        .filter((name) => name.startsWith(".") && !name.includes("/node_modules/"))
         .map((name) => relative(ROOT, resolve(ROOT, dirname(file), name.replace(/\.js$/, ".ts")))),
     ]),
   );

@@ -13,6 +13,7 @@ import {
   type Unknown,
 } from "./rule.js";
 import { RULES } from "./rules/index.js";
+import { byCodeUnit } from "../core/order.js";
 
 export interface Analysis {
   findings: Finding[];
@@ -153,6 +154,6 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
       ENV_ORDER[a.environment] - ENV_ORDER[b.environment] ||
-      a.ruleId.localeCompare(b.ruleId),
+      byCodeUnit(a.ruleId, b.ruleId),
   );
 }

@@ -20,6 +20,7 @@ import type {
 } from "../core/facts.js";
 import type { AppRef } from "../core/resource-id.js";
 import { parsePlanId } from "../core/resource-id.js";
+import { byCodeUnit } from "../core/order.js";
 import { resolveRelease } from "../core/release.js";
 import { planWindows, type BaselineMode, type Windows } from "../core/windows.js";
 import {
@@ -196,7 +197,7 @@ function deploymentFacts(deployments: Deployment[]): EnvironmentFacts["deploymen
       author: d.author,
       deployer: d.deployer,
     }))
-    .sort((a, b) => (b.endTime ?? b.startTime ?? "").localeCompare(a.endTime ?? a.startTime ?? ""));
+    .sort((a, b) => byCodeUnit(b.endTime ?? b.startTime ?? "", a.endTime ?? a.startTime ?? ""));
 }
 
 async function collectRest(

@@ -1,4 +1,4 @@
-import type { MonitorClient } from "@azure/arm-monitor";
+import type { MonitorApi } from "./monitor-api.js";
 import { METRICS, planHasMetrics, type MetricNamespace, type MetricSpec } from "../core/metric-catalogue.js";
 import { weekEarlier, type Window, type Windows } from "../core/windows.js";
 import type { MetricsFacts } from "../core/facts.js";
@@ -34,8 +34,8 @@ export function startMetrics(
   // A slot is its own resource type: Azure Monitor refuses a slot's ID under the site's namespace (400).
   const siteNamespace = target.isSlot ? SLOT_NAMESPACE : "Microsoft.Web/sites";
   const ready = (async () => {
-    const { MonitorClient } = await import("@azure/arm-monitor");
-    const client = new MonitorClient(access.credential, target.subscriptionId, {
+    const { createMonitorApi } = await import("./monitor-api.js");
+    const client = createMonitorApi(access.credential, target.subscriptionId, {
       ...armClientOptions(access),
       endpoint: access.metricsEndpoint ?? access.endpoint ?? ARM_ENDPOINT,
       credentials: { scopes: [access.scope ?? `${ARM_ENDPOINT}/.default`] },
@@ -125,7 +125,7 @@ export function startMetrics(
  * recording without it, a resource younger than a week) the judgment compares two ways, not three.
  */
 async function readLastWeek(
-  client: MonitorClient,
+  client: MonitorApi,
   access: AzureAccess,
   resourceId: string,
   namespace: MetricNamespace | typeof SLOT_NAMESPACE,
@@ -162,7 +162,7 @@ async function readLastWeek(
 }
 
 async function readMetrics(
-  client: MonitorClient,
+  client: MonitorApi,
   access: AzureAccess,
   resourceId: string,
   namespace: MetricNamespace | typeof SLOT_NAMESPACE,

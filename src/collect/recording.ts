@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { UsageError } from "../core/errors.js";
+import { byCodeUnit } from "../core/order.js";
 import type { BaselineMode } from "../core/windows.js";
 import { readBoundedFile } from "../files/read-bounded.js";
 
@@ -107,7 +108,7 @@ export function requestKey(method: string, url: string, { ignoreApiVersion = fal
   const query = [...parsed.searchParams.entries()]
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .filter(([key]) => !(ignoreApiVersion && key === "api-version"))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([key, value]) => `${key}=${value}`)
     .join("&");
   return `${method.toUpperCase()} ${path}?${query}`;

@@ -1,4 +1,5 @@
 import type { Verdict } from "../core/exit-codes.js";
+import { byCodeUnit as order } from "../core/order.js";
 import { appName, effectiveOutcome, type LedgerEntry, type Remediation, type StackNote } from "./record.js";
 
 /**
@@ -10,8 +11,6 @@ import { appName, effectiveOutcome, type LedgerEntry, type Remediation, type Sta
  * - DORA's change failure rate counts production deployments only (the production app, not a
  *   slot, checked live), and is null ("N/A") when there is none, never 0 %.
  */
-/** Plain code-unit order: ISO times and ids sort correctly, and far faster than localeCompare. */
-const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface Deployment {
   key: string;

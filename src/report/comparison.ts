@@ -1,6 +1,6 @@
 import { RULES } from "../analyse/rules/index.js";
 import { PREFLIGHT_RULES } from "../analyse/rules/readiness.js";
-import { formatValue, signedPercent } from "../core/format.js";
+import { formatValue, groupThousands, signedPercent } from "../core/format.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */
@@ -239,8 +239,6 @@ export function isGating(report: Report, f: Finding): boolean {
   return report.recommendation.drivers.some((d) => d.startsWith(`${f.ruleId} (${f.environment}): `));
 }
 
-const thousands = (n: number) => Math.round(n).toLocaleString("en-US");
-
 /**
  * What a clean verdict rests on, in one line (as Argo Rollouts lists an analysis's measurements):
  * the rules that passed, the metrics judged, and the traffic behind them.
@@ -257,7 +255,7 @@ export function judgedLine(report: Report): string {
   const traffic = (["prod", "qa"] as const)
     .map((role) => {
       const n = requests(role);
-      return n === undefined || n === null ? undefined : `${role} ${thousands(n)}`;
+      return n === undefined || n === null ? undefined : `${role} ${groupThousands(n)}`;
     })
     .filter(Boolean);
   const failed = new Set(report.findings.map((f) => f.ruleId)).size;

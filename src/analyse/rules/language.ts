@@ -7,6 +7,7 @@ import {
   type HostingModel,
 } from "../../core/platform.js";
 import { EOL_WARNING_MS } from "../../core/time.js";
+import { byCodeUnit } from "../../core/order.js";
 import { codeFix, hostRunsDeployed, loadChangeFix, versionCommand } from "../fixes.js";
 import { languageLabel, rowVersion, stackLabel, type RuntimeProfile } from "../profile.js";
 import { defineRule, type Detection } from "../rule.js";
@@ -62,7 +63,7 @@ export function newestUsable(
   return rows
     .filter((r) => r.os === os && r.workerRuntime === worker && isUsable(r, major, now, hosting))
     .filter((r) => r.endOfLife || worker !== "dotnet-isolated") // .NET Framework rows have no date
-    .sort((a, b) => (b.endOfLife ?? "").localeCompare(a.endOfLife ?? ""))[0];
+    .sort((a, b) => byCodeUnit(b.endOfLife ?? "", a.endOfLife ?? ""))[0];
 }
 
 /**
