@@ -39,6 +39,35 @@ const lazyStringWidth = {
 };
 
 /**
+ * The HTTP runtime asks `typeof FormData` of every request (formDataPolicy, and each body sent):
+ * Node's FormData is a lazy global whose first read loads undici, ~17 ms of a run that sends no
+ * form. A real FormData says so in its Symbol.toStringTag; only then is the global consulted.
+ * The same answer for every body, without loading undici for the ones that are not forms.
+ */
+const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
+const formDataWithoutUndici = {
+  name: "form-data-without-undici",
+  setup(build) {
+    build.onLoad(
+      { filter: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/](formData|client[\\/]sendRequest)\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, "utf8");
+        // A runtime that no longer reads this way would keep its test unchanged: fail the build instead.
+        if (source.split(FORM_DATA_TEST).length !== 2)
+          throw new Error(`${args.path}: the FormData test to guard is not there once`);
+        return {
+          contents: source.replace(
+            FORM_DATA_TEST,
+            `Object.prototype.toString.call(body) === "[object FormData]" && ${FORM_DATA_TEST}`,
+          ),
+          loader: "js",
+        };
+      },
+    );
+  },
+};
+
+/**
  * An ES import of a Node builtin makes Node build its ES facade, which reads every export,
  * getters included: `node:http` then loads undici (its WebSocket getter), `node:process` the
  * diagnostic report and readline, `node:util` worker_threads, `node:fs` fs/promises and readline,
@@ -79,7 +108,7 @@ const { metafile } = await build({
   // punycode module (a DEP0040 warning on every run): the punycode package stands in for it.
   alias: { punycode: "punycode/" },
   metafile: true,
-  plugins: [lazyStringWidth, builtinsByRequire],
+  plugins: [lazyStringWidth, builtinsByRequire, formDataWithoutUndici],
   // CommonJS dependencies inside an ESM bundle need a require of their own.
   banner: {
     js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",
