@@ -20,7 +20,7 @@ export function formatValue(
  */
 export function groupThousands(n: number): string {
   const whole = Math.round(n);
-  return `${whole < 0 ? "-" : ""}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+$)/g, ",")}`;
+  return `${whole < 0 || Object.is(whole, -0) ? "-" : ""}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
 
 /** A relative change as a signed whole percentage: 0.48 → "+48 %", -0.2 → "-20 %". */

@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { groupThousands } from "../src/core/format.js";
+import { byCodeUnit } from "../src/core/order.js";
+import { BASE_SEED, seeded } from "./support/seeded.js";
+import { ROOT, STORY } from "./helpers.js";
+
+/**
+ * What keeps a replayed check's start-up short (issue #19; the timings themselves live in
+ * `npm run bench`, never in a test): no locale service on the replay path, and no whole SDK client
+ * in the bundle.
+ */
+const PROBE = join(ROOT, "test/support/icu-probe.mjs");
+const probed = (args: string[]) =>
+  spawnSync(process.execPath, ["--import", pathToFileURL(PROBE).href, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, NO_COLOR: "1" },
+  });
+const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("icu-probe:"));
+
+describe("cold start", () => {
+  it("the probe sees a locale call when there is one", () => {
+    const run = probed(["-e", '"a".localeCompare("b"); (1234).toLocaleString("en-US")']);
+    expect(icuCalls(run.stderr)).toHaveLength(2);
+  });
+
+  it("a replayed check loads no ICU data: its first locale call costs tens of ms", () => {
+    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    expect(run.stdout).toContain("Verdict: HOTFIX");
+    expect(icuCalls(run.stderr)).toEqual([]);
+  });
+
+  it("the bundle builds no whole App Service or Azure Monitor client, only the operations it calls", () => {
+    const dir = join(ROOT, "dist/bundle");
+    const whole = readdirSync(dir)
+      .filter((file) => file.endsWith(".js"))
+      .filter((file) =>
+        /class (WebSiteManagementClient|MonitorClient)\b/.test(readFileSync(join(dir, file), "utf8")),
+      );
+    expect(whole).toEqual([]);
+  });
+
+  it("groupThousands writes a whole number as en-US does (generated cases)", () => {
+    const g = seeded(BASE_SEED);
+    for (let i = 0; i < 2000; i++) {
+      const n = (g.chance(0.5) ? -1 : 1) * g.next() * 10 ** g.int(16);
+      expect(groupThousands(n), `seed ${g.seed}, case ${i}: ${n}`).toBe(
+        Math.round(n).toLocaleString("en-US"),
+      );
+    }
+  });
+
+  it("byCodeUnit sorts ISO times by time and ids by their characters, whatever the locale", () => {
+    const g = seeded(BASE_SEED + 1);
+    const times = Array.from({ length: 500 }, () => new Date(g.int(4e12)).toISOString());
+    expect([...times].sort(byCodeUnit).map(Date.parse)).toEqual(times.map(Date.parse).sort((a, b) => a - b));
+    expect(["R10", "M03", "R09", "D04", "m01"].sort(byCodeUnit)).toEqual(["D04", "M03", "R09", "R10", "m01"]);
+    expect(byCodeUnit("a", "a")).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+// Preloaded (node --import) by test/cold-start.test.ts: reports each call that makes V8 load ICU data
+// (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each.
+const say = (what) => {
+  const where = (new Error().stack ?? "").split("\n")[3]?.trim() ?? "";
+  process.stderr.write(`icu-probe: ${what} ${where}\n`);
+};
+for (const name of [
+  "Collator",
+  "NumberFormat",
+  "DateTimeFormat",
+  "Segmenter",
+  "PluralRules",
+  "ListFormat",
+  "RelativeTimeFormat",
+  "DisplayNames",
+]) {
+  const Real = Intl[name];
+  Intl[name] = new Proxy(Real, {
+    construct: (target, args, newTarget) => (say(`Intl.${name}`), Reflect.construct(target, args, newTarget)),
+    apply: (target, self, args) => (say(`Intl.${name}`), Reflect.apply(target, self, args)),
+  });
+}
+for (const [proto, method] of [
+  [String.prototype, "localeCompare"],
+  [String.prototype, "normalize"],
+  [String.prototype, "toLocaleUpperCase"],
+  [String.prototype, "toLocaleLowerCase"],
+  [Number.prototype, "toLocaleString"],
+  [Date.prototype, "toLocaleString"],
+  [Date.prototype, "toLocaleDateString"],
+  [Date.prototype, "toLocaleTimeString"],
+  [Array.prototype, "toLocaleString"],
+]) {
+  const real = proto[method];
+  proto[method] = function (...args) {
+    say(method);
+    return real.apply(this, args);
+  };
+}
