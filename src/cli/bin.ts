@@ -11,13 +11,6 @@ if (tooOld) {
 }
 
 /**
- * Node's on-disk compile cache (Node 22.1+, in the system's temporary directory): a second run
- * skips compiling the bundle's chunks. Guarded: an older Node has no such function, and a cache
- * that cannot be written (a read-only temp) only costs the speed-up. Set before anything else loads.
- */
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-/**
  * Fast paths: `--help` and `--version` print text that yargs rendered at build time
  * (scripts/render-help.mjs), so they never pay for loading yargs (~100 ms, mostly string-width).
  */
@@ -74,6 +67,13 @@ if (fast && !process.env.AZFN_INTERNAL_NO_FAST_PATH) {
     `${(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version}\n`,
   );
 } else {
+  /**
+   * Node's on-disk compile cache (Node 22.1+; NODE_COMPILE_CACHE, else the system's temporary
+   * directory): a second run skips compiling the bundle's chunks. Guarded: an older Node has no
+   * such function, and a cache that cannot be written (a read-only temp) only costs the speed-up.
+   * Set before the chunks load, and only for them: --help and --version load nothing to cache.
+   */
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
   // Set, never process.exit(): a large report on a pipe must be flushed first.
   const code = await main(args, {
