@@ -246,14 +246,21 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
   it("property 7: multiplying traffic and instances by k after the release leaves the verdict unchanged", () => {
     forCases((random, seed) => {
       const s = steady(random);
-      const broken = random() < 0.3;
+      // Healthy, failing (5xx ×6) or far slower (response time ×3-8, at least 100 ms to start from).
+      const broken = random() < 0.3 ? "errors" : random() < 0.3 ? "slower" : undefined;
+      const slower = 3 + random() * 5;
       const k = 1.5 + random() * 4;
       const timeline =
         (scale: number): Timeline =>
         (role, t) => {
           const load = s.timeline(role, t);
           if (role !== "prod" || t < s.release) return load;
-          const after = broken ? { ...load, errorRate: load.errorRate * 6 } : load;
+          const after =
+            broken === "errors"
+              ? { ...load, errorRate: load.errorRate * 6 }
+              : broken === "slower"
+                ? { ...load, responseTime: Math.max(load.responseTime, 0.1) * slower }
+                : load;
           return {
             ...after,
             requests: after.requests * scale,
@@ -271,7 +278,7 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
       );
       check(
         one.recommendation.action === (broken ? "ROLLBACK" : "PROCEED"),
-        () => `${broken ? "broken" : "healthy"}: ${summary(one)}`,
+        () => `${broken ?? "healthy"}: ${summary(one)}`,
       );
     });
   });
@@ -347,6 +354,90 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
         );
       }
     });
+  });
+
+  it("property 5: a large response-time rise that persists in the latest buckets is never exit 0", () => {
+    forCases((random, seed) => {
+      const s = steady(random);
+      // ×3-10 from at least 100 ms: clear of LATENCY's doubling and 100 ms floor whatever the noise.
+      const factor = 3 + random() * 7;
+      const lastWeek = random() < 0.5;
+      // QA either did not show it, or got the same release and moved with it: neither excuses it.
+      const qaGotIt = random() < 0.5;
+      const slower: Timeline = (role, t) => {
+        const load = s.timeline(role, t);
+        const hit = t >= s.release && (role === "prod" || qaGotIt);
+        return hit ? { ...load, responseTime: Math.max(load.responseTime, 0.1) * factor } : load;
+      };
+      const slowerBefore: Timeline = (role, t) => {
+        const load = s.timeline(role, t);
+        return t < s.release ? { ...load, responseTime: Math.max(load.responseTime, 0.1) } : slower(role, t);
+      };
+      const r = run(
+        {
+          ...s,
+          timeline: slowerBefore,
+          lastWeek,
+          ...(qaGotIt ? { qaRelease: s.release - 3 * MINUTE } : {}),
+        },
+        seed,
+      );
+      const said = `response time ×${factor.toFixed(1)}${qaGotIt ? ", QA released too" : ""}${lastWeek ? ", last week read" : ""}`;
+      check(
+        r.recommendation.action === "ROLLBACK" &&
+          r.analysis.findings.some(
+            (f) => f.ruleId === "M10" && f.environment === "prod" && f.severity === "critical",
+          ),
+        () => `${said}: ${summary(r)}`,
+      );
+    });
+  });
+
+  it("property 5: small, recovered, spiky or thinly measured response-time rises are never ROLLBACK", () => {
+    let recovered = 0;
+    forCases((random, seed) => {
+      const s = steady(random);
+      s.afterMinutes = 60 + Math.floor(random() * 120);
+      const kind = (["small", "recovered", "spikes", "few requests"] as const)[Math.floor(random() * 4)]!;
+      const factor = kind === "small" ? 1 + random() * 0.8 : 3 + random() * 7;
+      // Slow from the release for 40-70 % of the after-window, then back: a long warm-up, gone from
+      // the latest quarter.
+      const until = s.release + (s.settleMinutes + s.afterMinutes * (0.4 + random() * 0.3)) * MINUTE;
+      // At most 4.5 a minute: under LATENCY.minRequests (300) over the latest buckets (at most 45 here).
+      const thin = 0.5 + random() * 4;
+      const timeline: Timeline = (role, t) => {
+        const load = s.timeline(role, t);
+        const base = kind === "few requests" ? { ...load, requests: thin, executions: thin * 1.5 } : load;
+        if (role !== "prod" || t < s.release) return base;
+        const slow = { ...base, responseTime: base.responseTime * factor };
+        if (kind === "recovered") return t < until ? slow : base;
+        // One bucket in twenty far slower (a cold start, a slow dependency call): noise, not a level.
+        if (kind === "spikes") return random() < 0.05 ? slow : base;
+        return slow;
+      };
+      const r = run({ ...s, timeline }, seed);
+      const said = `${kind} ×${factor.toFixed(1)}`;
+      check(r.recommendation.action !== "ROLLBACK", () => `${said}: ${summary(r)}`);
+      const m10 = r.analysis.findings.filter((f) => f.ruleId === "M10" && f.environment === "prod");
+      check(
+        m10.every((f) => f.severity !== "critical"),
+        () => `${said}: ${summary(r)}`,
+      );
+      if (kind === "recovered") {
+        const judged = r.analysis.metrics.judgments.find(
+          (j) =>
+            j.environment === "prod" && j.metric === "HttpResponseTime" && j.comparison === "after-vs-before",
+        )!;
+        // Worse over the window and back in its latest buckets: said, as "recovered", by M10.
+        if (judged.recovered) recovered++;
+        check(
+          judged.recovered ? m10.length === 1 && /and recovered: /.test(m10[0]!.title) : m10.length === 0,
+          () => `${said}: ${summary(r)}`,
+        );
+      }
+    });
+    // Not vacuous: the generator's warm-ups do get judged worse, then recovered.
+    expect(recovered).toBeGreaterThan(CASES / 20);
   });
 
   it("property 7: a QA baseline that moved with the same release cannot excuse production", () => {
