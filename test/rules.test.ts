@@ -72,6 +72,11 @@ const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: numbe
   const s = series(f, role, metric);
   s.after = s.after.map((v) => (v === null ? null : v * k));
 };
+/** Scales the first 70 % of the after-window only: worse over the window, back in its latest quarter. */
+const scaleThenBack = (f: CheckFacts, role: "qa" | "prod", metric: string, k: number) => {
+  const s = series(f, role, metric);
+  s.after = s.after.map((v, i) => (v === null ? null : i < s.after.length * 0.7 ? v * k : v));
+};
 const setAfter = (
   f: CheckFacts,
   role: "qa" | "prod",
@@ -1042,12 +1047,7 @@ const CASES: Record<string, Case[]> = {
     },
     {
       name: "executions halved for most of the window, then back: recovered",
-      edit: (f) => {
-        const s = series(f, "prod", "FunctionExecutionCount");
-        s.after = s.after.map((v, i) =>
-          v === null ? null : i < s.after.length / 2 ? Math.round(v * 0.3) : v,
-        );
-      },
+      edit: (f) => scaleThenBack(f, "prod", "FunctionExecutionCount", 0.3),
       expect: [
         {
           environment: "prod",
@@ -1176,10 +1176,7 @@ const CASES: Record<string, Case[]> = {
     },
     {
       name: "gen 2 GCs five times as many for most of the window, then back: recovered",
-      edit: (f) => {
-        const s = series(f, "prod", "Gen2Collections");
-        s.after = s.after.map((v, i) => (v === null ? null : i < s.after.length * 0.7 ? v * 5 : v));
-      },
+      edit: (f) => scaleThenBack(f, "prod", "Gen2Collections", 5),
       expect: [
         {
           environment: "prod",
@@ -1244,10 +1241,7 @@ const CASES: Record<string, Case[]> = {
     },
     {
       name: "five times as slow for most of the window, then back: recovered",
-      edit: (f) => {
-        const s = series(f, "prod", "HttpResponseTime");
-        s.after = s.after.map((v, i) => (v === null ? null : i < s.after.length * 0.7 ? v * 5 : v));
-      },
+      edit: (f) => scaleThenBack(f, "prod", "HttpResponseTime", 5),
       expect: [
         {
           environment: "prod",

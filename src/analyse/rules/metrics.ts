@@ -66,7 +66,12 @@ export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["eviden
 function metricsEvidence(ctx: RuleContext, js: readonly Judgment[]): Detection["evidence"] {
   return {
     setting: js.map((j) => j.metric).join(", "),
-    detail: js.map((j) => `${j.metric}: ${metricEvidence(ctx, j).detail}`).join(" | "),
+    detail: js
+      .map(
+        (j) =>
+          `${j.metric}: median ${formatValue(j.control.median, j.unit)} before, ${metricEvidence(ctx, j).detail}`,
+      )
+      .join(" | "),
   };
 }
 
@@ -268,7 +273,7 @@ export const trafficCollapse = defineRule({
   why:
     "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker " +
     "mismatch, a disabled function): zero is an outage, and so is traffic far below every baseline " +
-    "while QA's holds, whatever the error rate.",
+    "while QA's holds, whatever the error rate. Executions and requests are one traffic: one finding names both.",
   needs: [],
   messages: {
     zero: "{env} {metric} fell to zero after the release (median {before} before)",
@@ -741,7 +746,9 @@ export const metricRegression = defineRule({
   title: "No other metric got worse after the release",
   severity: "medium",
   docs: METRIC_DOCS,
-  why: "Slower responses, more memory or more garbage collections after a release are worth watching even when nothing breaks yet.",
+  why:
+    "Slower responses (short of M10's doubling), more memory or more garbage collections after a release are " +
+    "worth watching even when nothing breaks yet; one that is gone from the latest buckets is said as recovered.",
   needs: [],
   messages: { worse: "{env} got worse after the release in {list}", recovered: RECOVERED },
   check(ctx) {
