@@ -138,7 +138,8 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
     .option("watch", {
       type: "string",
       describe:
-        "Keep judging for this long (30m, 2h, 1d) as after-release data arrives; stop early on clear failure, PROCEED only on enough evidence",
+        "Keep judging for this long (30m, 2h, 1d) as after-release data arrives; " +
+        "stop early on clear failure, PROCEED only on enough evidence",
     })
     .option("interval", { type: "string", default: "5m", describe: "With --watch: time between rounds" })
     .option("failure-limit", {
