@@ -108,6 +108,8 @@ export interface SessionOptions {
   recordTo?: string;
   /** The flag that named it, for messages (`record` calls it --out). */
   recordFlag?: string;
+  /** --out of check, watch and preflight: the evidence bundle's directory. */
+  bundleTo?: string;
   /** The configuration's named environments, for --qa/--prod given by name. */
   environments?: Record<string, string>;
   /** `check --watch`: the watch's own duration, on top of --timeout. */
@@ -137,9 +139,17 @@ export async function openSession(
     what: () => session?.waitingFor?.() ?? "the check to start",
   });
   try {
-    // Before anything is read: a target that holds evidence is refused, never overwritten.
+    // Before anything is read: a target that holds evidence is refused, never overwritten, so no
+    // check (or watch) runs for nothing (src/files/write-new.ts).
     if (options.recordTo)
       await (await import("../collect/recorder.js")).refuseRecordingTarget(options.recordTo, recordFlag);
+    if (options.bundleTo) {
+      const [{ BUNDLE_FILES }, { checkNewFilesTarget }] = await Promise.all([
+        import("../report/bundle.js"),
+        import("../files/write-new.js"),
+      ]);
+      await checkNewFilesTarget("--out", options.bundleTo, BUNDLE_FILES);
+    }
     session = await startSession(
       args,
       env,

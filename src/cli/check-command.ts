@@ -7,7 +7,7 @@ import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs, CheckArgs } from "../app/args.js";
-import { checkOutTarget, deliver } from "../app/deliver.js";
+import { deliver } from "../app/deliver.js";
 import type { Io } from "../app/io.js";
 import { checkRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
@@ -200,8 +200,6 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
-  // A refused --out is refused before Azure is read, so no check (or watch) runs for nothing.
-  if (args.out) await checkOutTarget(args.out);
   if (args.watch !== undefined)
     return (await import("./watch-command.js")).runWatchCommand(
       { ...args, watch: args.watch },
@@ -213,6 +211,7 @@ export async function runCheckCommand(
   const { runCheck } = await import("../check.js");
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
   });
   try {

@@ -44,6 +44,7 @@ export async function runPreflightCommand(
   const { runPreflight } = await import("../preflight.js");
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
   });
   try {

@@ -109,6 +109,23 @@ describe("a refused --out leaves nothing behind", () => {
     expect(readFileSync(join(out, "metrics.csv"), "utf8")).toBe("earlier\n");
   });
 
+  it("check, check --watch and preflight refuse a used --out before they read anything", async () => {
+    const out = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    writeFileSync(join(out, "report.json"), "earlier\n");
+    // A recording that does not exist: had anything been read first, that would be the error.
+    const missing = join(out, "no-such-recording");
+    for (const argv of [
+      ["check", "--from", missing, "--out", out],
+      ["check", "--from", missing, "--watch", "10m", "--out", out],
+      ["preflight", "--from", missing, "--out", out],
+    ]) {
+      const run = await runInProcess(argv);
+      expect(run.code, argv.join(" ")).toBe(2);
+      expect(run.stderr, argv.join(" ")).toMatch(/^azfn-health: --out: .*report\.json already exists/);
+    }
+    expect(listing(out)).toEqual(["report.json"]);
+  });
+
   it("a symlink as --out itself is refused, and the directory it points to stays empty", async () => {
     const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
     const elsewhere = mkdtempSync(join(tmpdir(), "azfn-elsewhere-"));
