@@ -39,6 +39,7 @@ export async function runWatchCommand(
   // --timeout bounds each round's reads; the whole watch may take its duration on top.
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
     extraSeconds: durationMs / 1000,
   });
