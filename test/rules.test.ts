@@ -72,6 +72,11 @@ const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: numbe
   const s = series(f, role, metric);
   s.after = s.after.map((v) => (v === null ? null : v * k));
 };
+/** Scales the first 70 % of the after-window only: worse over the window, back in its latest quarter. */
+const scaleThenBack = (f: CheckFacts, role: "qa" | "prod", metric: string, k: number) => {
+  const s = series(f, role, metric);
+  s.after = s.after.map((v, i) => (v === null ? null : i < s.after.length * 0.7 ? v * k : v));
+};
 const setAfter = (
   f: CheckFacts,
   role: "qa" | "prod",
@@ -1024,6 +1029,33 @@ const CASES: Record<string, Case[]> = {
       edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3),
       expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }],
     },
+    {
+      name: "requests and executions both stop: one finding for one outage",
+      edit: (f) => {
+        setAfter(f, "prod", "FunctionExecutionCount", () => 0);
+        setAfter(f, "prod", "Requests", () => 0);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          title:
+            /^Production Executions and requests fell to zero after the release \(median \d+ and \d+(\.\d+)? before\)$/,
+        },
+      ],
+    },
+    {
+      name: "executions halved for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "FunctionExecutionCount", 0.3),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title: /^Production executions fell after the release .* and recovered/,
+        },
+      ],
+    },
     { name: "steady traffic", edit: () => {}, expect: [] },
   ],
   M03: [
@@ -1138,9 +1170,21 @@ const CASES: Record<string, Case[]> = {
   ],
   M07: [
     {
-      name: "responses twice as slow",
-      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2),
+      name: "responses half as slow again: watched, below M10's doubling",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 1.5),
       expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }],
+    },
+    {
+      name: "gen 2 GCs five times as many for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "Gen2Collections", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title:
+            /^Production gen 2 gcs rose after the release \(.* → .*\) and recovered: .* in the latest \d+ buckets$/,
+        },
+      ],
     },
     {
       name: "in QA only it is low",
@@ -1148,6 +1192,66 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "qa", severity: "low" }],
     },
     { name: "nothing worse", edit: () => {}, expect: [] },
+  ],
+  M10: [
+    {
+      name: "responses five times as slow, still in the latest buckets",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          title:
+            /^Production responds 5\.\d× slower after the release: \d+ ms before, 1\.\d\d s in the latest \d+ buckets$/,
+          evidence: /newest \d+ in a row past the baseline's 95th percentile; \d+ requests$/,
+        },
+      ],
+    },
+    {
+      name: "in QA at production's traffic it is high, not critical",
+      edit: (f) => {
+        scaleAfter(f, "qa", "HttpResponseTime", 5);
+        series(f, "qa", "Requests").after = series(f, "prod", "Requests").after;
+        series(f, "qa", "Requests").baseline = series(f, "prod", "Requests").baseline;
+      },
+      expect: [{ environment: "qa", severity: "high" }],
+    },
+    {
+      name: "in QA at its own few requests: too few to tell",
+      edit: (f) => scaleAfter(f, "qa", "HttpResponseTime", 5),
+      expect: [{ environment: "qa", severity: "medium", title: /too few to tell$/ }],
+    },
+    {
+      name: "five times as slow over a handful of requests: too few to tell, never a rollback",
+      edit: (f) => {
+        scaleAfter(f, "prod", "HttpResponseTime", 5);
+        setAfter(f, "prod", "Requests", () => 1);
+      },
+      expect: [{ environment: "prod", severity: "medium", fixKind: "code", title: /too few to tell$/ }],
+    },
+    {
+      name: "a fast API five times as slow stays under the 100 ms floor: M07's",
+      edit: (f) => {
+        const s = series(f, "prod", "HttpResponseTime");
+        s.baseline = s.baseline.map((v) => (v === null ? null : v / 30));
+        s.after = s.after.map((v) => (v === null ? null : (v / 30) * 5));
+      },
+      expect: [],
+    },
+    {
+      name: "five times as slow for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "HttpResponseTime", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title:
+            /^Production response time rose after the release \(\d+ ms → 1\.\d\d s\) and recovered: \d+ ms in the latest \d+ buckets$/,
+        },
+      ],
+    },
+    { name: "steady response time", edit: () => {}, expect: [] },
   ],
   M08: [
     {

@@ -160,7 +160,7 @@ describe("CI output snapshots", () => {
 
 /** One account of the decision: what decide says of a finding is what every format says. */
 describe("the decision's account in every format", () => {
-  it("the story: M01 is explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
+  it("the story: M01 and M10 are explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
     const formats = ["text", "markdown", "junit", "html", "json"];
     const runs = await Promise.all(
       formats.map((format) => runInProcess(["check", "--from", STORY, "--format", format, "--verbose"])),
@@ -173,20 +173,24 @@ describe("the decision's account in every format", () => {
     const json = JSON.parse(runs[4]!.stdout) as Report;
     expect(json.recommendation.explained).toEqual([
       expect.objectContaining({ ruleId: "M01", environment: "prod", by: ["M03", "R09"] }),
+      expect.objectContaining({ ruleId: "M10", environment: "prod", by: ["M03", "R09"] }),
     ]);
     // The headline's count is the plan's: one change (M03 and R09 share it), one command.
     expect(json.recommendation.summary).toMatch(/^Production needs 1 configuration change: /);
   }, 60_000);
 
-  it("--until before the release is bad input: exit 2, one line, no verdict", async () => {
-    const run = await runInProcess(["check", "--from", STORY, "--until", "2026-11-19T12:00:00Z"]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(
-      /^azfn-health: --until 2026-11-19T12:00:00Z .* is before the release \(2026-11-19T18:42:10/,
-    );
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-  });
+  it.each([[], ["--watch", "30m", "--quiet"]])(
+    "--until before the release is bad input: exit 2, one line, no verdict (check %j)",
+    async (...watch: string[]) => {
+      const run = await runInProcess(["check", "--from", STORY, ...watch, "--until", "2026-11-19T12:00:00Z"]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        /^azfn-health: --until 2026-11-19T12:00:00Z .* is before the release \(2026-11-19T18:42:10/,
+      );
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    },
+  );
 });
 
 describe("the text report's width", () => {
