@@ -67,13 +67,15 @@ export const formDataWithoutUndici = {
  * diagnostic report and readline, `node:util` worker_threads, `node:fs` fs/promises and readline,
  * ~150 internal modules a run never uses. Through require() a builtin stays as loaded, and
  * esbuild reads a named import as a property when it is used. Same modules, loaded when needed.
+ * Static imports only: a dynamic import() of a CommonJS stand-in would resolve to its default
+ * alone (esbuild's split chunk exports no names), so import() of a builtin stays Node's own.
  */
 const BUILTIN = new RegExp(`^(node:)?(${builtinModules.join("|")})$`);
 export const builtinsByRequire = {
   name: "builtins-by-require",
   setup(build) {
     build.onResolve({ filter: BUILTIN }, (args) =>
-      args.kind === "import-statement" || args.kind === "dynamic-import"
+      args.kind === "import-statement"
         ? { path: args.path.replace(/^node:/, ""), namespace: "builtin-by-require" }
         : undefined,
     );

@@ -42,6 +42,8 @@ describe("the bundle's start-up plugins", () => {
       import { readFileSync } from "node:fs";
       import * as path from "node:path";
       const sameHttp = http === require("node:http");
+      const promises = await import("node:fs/promises");
+      if (typeof promises.appendFile !== "function") throw new Error("import() of a builtin lost its names");
       console.log(JSON.stringify({ sameHttp, read: typeof readFileSync, join: path.join("a", "b"), undici: loaded("internal/deps/undici/undici") }));
     `);
     expect(result).toEqual({ sameHttp: true, read: "function", join: "a/b", undici: false });
