@@ -7,6 +7,7 @@ import type { CheckFacts } from "../src/core/facts.js";
 import { decide, type Recommendation } from "../src/decide/decide.js";
 import { resolveRelease } from "../src/core/release.js";
 import { HEALTHY, REGRESSION, replayFacts, STORY, variant } from "./helpers.js";
+import { buildFacts } from "./support/facts.js";
 
 let healthy: CheckFacts;
 let story: CheckFacts;
@@ -318,6 +319,36 @@ describe("plans", () => {
 
   it("the healthy upgrade is PROCEED", () => {
     expect(judge(healthy).recommendation.action).toBe("PROCEED");
+  });
+
+  // test/support/facts.ts builds the rule tests' facts in code: it must say what the recording says.
+  it("the facts builder's healthy pair has the recording's facts and its PROCEED", async () => {
+    const built = await buildFacts();
+    for (const role of ["qa", "prod"] as const) {
+      expect(Object.keys(built[role]).sort()).toEqual(Object.keys(healthy[role]).sort());
+      expect(Object.keys(built[role].appSettings!).sort()).toEqual(
+        Object.keys(healthy[role].appSettings!).sort(),
+      );
+      expect(Object.keys(built[role].metrics!.series).sort()).toEqual(
+        Object.keys(healthy[role].metrics!.series).sort(),
+      );
+      const { metrics: _m, logs: _l, appSettings: _a, connectionStrings: _c, ...rest } = built[role];
+      const {
+        metrics: _rm,
+        logs: _rl,
+        appSettings: _ra,
+        connectionStrings: _rc,
+        ...recorded
+      } = healthy[role];
+      expect(rest).toEqual(recorded);
+    }
+    expect(built.metricWindows).toEqual(healthy.metricWindows);
+    const judged = judge(built);
+    expect([judged.recommendation.action, judged.analysis.findings, judged.analysis.unknowns]).toEqual([
+      "PROCEED",
+      [],
+      [],
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@ import type { Finding, Rule } from "../src/analyse/rule.js";
 import { RULES, ruleById } from "../src/analyse/rules/index.js";
 import { defaultHostId } from "../src/analyse/rules/storage.js";
 import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
-import { deleteSetting, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
+import { deleteSetting, setSetting, variant } from "./helpers.js";
+import { buildFacts } from "./support/facts.js";
 
 /** One case per behaviour: an edit of the healthy upgrade's facts, and what the rule must say. */
 interface Case {
@@ -17,6 +18,9 @@ interface Case {
     severity: Finding["severity"];
     fixKind?: "config" | "code" | "rollback";
     command?: RegExp;
+    /** The rule's message that says it (`Finding.messageId`): the finding's identity. */
+    message?: string;
+    /** The title's values (a version, a date, a setting's name), where the rule computes them. */
     title?: RegExp;
     /** The fix's wording, checked against its case (a failed request is not an exception). */
     fix?: RegExp;
@@ -153,8 +157,13 @@ const CASES: Record<string, Case[]> = {
       name: "production pinned to an exact build",
       edit: (f) => setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "4.1044.3.25066"),
       expect: [
-        { environment: "prod", severity: "high", title: /QA runs .* ~4 but production runs 4\.1044/ },
-        { environment: "prod", severity: "medium", title: /pins/ },
+        {
+          environment: "prod",
+          severity: "high",
+          message: "drift",
+          title: /QA runs .* ~4 but production runs 4\.1044/,
+        },
+        { environment: "prod", severity: "medium", message: "pinned" },
       ],
     },
     {
@@ -204,7 +213,13 @@ const CASES: Record<string, Case[]> = {
         toLinux(f.prod, "dotnet|3.1");
       },
       expect: [
-        { environment: "prod", severity: "critical", fixKind: "code", title: /supports runtime ~3, not ~4/ },
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "code",
+          message: "version",
+          title: /supports runtime ~3, not ~4/,
+        },
       ],
     },
     {
@@ -251,7 +266,7 @@ const CASES: Record<string, Case[]> = {
           severity: "high",
           fixKind: "code",
           command: /appsettings delete .* --setting-names FUNCTIONS_INPROC_NET8_ENABLED$/,
-          title: /production runs another build than QA tested/,
+          message: "otherBuild",
           fix: /in one step/,
         },
       ],
@@ -379,6 +394,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "medium",
           fixKind: "code",
+          message: "past",
           title: /reached end-of-life on 2024-11-12/,
           command: /--net-framework-version v10\.0$/,
           evidence: /source: (Function App Stacks API|bundled stacks)/,
@@ -494,7 +510,12 @@ const CASES: Record<string, Case[]> = {
       name: "a long production name and its staging slot",
       edit: (f) => rename(f.prod, "contoso-orders-fulfilment-processor-prod"),
       expect: [
-        { environment: "prod", severity: "critical", title: /host ID "contoso-orders-fulfilment-proces"/ },
+        {
+          environment: "prod",
+          severity: "critical",
+          message: "collision",
+          title: /host ID "contoso-orders-fulfilment-proces"/,
+        },
       ],
     },
     {
@@ -508,7 +529,14 @@ const CASES: Record<string, Case[]> = {
           setSetting(e, "AzureWebJobsStorage", "AccountName=stshared;AccountKey=TEST-SECRET-y"),
         );
       },
-      expect: [{ environment: "both", severity: "medium", title: /share storage account stshared/ }],
+      expect: [
+        {
+          environment: "both",
+          severity: "medium",
+          message: "shared",
+          title: /share storage account stshared/,
+        },
+      ],
     },
     {
       name: "a staging slot checked against its production counts each slot once and shares storage by design",
@@ -616,8 +644,13 @@ const CASES: Record<string, Case[]> = {
           "https://st.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-11-01T00%3A00%3A00Z&sig=TEST-SECRET-sig",
         ),
       expect: [
-        { environment: "prod", severity: "critical", title: /expired on 2026-11-01/ },
-        { environment: "prod", severity: "medium", title: /is 1 in QA but URL in production/ },
+        { environment: "prod", severity: "critical", message: "expired", title: /expired on 2026-11-01/ },
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "drift",
+          title: /is 1 in QA but URL in production/,
+        },
       ],
     },
     {
@@ -652,7 +685,14 @@ const CASES: Record<string, Case[]> = {
     {
       name: "a setting QA has and production lacks",
       edit: (f) => setSetting(f.qa, "Pricing__Endpoint", "https://pricing-qa.contoso.example"),
-      expect: [{ environment: "prod", severity: "medium", title: /lacks 1 app setting.*Pricing__Endpoint/ }],
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "missing",
+          title: /lacks 1 app setting.*Pricing__Endpoint/,
+        },
+      ],
     },
     {
       name: "a non-secret value that differs",
@@ -687,7 +727,12 @@ const CASES: Record<string, Case[]> = {
           ),
         ),
       expect: [
-        { environment: "prod", severity: "medium", title: /same secret value for ServiceBusConnection/ },
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "shared",
+          title: /same secret value for ServiceBusConnection/,
+        },
       ],
     },
     {
@@ -695,7 +740,7 @@ const CASES: Record<string, Case[]> = {
       edit: (f) => {
         f.qa.connectionStrings!.OrdersDb!.hash = f.prod.connectionStrings!.OrdersDb!.hash;
       },
-      expect: [{ environment: "prod", severity: "medium", title: /for OrdersDb/ }],
+      expect: [{ environment: "prod", severity: "medium", message: "shared", title: /for OrdersDb/ }],
     },
     {
       name: "many identical non-secret settings are settings that match, not shared secrets",
@@ -727,13 +772,18 @@ const CASES: Record<string, Case[]> = {
           ),
         ),
       expect: [
-        { environment: "prod", severity: "medium", title: /same secret value for Exports__Container/ },
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "shared",
+          title: /same secret value for Exports__Container/,
+        },
       ],
     },
     {
       name: "the same high-entropy key under a plain name",
       edit: (f) => bothEnvs(f, (e) => setSetting(e, "Partner__Value", "q8Zr2Lm0Xv7Tn4Wb9Kc1Ys6Hd3Fj5Pg")),
-      expect: [{ environment: "prod", severity: "medium", title: /Partner__Value/ }],
+      expect: [{ environment: "prod", severity: "medium", message: "shared", title: /Partner__Value/ }],
     },
     {
       name: "an old recording's marker without a shape: a secret-like name counts as a credential",
@@ -745,7 +795,14 @@ const CASES: Record<string, Case[]> = {
             Feature__Enabled: { hash: "ba9876543210" },
           };
         }),
-      expect: [{ environment: "prod", severity: "medium", title: /same secret value for Pricing__ApiKey:/ }],
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "shared",
+          title: /same secret value for Pricing__ApiKey:/,
+        },
+      ],
     },
     {
       name: "a slot pair: slot settings differ by design and shared values move with the code",
@@ -771,7 +828,7 @@ const CASES: Record<string, Case[]> = {
         stagingSlotOfProd(f);
         setSetting(f.qa, "Pricing__Endpoint", "https://pricing.contoso.example");
       },
-      expect: [{ environment: "prod", severity: "medium", title: /Pricing__Endpoint/ }],
+      expect: [{ environment: "prod", severity: "medium", message: "missing", title: /Pricing__Endpoint/ }],
     },
     { name: "secrets that differ are expected", edit: () => {}, expect: [] },
   ],
@@ -799,6 +856,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "high",
+          message: "smaller",
           title: /Y1 \(1536 MB per instance\) is smaller than QA's EP1/,
         },
       ],
@@ -818,7 +876,14 @@ const CASES: Record<string, Case[]> = {
         f.prod.site!.sku = "PremiumV3";
       },
       unknown: ["prod"],
-      expect: [{ environment: "prod", severity: "medium", title: /PremiumV3 tier but QA on ElasticPremium/ }],
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          message: "siteTier",
+          title: /PremiumV3 tier but QA on ElasticPremium/,
+        },
+      ],
     },
     {
       name: "a Flex production with smaller instances than QA's: Flex's own instance-memory command",
@@ -928,7 +993,9 @@ const CASES: Record<string, Case[]> = {
         delete f.prod.host;
         f.prod.gaps.push({ source: "hostStatus", reason: "HTTP 404 HTTP 404 Not Found", statusCode: 404 });
       },
-      expect: [{ environment: "prod", severity: "info", title: /\(HTTP 404 Not Found\)/ }],
+      expect: [
+        { environment: "prod", severity: "info", message: "unavailable", title: /\(HTTP 404 Not Found\)/ },
+      ],
     },
     { name: "running", edit: () => {}, expect: [] },
   ],
@@ -981,6 +1048,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "critical",
           fixKind: "rollback",
+          message: "worse",
           title: /5xx rate rose from .* to 5\.\d\d %/,
         },
       ],
@@ -992,7 +1060,7 @@ const CASES: Record<string, Case[]> = {
         s.baseline = s.baseline.map(() => 0);
         s.after = s.after.map((_, i) => (i % 2 ? 3 : 0));
       },
-      expect: [{ environment: "prod", severity: "critical", title: /from 0\.00 %/ }],
+      expect: [{ environment: "prod", severity: "critical", message: "worse", title: /from 0\.00 %/ }],
     },
     {
       name: "in QA it is high, not critical",
@@ -1015,14 +1083,14 @@ const CASES: Record<string, Case[]> = {
     {
       name: "executions stop after the release",
       edit: (f) => setAfter(f, "prod", "FunctionExecutionCount", () => 0),
-      expect: [
-        { environment: "prod", severity: "critical", fixKind: "rollback", title: /Executions fell to zero/ },
-      ],
+      expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", message: "zero" }],
     },
     {
       name: "executions drop by two thirds",
       edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3),
-      expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }],
+      expect: [
+        { environment: "prod", severity: "medium", message: "drop", title: /Executions fell by 6\d %/ },
+      ],
     },
     { name: "steady traffic", edit: () => {}, expect: [] },
   ],
@@ -1038,6 +1106,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "high",
           command: /--use-32bit-worker-process false$/,
+          message: "bitness",
           title: /peaks at 1\.80 GiB of its ~2 GB/,
         },
       ],
@@ -1066,6 +1135,7 @@ const CASES: Record<string, Case[]> = {
           severity: "high",
           command:
             /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --instance-memory 4096$/,
+          message: "flex",
           title: /Flex Consumption instance memory \(2048 MB/,
         },
       ],
@@ -1123,7 +1193,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "medium",
-          title: /threads climbed 166 % within the after-window/,
+          message: "climb",
           evidence:
             /^Threads; median \d+(\.\d)? in the first quarter of the after-window, \d+ in the last; after /,
         },
@@ -1132,7 +1202,7 @@ const CASES: Record<string, Case[]> = {
     {
       name: "a growing HTTP queue",
       edit: (f) => setAfter(f, "prod", "HttpQueueLength", (i) => 15 + (i % 10)),
-      expect: [{ environment: "prod", severity: "medium", title: /HTTP queue grew/ }],
+      expect: [{ environment: "prod", severity: "medium", message: "queue" }],
     },
     { name: "flat threads and queue", edit: () => {}, expect: [] },
   ],
@@ -1140,7 +1210,7 @@ const CASES: Record<string, Case[]> = {
     {
       name: "responses twice as slow",
       edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2),
-      expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }],
+      expect: [{ environment: "prod", severity: "medium", message: "worse" }],
     },
     {
       name: "in QA only it is low",
@@ -1153,7 +1223,7 @@ const CASES: Record<string, Case[]> = {
     {
       name: "production three times slower than QA per request",
       edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 3),
-      expect: [{ environment: "prod", severity: "low", title: /response time is \d+ % above QA's/ }],
+      expect: [{ environment: "prod", severity: "low", message: "differs" }],
     },
     { name: "production like QA", edit: () => {}, expect: [] },
   ],
@@ -1170,12 +1240,14 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "high",
+          message: "exceptions",
           title: /raises System\.OutOfMemoryException \(0 → 340\)/,
           fix: /^Look at these exceptions .*stack traces/,
         },
         {
           environment: "prod",
           severity: "high",
+          message: "host",
           title: /host reports Possible thread pool starvation \(0 → 18\)/,
           fix: /^The host is under strain/,
         },
@@ -1195,6 +1267,7 @@ const CASES: Record<string, Case[]> = {
         {
           environment: "prod",
           severity: "medium",
+          message: "failures",
           title: /GetOrderHttp 500 \(4 → 45\)/,
           fix: /^Look at these operations .*response codes(?!.*exception)/,
         },
@@ -1214,7 +1287,7 @@ const CASES: Record<string, Case[]> = {
         delete f.prod.logs;
         delete f.prod.site!.appInsightsId;
       },
-      expect: [{ environment: "prod", severity: "info", title: /does not link its component/ }],
+      expect: [{ environment: "prod", severity: "info", message: "unlinked" }],
     },
     { name: "the same few exceptions as before", edit: () => {}, expect: [] },
   ],
@@ -1226,7 +1299,15 @@ const CASES: Record<string, Case[]> = {
           "AZFD0004: A collision for Host ID 'contoso-orders' was detected in the configured storage account.",
         ];
       },
-      expect: [{ environment: "prod", severity: "critical", fixKind: "rollback", title: /reports 1 error/ }],
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          message: "errors",
+          title: /reports 1 error/,
+        },
+      ],
     },
     { name: "no errors", edit: () => {}, expect: [] },
   ],
@@ -1245,6 +1326,7 @@ const CASES: Record<string, Case[]> = {
           fixKind: "config",
           command:
             /appsettings set -g rg-orders-prod -n orders-func-prod --settings 'WEBSITE_NODE_DEFAULT_VERSION=~24'$/,
+          message: "notOffered",
           title:
             /node 12 \(WEBSITE_NODE_DEFAULT_VERSION ~12\), which runtime ~4 does not offer \(it runs on ~3\)/,
         },
@@ -1272,7 +1354,7 @@ const CASES: Record<string, Case[]> = {
       name: "Python 3.6 in both, both hosts running: an upgrade to plan, never an outage",
       edit: (f) => bothEnvs(f, (e) => python(e, "Python|3.6")),
       expect: [
-        { environment: "prod", severity: "medium", fixKind: "code", title: /its host runs it/ },
+        { environment: "prod", severity: "medium", fixKind: "code", message: "running" },
         { environment: "qa", severity: "medium", fixKind: "code" },
       ],
     },
@@ -1284,7 +1366,7 @@ const CASES: Record<string, Case[]> = {
           hostDown(e);
         }),
       expect: [
-        { environment: "prod", severity: "critical", title: /no linux Function App stack lists/ },
+        { environment: "prod", severity: "critical", message: "notListed" },
         { environment: "qa", severity: "critical" },
       ],
     },
@@ -1337,6 +1419,7 @@ const CASES: Record<string, Case[]> = {
           severity: "high",
           fixKind: "config",
           command: /config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python\|3\.12'$/,
+          message: "version",
           title: /python 3\.9 \(linuxFxVersion Python\|3\.9\) but QA runs python 3\.12/,
         },
       ],
@@ -1415,6 +1498,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "medium",
           fixKind: "code",
+          message: "version",
           title: /node 18 \(WEBSITE_NODE_DEFAULT_VERSION ~18\) but QA runs node 20/,
         },
       ],
@@ -1439,7 +1523,7 @@ const CASES: Record<string, Case[]> = {
         f.qa.site!.environmentTag = "prod";
         f.prod.site!.environmentTag = "qa";
       },
-      expect: [{ environment: "both", severity: "high", fixKind: "code", title: /wrong way round/ }],
+      expect: [{ environment: "both", severity: "high", fixKind: "code", message: "swapped" }],
     },
     {
       name: "names ending -prod and -qa given the other way round",
@@ -1466,14 +1550,14 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "high",
           fixKind: "code",
-          title: /container-apps but QA on elastic-premium/,
+          message: "platform",
         },
       ],
     },
     {
       name: "Windows QA, Linux production: a new app",
       edit: (f) => toLinux(f.prod, "DOTNET-ISOLATED|10.0"),
-      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /a new app, not a setting/ }],
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", message: "os" }],
     },
     { name: "the same OS", edit: () => {}, expect: [] },
   ],
@@ -1488,7 +1572,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "critical",
           command: /^az functionapp start -g rg-orders-prod -n orders-func-prod$/,
-          title: /production app is stopped \(state Stopped\): it runs no functions \(site last modified/,
+          message: "stopped",
         },
       ],
     },
@@ -1497,7 +1581,7 @@ const CASES: Record<string, Case[]> = {
       edit: (f) => {
         f.qa.site!.enabled = false;
       },
-      expect: [{ environment: "qa", severity: "critical", title: /disabled/ }],
+      expect: [{ environment: "qa", severity: "critical", message: "stopped" }],
     },
     { name: "running and enabled", edit: () => {}, expect: [] },
   ],
@@ -1515,7 +1599,7 @@ const CASES: Record<string, Case[]> = {
 
 let healthy: CheckFacts;
 beforeAll(async () => {
-  healthy = await replayFacts(HEALTHY);
+  healthy = await buildFacts();
 });
 
 describe("rules", () => {
@@ -1555,6 +1639,8 @@ describe("rules", () => {
                 f.fix?.commands.some((cmd) => e.command!.test(cmd)),
                 `${f.fix?.commands.join("\n")} !~ ${e.command}`,
               ).toBe(true);
+            if (e.message) expect(f.messageId).toBe(e.message);
+            if (e.fixKind || e.command) expect(f.fix?.id).toMatch(new RegExp(`^${id}\\.\\w+$`));
             if (e.title) expect(f.title).toMatch(e.title);
             if (e.fix) expect(f.fix?.summary).toMatch(e.fix);
             if (e.evidence) expect(Object.values(f.evidence).join("; ")).toMatch(e.evidence);
