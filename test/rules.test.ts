@@ -1651,6 +1651,29 @@ describe("rules", () => {
   }
 });
 
+describe("facts built from overrides", () => {
+  it.each([
+    [
+      "production on a 32-bit worker",
+      { prod: { config: { use32BitWorkerProcess: true } } },
+      [["R09", "drift", "R09.drift"]],
+    ],
+    [
+      "production without FUNCTIONS_EXTENSION_VERSION",
+      { prod: { settings: { FUNCTIONS_EXTENSION_VERSION: null } } },
+      [["R01", "missing", "R01.missing"]],
+    ],
+    [
+      "production's executions down to 30 % after the release",
+      { prod: { after: { FunctionExecutionCount: 0.3 } } },
+      [["M02", "drop", "M02.drop"]],
+    ],
+  ] as const)("%s: the finding's rule, message and fix ids", async (_, overrides, expected) => {
+    const { findings } = analyse(await buildFacts(overrides), [ruleById(expected[0][0])!]);
+    expect(findings.map((f) => [f.ruleId, f.messageId, f.fix?.id])).toEqual(expected);
+  });
+});
+
 describe("analysis", () => {
   it("a rule whose facts are missing reports unknown, never a pass", () => {
     const facts = variant(healthy, (f) => {
