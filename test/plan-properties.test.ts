@@ -14,6 +14,7 @@ import {
 import { resolveRelease } from "../src/core/release.js";
 import { decide, type Recommendation } from "../src/decide/decide.js";
 import { HEALTHY, replayFacts, variant } from "./helpers.js";
+import { commandsOf } from "./support/plan.js";
 import { generatedPair } from "./support/generate-facts.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 
@@ -52,7 +53,6 @@ beforeAll(async () => {
   // Generating the cases is work, not a speed assertion: a loaded machine only takes longer.
 }, 120_000);
 
-const commandsOf = (plan: Recommendation) => plan.steps.filter((s) => !s.startsWith("#"));
 const isCause = (f: Finding) => !/^[HM]\d/.test(f.ruleId);
 const say = (c: Case, what: string) => `seed ${c.seed} (AZFN_SEED=${c.seed} replays it as case 0): ${what}`;
 
