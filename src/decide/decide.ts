@@ -297,7 +297,8 @@ function wayBack(
     plan.push(
       step.swapBack(swappedSlot.sourceSlot, swappedSlot.time),
       step.command(
-        `az functionapp deployment slot swap ${azTarget(prod.ref)} ${shellOption("--slot", swappedSlot.sourceSlot)} --target-slot production`,
+        `az functionapp deployment slot swap ${azTarget(prod.ref)} ` +
+          `${shellOption("--slot", swappedSlot.sourceSlot)} --target-slot production`,
       ),
     );
     if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
@@ -312,7 +313,8 @@ function wayBack(
     plan.push(
       step.redeploy(previous.id, previous.endTime ?? previous.startTime, who),
       step.command(
-        `az functionapp deployment source config-zip ${azTarget(prod.ref)} ${shellOption("--src", `<package of deployment ${previous.id}>`)}`,
+        `az functionapp deployment source config-zip ${azTarget(prod.ref)} ` +
+          shellOption("--src", `<package of deployment ${previous.id}>`),
       ),
     );
   } else {

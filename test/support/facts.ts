@@ -107,7 +107,9 @@ export function environmentFacts(
   const group = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-orders-${role}`;
   const site = `orders-func-${role}`;
   const account = `storders${role}`;
-  const storage = `DefaultEndpointsProtocol=https;AccountName=${account};AccountKey=${role}Zm9vYmFyYmF6cXV4a2V5==;EndpointSuffix=core.windows.net`;
+  const storage =
+    `DefaultEndpointsProtocol=https;AccountName=${account};` +
+    `AccountKey=${role}Zm9vYmFyYmF6cXV4a2V5==;EndpointSuffix=core.windows.net`;
   const planId = `${group}/providers/Microsoft.Web/serverfarms/plan-orders-${role}`;
   const appInsightsId = `${group}/providers/microsoft.insights/components/appi-orders-${role}`;
   return {
@@ -145,8 +147,12 @@ export function environmentFacts(
       AzureWebJobsStorage: storage,
       WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: storage,
       WEBSITE_CONTENTSHARE: `${site}-9f1c`,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=${role}-5d1e7c2a-0b4f-4e36-9a8d;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
-      ServiceBusConnection: `Endpoint=sb://sb-orders-${role}.servicebus.windows.net/;SharedAccessKeyName=app;SharedAccessKey=${role}Q2hhbmdlTWVQbGVhc2U0Mg==`,
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        `InstrumentationKey=${role}-5d1e7c2a-0b4f-4e36-9a8d;` +
+        "IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+      ServiceBusConnection:
+        `Endpoint=sb://sb-orders-${role}.servicebus.windows.net/;` +
+        `SharedAccessKeyName=app;SharedAccessKey=${role}Q2hhbmdlTWVQbGVhc2U0Mg==`,
       Pricing__ApiKey: `${role}-k7Yq2xPz9LmR4tWv8NbC3dHs6JfG1aE0`,
       WEBSITE_RUN_FROM_PACKAGE: "1",
       WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED: "1",
