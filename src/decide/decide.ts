@@ -6,7 +6,7 @@ import { azTarget } from "../core/resource-id.js";
 import { shellOption } from "../core/shell.js";
 import { isoDate } from "../core/time.js";
 import { successfulDeployments, type Release } from "../core/release.js";
-import { runsNow, scriptLine, step, type PlanStep } from "./plan.js";
+import { runsNow, scriptLine, step, type Moment, type PlanStep } from "./plan.js";
 
 export interface Recommendation {
   action: Verdict;
@@ -54,6 +54,8 @@ export function recommend(r: Omit<Recommendation, "steps">): Recommendation {
   return { action, summary, drivers, steps: plan.map(scriptLine), plan, ...rest };
 }
 
+export type { Moment };
+
 /**
  * The one decision over the findings, in order:
  * ROLLBACK when production is broken (critical) and no configuration fix is known;
@@ -61,13 +63,6 @@ export function recommend(r: Omit<Recommendation, "steps">): Recommendation {
  * INCONCLUSIVE when any rule could not judge (missing data never becomes PROCEED);
  * MONITOR on any other warning; PROCEED otherwise.
  */
-/**
- * When the decision is read: after the release (`check`), or before the deploy (`preflight`):
- * nothing is deployed yet, so no "roll back instead", and the re-run is a preflight. The wording
- * for each moment lives here, so no caller edits these sentences.
- */
-export type Moment = "check" | "preflight";
-
 export function decide(
   analysis: Analysis,
   facts: CheckFacts,

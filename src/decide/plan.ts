@@ -34,8 +34,12 @@ export interface PlanStep {
   id?: string;
 }
 
-/** Which moment's wording a re-run takes (decide.ts `Moment`). */
-type Moment = "check" | "preflight";
+/**
+ * When the decision is read: after the release (`check`), or before the deploy (`preflight`):
+ * nothing is deployed yet, so no "roll back instead", and the re-run is a preflight. The wording
+ * for each moment lives here, so no caller edits these sentences.
+ */
+export type Moment = "check" | "preflight";
 
 type Ids = Pick<PlanStep, "ruleIds" | "fixIds">;
 
