@@ -7,7 +7,7 @@ import { classify, RESPONSES } from "../src/collect/responses/index.js";
 import { unkeptFields, type Keep } from "../src/collect/responses/response.js";
 import { functions } from "../src/collect/responses/functions.js";
 import { parseAppId } from "../src/core/resource-id.js";
-import { HASH_KEY, ROOT, TEST_CREDENTIAL } from "./helpers.js";
+import { HASH_KEY, HEALTHY, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
 
 /**
  * The Azure response catalogue (src/collect/responses/): one module per response, one classifier of
@@ -101,5 +101,26 @@ describe("what a recording keeps", () => {
     expect(unkeptFields(functions.shape.fields, { nextLink: true })).toEqual(["value"]);
     expect(unkeptFields({ tags: { "*": true } }, { tags: { environment: true } })).toEqual([]);
     expect(unkeptFields({ tags: { "*": { a: true } } }, { tags: { env: true } })).toEqual(["tags.env"]);
+  });
+});
+
+describe("the functions list", () => {
+  it("gives the languages the deployed functions declare, as Azure writes them", async () => {
+    // An isolated build (healthy-upgrade) and an in-process one (the 32-bit story).
+    const [healthy, story] = await Promise.all([replayFacts(HEALTHY), replayFacts(STORY)]);
+    expect(healthy.prod.deployedLanguages).toEqual(["dotnet-isolated"]);
+    expect(story.prod.deployedLanguages).toEqual(["DotNetAssembly"]);
+    const unread = await replayFacts(HEALTHY, (recording) => {
+      recording.exchanges = recording.exchanges.filter(
+        (e) => !/orders-func-prod\/functions/.test(e.request.url),
+      );
+    });
+    expect(unread.prod.deployedLanguages).toBeUndefined();
+    expect(unread.prod.gaps.map((g) => g.source)).toContain("functions");
+  });
+
+  it("a language that is not a string is a malformed functions list", () => {
+    const body = { value: [{ name: "a/f", properties: { isDisabled: false, language: 7 } }] };
+    expect(functions.shape(body, "")).toMatch(/language is a number, expected a string/);
   });
 });
