@@ -340,6 +340,15 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "prod", severity: "critical", fixKind: "code" }],
     },
     {
+      name: "production on node whose deployed functions are python, as QA's worker: the stack changes too, never a hotfix",
+      edit: (f) => {
+        setSetting(f.qa, "FUNCTIONS_WORKER_RUNTIME", "python");
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "node");
+        f.prod.deployedLanguages = ["python"];
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /another build/ }],
+    },
+    {
       name: "the host reports AZFD0013",
       edit: (f) => {
         f.prod.host!.errors = [

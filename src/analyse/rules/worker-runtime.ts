@@ -80,8 +80,10 @@ export const workerRuntimeMismatch = defineRule({
       const prodRuns = hostRunsDeployed(prod) === true;
       // What production's deployed functions declare decides first (README property 1): a payload that
       // needs QA's worker makes the setting its fix; one that needs production's own forbids it.
+      // Between the two .NET models the setting is the whole change; another language also needs its
+      // stack (linuxFxVersion, the version settings), which the functions list does not give.
       const deployed = payloadWorker(prod);
-      const payloadNeedsQa = deployed === qaWorker;
+      const payloadNeedsQa = deployed === qaWorker && /^dotnet/.test(qaWorker) && /^dotnet/.test(prodWorker);
       const toIsolated = qaWorker === "dotnet-isolated" && prodWorker === "dotnet";
       const os = profile.prod.isFlex ? "linux" : (profile.prod.os ?? "linux");
       const target =
