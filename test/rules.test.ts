@@ -237,11 +237,44 @@ const CASES: Record<string, Case[]> = {
       ],
     },
     {
-      name: "missing in both",
-      edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")),
+      name: "missing in both, the functions list not read: a build decides",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME");
+          delete e.deployedLanguages;
+        }),
       expect: [
         { environment: "prod", severity: "high", fixKind: "code" },
         { environment: "qa", severity: "high", fixKind: "code" },
+      ],
+    },
+    {
+      name: "missing in both: the worker the deployed functions declare is the fix",
+      edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")),
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/,
+          fix: /the deployed functions declare/,
+        },
+        { environment: "qa", severity: "high", fixKind: "config" },
+      ],
+    },
+    {
+      name: "missing in production whose deployed functions are node: node, not QA's worker",
+      edit: (f) => {
+        deleteSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME");
+        f.prod.deployedLanguages = ["node"];
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=node$/,
+        },
       ],
     },
   ],
@@ -249,7 +282,10 @@ const CASES: Record<string, Case[]> = {
     {
       // Production's host runs: its deployed build is in-process, and QA's setting would stop it (AZFD0013).
       name: "production running on dotnet while QA runs dotnet-isolated: another build, the move is one build step",
-      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        f.prod.deployedLanguages = ["DotNetAssembly"];
+      },
       expect: [
         {
           environment: "prod",
@@ -275,6 +311,47 @@ const CASES: Record<string, Case[]> = {
           command: /net-framework-version v10\.0$/,
         },
       ],
+    },
+    {
+      name: "production running on dotnet, the functions list not read: as another build",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        delete f.prod.deployedLanguages;
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /another build/ }],
+    },
+    {
+      // Issue 16 property 1: the payload itself requires the setting, whatever the host says.
+      name: "production on dotnet whose deployed functions are dotnet-isolated: the setting the payload needs is the fix",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/,
+          title: /deployed functions are dotnet-isolated/,
+          evidence: /deployed functions: dotnet-isolated/,
+        },
+      ],
+    },
+    {
+      name: "production's host down on dotnet, QA runs isolated, but production's deployed functions are in-process: never a hotfix",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        f.prod.deployedLanguages = ["CSharp", "DotNetAssembly"];
+        hostDown(f.prod);
+      },
+      expect: [{ environment: "prod", severity: "critical", fixKind: "code" }],
+    },
+    {
+      name: "production on node whose deployed functions are python, as QA's worker: the stack changes too, never a hotfix",
+      edit: (f) => {
+        setSetting(f.qa, "FUNCTIONS_WORKER_RUNTIME", "python");
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "node");
+        f.prod.deployedLanguages = ["python"];
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /another build/ }],
     },
     {
       name: "the host reports AZFD0013",
