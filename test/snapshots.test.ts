@@ -160,7 +160,7 @@ describe("CI output snapshots", () => {
 
 /** One account of the decision: what decide says of a finding is what every format says. */
 describe("the decision's account in every format", () => {
-  it("the story: M01 is explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
+  it("the story: M01 and M10 are explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
     const formats = ["text", "markdown", "junit", "html", "json"];
     const runs = await Promise.all(
       formats.map((format) => runInProcess(["check", "--from", STORY, "--format", format, "--verbose"])),
@@ -173,6 +173,7 @@ describe("the decision's account in every format", () => {
     const json = JSON.parse(runs[4]!.stdout) as Report;
     expect(json.recommendation.explained).toEqual([
       expect.objectContaining({ ruleId: "M01", environment: "prod", by: ["M03", "R09"] }),
+      expect.objectContaining({ ruleId: "M10", environment: "prod", by: ["M03", "R09"] }),
     ]);
     // The headline's count is the plan's: one change (M03 and R09 share it), one command.
     expect(json.recommendation.summary).toMatch(/^Production needs 1 configuration change: /);

@@ -183,6 +183,7 @@ export function environmentFacts(
     functions: ["ProcessOrder", "ShipOrder", "GetOrderHttp", "RefundOrderHttp", "NightlyReconcile"].map(
       (name) => ({ name, disabled: false }),
     ),
+    deployedLanguages: ["dotnet-isolated"],
     slots: role === "prod" ? [{ name: "staging", state: "Running" }] : [],
     deployments: [
       role === "qa"
