@@ -1582,11 +1582,13 @@ const CASES: Record<string, Case[]> = {
       expect: [],
     },
     {
-      name: "Flex Consumption does not apply",
-      edit: (f) => {
-        f.qa.site!.flexRuntime = { name: "dotnet-isolated", version: "10.0" };
-        thirtyTwoBit(f.prod, true);
-      },
+      name: "Flex Consumption runs 64-bit only: a stray use32BitWorkerProcess in its config/web is no difference",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          toLinux(e, "");
+          e.site!.flexRuntime = { name: "powershell", version: "7.4" };
+          thirtyTwoBit(e, e.role === "prod");
+        }),
       expect: [],
     },
     {

@@ -465,7 +465,8 @@ const BITNESS_DOCS =
  * D07: the worker's bitness (`use32BitWorkerProcess`) is part of what QA tested. A 32-bit worker has
  * about 2 GB of address space whatever the plan (durable-extension#1003); a 64-bit one has a larger
  * footprint (azure-functions-host#5430, #6999) and loads x64 native binaries. Only Windows offers a
- * 32-bit worker: Linux runs 64-bit only (another OS is D05's), Flex and Container Apps do not apply.
+ * 32-bit worker: Linux runs 64-bit only (another OS is D05's), and so do Flex Consumption and Container
+ * Apps (both Linux), so the rule has nothing to compare there and, on a healthy app, nothing to say.
  *
  * One finding per difference, and who owns which:
  * - R09: production 32-bit while QA ran 64-bit when production's worker is .NET on ~4 and later (its
@@ -488,12 +489,6 @@ export const bitnessDrift = defineRule({
     "A 32-bit worker is capped at about 2 GB of address space; a 64-bit worker uses more memory and loads " +
     "other native binaries. A release tested with one bitness can run out of memory or fail to load on the other.",
   needs: ["site"],
-  appliesTo: (env, self) =>
-    isContainerApp(env)
-      ? "hosted on Azure Container Apps: the image decides the bitness, no use32BitWorkerProcess"
-      : self.isFlex
-        ? "Flex Consumption runs 64-bit workers only"
-        : undefined,
   messages: {
     narrower:
       "production runs a 32-bit worker but QA ran 64-bit (use32BitWorkerProcess {prod} in production, {qa} in QA)",
