@@ -125,6 +125,16 @@ const APPS: {
     files: { site: "logic-app-standard.site.json" },
   },
   {
+    name: "Windows Consumption Java 8 ~3 (CLI 2022)",
+    hosting: "consumption",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionappwindowsruntime000003`,
+    files: {
+      site: "windows-consumption-java.site.json",
+      config: "windows-consumption-java.config-web.json",
+      appSettings: "windows-consumption-java.appsettings.json",
+    },
+  },
+  {
     name: "Flex Consumption dotnet-isolated 8.0 (Az PowerShell 2026)",
     hosting: "flex",
     id: `${PS_SUB}/Functions-Flex-RG-tuop/providers/Microsoft.Web/sites/Functions-Flex-DotNetIsolated-tuop`,

@@ -85,6 +85,8 @@ const PS_LINUX_PYTHON = `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/provi
 const PS_LINUX_PREMIUM = `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`;
 const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
 const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
+const CLI_WINDOWS_JAVA =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionappwindowsruntime000003";
 const PS_FLEX = `${PS_SUB}/Functions-Flex-RG-tuop/providers/Microsoft.Web/sites/Functions-Flex-DotNetIsolated-tuop`;
 const CLI_LOGIC_APP =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
@@ -276,6 +278,30 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
         managedEnvironmentId: undefined,
       },
       settings: {},
+    },
+    {
+      model:
+        "Windows Consumption, Java 8 on ~3 (CLI 2022): javaVersion 1.8, 32-bit, netFrameworkVersion v4.0",
+      id: CLI_WINDOWS_JAVA,
+      files: {
+        site: "windows-consumption-java.site.json",
+        config: "windows-consumption-java.config-web.json",
+        appSettings: "windows-consumption-java.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "Dynamic",
+        planId: CLI_WINDOWS_JAVA.replace(/sites\/[^/]+$/, "serverfarms/FranceCentralPlan"),
+      },
+      config: {
+        javaVersion: "1.8",
+        netFrameworkVersion: "v4.0",
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+        functionAppScaleLimit: 200,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "java", FUNCTIONS_EXTENSION_VERSION: "~3" },
     },
     {
       model:
