@@ -125,6 +125,16 @@ const APPS: {
     files: { site: "logic-app-standard.site.json" },
   },
   {
+    name: "Linux dedicated S1 Java 8 ~3 (CLI 2022)",
+    hosting: "dedicated",
+    id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-linux000004`,
+    files: {
+      site: "linux-dedicated-java.site.json",
+      config: "linux-dedicated-java.config-web.json",
+      appSettings: "linux-dedicated-java.appsettings.json",
+    },
+  },
+  {
     name: "Windows Consumption Java 8 ~3 (CLI 2022)",
     hosting: "consumption",
     id: `${SUB}/clitest.rg000001/providers/Microsoft.Web/sites/functionappwindowsruntime000003`,

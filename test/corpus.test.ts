@@ -87,6 +87,8 @@ const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/prov
 const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
 const CLI_WINDOWS_JAVA =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionappwindowsruntime000003";
+const CLI_LINUX_DEDICATED =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-linux000004";
 const PS_FLEX = `${PS_SUB}/Functions-Flex-RG-tuop/providers/Microsoft.Web/sites/Functions-Flex-DotNetIsolated-tuop`;
 const CLI_LOGIC_APP =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
@@ -278,6 +280,23 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
         managedEnvironmentId: undefined,
       },
       settings: {},
+    },
+    {
+      model: "Linux on a dedicated Standard plan, Java 8 on ~3 (CLI 2022): linuxFxVersion Java|8, Always On",
+      id: CLI_LINUX_DEDICATED,
+      files: {
+        site: "linux-dedicated-java.site.json",
+        config: "linux-dedicated-java.config-web.json",
+        appSettings: "linux-dedicated-java.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "Standard",
+        planId: CLI_LINUX_DEDICATED.replace(/sites\/[^/]+$/, "serverfarms/funcapplinplan000003"),
+      },
+      config: { linuxFxVersion: "Java|8", use32BitWorkerProcess: false, alwaysOn: true },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "java", FUNCTIONS_EXTENSION_VERSION: "~3" },
     },
     {
       model:
@@ -502,6 +521,20 @@ describe("real Azure bodies through the SDK, one source at a time", () => {
         capacity: 3,
         numberOfSites: undefined,
         maximumElasticWorkerCount: 3,
+      },
+    },
+    {
+      // A Linux dedicated plan (CLI 2022): S1 Standard, `kind: linux`, `numberOfSites: 0` right after its create.
+      file: "plan-s1-linux-dedicated.json",
+      rg: "clitest.rg000001",
+      name: "funcapplinplan000003",
+      facts: {
+        skuName: "S1",
+        tier: "Standard",
+        os: "linux",
+        capacity: 1,
+        numberOfSites: undefined,
+        maximumElasticWorkerCount: 1,
       },
     },
     {
