@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEALTHY, STORY } from "./helpers.js";
-import { runMain } from "./security/hostile.js";
+import { HEALTHY, STORY, runInProcess } from "./helpers.js";
 
 /**
  * The application layer (src/app/): `check`, `check --watch` and `preflight` open a run and
@@ -23,7 +22,7 @@ describe("one delivery for check and check --watch", () => {
     it(`${name} --ledger --servicenow-change --servicenow-dry-run records and prints the request`, async () => {
       const ledger = ledgerPath();
       const args = ["--ledger", ledger, "--servicenow-change", CHANGE, "--servicenow-dry-run", "--quiet"];
-      const run = await runMain(
+      const run = await runInProcess(
         ["check", "--from", STORY, ...watch, ...args, "--format", "json"],
         SERVICENOW,
       );
@@ -35,7 +34,7 @@ describe("one delivery for check and check --watch", () => {
       expect(run.stderr).toContain(`(dry run) work note added to ${CHANGE}`);
       expect(run.stderr).not.toContain(SERVICENOW.SERVICENOW_PASSWORD);
       // The record is the one `ledger show` reads, with the change it was reported to.
-      const show = await runMain([
+      const show = await runInProcess([
         "ledger",
         "show",
         report.ledger.id,
@@ -49,15 +48,15 @@ describe("one delivery for check and check --watch", () => {
     });
 
     it(`${name} --since 200d is a usage error (Azure Monitor keeps 93 days), never a verdict`, async () => {
-      const run = await runMain(["check", "--from", HEALTHY, ...watch, "--since", "200d", "--quiet"]);
+      const run = await runInProcess(["check", "--from", HEALTHY, ...watch, "--since", "200d", "--quiet"]);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe("");
       expect(run.stderr).toMatch(/^azfn-health: --since: 200d is more than 93 days before .*\n$/);
     });
 
     it(`${name} --verbose prints the full evidence`, async () => {
-      const plain = await runMain(["check", "--from", HEALTHY, ...watch, "--quiet"]);
-      const verbose = await runMain(["check", "--from", HEALTHY, ...watch, "--quiet", "--verbose"]);
+      const plain = await runInProcess(["check", "--from", HEALTHY, ...watch, "--quiet"]);
+      const verbose = await runInProcess(["check", "--from", HEALTHY, ...watch, "--quiet", "--verbose"]);
       expect(verbose.code).toBe(plain.code);
       expect(plain.stdout).toContain("Evidence, every metric and the full comparison: --verbose");
       expect(verbose.stdout).not.toContain("Evidence, every metric and the full comparison: --verbose");
@@ -66,10 +65,19 @@ describe("one delivery for check and check --watch", () => {
   }
 
   it("a failing ledger is one line on stderr and never changes the verdict's exit code", async () => {
-    const plain = await runMain(["check", "--from", STORY, "--quiet"]);
+    const plain = await runInProcess(["check", "--from", STORY, "--quiet"]);
     // A directory where the SQLite file should be: the ledger cannot open it.
     const directory = mkdtempSync(join(tmpdir(), "azfn-app-"));
-    const run = await runMain(["check", "--from", STORY, "--watch", "10m", "--ledger", directory, "--quiet"]);
+    const run = await runInProcess([
+      "check",
+      "--from",
+      STORY,
+      "--watch",
+      "10m",
+      "--ledger",
+      directory,
+      "--quiet",
+    ]);
     expect(run.code).toBe(plain.code);
     expect(run.stderr).toMatch(/^azfn-health: ledger not written: /m);
   });
@@ -80,11 +88,11 @@ describe("--record never overwrites evidence", () => {
 
   it("records into a new directory, then refuses the same directory: it holds evidence now", async () => {
     const dir = join(fresh(), "rec");
-    const first = await runMain(["check", "--from", STORY, "--record", dir, "--quiet"]);
+    const first = await runInProcess(["check", "--from", STORY, "--record", dir, "--quiet"]);
     expect(first.code).toBe(5);
     const saved = readFileSync(join(dir, "recording.json"), "utf8");
     expect(statSync(join(dir, "recording.json")).mode & 0o777).toBe(0o600);
-    const again = await runMain(["check", "--from", STORY, "--record", dir, "--quiet"]);
+    const again = await runInProcess(["check", "--from", STORY, "--record", dir, "--quiet"]);
     expect(again).toMatchObject({ code: 2, stdout: "" });
     expect(again.stderr).toMatch(/^azfn-health: --record: .* is not empty: .*never overwrites evidence\)\n$/);
     expect(readFileSync(join(dir, "recording.json"), "utf8")).toBe(saved);
@@ -94,7 +102,7 @@ describe("--record never overwrites evidence", () => {
     const target = fresh();
     const link = join(fresh(), "link");
     symlinkSync(target, link);
-    const check = await runMain(["check", "--from", STORY, "--record", link, "--quiet"]);
+    const check = await runInProcess(["check", "--from", STORY, "--record", link, "--quiet"]);
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/^azfn-health: --record: .* is a symbolic link: give a new directory\n$/);
     expect(readdirSync(target)).toEqual([]);

@@ -178,15 +178,18 @@ describe("the decision's account in every format", () => {
     expect(json.recommendation.summary).toMatch(/^Production needs 1 configuration change: /);
   }, 60_000);
 
-  it("--until before the release is bad input: exit 2, one line, no verdict", async () => {
-    const run = await runInProcess(["check", "--from", STORY, "--until", "2026-11-19T12:00:00Z"]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(
-      /^azfn-health: --until 2026-11-19T12:00:00Z .* is before the release \(2026-11-19T18:42:10/,
-    );
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-  });
+  it.each([[], ["--watch", "30m", "--quiet"]])(
+    "--until before the release is bad input: exit 2, one line, no verdict (check %j)",
+    async (...watch: string[]) => {
+      const run = await runInProcess(["check", "--from", STORY, ...watch, "--until", "2026-11-19T12:00:00Z"]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        /^azfn-health: --until 2026-11-19T12:00:00Z .* is before the release \(2026-11-19T18:42:10/,
+      );
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    },
+  );
 });
 
 describe("the text report's width", () => {

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseDuration, parseSince } from "../src/core/time.js";
 import { UsageError } from "../src/core/errors.js";
 import { EXIT_CODES } from "../src/core/exit-codes.js";
-import { runMain } from "./security/hostile.js";
-import { HEALTHY } from "./helpers.js";
+import { HEALTHY, runInProcess } from "./helpers.js";
 
 /** One duration grammar (src/core/time.ts) for --watch, --interval, --since and --until. */
 const NOW = new Date("2026-11-24T12:00:00Z");
@@ -30,12 +29,21 @@ describe("one duration grammar", () => {
   });
 
   it("check accepts --watch 1d and --since 30s alike", async () => {
-    const run = await runMain(["check", "--from", HEALTHY, "--watch", "1d", "--interval", "12h", "--quiet"]);
+    const run = await runInProcess([
+      "check",
+      "--from",
+      HEALTHY,
+      "--watch",
+      "1d",
+      "--interval",
+      "12h",
+      "--quiet",
+    ]);
     expect(run.stderr).not.toMatch(/expected a duration/);
     expect([EXIT_CODES.PROCEED.code, EXIT_CODES.MONITOR.code, EXIT_CODES.INCONCLUSIVE.code]).toContain(
       run.code,
     );
-    const since = await runMain([
+    const since = await runInProcess([
       "check",
       "--from",
       HEALTHY,

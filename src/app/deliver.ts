@@ -95,15 +95,6 @@ export async function deliver(result: CheckResult, args: DeliverArgs, delivery: 
   return exitCode;
 }
 
-/** Refuses a --out that cannot take the bundle, before the check reads anything (src/files/write-new.ts). */
-export async function checkOutTarget(dir: string): Promise<void> {
-  const [{ BUNDLE_FILES }, { checkNewFilesTarget }] = await Promise.all([
-    import("../report/bundle.js"),
-    import("../files/write-new.js"),
-  ]);
-  await checkNewFilesTarget("--out", dir, BUNDLE_FILES);
-}
-
 async function writeBundle(
   dir: string,
   report: Report,

@@ -108,6 +108,8 @@ export interface SessionOptions {
   recordTo?: string;
   /** The flag that named it, for messages (`record` calls it --out). */
   recordFlag?: string;
+  /** --out of check, watch and preflight: the evidence bundle's directory. */
+  bundleTo?: string;
   /** The configuration's named environments, for --qa/--prod given by name. */
   environments?: Record<string, string>;
   /** `check --watch`: the watch's own duration, on top of --timeout. */
@@ -137,9 +139,17 @@ export async function openSession(
     what: () => session?.waitingFor?.() ?? "the check to start",
   });
   try {
-    // Before anything is read: a target that holds evidence is refused, never overwritten.
+    // Before anything is read: a target that holds evidence is refused, never overwritten, so no
+    // check (or watch) runs for nothing (src/files/write-new.ts).
     if (options.recordTo)
       await (await import("../collect/recorder.js")).refuseRecordingTarget(options.recordTo, recordFlag);
+    if (options.bundleTo) {
+      const [{ BUNDLE_FILES }, { checkNewFilesTarget }] = await Promise.all([
+        import("../report/bundle.js"),
+        import("../files/write-new.js"),
+      ]);
+      await checkNewFilesTarget("--out", options.bundleTo, BUNDLE_FILES);
+    }
     session = await startSession(
       args,
       env,
@@ -171,28 +181,10 @@ async function startSession(
   io?: Pick<Io, "startedAt" | "retryOptions">,
   extraSeconds = 0,
 ): Promise<Session> {
-  for (const [flag, value] of [
-    ["--timeout", args.timeout],
-    ["--request-timeout", args.requestTimeout],
-  ] as const) {
-    if (!(value > 0)) throw new UsageError(`${flag}: expected a number of seconds above 0, got ${value}`);
-  }
-  const endpoints = resolveEndpoints(args.cloud, {
-    arm: args.armEndpoint,
-    logs: args.logsEndpoint,
-    metrics: args.metricsEndpoint,
-    authority: env.AZURE_AUTHORITY_HOST,
-  });
+  const endpoints = endpointsOf(args, env);
   const hashKey = randomBytes(32);
   const until = args.until ? parseSince(args.until, new Date(), "--until") : undefined;
-  // Never what keeps the process alive: a usage error must exit at once. The whole check is
-  // bounded, start-up included (a process counts from its start).
-  const elapsed = io?.startedAt === undefined ? 0 : performance.now() - io.startedAt;
-  const timer = setTimeout(
-    () => deadline.abort(),
-    Math.max(0, (args.timeout + extraSeconds) * 1000 - elapsed),
-  ).unref();
-  const done = () => clearTimeout(timer);
+  const { clear: done } = startDeadline(deadline, args.timeout + extraSeconds, io);
   let session: Session;
   if (args.from) {
     const [replay, { LOCAL_ONLY_CREDENTIAL }] = await Promise.all([
@@ -231,16 +223,10 @@ async function startSession(
       now: until ?? new Date(),
       hashKey,
       access: {
-        credential,
-        endpoint: endpoints.arm,
-        scope: endpoints.armScope,
-        abortSignal: deadline.signal,
-        perTryTimeoutMs: args.requestTimeout * 1000,
-        ...(io?.retryOptions ? { retryOptions: io.retryOptions } : {}),
+        ...armAccess(args, endpoints, deadline.signal, io, { credential, authHint }),
         metricsEndpoint: endpoints.metrics,
         logsEndpoint: endpoints.logs,
         logsScope: endpoints.logsScope,
-        authHint,
       },
       stopProgress: () => undefined,
       done,
@@ -291,6 +277,57 @@ function showProgress(session: Session, args: AccessArgs, io: Io, env: NodeJS.Pr
   session.access.onRequest = progress.onRequest;
   let stopped = false;
   return { stop: () => (stopped ? undefined : ((stopped = true), progress.stop())) };
+}
+
+/** The flags every run checks before it reads anything, and the chosen cloud's endpoints. */
+export function endpointsOf(args: AccessArgs, env: NodeJS.ProcessEnv) {
+  for (const [flag, value] of [
+    ["--timeout", args.timeout],
+    ["--request-timeout", args.requestTimeout],
+  ] as const) {
+    if (!(value > 0)) throw new UsageError(`${flag}: expected a number of seconds above 0, got ${value}`);
+  }
+  return resolveEndpoints(args.cloud, {
+    arm: args.armEndpoint,
+    logs: args.logsEndpoint,
+    metrics: args.metricsEndpoint,
+    authority: env.AZURE_AUTHORITY_HOST,
+  });
+}
+
+/**
+ * Aborts `deadline` when the run's time is up. The whole run is bounded, start-up included (a
+ * process counts from its start); the timer never keeps the process alive, so a usage error exits
+ * at once.
+ */
+export function startDeadline(
+  deadline: AbortController,
+  seconds: number,
+  io?: Pick<Io, "startedAt">,
+): { at: number; clear: () => void } {
+  const elapsed = io?.startedAt === undefined ? 0 : performance.now() - io.startedAt;
+  const at = Date.now() + seconds * 1000 - elapsed;
+  const timer = setTimeout(() => deadline.abort(), Math.max(0, at - Date.now())).unref();
+  return { at, clear: () => clearTimeout(timer) };
+}
+
+/** Resource Manager access for a live run, bounded by the run's deadline and --request-timeout. */
+export function armAccess(
+  args: Pick<AccessArgs, "requestTimeout">,
+  endpoints: ReturnType<typeof resolveEndpoints>,
+  abortSignal: AbortSignal,
+  io: Pick<Io, "retryOptions"> | undefined,
+  signedIn: Awaited<ReturnType<typeof signIn>>,
+) {
+  return {
+    credential: signedIn.credential,
+    endpoint: endpoints.arm,
+    scope: endpoints.armScope,
+    abortSignal,
+    perTryTimeoutMs: args.requestTimeout * 1000,
+    ...(io?.retryOptions ? { retryOptions: io.retryOptions } : {}),
+    authHint: signedIn.authHint,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { CI_CHOICES } from "../report/ci-choices.js";
 import { FORMATS } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs, CheckArgs } from "../app/args.js";
-import { checkOutTarget, deliver } from "../app/deliver.js";
+import { deliver } from "../app/deliver.js";
 import type { Io } from "../app/io.js";
 import { checkRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
@@ -92,8 +92,42 @@ export function appInsightsOptions<T>(yargs: Argv<T>): Argv<T> {
     });
 }
 
+/** What check and preflight both offer: the report, the gate, replay, CI, recording and the bundle. */
+export function verdictOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option("format", { choices: FORMATS, default: "text", describe: "Report format" })
+    .option("fail-on", {
+      choices: FAIL_ON_CHOICES,
+      default: "hotfix",
+      describe: "Lowest verdict that exits non-zero",
+    })
+    .option("from", {
+      type: "string",
+      describe:
+        "Replay a recording (a directory, its recording.json, or a bundled one by name, " +
+        "e.g. story-32bit-upgrade) instead of calling Azure",
+    })
+    .option("ci", {
+      choices: CI_CHOICES,
+      default: "auto" as const,
+      describe:
+        "Speak a CI runner's language: annotations, the verdict as an output, a summary " +
+        "(auto: GITHUB_ACTIONS or TF_BUILD)",
+    })
+    .option("record", {
+      type: "string",
+      describe: "Also save what was read, redacted, as a recording in this directory",
+    })
+    .option("out", {
+      type: "string",
+      describe:
+        "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, " +
+        "redacted facts, metrics.csv, plan.sh",
+    });
+}
+
 export function checkOptions(yargs: Argv): Argv<CheckArgs> {
-  return sinkOptions(appInsightsOptions(accessOptions(yargs)))
+  const withRelease = sinkOptions(appInsightsOptions(accessOptions(yargs)))
     .option("since", {
       type: "string",
       describe:
@@ -108,37 +142,13 @@ export function checkOptions(yargs: Argv): Argv<CheckArgs> {
       choices: ["before", "last-week"] as const,
       default: "before",
       describe: "Metric baseline: the same length right before the release, or the same hours 7 days earlier",
-    })
-    .option("format", { choices: FORMATS, default: "text", describe: "Report format" })
-    .option("fail-on", {
-      choices: FAIL_ON_CHOICES,
-      default: "hotfix",
-      describe: "Lowest verdict that exits non-zero",
-    })
-    .option("from", {
-      type: "string",
-      describe:
-        "Replay a recording directory (or a bundled one by name, e.g. story-32bit-upgrade) instead of calling Azure",
-    })
-    .option("ci", {
-      choices: CI_CHOICES,
-      default: "auto" as const,
-      describe:
-        "Speak a CI runner's language: annotations, the verdict as an output, a summary (auto: GITHUB_ACTIONS or TF_BUILD)",
-    })
-    .option("record", {
-      type: "string",
-      describe: "Also save what was read, redacted, as a recording in this directory",
-    })
-    .option("out", {
-      type: "string",
-      describe:
-        "Write the evidence bundle to this directory: report.html/.md/.json/.junit.xml, redacted facts, metrics.csv, plan.sh",
-    })
+    });
+  return verdictOptions(withRelease)
     .option("watch", {
       type: "string",
       describe:
-        "Keep judging for this long (30m, 2h, 1d) as after-release data arrives; stop early on clear failure, PROCEED only on enough evidence",
+        "Keep judging for this long (30m, 2h, 1d) as after-release data arrives; " +
+        "stop early on clear failure, PROCEED only on enough evidence",
     })
     .option("interval", { type: "string", default: "5m", describe: "With --watch: time between rounds" })
     .option("failure-limit", {
@@ -190,8 +200,6 @@ export async function runCheckCommand(
   env: NodeJS.ProcessEnv,
   loaded?: LoadedConfig,
 ): Promise<number> {
-  // A refused --out is refused before Azure is read, so no check (or watch) runs for nothing.
-  if (args.out) await checkOutTarget(args.out);
   if (args.watch !== undefined)
     return (await import("./watch-command.js")).runWatchCommand(
       { ...args, watch: args.watch },
@@ -203,6 +211,7 @@ export async function runCheckCommand(
   const { runCheck } = await import("../check.js");
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
   });
   try {

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import type { LoadedConfig } from "../config/load.js";
 import { UsageError } from "../core/errors.js";
+import { SUCCESS } from "../core/exit-codes.js";
 import { parseSince } from "../core/time.js";
 import type { LedgerStore } from "../ledger/location.js";
 import { REMEDIATIONS, type Mark, type Remediation } from "../ledger/record.js";
@@ -224,12 +225,12 @@ export async function runLedgerCommand(
     switch (action) {
       case "list":
         io.stdout(render.renderList(await store.list(), args.format));
-        return 0;
+        return SUCCESS;
       case "show": {
         const record = await store.get(recordId!);
         if (!record) throw unknown();
         io.stdout(render.renderShow(record, args.format as "text" | "json"));
-        return 0;
+        return SUCCESS;
       }
       case "report": {
         const { summariseLedger } = await import("../ledger/metrics.js");
@@ -238,7 +239,7 @@ export async function runLedgerCommand(
           ...window!,
         });
         io.stdout(render.renderReport(summary, args.format));
-        return 0;
+        return SUCCESS;
       }
       case "diff": {
         const { diffRecords, lastCleanBefore } = await import("../ledger/diff.js");
@@ -249,7 +250,7 @@ export async function runLedgerCommand(
         io.stdout(
           render.renderDiff(full ? diffRecords(full, record) : undefined, args.format as "text" | "json"),
         );
-        return 0;
+        return SUCCESS;
       }
       case "mark": {
         const record = await store.mark(recordId!, mark!);
@@ -267,7 +268,7 @@ export async function runLedgerCommand(
             mark: mark!,
           });
         }
-        return 0;
+        return SUCCESS;
       }
     }
   } finally {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
-import { EXIT_CODES } from "../core/exit-codes.js";
+import { EXIT_CODES, SUCCESS } from "../core/exit-codes.js";
 import { isKnownError, UsageError } from "../core/errors.js";
 import { closest } from "../core/suggest.js";
 import {
@@ -32,7 +32,7 @@ const exitCodes = (codes: readonly { code: number; meaning: string }[]) =>
 /** The verdict commands' codes: the whole table. */
 const EPILOG = exitCodes(Object.values(EXIT_CODES));
 /** Commands that give no verdict say only the codes they can end with. */
-const DONE = { code: EXIT_CODES.PROCEED.code, meaning: "done" };
+const DONE = { code: SUCCESS, meaning: "done" };
 const TOOL_EPILOG = exitCodes([DONE, EXIT_CODES.CRASH, EXIT_CODES.USAGE]);
 const UNREACHABLE = "could not be read: sign-in, access or the network (the message says which)";
 const RECORD_EPILOG = exitCodes([
@@ -244,7 +244,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         : undefined;
     if (!command) {
       await describedCli(argv).parseAsync();
-      return EXIT_CODES.PROCEED.code;
+      return SUCCESS;
     }
     // The file's values sit under AZFN_HEALTH_* variables and flags (yargs' own precedence).
     const config = command.configurable

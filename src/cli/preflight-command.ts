@@ -1,9 +1,9 @@
 import type { Argv } from "yargs";
-import { FAIL_ON_CHOICES, type FailOn } from "../core/exit-codes.js";
+import type { FailOn } from "../core/exit-codes.js";
 import { CI_CHOICES } from "../report/ci-choices.js";
-import { FORMATS, type Format } from "../report/index.js";
+import type { Format } from "../report/index.js";
 import type { LoadedConfig } from "../config/load.js";
-import { accessOptions, type AccessArgs } from "./check-command.js";
+import { accessOptions, verdictOptions, type AccessArgs } from "./check-command.js";
 import { deliver } from "../app/deliver.js";
 import { preflightRequestOf } from "../app/request.js";
 import { openSession } from "../app/session.js";
@@ -18,25 +18,7 @@ export interface PreflightArgs extends AccessArgs {
 }
 
 export function preflightOptions(yargs: Argv): Argv<PreflightArgs> {
-  return accessOptions(yargs)
-    .option("format", { choices: FORMATS, default: "text", describe: "Report format" })
-    .option("fail-on", {
-      choices: FAIL_ON_CHOICES,
-      default: "hotfix",
-      describe: "Lowest verdict that exits non-zero",
-    })
-    .option("from", {
-      type: "string",
-      describe:
-        "Replay a recording (a directory, its recording.json, or a bundled one by name, e.g. story-32bit-upgrade) instead of calling Azure",
-    })
-    .option("ci", {
-      choices: CI_CHOICES,
-      default: "auto" as const,
-      describe: "Speak a CI runner's language: annotations, the verdict as an output, a summary",
-    })
-    .option("record", { type: "string", describe: "Also save what was read, redacted, as a recording" })
-    .option("out", { type: "string", describe: "Write the evidence bundle to this directory" })
+  return verdictOptions(accessOptions(yargs))
     .example(
       "$0 preflight --qa /subscriptions/…/sites/orders-qa --prod /subscriptions/…/sites/orders",
       "Before the deploy: will production take what QA tested, and is there a way back?",
@@ -62,6 +44,7 @@ export async function runPreflightCommand(
   const { runPreflight } = await import("../preflight.js");
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
   });
   try {

@@ -1,4 +1,4 @@
-import { EXIT_CODES } from "../core/exit-codes.js";
+import { SUCCESS } from "../core/exit-codes.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { AccessArgs } from "../app/args.js";
 import { openSession, saveRecording } from "../app/session.js";
@@ -29,7 +29,7 @@ export async function runRecordCommand(
     io.stdout(
       `recorded ${path} (verdict when replayed: ${result.recommendation.action}); replay with: azfn-health check --from ${args.out}\n`,
     );
-    return EXIT_CODES.PROCEED.code;
+    return SUCCESS;
   } finally {
     session.done();
   }

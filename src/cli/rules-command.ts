@@ -1,6 +1,7 @@
 import { RULES, ruleById } from "../analyse/rules/index.js";
 import { READINESS_RULES } from "../analyse/rules/readiness.js";
 
+import { SUCCESS } from "../core/exit-codes.js";
 /** Every rule a report can name: check's, and preflight's readiness rules (P*). */
 const ALL = [...RULES, ...READINESS_RULES];
 import { UsageError } from "../core/errors.js";
@@ -10,7 +11,7 @@ import type { Io } from "../app/io.js";
 export function runRulesCommand(io: Io): number {
   const width = Math.max(...ALL.map((r) => r.severity.length));
   io.stdout(`${ALL.map((r) => `${r.id}  ${r.severity.padEnd(width)}  ${r.title}`).join("\n")}\n`);
-  return 0;
+  return SUCCESS;
 }
 
 /** `azfn-health explain <ruleId>`: what a rule checks, why it matters, where Microsoft says so. */
@@ -34,5 +35,5 @@ export function runExplainCommand(id: string | undefined, io: Io): number {
       "",
     ].join("\n"),
   );
-  return 0;
+  return SUCCESS;
 }

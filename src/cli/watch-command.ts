@@ -1,3 +1,4 @@
+import { assertUntilAfterRelease } from "../core/release.js";
 import { UsageError } from "../core/errors.js";
 import { parseDuration } from "../core/time.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -39,6 +40,7 @@ export async function runWatchCommand(
   // --timeout bounds each round's reads; the whole watch may take its duration on top.
   const session = await openSession(args, env, io, {
     recordTo: args.record,
+    ...(args.out ? { bundleTo: args.out } : {}),
     environments: loaded?.config.environments,
     extraSeconds: durationMs / 1000,
   });
@@ -73,6 +75,8 @@ export async function runWatchCommand(
         if (!args.quiet) io.stderr(progressLine(round, evidence));
       },
     });
+    // As check says: a moment before the release has no after-window to judge, a usage error.
+    assertUntilAfterRelease(result.release, args.until, session.now);
     return await deliver(result, args, { session, io, env, toolVersion, loaded, watch: result.watch });
   } finally {
     session.done();

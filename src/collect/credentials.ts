@@ -206,7 +206,8 @@ export function signInFailure(error: Error, hint: string): string {
   );
   const cliMissing = tried.length === 1 && tried[0] === AZURE_CLI_MISSING;
   const fix = cliMissing
-    ? "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, or pick another --auth (managed-identity, workload-identity, environment)"
+    ? "install the Azure CLI (https://aka.ms/azure-cli) and run `az login`, " +
+      "or pick another --auth (managed-identity, workload-identity, environment)"
     : hint;
   const what = tried.length > 1 ? `tried ${tried.join("; ")}` : tried[0]!;
   return `sign-in failed: ${what}. To fix: ${fix}`;

@@ -16,6 +16,9 @@ export const EXIT_CODES = {
   ROLLBACK: { code: 6, meaning: "ROLLBACK: the release broke production and no configuration fix is known" },
 } as const;
 
+/** What a command that judges nothing (ledger, rules, explain, record) returns when it did its work. */
+export const SUCCESS = EXIT_CODES.PROCEED.code;
+
 export type Verdict = "PROCEED" | "MONITOR" | "HOTFIX" | "ROLLBACK" | "INCONCLUSIVE";
 export type FailOn = "monitor" | "hotfix" | "rollback" | "never";
 export const FAIL_ON_CHOICES: readonly FailOn[] = ["monitor", "hotfix", "rollback", "never"];

@@ -135,7 +135,8 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
     what: "an Authorization, x-functions-key or API-management key header, as a header or a JSON member",
     doc: "https://learn.microsoft.com/azure/azure-functions/function-keys-how-to#use-access-keys",
     pattern: new RegExp(
-      `(["']?\\b(?:${SECRET_HEADERS.join("|")})["']?\\s*:\\s*["']?)((?:Basic|Bearer|SharedKey|SharedKeyLite|SharedAccessSignature|Digest)\\s+)?[^\\s"',;]+`,
+      `(["']?\\b(?:${SECRET_HEADERS.join("|")})["']?\\s*:\\s*["']?)` +
+        `((?:Basic|Bearer|SharedKey|SharedKeyLite|SharedAccessSignature|Digest)\\s+)?[^\\s"',;]+`,
       "gi",
     ),
     replace: (_m, head: string, scheme = "") => `${head}${scheme}${REDACTED_TEXT}`,
@@ -157,7 +158,9 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   },
   {
     id: "key-value",
-    what: "connection-string and query parts: AccountKey=, SharedAccessKey=, Password=, a SAS sig=, a function key code=, client_secret=, tokens",
+    what:
+      "connection-string and query parts: AccountKey=, SharedAccessKey=, Password=, a SAS sig=, " +
+      "a function key code=, client_secret=, tokens",
     doc: "https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string",
     // After a word boundary, or after an escape (`%3Fsig%3D…`, a URL inside a URL).
     pattern: new RegExp(
@@ -196,7 +199,9 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   },
   {
     id: "key-like",
-    what: "a storage, Service Bus or function key: base64 mixing upper case, lower case and digits, 40+ characters with + or padding, or 64+ without a /",
+    what:
+      "a storage, Service Bus or function key: base64 mixing upper case, lower case and digits, " +
+      "40+ characters with + or padding, or 64+ without a /",
     doc: "https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage",
     pattern: /[A-Za-z0-9+/]{40,}={0,2}|[A-Za-z0-9_-]{40,}={0,2}/g,
     replace: (run: string) => (isKeyLike(run) ? REDACTED_TEXT : run),

@@ -89,7 +89,8 @@ export const NOT_JUDGED = [
   "Metrics, logs and host status: no release is judged (run `azfn-health check` on a pair for a verdict).",
   "Connection strings, sticky settings, deployments and slots lists: not read.",
   "App settings (worker runtime, extension version, storage, host IDs): only with --read-settings.",
-  "Apps Resource Graph cannot see: subscriptions the identity lacks Reader on, and changes from the last minutes (Resource Graph lags Resource Manager).",
+  "Apps Resource Graph cannot see: subscriptions the identity lacks Reader on, " +
+    "and changes from the last minutes (Resource Graph lags Resource Manager).",
 ];
 
 const finding = (f: Finding): FleetFinding => ({

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeError } from "../../src/cli/main.js";
-import { ROOT } from "../helpers.js";
-import { bodyOf, readFixture, runMain, writeRecording } from "./hostile.js";
+import { ROOT, runInProcess } from "../helpers.js";
+import { bodyOf, readFixture, writeRecording } from "./hostile.js";
 
 const BIN = join(ROOT, "dist/bundle/bin.js");
 const ROLLBACK = "fixtures/regression-5xx";
@@ -64,7 +64,7 @@ describe("exit codes and streams", () => {
     ],
     [["--config", bomb], /alias/i],
   ])("check %j is a usage error (exit 2)", async (extra, message) => {
-    const run = await runMain(["check", "--from", ROLLBACK, ...extra]);
+    const run = await runInProcess(["check", "--from", ROLLBACK, ...extra]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.split("\n").length).toBeLessThanOrEqual(3);
@@ -110,7 +110,7 @@ describe("exit codes and streams", () => {
         d.properties.end_time = time;
         d.properties.start_time = time;
       }
-      const run = await runMain(["check", "--from", writeRecording(r), "--format", "json"]);
+      const run = await runInProcess(["check", "--from", writeRecording(r), "--format", "json"]);
       expect(run.code, run.stderr).not.toBe(1);
       expect(run.stderr).not.toMatch(/unexpected error|at \w+ \(/);
     },

@@ -19,8 +19,7 @@ import { MAX_CONFIG_BYTES } from "../../src/config/load.js";
 import { readBoundedFile } from "../../src/files/read-bounded.js";
 import { writeNewFiles } from "../../src/files/write-new.js";
 import { BUNDLE_FILES } from "../../src/report/bundle.js";
-import { runCli } from "../helpers.js";
-import { runMain } from "./hostile.js";
+import { runCli, runInProcess } from "../helpers.js";
 
 const HOTFIX = "fixtures/story-32bit-upgrade";
 
@@ -48,7 +47,7 @@ describe("files", () => {
 
   it("--out writes a fresh bundle: plan.sh 0700, the rest 0600", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "azfn-out-")), "evidence");
-    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
     expect(run.code, run.stderr).toBe(5);
     const modes = Object.fromEntries(readdirSync(out).map((f) => [f, statSync(join(out, f)).mode & 0o777]));
     expect(modes["plan.sh"]).toBe(0o700);
@@ -64,15 +63,15 @@ describe("files", () => {
     const out = mkdtempSync(join(tmpdir(), "azfn-out-"));
     const target = victim(mkdtempSync(join(tmpdir(), "azfn-victim-")));
     symlinkSync(target, join(out, "plan.sh"));
-    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--out: .*plan\.sh already exists: give a new directory/);
     expect(readFileSync(target, "utf8")).toBe("precious\n");
     expect(statSync(target).mode & 0o777).toBe(0o600);
 
     const fresh = join(mkdtempSync(join(tmpdir(), "azfn-out-")), "b");
-    expect((await runMain(["check", "--from", HOTFIX, "--out", fresh])).code).toBe(5);
-    const again = await runMain(["check", "--from", HOTFIX, "--out", fresh]);
+    expect((await runInProcess(["check", "--from", HOTFIX, "--out", fresh])).code).toBe(5);
+    const again = await runInProcess(["check", "--from", HOTFIX, "--out", fresh]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
   });
@@ -82,7 +81,7 @@ describe("files", () => {
     const file = join(dir, "file");
     writeFileSync(file, "x");
     for (const out of [file, join(file, "sub")]) {
-      const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+      const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
       expect(run.code, out).toBe(2);
       expect(run.stderr, out).toMatch(/^azfn-health: --out: .*\n$/);
       expect(existsSync(join(file, "sub"))).toBe(false);
@@ -99,7 +98,7 @@ describe("a refused --out leaves nothing behind", () => {
     const out = join(parent, "evidence");
     mkdirSync(out);
     writeFileSync(join(out, "metrics.csv"), "earlier\n");
-    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(
@@ -110,11 +109,28 @@ describe("a refused --out leaves nothing behind", () => {
     expect(readFileSync(join(out, "metrics.csv"), "utf8")).toBe("earlier\n");
   });
 
+  it("check, check --watch and preflight refuse a used --out before they read anything", async () => {
+    const out = mkdtempSync(join(tmpdir(), "azfn-out-"));
+    writeFileSync(join(out, "report.json"), "earlier\n");
+    // A recording that does not exist: had anything been read first, that would be the error.
+    const missing = join(out, "no-such-recording");
+    for (const argv of [
+      ["check", "--from", missing, "--out", out],
+      ["check", "--from", missing, "--watch", "10m", "--out", out],
+      ["preflight", "--from", missing, "--out", out],
+    ]) {
+      const run = await runInProcess(argv);
+      expect(run.code, argv.join(" ")).toBe(2);
+      expect(run.stderr, argv.join(" ")).toMatch(/^azfn-health: --out: .*report\.json already exists/);
+    }
+    expect(listing(out)).toEqual(["report.json"]);
+  });
+
   it("a symlink as --out itself is refused, and the directory it points to stays empty", async () => {
     const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
     const elsewhere = mkdtempSync(join(tmpdir(), "azfn-elsewhere-"));
     symlinkSync(elsewhere, join(parent, "evidence"));
-    const run = await runMain(["check", "--from", HOTFIX, "--out", join(parent, "evidence")]);
+    const run = await runInProcess(["check", "--from", HOTFIX, "--out", join(parent, "evidence")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^azfn-health: --out: .* is a symbolic link: give a new directory.*\n$/);
     expect(listing(elsewhere)).toEqual([]);
@@ -122,7 +138,7 @@ describe("a refused --out leaves nothing behind", () => {
 
   it("--out /proc/x and /sys/x are refused in one clear line", async () => {
     for (const out of ["/proc/azfn-x", "/sys/azfn-x"]) {
-      const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+      const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
       expect(run.code, out).toBe(2);
       expect(run.stderr, out).toBe(
         `azfn-health: --out: ${out} is on a kernel file system (/proc, /sys): give a directory on disk\n`,
@@ -150,7 +166,7 @@ describe("a refused --out leaves nothing behind", () => {
     const parent = mkdtempSync(join(tmpdir(), "azfn-out-"));
     const out = join(parent, "evidence");
     mkdirSync(out);
-    const run = await runMain(["check", "--from", HOTFIX, "--out", out]);
+    const run = await runInProcess(["check", "--from", HOTFIX, "--out", out]);
     expect(run.code, run.stderr).toBe(5);
     expect(listing(out)).toEqual([...BUNDLE_FILES].sort());
     expect(listing(parent)).toEqual(["evidence"]);
@@ -168,13 +184,13 @@ describe("special files as input", () => {
   it("a FIFO as recording.json or as --config is refused at once, in one line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "azfn-fifo-"));
     fifo(dir, "recording.json");
-    const replay = await runMain(["check", "--from", dir]);
+    const replay = await runInProcess(["check", "--from", dir]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toBe(
       `azfn-health: --from: cannot read ${join(dir, "recording.json")}: a FIFO, not a regular file\n`,
     );
     const config = fifo(dir, "azfn-health.config.yaml");
-    const configured = await runMain(["check", "--from", HOTFIX, "--config", config]);
+    const configured = await runInProcess(["check", "--from", HOTFIX, "--config", config]);
     expect(configured.code).toBe(2);
     expect(configured.stderr).toBe(
       `azfn-health: --config: cannot read ${config}: a FIFO, not a regular file\n`,
@@ -185,7 +201,7 @@ describe("special files as input", () => {
     for (const device of ["/dev/urandom", "/dev/zero"]) {
       const dir = mkdtempSync(join(tmpdir(), "azfn-dev-"));
       symlinkSync(device, join(dir, "recording.json"));
-      const run = await runMain(["check", "--from", dir]);
+      const run = await runInProcess(["check", "--from", dir]);
       expect(run.code, device).toBe(2);
       expect(run.stderr, device).toMatch(/: a device, not a regular file\n$/);
     }
@@ -197,12 +213,12 @@ describe("special files as input", () => {
     writeFileSync(join(dir, "recording.json"), "");
     truncateSync(join(dir, "recording.json"), MAX_RECORDING_BYTES + 1);
     writeFileSync(join(dir, "azfn-health.config.yaml"), `# ${"x".repeat(MAX_CONFIG_BYTES)}\n`);
-    const replay = await runMain(["check", "--from", dir]);
+    const replay = await runInProcess(["check", "--from", dir]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toMatch(
       /^azfn-health: --from: cannot read .*: 64 MB, over the 64 MB a real one stays under\n$/,
     );
-    const config = await runMain([
+    const config = await runInProcess([
       "check",
       "--from",
       HOTFIX,

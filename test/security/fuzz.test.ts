@@ -13,10 +13,10 @@ import {
   MARKUP_PAYLOAD,
   RAW_CONTROL,
   readFixture,
-  runMain,
   SECRET_SHAPES,
   writeRecording,
 } from "./hostile.js";
+import { runInProcess } from "../helpers.js";
 import { rng } from "../support/seeded.mjs";
 import { soakCases } from "../support/soak.js";
 
@@ -124,7 +124,7 @@ describe("fuzz: mutated recordings through every format", () => {
 
   it(`${CASES} seeded cases (seed ${SEED}): safe output, exit 0-6 never 1, no confident plan from a malformed body`, async () => {
     for (const fixture of FIXTURES) {
-      const run = await runMain(["check", "--from", fixture, "--format", "json"]);
+      const run = await runInProcess(["check", "--from", fixture, "--format", "json"]);
       baseVerdicts[fixture] = (JSON.parse(run.stdout) as Report).verdict;
     }
     const random = rng(SEED);
@@ -137,7 +137,7 @@ describe("fuzz: mutated recordings through every format", () => {
       const label = `case ${n} (${fixture}, --format ${format}): ${what.join("; ")}`;
       const out = join(mkdtempSync(join(tmpdir(), "azfn-fuzz-")), "bundle");
       const ci = mkdtempSync(join(tmpdir(), "azfn-fuzz-ci-"));
-      const run = await runMain(
+      const run = await runInProcess(
         [
           "check",
           "--from",

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Recording } from "../../src/collect/recording.js";
-import { main } from "../../src/cli/main.js";
-import { ROOT, type CliRun } from "../helpers.js";
+import { ROOT, runInProcess } from "../helpers.js";
 
 /** Values an attacker with write access to an app (or a garbled response) puts where names go. */
 export const SHELL_HOSTILE = [
@@ -49,19 +48,6 @@ export function swappedFrom(slot: string): string {
   const slots = bodyOf(r, /sites\/orders-func-prod\/slots\?/) as { value: { name: string }[] };
   slots.value[0]!.name = `orders-func-prod/${slot}`;
   return writeRecording(r);
-}
-
-/** The CLI in-process (src/cli/main.ts), as bin.ts wires it, with no CI variables unless given. */
-export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    color: false,
-    env,
-  });
-  return { code, stdout, stderr };
 }
 
 /** A marker per free-text field, inside each credential shape the scrubber must catch. */
@@ -138,22 +124,22 @@ export async function everyOutput(
 ): Promise<{ name: string; text: string; code: number }[]> {
   const outputs: { name: string; text: string; code: number }[] = [];
   for (const format of ALL_FORMATS) {
-    const run = await runMain(["check", "--from", recording, "--format", format]);
+    const run = await runInProcess(["check", "--from", recording, "--format", format]);
     outputs.push({ name: `${format} stdout`, text: run.stdout, code: run.code ?? -1 });
     outputs.push({ name: `${format} stderr`, text: run.stderr, code: run.code ?? -1 });
   }
   const dir = mkdtempSync(join(tmpdir(), "azfn-ci-out-"));
-  const github = await runMain(["check", "--from", recording, "--ci", "github"], {
+  const github = await runInProcess(["check", "--from", recording, "--ci", "github"], {
     GITHUB_STEP_SUMMARY: join(dir, "step-summary.md"),
     GITHUB_OUTPUT: join(dir, "github-output"),
   });
   outputs.push({ name: "github stdout", text: github.stdout, code: github.code ?? -1 });
-  const azure = await runMain(["check", "--from", recording, "--ci", "azure", "--format", "json"], {
+  const azure = await runInProcess(["check", "--from", recording, "--ci", "azure", "--format", "json"], {
     AGENT_TEMPDIRECTORY: dir,
   });
   outputs.push({ name: "azure stderr", text: azure.stderr, code: azure.code ?? -1 });
   const bundle = join(dir, "bundle");
-  const out = await runMain(["check", "--from", recording, "--out", bundle, "--format", "json"]);
+  const out = await runInProcess(["check", "--from", recording, "--out", bundle, "--format", "json"]);
   for (const name of readdirSync(bundle))
     outputs.push({
       name: `bundle ${name}`,

@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { shellCommand, shellOption, shellQuote } from "../../src/core/shell.js";
 import { inert } from "../../src/report/inert.js";
 import { runInProcess } from "../helpers.js";
-import { bodyOf, readFixture, runMain, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
+import { bodyOf, readFixture, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
 
 /** What bash makes of a command line: the words it passes, NUL-separated. */
 function wordsOf(line: string, cwd: string): string[] {
@@ -113,7 +113,7 @@ describe("shell quoting", () => {
     "plan.sh swaps back slot %j with exactly that argv, and nothing else runs",
     async (slot) => {
       const out = join(mkdtempSync(join(tmpdir(), "azfn-out-")), "bundle");
-      const run = await runMain(["check", "--from", swappedFrom(slot), "--out", out]);
+      const run = await runInProcess(["check", "--from", swappedFrom(slot), "--out", out]);
       expect(run.code, run.stderr).toBe(6);
       const plan = runPlan(out);
       expect(plan.status, plan.stderr).toBe(0);

@@ -41,6 +41,8 @@ export const stackEndOfLife = defineRule({
       qaRow ??
       newestUsable(facts.stacks.rows, self.language, row.os, self.extensionMajor ?? 4, now, self.hosting);
     const setting = self.versionSetting?.name;
+    const dateSource =
+      row.endOfLifeSource ?? (facts.stacks.source === "api" ? "Stacks API" : "bundled stacks");
     // In-process .NET has no newer in-process target: the move to isolated is one build step.
     const inProcess = self.workerRuntime === "dotnet";
     const commands = inProcess
@@ -64,7 +66,7 @@ export const stackEndOfLife = defineRule({
           [env.role]: self.target ?? languageLabel(self),
           ...(qaRow ? { qa: profile.qa.target ?? languageLabel(profile.qa) } : {}),
           detail:
-            `endOfLifeDate ${isoDate(date)} (source: ${row.endOfLifeSource ?? (facts.stacks.source === "api" ? "Stacks API" : "bundled stacks")}), ` +
+            `endOfLifeDate ${isoDate(date)} (source: ${dateSource}), ` +
             `checked on ${isoDate(now)}${running ? `; the ${env.role} host runs it` : ""}`,
         },
         fix:

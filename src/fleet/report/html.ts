@@ -62,7 +62,9 @@ export function renderFleetHtml(report: FleetReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>azfn-health fleet: ${esc(report.verdict)}</title><style>${CSS}</style></head><body>
 <h1>Fleet: ${esc(report.verdict)} (worst finding ${risk(report.worst)})</h1>
-<p class="meta">${inv.apps} app(s) from Resource Graph in ${inv.requests} request(s); generated ${esc(report.generatedAt)} by azfn-health ${esc(report.tool.version)}; exit ${report.exitCode} (--fail-on ${esc(report.failOn)})</p>
+<p class="meta">${inv.apps} app(s) from Resource Graph in ${inv.requests} request(s); \
+generated ${esc(report.generatedAt)} by azfn-health ${esc(report.tool.version)}; \
+exit ${report.exitCode} (--fail-on ${esc(report.failOn)})</p>
 ${inv.gaps.map((g) => `<p class="risk-high">Incomplete: ${esc(g)}</p>`).join("")}
 <h2>By risk</h2><table>${tableRow(["Risk", "Apps"], "th")}${byRisk}</table>
 <h2>By stack</h2><table>${tableRow(["Stack", "Apps", "Worst", "End of life"], "th")}${byStack}</table>

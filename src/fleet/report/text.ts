@@ -42,8 +42,10 @@ export function renderFleetText(report: FleetReport): string {
   out.push("", `QA/production pairs (${report.pairs.length}):`);
   for (const pair of report.pairs.slice(0, LISTED)) {
     const drift = pair.drift.filter((f) => f.severity !== "info");
+    const name = (id: string) => plain(id.split("/").slice(-1)[0]!);
     out.push(
-      `  ${riskLabel(pair.risk).padEnd(9)}${plain(pair.qa.split("/").slice(-1)[0]!)} → ${plain(pair.prod.split("/").slice(-1)[0]!)} (by ${pair.matchedBy}): ${drift.length} drift finding(s)`,
+      `  ${riskLabel(pair.risk).padEnd(9)}${name(pair.qa)} → ${name(pair.prod)} (by ${pair.matchedBy}): ` +
+        `${drift.length} drift finding(s)`,
     );
     for (const f of drift) out.push(`           ${f.ruleId} ${f.severity}: ${plain(f.title)}`);
     out.push(`           ${pair.command}`);
