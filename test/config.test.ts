@@ -57,7 +57,7 @@ describe("configuration file", () => {
         {
           ruleId: "R11",
           environment: "prod",
-          title: expect.stringContaining(".NET 6 (LTS) In-process"),
+          title: expect.stringContaining(".NET 6 In-process"),
           reason: "EOL migration planned for Q1 (CHG-1234)",
         },
         { ruleId: "M08", environment: "prod", title: expect.any(String), reason: "QA is smaller by design" },

@@ -247,6 +247,8 @@ describe("plans", () => {
       "M03 (prod): Production 32-bit worker peaks at 1.92 GiB of its ~2 GB address space (PrivateBytes)",
       "R09 (prod): Production runs a 32-bit worker (use32BitWorkerProcess) while QA ran 64-bit",
       "M01 (prod): Production 5xx rate rose from 0.33 % to 4.03 % of requests after the release, explained by M03, R09",
+      // Far slower too (M10, critical), and the same 32-bit worker explains it: a hotfix, not a rollback.
+      "M10 (prod): Production responds 4.7× slower after the release: 297 ms before, 1.39 s in the latest 44 buckets, explained by M03, R09",
     ]);
     // Said once, here: every format shows it as M01's fix.
     expect(recommendation.explained).toEqual([
@@ -256,6 +258,12 @@ describe("plans", () => {
         by: ["M03", "R09"],
         fix: "Explained by M03, R09: the plan's change is the fix; if M01 persists after it, roll back (see alternatives).",
       },
+      {
+        ruleId: "M10",
+        environment: "prod",
+        by: ["M03", "R09"],
+        fix: "Explained by M03, R09: the plan's change is the fix; if M10 persists after it, roll back (see alternatives).",
+      },
     ]);
     expect(recommendation.summary).toMatch(/^Production needs 1 configuration change: /);
     expect(recommendation.steps.slice(0, 2)).toEqual([
@@ -263,7 +271,7 @@ describe("plans", () => {
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
     ]);
     expect(recommendation.warnings[0]).toBe(
-      "If M01 persists after these changes, roll back (see alternatives).",
+      "If M01, M10 persists after these changes, roll back (see alternatives).",
     );
   });
 

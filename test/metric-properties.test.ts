@@ -16,7 +16,7 @@ import { soakCases } from "./support/soak.js";
  * Set AZFN_SEED to replay a failing case with the seed its message prints.
  */
 const SEED = BASE_SEED;
-/** Per property: 50 in `npm test`, 200 (seven properties: 1,400 cases) under AZFN_SOAK=full. */
+/** Per property: 50 in `npm test`, 200 (nine properties: 1,800 cases) under AZFN_SOAK=full. */
 const CASES = soakCases(200, 50);
 const MINUTE = 60_000;
 
@@ -200,6 +200,12 @@ function run(s: Scenario, seed: number): CheckResult {
   return judge(facts, since);
 }
 
+/** Whether a rule raised a critical finding on production. */
+const prodCritical = (r: CheckResult, ruleId: string) =>
+  r.analysis.findings.some(
+    (f) => f.ruleId === ruleId && f.environment === "prod" && f.severity === "critical",
+  );
+
 const summary = (r: CheckResult) =>
   `${r.recommendation.action} [${r.analysis.findings.map((f) => `${f.ruleId}:${f.severity} ${f.title}`).join(" | ")}]`;
 
@@ -246,14 +252,21 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
   it("property 7: multiplying traffic and instances by k after the release leaves the verdict unchanged", () => {
     forCases((random, seed) => {
       const s = steady(random);
-      const broken = random() < 0.3;
+      // Healthy, failing (5xx ×6) or far slower (response time ×3-8, at least 100 ms to start from).
+      const broken = random() < 0.3 ? "errors" : random() < 0.3 ? "slower" : undefined;
+      const slower = 3 + random() * 5;
       const k = 1.5 + random() * 4;
       const timeline =
         (scale: number): Timeline =>
         (role, t) => {
           const load = s.timeline(role, t);
           if (role !== "prod" || t < s.release) return load;
-          const after = broken ? { ...load, errorRate: load.errorRate * 6 } : load;
+          const after =
+            broken === "errors"
+              ? { ...load, errorRate: load.errorRate * 6 }
+              : broken === "slower"
+                ? { ...load, responseTime: Math.max(load.responseTime, 0.1) * slower }
+                : load;
           return {
             ...after,
             requests: after.requests * scale,
@@ -271,7 +284,7 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
       );
       check(
         one.recommendation.action === (broken ? "ROLLBACK" : "PROCEED"),
-        () => `${broken ? "broken" : "healthy"}: ${summary(one)}`,
+        () => `${broken ?? "healthy"}: ${summary(one)}`,
       );
     });
   });
@@ -333,20 +346,86 @@ describe("what the gate promises over generated metric series (issue 16 §2)", {
       const r = run({ ...s, timeline: fall, lastWeek }, seed);
       if (shared) {
         // QA fell the same way: shared load or the clock, watched, not an outage of the release.
-        check(
-          !r.analysis.findings.some(
-            (f) => f.ruleId === "M02" && f.environment === "prod" && f.severity === "critical",
-          ),
-          () => `shared fall to ${kept}: ${summary(r)}`,
-        );
+        check(!prodCritical(r, "M02"), () => `shared fall to ${kept}: ${summary(r)}`);
       } else {
         check(
-          r.recommendation.action === "ROLLBACK" &&
-            r.analysis.findings.some((f) => f.ruleId === "M02" && f.severity === "critical"),
+          r.recommendation.action === "ROLLBACK" && prodCritical(r, "M02"),
           () => `fall to ${(kept * 100).toFixed(1)} %${lastWeek ? " (last week read)" : ""}: ${summary(r)}`,
         );
       }
     });
+  });
+
+  it("property 5: a large response-time rise that persists in the latest buckets is never exit 0", () => {
+    forCases((random, seed) => {
+      const s = steady(random);
+      // ×3-10 from at least 100 ms: clear of LATENCY's doubling and 100 ms floor whatever the noise.
+      const factor = 3 + random() * 7;
+      const lastWeek = random() < 0.5;
+      // QA either did not show it, or got the same release and moved with it: neither excuses it.
+      const qaGotIt = random() < 0.5;
+      const slower: Timeline = (role, t) => {
+        const load = s.timeline(role, t);
+        const from = { ...load, responseTime: Math.max(load.responseTime, 0.1) };
+        const hit = t >= s.release && (role === "prod" || qaGotIt);
+        return hit ? { ...from, responseTime: from.responseTime * factor } : from;
+      };
+      const r = run(
+        {
+          ...s,
+          timeline: slower,
+          lastWeek,
+          ...(qaGotIt ? { qaRelease: s.release - 3 * MINUTE } : {}),
+        },
+        seed,
+      );
+      const said = `response time ×${factor.toFixed(1)}${qaGotIt ? ", QA released too" : ""}${lastWeek ? ", last week read" : ""}`;
+      check(r.recommendation.action === "ROLLBACK" && prodCritical(r, "M10"), () => `${said}: ${summary(r)}`);
+    });
+  });
+
+  it("property 5: small, recovered, spiky or thinly measured response-time rises are never ROLLBACK", () => {
+    let recovered = 0;
+    forCases((random, seed) => {
+      const s = steady(random);
+      s.afterMinutes = 60 + Math.floor(random() * 120);
+      const kind = (["small", "recovered", "spikes", "few requests"] as const)[Math.floor(random() * 4)]!;
+      const factor = kind === "small" ? 1 + random() * 0.8 : 3 + random() * 7;
+      // Slow from the release for 40-70 % of the after-window, then back: a long warm-up, gone from
+      // the latest quarter.
+      const until = s.release + (s.settleMinutes + s.afterMinutes * (0.4 + random() * 0.3)) * MINUTE;
+      // At most 4.5 a minute: under LATENCY.minRequests (300) over the latest buckets (at most 45 here).
+      const thin = 0.5 + random() * 4;
+      const timeline: Timeline = (role, t) => {
+        const load = s.timeline(role, t);
+        const base = kind === "few requests" ? { ...load, requests: thin, executions: thin * 1.5 } : load;
+        if (role !== "prod" || t < s.release) return base;
+        const slow = { ...base, responseTime: base.responseTime * factor };
+        if (kind === "recovered") return t < until ? slow : base;
+        // One bucket in twenty far slower (a cold start, a slow dependency call): noise, not a level.
+        if (kind === "spikes") return random() < 0.05 ? slow : base;
+        return slow;
+      };
+      const r = run({ ...s, timeline }, seed);
+      const said = `${kind} ×${factor.toFixed(1)}`;
+      check(r.recommendation.action !== "ROLLBACK", () => `${said}: ${summary(r)}`);
+      check(!prodCritical(r, "M10"), () => `${said}: ${summary(r)}`);
+      const m10 = r.analysis.findings.filter((f) => f.ruleId === "M10" && f.environment === "prod");
+      if (kind === "recovered") {
+        const judged = r.analysis.metrics.judgments.find(
+          (j) =>
+            j.environment === "prod" && j.metric === "HttpResponseTime" && j.comparison === "after-vs-before",
+        )!;
+        // Worse over the window and back in its latest buckets: said, as "recovered", by M10.
+        if (judged.recovered) recovered++;
+        check(
+          judged.recovered ? m10.length === 1 && /and recovered: /.test(m10[0]!.title) : m10.length === 0,
+          () => `${said}: ${summary(r)}`,
+        );
+      }
+    });
+    // Not vacuous: the generator's warm-ups do get judged worse, then recovered.
+    expect(recovered).toBeGreaterThan(CASES / 20);
   });
 
   it("property 7: a QA baseline that moved with the same release cannot excuse production", () => {

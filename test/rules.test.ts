@@ -80,6 +80,11 @@ const scaleAfter = (f: CheckFacts, role: "qa" | "prod", metric: string, k: numbe
   const s = series(f, role, metric);
   s.after = s.after.map((v) => (v === null ? null : v * k));
 };
+/** Scales the first 70 % of the after-window only: worse over the window, back in its latest quarter. */
+const scaleThenBack = (f: CheckFacts, role: "qa" | "prod", metric: string, k: number) => {
+  const s = series(f, role, metric);
+  s.after = s.after.map((v, i) => (v === null ? null : i < s.after.length * 0.7 ? v * k : v));
+};
 const setAfter = (
   f: CheckFacts,
   role: "qa" | "prod",
@@ -240,11 +245,44 @@ const CASES: Record<string, Case[]> = {
       ],
     },
     {
-      name: "missing in both",
-      edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")),
+      name: "missing in both, the functions list not read: a build decides",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME");
+          delete e.deployedLanguages;
+        }),
       expect: [
         { environment: "prod", severity: "high", fixKind: "code" },
         { environment: "qa", severity: "high", fixKind: "code" },
+      ],
+    },
+    {
+      name: "missing in both: the worker the deployed functions declare is the fix",
+      edit: (f) => bothEnvs(f, (e) => deleteSetting(e, "FUNCTIONS_WORKER_RUNTIME")),
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/,
+          fix: /the deployed functions declare/,
+        },
+        { environment: "qa", severity: "high", fixKind: "config" },
+      ],
+    },
+    {
+      name: "missing in production whose deployed functions are node: node, not QA's worker",
+      edit: (f) => {
+        deleteSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME");
+        f.prod.deployedLanguages = ["node"];
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=node$/,
+        },
       ],
     },
   ],
@@ -252,7 +290,10 @@ const CASES: Record<string, Case[]> = {
     {
       // Production's host runs: its deployed build is in-process, and QA's setting would stop it (AZFD0013).
       name: "production running on dotnet while QA runs dotnet-isolated: another build, the move is one build step",
-      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        f.prod.deployedLanguages = ["DotNetAssembly"];
+      },
       expect: [
         {
           environment: "prod",
@@ -278,6 +319,47 @@ const CASES: Record<string, Case[]> = {
           command: /net-framework-version v10\.0$/,
         },
       ],
+    },
+    {
+      name: "production running on dotnet, the functions list not read: as another build",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        delete f.prod.deployedLanguages;
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /another build/ }],
+    },
+    {
+      // Issue 16 property 1: the payload itself requires the setting, whatever the host says.
+      name: "production on dotnet whose deployed functions are dotnet-isolated: the setting the payload needs is the fix",
+      edit: (f) => setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet"),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "config",
+          command: /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/,
+          title: /deployed functions are dotnet-isolated/,
+          evidence: /deployed functions: dotnet-isolated/,
+        },
+      ],
+    },
+    {
+      name: "production's host down on dotnet, QA runs isolated, but production's deployed functions are in-process: never a hotfix",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+        f.prod.deployedLanguages = ["CSharp", "DotNetAssembly"];
+        hostDown(f.prod);
+      },
+      expect: [{ environment: "prod", severity: "critical", fixKind: "code" }],
+    },
+    {
+      name: "production on node whose deployed functions are python, as QA's worker: the stack changes too, never a hotfix",
+      edit: (f) => {
+        setSetting(f.qa, "FUNCTIONS_WORKER_RUNTIME", "python");
+        setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "node");
+        f.prod.deployedLanguages = ["python"];
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", title: /another build/ }],
     },
     {
       name: "the host reports AZFD0013",
@@ -382,7 +464,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "medium",
           fixKind: "code",
-          title: /^Production runs PowerShell 7\.2, which reached end-of-life on \d{4}-\d\d-\d\d$/,
+          title: /^Production runs PowerShell 7\.2, out of support since \d{4}-\d\d-\d\d$/,
           fix: /^Retarget the app to PowerShell 7\.4 in a planned release, then set powerShellVersion\.$/,
           command: /--powershell-version 7\.4$/,
         },
@@ -411,7 +493,7 @@ const CASES: Record<string, Case[]> = {
           environment: "prod",
           severity: "medium",
           fixKind: "code",
-          title: /reached end-of-life on 2024-11-12/,
+          title: /^Production runs \.NET 6 Isolated, out of support since 2024-11-12$/,
           command: /--net-framework-version v10\.0$/,
           evidence: /source: (Function App Stacks API|bundled stacks)/,
         },
@@ -1065,6 +1147,33 @@ const CASES: Record<string, Case[]> = {
       edit: (f) => scaleAfter(f, "prod", "FunctionExecutionCount", 0.3),
       expect: [{ environment: "prod", severity: "medium", title: /Executions fell by 6\d %/ }],
     },
+    {
+      name: "requests and executions both stop: one finding for one outage",
+      edit: (f) => {
+        setAfter(f, "prod", "FunctionExecutionCount", () => 0);
+        setAfter(f, "prod", "Requests", () => 0);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          title:
+            /^Production Executions and requests fell to zero after the release \(median \d+ and \d+(\.\d+)? before\)$/,
+        },
+      ],
+    },
+    {
+      name: "executions halved for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "FunctionExecutionCount", 0.3),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title: /^Production executions fell after the release .* and recovered/,
+        },
+      ],
+    },
     { name: "steady traffic", edit: () => {}, expect: [] },
   ],
   M03: [
@@ -1179,9 +1288,21 @@ const CASES: Record<string, Case[]> = {
   ],
   M07: [
     {
-      name: "responses twice as slow",
-      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 2),
+      name: "responses half as slow again: watched, below M10's doubling",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 1.5),
       expect: [{ environment: "prod", severity: "medium", title: /response time \+\d+ %/ }],
+    },
+    {
+      name: "gen 2 GCs five times as many for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "Gen2Collections", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title:
+            /^Production gen 2 gcs rose after the release \(.* → .*\) and recovered: .* in the latest \d+ buckets$/,
+        },
+      ],
     },
     {
       name: "in QA only it is low",
@@ -1189,6 +1310,66 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "qa", severity: "low" }],
     },
     { name: "nothing worse", edit: () => {}, expect: [] },
+  ],
+  M10: [
+    {
+      name: "responses five times as slow, still in the latest buckets",
+      edit: (f) => scaleAfter(f, "prod", "HttpResponseTime", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "critical",
+          fixKind: "rollback",
+          title:
+            /^Production responds 5\.\d× slower after the release: \d+ ms before, 1\.\d\d s in the latest \d+ buckets$/,
+          evidence: /newest \d+ in a row past the baseline's 95th percentile; \d+ requests$/,
+        },
+      ],
+    },
+    {
+      name: "in QA at production's traffic it is high, not critical",
+      edit: (f) => {
+        scaleAfter(f, "qa", "HttpResponseTime", 5);
+        series(f, "qa", "Requests").after = series(f, "prod", "Requests").after;
+        series(f, "qa", "Requests").baseline = series(f, "prod", "Requests").baseline;
+      },
+      expect: [{ environment: "qa", severity: "high" }],
+    },
+    {
+      name: "in QA at its own few requests: too few to tell",
+      edit: (f) => scaleAfter(f, "qa", "HttpResponseTime", 5),
+      expect: [{ environment: "qa", severity: "medium", title: /too few to tell$/ }],
+    },
+    {
+      name: "five times as slow over a handful of requests: too few to tell, never a rollback",
+      edit: (f) => {
+        scaleAfter(f, "prod", "HttpResponseTime", 5);
+        setAfter(f, "prod", "Requests", () => 1);
+      },
+      expect: [{ environment: "prod", severity: "medium", fixKind: "code", title: /too few to tell$/ }],
+    },
+    {
+      name: "a fast API five times as slow stays under the 100 ms floor: M07's",
+      edit: (f) => {
+        const s = series(f, "prod", "HttpResponseTime");
+        s.baseline = s.baseline.map((v) => (v === null ? null : v / 30));
+        s.after = s.after.map((v) => (v === null ? null : (v / 30) * 5));
+      },
+      expect: [],
+    },
+    {
+      name: "five times as slow for most of the window, then back: recovered",
+      edit: (f) => scaleThenBack(f, "prod", "HttpResponseTime", 5),
+      expect: [
+        {
+          environment: "prod",
+          severity: "low",
+          title:
+            /^Production response time rose after the release \(\d+ ms → 1\.\d\d s\) and recovered: \d+ ms in the latest \d+ buckets$/,
+        },
+      ],
+    },
+    { name: "steady response time", edit: () => {}, expect: [] },
   ],
   M08: [
     {

@@ -59,7 +59,9 @@ describe("text report snapshots", () => {
       "  az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
     );
     // Identical in QA and production: said once, for both; both hosts run it, so a warning (property 1).
-    expect(run.stdout).toMatch(/MEDIUM +R11 +both +QA and production run \.NET 6 \(LTS\) In-process,/);
+    expect(run.stdout).toMatch(
+      /MEDIUM +R11 +both +QA and production run \.NET 6 In-process, out of support since 2024-11-12$/m,
+    );
     expect(run.stdout).not.toMatch(
       /p=0\.0|p95 n\/a|Stacks API \(live\)|NotInRecording|Cannot read properties/,
     );
@@ -160,7 +162,7 @@ describe("CI output snapshots", () => {
 
 /** One account of the decision: what decide says of a finding is what every format says. */
 describe("the decision's account in every format", () => {
-  it("the story: M01 is explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
+  it("the story: M01 and M10 are explained by R09 in the plan, never 'no configuration finding explains it'", async () => {
     const formats = ["text", "markdown", "junit", "html", "json"];
     const runs = await Promise.all(
       formats.map((format) => runInProcess(["check", "--from", STORY, "--format", format, "--verbose"])),
@@ -173,6 +175,7 @@ describe("the decision's account in every format", () => {
     const json = JSON.parse(runs[4]!.stdout) as Report;
     expect(json.recommendation.explained).toEqual([
       expect.objectContaining({ ruleId: "M01", environment: "prod", by: ["M03", "R09"] }),
+      expect.objectContaining({ ruleId: "M10", environment: "prod", by: ["M03", "R09"] }),
     ]);
     // The headline's count is the plan's: one change (M03 and R09 share it), one command.
     expect(json.recommendation.summary).toMatch(/^Production needs 1 configuration change: /);

@@ -64,6 +64,17 @@ export interface Judgment {
     buckets: number;
     latest: number | null;
   };
+  /**
+   * Worse over the after-window and worse again when its latest buckets alone are judged (issue 16
+   * property 6): the median there, and how many of the newest buckets in a row lie beyond the
+   * control's 95th percentile in the bad direction (5th for a fall), as Argo Rollouts counts failed
+   * measurements. Neither this nor `recovered`: the latest buckets could not tell.
+   */
+  persists?: {
+    buckets: number;
+    latest: number | null;
+    consecutive: number;
+  };
 }
 
 export interface ErrorRatePower {
@@ -734,7 +745,14 @@ function weighPersistence(
       (halfway === null ||
         latest.value === null ||
         (j.experiment.median! >= j.control.median! ? latest.value <= halfway : latest.value >= halfway));
-    if (!back) continue;
+    if (!back) {
+      if (latest.judgment.outcome === "worse")
+        judgments[index] = {
+          ...j,
+          persists: { buckets: latest.buckets, latest: latest.value, consecutive: latest.consecutive },
+        };
+      continue;
+    }
     judgments[index] = {
       ...j,
       classification: "Pass",
@@ -752,11 +770,34 @@ function weighPersistence(
   }
 }
 
+/** The after-window's latest buckets judged alone against the control. */
+interface LatestBuckets {
+  judgment: Judgment;
+  value: number | null;
+  buckets: number;
+  /** The newest buckets in a row beyond the control's 95th (or, for a fall, 5th) percentile. */
+  consecutive: number;
+}
+
+/** How many of the newest values in a row lie beyond the control's tail in the bad direction. */
+function consecutiveBeyond(
+  tail: readonly number[],
+  control: readonly number[],
+  worse: "High" | "Low",
+): number {
+  const sorted = sortedCopy(control);
+  const limit = percentileSorted(sorted, worse === "High" ? 95 : 5);
+  let count = 0;
+  for (let i = tail.length - 1; i >= 0 && (worse === "High" ? tail[i]! > limit : tail[i]! < limit); i--)
+    count++;
+  return count;
+}
+
 function latestSeries(
   j: Judgment,
   metrics: NonNullable<EnvironmentFacts["metrics"]>,
   thresholds: MetricThresholds,
-): { judgment: Judgment; value: number | null; buckets: number } | undefined {
+): LatestBuckets | undefined {
   const series = judgedSeries(metrics, j.metric)?.series;
   const catalogued = METRICS.find((m) => m.name === j.metric);
   const control = j.baseline === "last-week" ? series?.lastWeek : series?.baseline;
@@ -775,13 +816,15 @@ function latestSeries(
     control,
     own?.minChange,
   );
-  return { judgment, value: judgment.experiment.median, buckets };
+  const worse = j.classification === "Low" ? "Low" : "High";
+  const consecutive = consecutiveBeyond(tail, present(control), worse);
+  return { judgment, value: judgment.experiment.median, buckets, consecutive };
 }
 
 function latestErrorRate(
   j: Judgment,
   metrics: NonNullable<EnvironmentFacts["metrics"]>,
-): { judgment: Judgment; value: number | null; buckets: number } | undefined {
+): LatestBuckets | undefined {
   const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
   if (!errors || !requests) return undefined;
   const kept = presentIndexes(errors.after, requests.after);
@@ -795,7 +838,13 @@ function latestErrorRate(
     { before: total(requests.baseline), after: sum(requests.after, tail) },
     [],
   );
-  return { judgment, value: judgment.experiment.median, buckets };
+  const rates = perBucket(errors.after, requests.after);
+  const consecutive = consecutiveBeyond(
+    present(tail.map((i) => rates[i]!)),
+    present(perBucket(errors.baseline, requests.baseline)),
+    "High",
+  );
+  return { judgment, value: judgment.experiment.median, buckets, consecutive };
 }
 
 function windowMinutes(window: { start: string; end: string }): number {

@@ -9,6 +9,7 @@ import {
   applicationSignals,
   cpuPressure,
   errorRateRegression,
+  latencyRegression,
   memoryPressure,
   metricRegression,
   metricsJudged,
@@ -67,6 +68,7 @@ export const RULES: readonly Rule[] = [
   metricRegression,
   prodDiffersFromQa,
   applicationSignals,
+  latencyRegression,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -62,6 +62,56 @@ export function metricEvidence(ctx: RuleContext, j: Judgment): Detection["eviden
   };
 }
 
+/** The numbers behind several metric judgments of one finding, one detail each. */
+function metricsEvidence(ctx: RuleContext, js: readonly Judgment[]): Detection["evidence"] {
+  return {
+    setting: js.map((j) => j.metric).join(", "),
+    detail: js
+      .map(
+        (j) =>
+          `${j.metric}: median ${formatValue(j.control.median, j.unit)} before, ${metricEvidence(ctx, j).detail}`,
+      )
+      .join(" | "),
+  };
+}
+
+/**
+ * The one wording of a metric judgment that recovered (issue 16 property 6): worse over the
+ * after-window, back to its baseline in the latest buckets. Every rule that judges a metric says
+ * it with this message, under the key `recovered`.
+ */
+const RECOVERED =
+  "{env} {metric} {moved} after the release ({before} → {after}) and recovered: {latest} in the latest {buckets} buckets";
+
+/** A recovered judgment as a finding: low (watched, MONITOR), never a rollback that restarts production again. */
+function recoveredDetection(
+  ctx: EnvironmentContext,
+  j: Judgment & { recovered: NonNullable<Judgment["recovered"]> },
+  fix = "Look at what happened around the release (a restart or warm-up); run the check again later to see " +
+    "that it stays recovered.",
+): Detection {
+  const per = j.per ? ` per ${j.per}` : "";
+  return {
+    message: "recovered",
+    args: {
+      env: ctx.env.role,
+      metric: `${j.label.toLowerCase()}${per}`,
+      moved: j.recovered.classification === "Low" ? "fell" : "rose",
+      before: formatValue(j.control.median, j.unit),
+      after: formatValue(j.experiment.median, j.unit),
+      latest: formatValue(j.recovered.latest, j.unit),
+      buckets: String(j.recovered.buckets),
+    },
+    environment: ctx.env.role,
+    severity: "low",
+    evidence: metricEvidence(ctx, j),
+    fix: codeFix(fix),
+  };
+}
+
+const isRecovered = (j: Judgment): j is Judgment & { recovered: NonNullable<Judgment["recovered"]> } =>
+  j.recovered !== undefined;
+
 const METRIC_DOCS = "https://learn.microsoft.com/azure/azure-functions/monitor-functions-reference#metrics";
 
 /** M00: metrics that could not be judged make the check unknown, never a pass. */
@@ -152,8 +202,7 @@ export const errorRateRegression = defineRule({
     worse: "{env} 5xx rate rose from {before} to {after} of requests after the release",
     tooFew:
       "{env} 5xx rate looks higher ({before} → {after} of requests), but {errors} error(s) are too few to tell",
-    recovered:
-      "{env} 5xx rate rose after the release ({before} → {after} of requests) and recovered: {latest} in the latest {buckets} buckets",
+    recovered: RECOVERED,
   },
   check(ctx) {
     const j = judgment(ctx, ctx.env.role, "Http5xxRate");
@@ -179,27 +228,16 @@ export const errorRateRegression = defineRule({
         },
       ];
     }
-    if (j.recovered) {
+    if (isRecovered(j)) {
       // Worse over the window, back to the baseline in its latest buckets: a deploy-time blip.
       // Said, and watched; a rollback would restart production for errors that already stopped.
       return [
-        {
-          message: "recovered",
-          args: {
-            env: ctx.env.role,
-            before: formatValue(j.control.median, "Ratio"),
-            after: formatValue(j.experiment.median, "Ratio"),
-            latest: formatValue(j.recovered.latest, "Ratio"),
-            buckets: String(j.recovered.buckets),
-          },
-          environment: ctx.env.role,
-          severity: "low",
-          evidence: metricEvidence(ctx, j),
-          fix: codeFix(
-            "Look at the failed requests around the release in Application Insights (a restart or warm-up " +
-              "blip); run the check again later to see that it stays recovered.",
-          ),
-        },
+        recoveredDetection(
+          ctx,
+          j,
+          "Look at the failed requests around the release in Application Insights (a restart or warm-up " +
+            "blip); run the check again later to see that it stays recovered.",
+        ),
       ];
     }
     // A weak pass (little traffic) is not a finding: the judgment's power note says it, and
@@ -235,60 +273,84 @@ export const trafficCollapse = defineRule({
   why:
     "Fewer executions after a release can mean triggers that no longer fire (a binding, a worker " +
     "mismatch, a disabled function): zero is an outage, and so is traffic far below every baseline " +
-    "while QA's holds, whatever the error rate.",
+    "while QA's holds, whatever the error rate. Executions and requests are one traffic: one finding names both.",
   needs: [],
   messages: {
     zero: "{env} {metric} fell to zero after the release (median {before} before)",
     loss: "{env} {metric} fell by {change} after the release, below every baseline{control}",
     drop: "{env} {metric} fell by {change} after the release",
+    recovered: RECOVERED,
   },
   check(ctx) {
-    const out: Detection[] = [];
+    // Executions and requests are two counts of one traffic: one finding per kind of fall names
+    // both, so one outage is one driver and one plan line, not one per count.
+    const byKind = new Map<"zero" | "loss" | "drop", Judgment[]>();
+    const recovered: Detection[] = [];
     for (const metric of ["FunctionExecutionCount", "Requests"]) {
       const j = judgment(ctx, ctx.env.role, metric);
       if (!j || j.experiment.n < 10 || j.control.n < 10) continue;
-      if ((j.experiment.total ?? 0) === 0 && (j.control.total ?? 0) > 0) {
+      if (isRecovered(j)) recovered.push(recoveredDetection(ctx, j));
+      const kind =
+        (j.experiment.total ?? 0) === 0 && (j.control.total ?? 0) > 0
+          ? "zero"
+          : j.outcome !== "worse" || j.change === null
+            ? undefined
+            : trafficLost(ctx, j)
+              ? "loss"
+              : j.change <= -0.5
+                ? "drop"
+                : undefined;
+      if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), j]);
+    }
+    const out: Detection[] = [];
+    for (const [kind, js] of byKind) {
+      const metric = js.map((j, i) => (i === 0 ? j.label : j.label.toLowerCase())).join(" and ");
+      const changes = [...new Set(js.map((j) => `${Math.abs(j.change! * 100).toFixed(0)} %`))].join(" and ");
+      const evidence = js.length === 1 ? metricEvidence(ctx, js[0]!) : metricsEvidence(ctx, js);
+      const base = { environment: ctx.env.role, evidence };
+      const severe = ctx.env.role === "prod" ? "critical" : "high";
+      if (kind === "zero")
         out.push({
+          ...base,
           message: "zero",
-          args: { env: ctx.env.role, metric: j.label, before: formatValue(j.control.median, j.unit) },
-          environment: ctx.env.role,
-          severity: ctx.env.role === "prod" ? "critical" : "high",
-          evidence: metricEvidence(ctx, j),
+          args: {
+            env: ctx.env.role,
+            metric,
+            before: js.map((j) => formatValue(j.control.median, j.unit)).join(" and "),
+          },
+          severity: severe,
           fix: rollbackFix("Nothing runs any more: roll back to the build that ran."),
         });
-      } else if (j.outcome === "worse" && j.change !== null && trafficLost(ctx, j)) {
-        // Traffic that no longer reaches the functions (a binding, route, trigger or host failure)
-        // is an outage whatever the error rate (issue 16 property 5): exit 0 is never this.
+      // Traffic that no longer reaches the functions (a binding, route, trigger or host failure)
+      // is an outage whatever the error rate (issue 16 property 5): exit 0 is never this.
+      else if (kind === "loss")
         out.push({
+          ...base,
           message: "loss",
           args: {
             env: ctx.env.role,
-            metric: j.label,
-            change: `${Math.abs(j.change * 100).toFixed(0)} %`,
+            metric,
+            change: changes,
             control: ctx.env.role === "prod" ? ", while QA's did not" : "",
           },
-          environment: ctx.env.role,
-          severity: ctx.env.role === "prod" ? "critical" : "high",
-          evidence: metricEvidence(ctx, j),
+          severity: severe,
           fix: rollbackFix(
             "Requests no longer reach the functions as they did: roll back, then look for a binding, route, " +
               "trigger or host error in the release.",
           ),
         });
-      } else if (j.outcome === "worse" && j.change !== null && j.change <= -0.5) {
+      else
         out.push({
+          ...base,
           message: "drop",
-          args: { env: ctx.env.role, metric: j.label, change: `${Math.abs(j.change * 100).toFixed(0)} %` },
-          environment: ctx.env.role,
+          args: { env: ctx.env.role, metric, change: changes },
           severity: "medium",
-          evidence: metricEvidence(ctx, j),
           fix: codeFix(
             "Check whether traffic moved (time of day: try --baseline last-week) or triggers stopped firing.",
           ),
         });
-      }
     }
-    return out;
+    return [...out, ...recovered];
   },
 });
 
@@ -535,6 +597,129 @@ export const saturation = defineRule({
   },
 });
 
+/**
+ * When a response-time rise is an outage of its own (issue 16 property 5), not a metric to watch.
+ * Kayenta marks a metric critical past its `criticalIncrease` effect size, Flagger and Argo fail a
+ * canary on an absolute latency (`request-duration`, P99 ≤ 500 ms) after failing measurements that
+ * keep coming (`failureLimit`, consecutive failures: shared reference canary-analysis.md §2.3, §3-4).
+ * Ours takes all three, so neither a relative nor an absolute change alone is an alarm:
+ * - a ratio: the latest buckets' median at least twice the baseline's. A healthy app's per-minute
+ *   averages spread by ±15-30 %, and time of day is weighed by the last-week and QA baselines
+ *   first; a doubling is what users feel and no noise makes;
+ * - an absolute floor: at least 100 ms slower (the delay a user starts to notice), so 8 → 20 ms
+ *   on a fast API stays a medium M07 finding;
+ * - enough requests: at least 300 in the latest buckets and in the baseline, since Azure's
+ *   response time is an average over the bucket's requests and a few cold starts among a handful
+ *   move it by seconds; fewer is said as too few to tell, never a rollback;
+ * - persistence: the latest buckets judged alone are worse (the rank test's interval clears the
+ *   noise), and the newest 3 buckets in a row lie beyond the baseline's 95th percentile. A rise gone
+ *   from the latest buckets recovered and says so.
+ * Every number is per request, so multiplying traffic and instances by k moves none but the
+ * request count, and that only upwards past the floor.
+ */
+export const LATENCY = { minRatio: 2, minIncrease: 0.1, minRequests: 300, consecutive: 3 };
+
+/** Requests summed over a window's last `buckets` buckets that hold a value (all of it without). */
+function requestsIn(values: readonly (number | null)[] | undefined, buckets?: number): number | null {
+  if (!values) return null;
+  const kept = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return (buckets === undefined ? kept : kept.slice(-buckets)).reduce((a, v) => a + v, 0);
+}
+
+/** A persistent response-time rise past every LATENCY gate but the request count: `tooFew` then. */
+function slowerCall(
+  ctx: EnvironmentContext,
+): { kind: "slower" | "tooFew"; j: Judgment; ratio: number; requests: number } | undefined {
+  const j = judgment(ctx, ctx.env.role, "HttpResponseTime");
+  const before = j?.control.median;
+  const latest = j?.persists?.latest;
+  if (
+    !j?.persists ||
+    j.outcome !== "worse" ||
+    !before ||
+    before <= 0 ||
+    latest === null ||
+    latest === undefined
+  )
+    return undefined;
+  const ratio = latest / before;
+  if (ratio < LATENCY.minRatio || latest - before < LATENCY.minIncrease) return undefined;
+  if (j.persists.consecutive < LATENCY.consecutive) return undefined;
+  const series = ctx.env.metrics?.series.Requests;
+  const control = j.baseline === "last-week" ? series?.lastWeek : series?.baseline;
+  const requests = Math.min(requestsIn(series?.after, j.persists.buckets) ?? 0, requestsIn(control) ?? 0);
+  return { kind: requests >= LATENCY.minRequests ? "slower" : "tooFew", j, ratio, requests };
+}
+
+/** M10: responses far slower after the release, still in the latest buckets: production serves worse. */
+export const latencyRegression = defineRule({
+  id: "M10",
+  scope: "each",
+  title: "Response time did not rise far after the release",
+  severity: "critical",
+  docs: "https://learn.microsoft.com/azure/azure-functions/monitor-functions-reference#metrics",
+  why:
+    "Exit 0 means production serves at least as well as before: responses at least twice as slow and " +
+    `at least ${LATENCY.minIncrease * 1000} ms slower in the latest buckets, over at least ` +
+    `${LATENCY.minRequests} requests, with the newest ${LATENCY.consecutive} buckets in a row past the ` +
+    "baseline's 95th percentile, are an outage of their own (as Kayenta's critical metrics and Argo's " +
+    "failureLimit). A QA that moved with the same release excuses nothing; a smaller rise is M07's, and " +
+    "a rise that is gone from the latest buckets recovered.",
+  needs: [],
+  messages: {
+    slower:
+      "{env} responds {ratio}× slower after the release: {before} before, {latest} in the latest {buckets} buckets",
+    tooFew:
+      "{env} looks {ratio}× slower after the release ({before} → {latest}), but {requests} request(s) are too few to tell",
+    recovered: RECOVERED,
+  },
+  check(ctx) {
+    const j = judgment(ctx, ctx.env.role, "HttpResponseTime");
+    if (j && isRecovered(j)) return [recoveredDetection(ctx, j)];
+    const call = slowerCall(ctx);
+    if (!call) return [];
+    const args = {
+      env: ctx.env.role,
+      ratio: call.ratio.toFixed(1),
+      before: formatValue(call.j.control.median, "Seconds"),
+      latest: formatValue(call.j.persists!.latest, "Seconds"),
+      buckets: String(call.j.persists!.buckets),
+      requests: String(Math.round(call.requests)),
+    };
+    const evidence = metricEvidence(ctx, call.j);
+    const persisted =
+      `; latest ${call.j.persists!.buckets} buckets: median ${args.latest}, the newest ` +
+      `${call.j.persists!.consecutive} in a row past the baseline's 95th percentile; ${args.requests} requests`;
+    if (call.kind === "tooFew")
+      return [
+        {
+          message: "tooFew",
+          args,
+          environment: ctx.env.role,
+          severity: "medium",
+          evidence: { ...evidence, detail: `${evidence.detail ?? ""}${persisted}` },
+          fix: codeFix(
+            `Run the check again with more traffic (at least ${LATENCY.minRequests} requests in the latest ` +
+              "buckets), or look at the slow requests in Application Insights.",
+          ),
+        },
+      ];
+    return [
+      {
+        message: "slower",
+        args,
+        environment: ctx.env.role,
+        severity: ctx.env.role === "prod" ? "critical" : "high",
+        evidence: { ...evidence, detail: `${evidence.detail ?? ""}${persisted}` },
+        fix: rollbackFix(
+          "Responses are far slower with the release and no configuration finding explains it: roll back, " +
+            "then look at the slow requests and their dependency calls in Application Insights.",
+        ),
+      },
+    ];
+  },
+});
+
 const JUDGED_ELSEWHERE = new Set([
   "Http5xx",
   "Requests",
@@ -545,6 +730,14 @@ const JUDGED_ELSEWHERE = new Set([
   "Http5xxRate",
 ]);
 const MEMORY = new Set(["MemoryWorkingSet", "AverageMemoryWorkingSet", "PrivateBytes"]);
+/** Metrics whose recovery their own rule says (M01 the 5xx rate and count, M02 traffic, M10 response time). */
+const RECOVERY_SAID_ELSEWHERE = new Set([
+  "Http5xx",
+  "Http5xxRate",
+  "Requests",
+  "FunctionExecutionCount",
+  "HttpResponseTime",
+]);
 
 /** M07: every other metric that got worse in its bad direction, in one finding per environment. */
 export const metricRegression = defineRule({
@@ -553,22 +746,31 @@ export const metricRegression = defineRule({
   title: "No other metric got worse after the release",
   severity: "medium",
   docs: METRIC_DOCS,
-  why: "Slower responses, more memory or more garbage collections after a release are worth watching even when nothing breaks yet.",
+  why:
+    "Slower responses (short of M10's doubling), more memory or more garbage collections after a release are " +
+    "worth watching even when nothing breaks yet; one that is gone from the latest buckets is said as recovered.",
   needs: [],
-  messages: { worse: "{env} got worse after the release in {list}" },
+  messages: { worse: "{env} got worse after the release in {list}", recovered: RECOVERED },
   check(ctx) {
     const { env } = ctx;
-    // Memory that M03 already explains as pressure is not said twice.
+    // Memory that M03 already explains as pressure is not said twice, nor a rise M10 judges severe.
     const pressured = memoryPressure.check(ctx).length > 0;
-    const worse = ctx.metrics.judgments.filter(
+    const slower = slowerCall(ctx) !== undefined;
+    const own = ctx.metrics.judgments.filter(
+      (j) => j.environment === env.role && j.comparison === "after-vs-before",
+    );
+    const worse = own.filter(
       (j) =>
-        j.environment === env.role &&
-        j.comparison === "after-vs-before" &&
         j.outcome === "worse" &&
         !JUDGED_ELSEWHERE.has(j.metric) &&
-        !(pressured && MEMORY.has(j.metric)),
+        !(pressured && MEMORY.has(j.metric)) &&
+        !(slower && j.metric === "HttpResponseTime"),
     );
-    if (worse.length === 0) return [];
+    const recovered = own
+      .filter(isRecovered)
+      .filter((j) => !RECOVERY_SAID_ELSEWHERE.has(j.metric))
+      .map((j) => recoveredDetection(ctx, j));
+    if (worse.length === 0) return recovered;
     const change = (j: Judgment) => (j.change === null ? "" : ` ${signedPercent(j.change)}`);
     const per = (j: Judgment) => (j.per ? ` per ${j.per}` : "");
     return [
@@ -580,11 +782,9 @@ export const metricRegression = defineRule({
         },
         environment: env.role,
         severity: env.role === "prod" ? "medium" : "low",
-        evidence: {
-          setting: worse.map((j) => j.metric).join(", "),
-          detail: worse.map((j) => `${j.metric}: ${metricEvidence(ctx, j).detail}`).join(" | "),
-        },
+        evidence: metricsEvidence(ctx, worse),
       },
+      ...recovered,
     ];
   },
 });

@@ -22,7 +22,7 @@ export const stackEndOfLife = defineRule({
   why: "Past end-of-life the stack gets no security fixes; the portal, az, Core Tools and VS Code all flag it, and warn 6 months ahead.",
   needs: ["appSettings", "config", "site"],
   messages: {
-    past: "{env} runs {stack}, which reached end-of-life on {date}",
+    past: "{env} runs {stack}, out of support since {date}",
     soon: "{env} runs {stack}, which reaches end-of-life on {date}",
   },
   check({ env, other, self, now, facts, profile }) {
