@@ -58,7 +58,7 @@ describe("configuration file", () => {
           ruleId: "R11",
           messageId: "past",
           environment: "prod",
-          title: expect.stringContaining("dotnet6"),
+          title: expect.stringContaining(".NET 6 In-process"),
           reason: "EOL migration planned for Q1 (CHG-1234)",
         },
         {

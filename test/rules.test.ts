@@ -50,6 +50,14 @@ const java = (env: EnvironmentFacts, version: string) => {
   setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "java");
   env.config!.javaVersion = version;
 };
+const powershell = (env: EnvironmentFacts, version: string) => {
+  setSetting(env, "FUNCTIONS_WORKER_RUNTIME", "powershell");
+  deleteSetting(env, "WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED");
+  env.config!.powerShellVersion = version;
+};
+const thirtyTwoBit = (env: EnvironmentFacts, on: boolean) => {
+  env.config!.use32BitWorkerProcess = on;
+};
 /** A real Linux Consumption app: linuxFxVersion "" and the leftover netFrameworkVersion v4.0. */
 const linuxConsumption = (env: EnvironmentFacts) => {
   toLinux(env, "");
@@ -418,6 +426,11 @@ const CASES: Record<string, Case[]> = {
       ],
     },
     {
+      name: "QA 32-bit against a 64-bit production is D07's, not a second finding",
+      edit: (f) => thirtyTwoBit(f.qa, true),
+      expect: [],
+    },
+    {
       name: "Linux ignores the flag",
       edit: (f) => {
         toLinux(f.prod, "DOTNET-ISOLATED|10.0");
@@ -455,6 +468,25 @@ const CASES: Record<string, Case[]> = {
   ],
   R11: [
     {
+      name: "a stack is named as the portal names it: PowerShell 7.2, not its major's value 7",
+      edit: (f) => {
+        // Before PowerShell 7.4's own end of life (2026-11-10, with .NET 8), so it is the target.
+        f.now = "2026-01-01T00:00:00.000Z";
+        bothEnvs(f, (e) => powershell(e, "7.2"));
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          fixKind: "code",
+          title: /^Production runs PowerShell 7\.2, out of support since \d{4}-\d\d-\d\d$/,
+          fix: /^Retarget the app to PowerShell 7\.4 in a planned release, then set powerShellVersion\.$/,
+          command: /--powershell-version 7\.4$/,
+        },
+        { environment: "qa", severity: "medium", title: /^QA runs PowerShell 7\.2,/ },
+      ],
+    },
+    {
       name: "within 6 months of .NET 10's end of life",
       edit: (f) => {
         f.now = "2028-06-01T00:00:00.000Z";
@@ -477,7 +509,7 @@ const CASES: Record<string, Case[]> = {
           severity: "medium",
           fixKind: "code",
           message: "past",
-          title: /reached end-of-life on 2024-11-12/,
+          title: /^Production runs \.NET 6 Isolated, out of support since 2024-11-12$/,
           command: /--net-framework-version v10\.0$/,
           evidence: /source: (Function App Stacks API|bundled stacks)/,
         },
@@ -1043,6 +1075,15 @@ const CASES: Record<string, Case[]> = {
             /^az functionapp scale config set -g rg-orders-prod -n orders-func-prod --maximum-instance-count 100$/,
         },
       ],
+    },
+    {
+      name: "Consumption production against an Elastic Premium QA: a plan difference (D02's), no scale limit",
+      edit: (f) => {
+        f.prod.plan!.tier = "Dynamic";
+        f.prod.plan!.skuName = "Y1";
+        f.prod.config!.functionAppScaleLimit = 200;
+      },
+      expect: [],
     },
     {
       name: "Elastic Premium does not need Always On",
@@ -1719,6 +1760,113 @@ const CASES: Record<string, Case[]> = {
       expect: [{ environment: "both", severity: "high", evidence: /name orders-func-qa/ }],
     },
     { name: "the right way round", edit: () => {}, expect: [] },
+  ],
+  D07: [
+    {
+      name: "production 32-bit PowerShell, QA 64-bit: QA's running host proves the build runs 64-bit, a hotfix",
+      edit: (f) => {
+        bothEnvs(f, (e) => powershell(e, "7.4"));
+        thirtyTwoBit(f.prod, true);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          title:
+            /^Production runs a 32-bit worker but QA ran 64-bit \(use32BitWorkerProcess true in production, false in QA\)$/,
+          command:
+            /^az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false$/,
+          evidence: /use32BitWorkerProcess; false; true/,
+        },
+      ],
+    },
+    {
+      name: "the same with QA's host status unread: the precondition is not known, so not a hotfix",
+      edit: (f) => {
+        bothEnvs(f, (e) => powershell(e, "7.4"));
+        thirtyTwoBit(f.prod, true);
+        delete f.qa.host;
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "code", fix: /with the next deployment/ }],
+    },
+    {
+      name: "production 32-bit .NET on ~4 against a 64-bit QA is R09's (one finding, the same command)",
+      edit: (f) => thirtyTwoBit(f.prod, true),
+      expect: [],
+    },
+    {
+      name: "production 32-bit .NET on ~3 against a 64-bit QA: R09 does not judge ~3, D07 does",
+      edit: (f) => {
+        setSetting(f.prod, "FUNCTIONS_EXTENSION_VERSION", "~3");
+        thirtyTwoBit(f.prod, true);
+      },
+      expect: [{ environment: "prod", severity: "high", fixKind: "config" }],
+    },
+    {
+      name: "production 64-bit, QA 32-bit, both hosts running: QA should test as production runs",
+      edit: (f) => thirtyTwoBit(f.qa, true),
+      expect: [
+        {
+          environment: "prod",
+          severity: "medium",
+          fixKind: "code",
+          title: /^Production runs a 64-bit worker but QA tested the release on 32-bit/,
+          command:
+            /^az functionapp config set -g rg-orders-qa -n orders-func-qa --use-32bit-worker-process false$/,
+        },
+      ],
+    },
+    {
+      name: "production 64-bit failing while QA's 32-bit host runs the build: QA's bitness is the hotfix",
+      edit: (f) => {
+        thirtyTwoBit(f.qa, true);
+        hostDown(f.prod);
+      },
+      expect: [
+        {
+          environment: "prod",
+          severity: "high",
+          fixKind: "config",
+          command: /-n orders-func-prod --use-32bit-worker-process true$/,
+        },
+      ],
+    },
+    {
+      name: "Linux has no 32-bit worker: a stray flag is no difference",
+      edit: (f) => {
+        bothEnvs(f, (e) => toLinux(e, "DOTNET-ISOLATED|10.0"));
+        thirtyTwoBit(f.prod, true);
+      },
+      expect: [],
+    },
+    {
+      name: "Windows against Linux is D05's, not a bitness difference",
+      edit: (f) => {
+        toLinux(f.qa, "DOTNET-ISOLATED|10.0");
+        thirtyTwoBit(f.prod, true);
+      },
+      expect: [],
+    },
+    {
+      name: "Flex Consumption runs 64-bit only: a stray use32BitWorkerProcess in its config/web is no difference",
+      edit: (f) =>
+        bothEnvs(f, (e) => {
+          toLinux(e, "");
+          e.site!.flexRuntime = { name: "powershell", version: "7.4" };
+          thirtyTwoBit(e, e.role === "prod");
+        }),
+      expect: [],
+    },
+    {
+      name: "production's config/web unread: the bitness is unknown, not the same",
+      edit: (f) => {
+        delete f.prod.config;
+      },
+      unknown: ["prod"],
+      expect: [],
+    },
+    { name: "the same bitness", edit: () => {}, expect: [] },
   ],
   D05: [
     {
