@@ -24,13 +24,8 @@ export function comparisonRows(
       (e) => (e.workerRuntime ? `${e.workerRuntime}${e.workerModel ? ` (${e.workerModel})` : ""}` : "?"),
     ],
     ["Bitness", (e) => e.bitness ?? "?"],
-    [
-      "Stack",
-      (e) =>
-        e.stack
-          ? `${e.stack.major}${e.stack.endOfLife ? `, EOL ${e.stack.endOfLife.slice(0, 10)}` : ""}`
-          : "no matching stack",
-    ],
+    ["Stack", (e) => e.stack?.name ?? "no matching stack"],
+    ["End of life", (e) => e.stack?.endOfLife?.slice(0, 10) ?? (e.stack ? "none announced" : "?")],
     ["OS", (e) => e.os ?? "?"],
     [
       "Plan",
