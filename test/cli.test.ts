@@ -110,20 +110,29 @@ describe("check on the bundled recordings", () => {
     });
     for (const f of report.findings)
       expect(Object.keys(f)).toEqual(
-        expect.arrayContaining(["ruleId", "severity", "environment", "title", "evidence"]),
+        expect.arrayContaining(["ruleId", "messageId", "severity", "environment", "title", "evidence"]),
       );
     expect(report.findings.find((f: { ruleId: string }) => f.ruleId === "R09")).toMatchObject({
+      messageId: "drift",
       severity: "high",
       environment: "prod",
       evidence: { setting: "use32BitWorkerProcess", qa: "false", prod: "true" },
-      fix: { kind: "config" },
+      fix: { id: "R09.drift", kind: "config" },
     });
     expect(report.findings[0]).toMatchObject({
       ruleId: "M01",
+      messageId: "worse",
       severity: "critical",
       environment: "prod",
-      fix: { kind: "rollback" },
+      fix: { id: "M01.worse", kind: "rollback" },
     });
+    // The plan as data beside its lines: a pipeline matches kinds and fix ids, not sentences.
+    expect(report.recommendation.plan).toMatchObject([
+      { kind: "change", ruleIds: ["M03", "R09"], fixIds: ["M03.bitness", "R09.drift"] },
+      { kind: "command", fixIds: ["M03.bitness", "R09.drift"] },
+      { kind: "check-again" },
+    ]);
+    expect(report.recommendation.steps).toHaveLength(report.recommendation.plan.length);
     expect(report.metrics.windows).toEqual({
       after: { start: "2026-11-19T18:50:00.000Z", end: "2026-11-20T09:30:00.000Z" },
       baseline: { start: "2026-11-19T04:00:00.000Z", end: "2026-11-19T18:40:00.000Z" },

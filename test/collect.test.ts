@@ -398,24 +398,24 @@ describe("recordings keep an allow-list of fields per response type", () => {
     ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"],
     ["site", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/staging"],
     ["slots", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots"],
-    ["config/web", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/b/config/web"],
+    ["config", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/b/config/web"],
     [
-      "appsettings",
+      "appSettings",
       "//subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/appsettings/list",
     ],
     [
-      "connectionstrings",
+      "connectionStrings",
       "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/connectionstrings/list",
     ],
     [
-      "slot settings",
+      "slotConfigNames",
       "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/slotConfigNames",
     ],
     ["plan", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/serverfarms/p"],
     ["deployments", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/slots/b/deployments"],
     ["functions", "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/functions"],
     [
-      "host status",
+      "hostStatus",
       "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/hostruntime/admin/host/status",
     ],
     [
@@ -423,15 +423,15 @@ describe("recordings keep an allow-list of fields per response type", () => {
       "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/providers/Microsoft.Insights/metrics",
     ],
     [
-      "metric definitions",
+      "metricDefinitions",
       "/subscriptions/s/providers/Microsoft.Web/sites/a/providers/microsoft.insights/metricDefinitions",
     ],
     ["logs", "/v1//subscriptions/s/resourceGroups/r/providers/microsoft.insights/components/c/query"],
     ["stacks", "/providers/Microsoft.Web/functionAppStacks"],
     [undefined, "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/host/default/listkeys"],
   ])("a request is read as %s: %s", async (type, path) => {
-    const { responseType } = await import("../src/collect/recorder.js");
-    expect(responseType(`https://management.azure.com${path}?api-version=1`)?.type).toBe(type);
+    const { classify } = await import("../src/collect/responses/index.js");
+    expect(classify(`https://management.azure.com${path}?api-version=1`)?.source).toBe(type);
   });
 
   it("an unknown response type keeps nothing; an error keeps its code and scrubbed message", async () => {

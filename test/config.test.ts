@@ -56,11 +56,18 @@ describe("configuration file", () => {
       expect.arrayContaining([
         {
           ruleId: "R11",
+          messageId: "past",
           environment: "prod",
-          title: expect.stringContaining("dotnet6"),
+          title: expect.stringContaining(".NET 6 In-process"),
           reason: "EOL migration planned for Q1 (CHG-1234)",
         },
-        { ruleId: "M08", environment: "prod", title: expect.any(String), reason: "QA is smaller by design" },
+        {
+          ruleId: "M08",
+          messageId: "differs",
+          environment: "prod",
+          title: expect.any(String),
+          reason: "QA is smaller by design",
+        },
       ]),
     );
     // A 900 % minimum change keeps response time out of the regressions.

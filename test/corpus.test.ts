@@ -85,6 +85,11 @@ const PS_LINUX_PYTHON = `${PS_SUB}/Functions-Test-Linux-Consumption-1lxoik/provi
 const PS_LINUX_PREMIUM = `${PS_SUB}/Functions-Test-Linux-Premium-1mo5hj/providers/Microsoft.Web/sites/Functions-Node-14-upwhgo`;
 const PS_WINDOWS_PREMIUM = `${PS_SUB}/Functions-Test-Windows-Premium-io58q0/providers/Microsoft.Web/sites/Functions-PowerShell-7-ne67zr`;
 const PS_WINDOWS_CONSUMPTION = `${PS_SUB}/Functions-Test-Windows-Consumption-jhvbi3/providers/Microsoft.Web/sites/Functions-DoNet-6-738fb2`;
+const CLI_WINDOWS_JAVA =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionappwindowsruntime000003";
+const CLI_LINUX_DEDICATED =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/functionapp-linux000004";
+const PS_FLEX = `${PS_SUB}/Functions-Flex-RG-tuop/providers/Microsoft.Web/sites/Functions-Flex-DotNetIsolated-tuop`;
 const CLI_LOGIC_APP =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.Web/sites/logicapp000003";
 const CLI_ACA =
@@ -277,6 +282,76 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       settings: {},
     },
     {
+      model: "Linux on a dedicated Standard plan, Java 8 on ~3 (CLI 2022): linuxFxVersion Java|8, Always On",
+      id: CLI_LINUX_DEDICATED,
+      files: {
+        site: "linux-dedicated-java.site.json",
+        config: "linux-dedicated-java.config-web.json",
+        appSettings: "linux-dedicated-java.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "Standard",
+        planId: CLI_LINUX_DEDICATED.replace(/sites\/[^/]+$/, "serverfarms/funcapplinplan000003"),
+      },
+      config: { linuxFxVersion: "Java|8", use32BitWorkerProcess: false, alwaysOn: true },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "java", FUNCTIONS_EXTENSION_VERSION: "~3" },
+    },
+    {
+      model:
+        "Windows Consumption, Java 8 on ~3 (CLI 2022): javaVersion 1.8, 32-bit, netFrameworkVersion v4.0",
+      id: CLI_WINDOWS_JAVA,
+      files: {
+        site: "windows-consumption-java.site.json",
+        config: "windows-consumption-java.config-web.json",
+        appSettings: "windows-consumption-java.appsettings.json",
+      },
+      site: {
+        os: "windows",
+        kind: "functionapp",
+        sku: "Dynamic",
+        planId: CLI_WINDOWS_JAVA.replace(/sites\/[^/]+$/, "serverfarms/FranceCentralPlan"),
+      },
+      config: {
+        javaVersion: "1.8",
+        netFrameworkVersion: "v4.0",
+        linuxFxVersion: undefined,
+        use32BitWorkerProcess: true,
+        functionAppScaleLimit: 200,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: "java", FUNCTIONS_EXTENSION_VERSION: "~3" },
+    },
+    {
+      model:
+        "Flex Consumption, dotnet-isolated 8.0 (Az PowerShell 2026): runtime and scale from functionAppConfig, no FUNCTIONS_WORKER_RUNTIME",
+      id: PS_FLEX,
+      files: {
+        site: "flex-consumption-dotnet-isolated.site.json",
+        config: "flex-consumption-dotnet-isolated.config-web.json",
+        appSettings: "flex-consumption-dotnet-isolated.appsettings.json",
+      },
+      site: {
+        os: "linux",
+        kind: "functionapp,linux",
+        sku: "FlexConsumption",
+        location: "East Asia",
+        flexRuntime: { name: "dotnet-isolated", version: "8.0" },
+        flexScale: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
+        planId: PS_FLEX.replace(/sites\/[^/]+$/, "serverfarms/ASP-FunctionsFlexRGtuop-0000"),
+        managedEnvironmentId: undefined,
+      },
+      // Real Flex config/web still answers functionAppScaleLimit (100) and use32BitWorkerProcess; Flex
+      // takes neither (its limit is functionAppConfig's maximumInstanceCount).
+      config: {
+        linuxFxVersion: undefined,
+        netFrameworkVersion: undefined,
+        use32BitWorkerProcess: false,
+        functionAppScaleLimit: 100,
+      },
+      settings: { FUNCTIONS_WORKER_RUNTIME: undefined, FUNCTIONS_EXTENSION_VERSION: undefined },
+    },
+    {
       model:
         "Flex Consumption (REST example): runtime and scale from functionAppConfig, Linux without kind or reserved",
       id: SPEC_SITE,
@@ -305,7 +380,8 @@ describe("real Azure bodies through the SDK: what each hosting model's facts say
       const raw = (body(files.appSettings!) as { properties: Record<string, string> }).properties;
       const account = /AccountName=([^;]+)/.exec(raw.AzureWebJobsStorage!)?.[1];
       expect(account).toBeTruthy();
-      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: account });
+      // Storage account names are lowercase; a sanitiser's placeholder (REDACTEDACCOUNT) is kept as Azure would name it.
+      expect(env.appSettings.AzureWebJobsStorage).toMatchObject({ storageAccount: account!.toLowerCase() });
       expect(env.appSettings.AzureWebJobsStorage.value).toBeUndefined();
     }
     expect(JSON.stringify(env)).not.toMatch(/veryFakedStorageAccountKey|CORPUS-REDACTED/);
@@ -445,6 +521,34 @@ describe("real Azure bodies through the SDK, one source at a time", () => {
         capacity: 3,
         numberOfSites: undefined,
         maximumElasticWorkerCount: 3,
+      },
+    },
+    {
+      // A Linux dedicated plan (CLI 2022): S1 Standard, `kind: linux`, `numberOfSites: 0` right after its create.
+      file: "plan-s1-linux-dedicated.json",
+      rg: "clitest.rg000001",
+      name: "funcapplinplan000003",
+      facts: {
+        skuName: "S1",
+        tier: "Standard",
+        os: "linux",
+        capacity: 1,
+        numberOfSites: undefined,
+        maximumElasticWorkerCount: 1,
+      },
+    },
+    {
+      // Flex Consumption's plan (Az PowerShell 2026): FC1, Linux, one app.
+      file: "plan-fc1-flex-consumption.json",
+      rg: "Functions-Flex-RG-tuop",
+      name: "ASP-FunctionsFlexRGtuop-0000",
+      facts: {
+        skuName: "FC1",
+        tier: "FlexConsumption",
+        os: "linux",
+        capacity: 0,
+        numberOfSites: 1,
+        maximumElasticWorkerCount: 1,
       },
     },
     {

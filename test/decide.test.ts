@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Analysis } from "../src/analyse/analyse.js";
 import { analyse } from "../src/analyse/analyse.js";
-import type { Finding, Unknown } from "../src/analyse/rule.js";
+import { fixId, type Finding, type Fix, type Unknown } from "../src/analyse/rule.js";
 import { judge } from "../src/check.js";
 import type { CheckFacts } from "../src/core/facts.js";
-import { decide } from "../src/decide/decide.js";
+import { decide, type Recommendation } from "../src/decide/decide.js";
 import { resolveRelease } from "../src/core/release.js";
 import { HEALTHY, REGRESSION, replayFacts, STORY, variant } from "./helpers.js";
+import { buildFacts } from "./support/facts.js";
 
 let healthy: CheckFacts;
 let story: CheckFacts;
@@ -14,17 +15,24 @@ beforeAll(async () => {
   [healthy, story] = await Promise.all([replayFacts(HEALTHY), replayFacts(STORY)]);
 });
 
-function finding(over: Partial<Finding>): Finding {
-  return {
+/** A finding as `analyse` makes one: its message id, and its fix's id derived from them. */
+function finding(over: Partial<Omit<Finding, "fix">> & { fix?: Fix }): Finding {
+  const { fix, ...rest } = over;
+  const made = {
     ruleId: "T01",
+    messageId: "test",
     docs: "https://learn.microsoft.com/azure/azure-functions/",
-    severity: "high",
-    environment: "prod",
+    severity: "high" as const,
+    environment: "prod" as const,
     title: "a test finding",
     evidence: { setting: "X" },
-    ...over,
+    ...rest,
   };
+  return { ...made, ...(fix ? { fix: { ...fix, id: fixId(made.ruleId, made.messageId, fix) } } : {}) };
 }
+/** A plan as its steps' kinds and ids: what a test checks instead of the sentences. */
+const planShape = (plan: Recommendation) =>
+  plan.plan.map((s) => [s.kind, s.id ?? s.fixIds?.join(",") ?? (s.command ? "command" : "")]);
 const config = {
   kind: "config" as const,
   summary: "set X",
@@ -133,13 +141,39 @@ describe("plans", () => {
     };
     const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rebuild })]);
     expect(plan.action).toBe("ROLLBACK");
-    expect(plan.steps).toContain("# Before releasing again, rebuild (T01): Rebuild for python 3.14");
-    expect(plan.steps).toContain(
-      "#   after deploying the new build: az functionapp config set -g rg -n app --linux-fx-version 'Python|3.14'",
-    );
+    expect(planShape(plan)).toEqual([
+      ["way-back", "swap-back"],
+      ["command", "command"],
+      ["rebuild", "T01.test"],
+      ["after-build", "T01.test"],
+    ]);
+    expect(plan.plan.at(-1)!.command).toBe(rebuild.commands[0]);
+    // After the build, not now: a comment in any script.
+    expect(plan.steps.at(-1)).toBe(`#   after deploying the new build: ${rebuild.commands[0]}`);
   });
 
-  it("a hotfix lists each change once as an az command, then a re-check", () => {
+  it("a hotfix lists each change once, with the ids of the findings and fixes it carries out", () => {
+    const other = { ...config, summary: "set Z", commands: ["az functionapp config set -g rg -n app --z 1"] };
+    const plan = verdictOf(healthy, [
+      finding({ fix: config }),
+      finding({ ruleId: "T02", messageId: "drift", fix: config }),
+      finding({ ruleId: "T03", fix: other }),
+    ]);
+    expect(plan.plan.map(({ kind, ruleIds, fixIds }) => ({ kind, ruleIds, fixIds }))).toEqual([
+      { kind: "change", ruleIds: ["T01", "T02"], fixIds: ["T01.test", "T02.drift"] },
+      { kind: "command", ruleIds: ["T01", "T02"], fixIds: ["T01.test", "T02.drift"] },
+      { kind: "change", ruleIds: ["T03"], fixIds: ["T03.test"] },
+      { kind: "command", ruleIds: ["T03"], fixIds: ["T03.test"] },
+      { kind: "check-again" },
+    ]);
+    expect(plan.plan.filter((s) => s.kind === "command").map((s) => s.command)).toEqual([
+      config.commands[0],
+      other.commands[0],
+    ]);
+  });
+
+  // The wording of the plan's lines, said once in decide/plan.ts: the one test of the sentences.
+  it("a hotfix's lines: each change once as an az command, then a re-check", () => {
     const other = { ...config, summary: "set Z", commands: ["az functionapp config set -g rg -n app --z 1"] };
     const plan = verdictOf(healthy, [
       finding({ fix: config }),
@@ -165,17 +199,21 @@ describe("plans", () => {
 
   it("rolls back by swapping the slot that holds the previous build", () => {
     const plan = verdictOf(healthy, [finding({ severity: "critical", fix: rollback })]);
-    expect(plan.steps).toEqual([
-      "# Slot staging holds the build production ran before the swap of 2026-11-24T07:15:30.000Z: swap it back.",
-      "az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production",
+    expect(planShape(plan)).toEqual([
+      ["way-back", "swap-back"],
+      ["command", "command"],
     ]);
+    expect(plan.plan[1]!.command).toBe(
+      "az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production",
+    );
     expect(plan.warnings.join(" ")).toMatch(/WEBSITE_OVERRIDE_STICKY_EXTENSION_VERSIONS=0/);
     expect(plan.alternatives.join(" ")).toMatch(/previous known-good build/);
   });
 
   it("without a slot, redeploys the last good deployment, named: no guess at the runtime it ran", () => {
     const plan = verdictOf(story, [finding({ severity: "critical", fix: rollback })]);
-    expect(plan.steps[1]).toBe(
+    expect(planShape(plan)[0]).toEqual(["way-back", "redeploy"]);
+    expect(plan.plan[1]!.command).toBe(
       "az functionapp deployment source config-zip -g rg-orders-prod -n orders-func-prod --src '<package of deployment 4c0d2a9e11>'",
     );
     expect(plan.warnings.join(" ")).not.toMatch(/If the previous build ran on runtime ~3/);
@@ -186,9 +224,7 @@ describe("plans", () => {
       f.prod.deployments = f.prod.deployments!.slice(0, 1);
     });
     const plan = verdictOf(facts, [finding({ severity: "critical", fix: rollback })]);
-    expect(plan.steps).toEqual([
-      "# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.",
-    ]);
+    expect(planShape(plan)).toEqual([["way-back", "pipeline"]]);
     expect(plan.warnings.join(" ")).toMatch(
       /end-of-life .*runtime 3\.x since 2022-12-13, \.NET Core 3\.1 since 2022-12-13/,
     );
@@ -225,7 +261,7 @@ describe("plans", () => {
     );
     expect(plan.summary).toContain("prod config: HTTP 503");
     expect(plan.drivers).toEqual(["T01 (prod): a test finding", "R09 (prod): unknown, config: HTTP 503"]);
-    expect(plan.steps.every((s) => s.startsWith("#"))).toBe(true);
+    expect(planShape(plan)).toEqual([["advice", "grant-access-or-roll-back"]]);
     expect(plan.alternatives[0]).toBe(
       "Roll back now: az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging " +
         "--target-slot production",
@@ -266,10 +302,13 @@ describe("plans", () => {
       },
     ]);
     expect(recommendation.summary).toMatch(/^Production needs 1 configuration change: /);
-    expect(recommendation.steps.slice(0, 2)).toEqual([
-      "# M03, R09: Switch to the 64-bit worker (the app restarts).",
-      "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
+    expect(planShape({ ...recommendation, plan: recommendation.plan.slice(0, 2) })).toEqual([
+      ["change", "M03.bitness,R09.drift"],
+      ["command", "M03.bitness,R09.drift"],
     ]);
+    expect(recommendation.plan[1]!.command).toBe(
+      "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
+    );
     expect(recommendation.warnings[0]).toBe(
       "If M01, M10 persists after these changes, roll back (see alternatives).",
     );
@@ -281,13 +320,43 @@ describe("plans", () => {
     expect(recommendation.drivers).toEqual([
       "M01 (prod): Production 5xx rate rose from 0.00 % to 5.24 % of requests after the release",
     ]);
-    expect(recommendation.steps[1]).toBe(
+    expect(recommendation.plan[1]!.command).toBe(
       "az functionapp deployment slot swap -g rg-orders-prod -n orders-func-prod --slot staging --target-slot production",
     );
   });
 
   it("the healthy upgrade is PROCEED", () => {
     expect(judge(healthy).recommendation.action).toBe("PROCEED");
+  });
+
+  // test/support/facts.ts builds the rule tests' facts in code: it must say what the recording says.
+  it("the facts builder's healthy pair has the recording's facts and its PROCEED", async () => {
+    const built = await buildFacts();
+    for (const role of ["qa", "prod"] as const) {
+      expect(Object.keys(built[role]).sort()).toEqual(Object.keys(healthy[role]).sort());
+      expect(Object.keys(built[role].appSettings!).sort()).toEqual(
+        Object.keys(healthy[role].appSettings!).sort(),
+      );
+      expect(Object.keys(built[role].metrics!.series).sort()).toEqual(
+        Object.keys(healthy[role].metrics!.series).sort(),
+      );
+      const { metrics: _m, logs: _l, appSettings: _a, connectionStrings: _c, ...rest } = built[role];
+      const {
+        metrics: _rm,
+        logs: _rl,
+        appSettings: _ra,
+        connectionStrings: _rc,
+        ...recorded
+      } = healthy[role];
+      expect(rest).toEqual(recorded);
+    }
+    expect(built.metricWindows).toEqual(healthy.metricWindows);
+    const judged = judge(built);
+    expect([judged.recommendation.action, judged.analysis.findings, judged.analysis.unknowns]).toEqual([
+      "PROCEED",
+      [],
+      [],
+    ]);
   });
 });
 
@@ -331,9 +400,10 @@ describe("the preflight's wording comes from decide, not from editing its senten
     expect(before.action).toBe(after.action);
     expect(before.drivers).toEqual(after.drivers);
     // Every step but the re-run is the same fix; the re-run names the moment's own command.
-    expect(before.steps.slice(0, -1)).toEqual(after.steps.slice(0, -1));
-    expect(before.steps.at(-1)).toContain("azfn-health preflight --qa");
-    expect(after.steps.at(-1)).toContain("azfn-health check --qa");
+    expect(before.plan.slice(0, -1)).toEqual(after.plan.slice(0, -1));
+    expect([before.plan.at(-1)!.kind, after.plan.at(-1)!.kind]).toEqual(["check-again", "check-again"]);
+    expect(before.plan.at(-1)!.command).toMatch(/^azfn-health preflight --qa /);
+    expect(after.plan.at(-1)!.command).toMatch(/^azfn-health check --qa /);
     // Nothing is deployed yet: the alternatives lose the roll-back, and keep the rest.
     expect(before.alternatives).toEqual(after.alternatives.slice(1));
     expect(before.summary).not.toBe(after.summary);

@@ -9,6 +9,7 @@ import type { CheckFacts, EnvironmentFacts } from "../src/core/facts.js";
 import { resolveRelease } from "../src/core/release.js";
 import { decide } from "../src/decide/decide.js";
 import { deleteSetting, HASH_KEY, HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
+import { commandsOf } from "./support/plan.js";
 
 /**
  * Pairs of every kind of Function App, shaped as Azure returns them (linuxFxVersion "" on Linux
@@ -196,7 +197,7 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       }),
     );
     expect(recommendation.action).toBe("HOTFIX");
-    expect(recommendation.steps).toContain(
+    expect(commandsOf(recommendation)).toContain(
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --linux-fx-version 'Python|3.12'",
     );
   });
@@ -206,7 +207,9 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       variant(healthy, (f) => both(f, (e) => linux(e, "Python|3.6", "python"))),
     );
     expect(recommendation.action).toBe("MONITOR");
-    expect(recommendation.steps.join("\n")).toMatch(/R25: Rebuild and test for python 3\.13/);
+    const r25 = recommendation.plan.find((s) => s.ruleIds?.includes("R25"));
+    expect(r25).toMatchObject({ kind: "plan-fix", fixIds: [expect.stringMatching(/^R25\./)] });
+    expect(r25!.text).toMatch(/python 3\.13/);
   });
 
   it("a language version ~4 does not run, both hosts down: ROLLBACK that names the rebuild to the newest GA version", () => {
@@ -220,12 +223,10 @@ describe("defects of each kind are named by their setting, with the exact fix", 
     );
     expect(recommendation.action).toBe("ROLLBACK");
     // Python 3.14 is a preview row in the stacks: never a target.
-    expect(recommendation.steps.join("\n")).toMatch(
-      /Before releasing again, rebuild \(R25\): Rebuild and test for python 3\.13/,
-    );
-    expect(recommendation.steps.join("\n")).toMatch(
-      /after deploying the new build: .*--linux-fx-version 'Python\|3\.13'/,
-    );
+    const rebuild = recommendation.plan.filter((s) => s.ruleIds?.includes("R25"));
+    expect(rebuild.map((s) => s.kind)).toEqual(["rebuild", "after-build"]);
+    expect(rebuild[0]!.text).toMatch(/python 3\.13/);
+    expect(rebuild[1]!.command).toMatch(/--linux-fx-version 'Python\|3\.13'$/);
   });
 
   it("a stopped production app: its own critical finding, az functionapp start, the host error said once", () => {
@@ -242,7 +243,9 @@ describe("defects of each kind are named by their setting, with the exact fix", 
     expect(analysis.unknowns.filter((u) => u.ruleId.startsWith("H"))).toEqual([]);
     expect(JSON.stringify(analysis)).not.toMatch(/HTTP 403 HTTP 403/);
     expect(recommendation.action).toBe("HOTFIX");
-    expect(recommendation.steps).toContain("az functionapp start -g rg-orders-prod -n orders-func-prod");
+    expect(commandsOf(recommendation)).toContain(
+      "az functionapp start -g rg-orders-prod -n orders-func-prod",
+    );
   });
 
   it("Windows QA and Linux production is a new app, even with the plan unreadable: never a one-setting hotfix", () => {
@@ -282,7 +285,7 @@ describe("defects of each kind are named by their setting, with the exact fix", 
       }),
     );
     expect(recommendation.action).toBe("HOTFIX");
-    expect(recommendation.steps).toContain(
+    expect(commandsOf(recommendation)).toContain(
       "az functionapp scale config set -g rg-orders-prod -n orders-func-prod --instance-memory 2048",
     );
   });

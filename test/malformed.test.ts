@@ -10,6 +10,8 @@ import { shapeProblem, shapeSourceOf, type ShapeSource } from "../src/collect/sh
 import { CollectError } from "../src/core/errors.js";
 import type { CheckFacts, FactSource, Role } from "../src/core/facts.js";
 import { HEALTHY, replayFacts, REGRESSION, ROOT, STORY } from "./helpers.js";
+import { commandsOf, kindsOf } from "./support/plan.js";
+import type { PlanStep } from "../src/decide/plan.js";
 
 /**
  * Garbled answers, each replayed through the real SDK clients (the replaying transport sits
@@ -381,8 +383,8 @@ const load = (dir: string) =>
 
 function expectNoPlan(result: ReturnType<typeof judge>) {
   expect(result.recommendation.action).toBe("INCONCLUSIVE");
-  // No command is planned: the only steps are comments.
-  expect(result.recommendation.steps.filter((s) => !s.startsWith("#"))).toEqual([]);
+  // No command is planned: the only step is advice.
+  expect(kindsOf(result.recommendation)).toEqual(["advice"]);
   expect(result.recommendation.steps.join("\n")).not.toMatch(
     /FUNCTIONS_EXTENSION_VERSION|AzureWebJobsStorage|az /,
   );
@@ -526,14 +528,14 @@ describe("an HTML page with status 200 (a proxy's sign-in page)", () => {
     expect(run.code).toBe(3);
     const report = JSON.parse(run.stdout) as {
       verdict: string;
-      recommendation: { steps: string[] };
+      recommendation: { plan: PlanStep[] };
       environments: Record<Role, { gaps: { source: string; malformed?: boolean }[] }>;
     };
     expect(report.verdict).toBe("INCONCLUSIVE");
     expect(JSON.stringify(report.recommendation)).not.toMatch(
       /FUNCTIONS_EXTENSION_VERSION|AzureWebJobsStorage/,
     );
-    expect(report.recommendation.steps.filter((s) => !s.startsWith("#"))).toEqual([]);
+    expect(commandsOf(report.recommendation)).toEqual([]);
     for (const role of ["qa", "prod"] as const) {
       const sources = report.environments[role].gaps.filter((g) => g.malformed).map((g) => g.source);
       expect(new Set(sources)).toEqual(

@@ -13,7 +13,8 @@ import {
 } from "../src/core/platform.js";
 import { resolveRelease } from "../src/core/release.js";
 import { decide, type Recommendation } from "../src/decide/decide.js";
-import { HEALTHY, replayFacts, variant } from "./helpers.js";
+import { HEALTHY, replayFacts, setSetting, variant } from "./helpers.js";
+import { commandsOf } from "./support/plan.js";
 import { generatedPair } from "./support/generate-facts.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 
@@ -30,13 +31,16 @@ const RULES_UNDER_TEST = RULES.filter((r) => !/^M/.test(r.id) || r.id === "M04")
 interface Case {
   seed: number;
   facts: CheckFacts;
+  /** The worker production's deployed functions need, as the generator declared them (undefined: not known). */
+  prodPayload?: string;
   analysis: Analysis;
   plan: Recommendation;
 }
 
 let cases: Case[];
+let base: CheckFacts;
 beforeAll(async () => {
-  const base = variant(await replayFacts(HEALTHY), (f) => {
+  base = variant(await replayFacts(HEALTHY), (f) => {
     delete f.metricWindows;
     for (const env of [f.qa, f.prod]) {
       delete env.metrics;
@@ -45,14 +49,14 @@ beforeAll(async () => {
   });
   cases = Array.from({ length: CASES }, (_, i) => {
     const seed = BASE_SEED + i;
-    const { facts } = generatedPair(base, seeded(seed));
+    const { facts, payload } = generatedPair(base, seeded(seed));
     const analysis = analyse(facts, RULES_UNDER_TEST);
-    return { seed, facts, analysis, plan: decide(analysis, facts, resolveRelease(facts.prod)) };
+    const plan = decide(analysis, facts, resolveRelease(facts.prod));
+    return { seed, facts, prodPayload: payload.prod, analysis, plan };
   });
   // Generating the cases is work, not a speed assertion: a loaded machine only takes longer.
 }, 120_000);
 
-const commandsOf = (plan: Recommendation) => plan.steps.filter((s) => !s.startsWith("#"));
 const isCause = (f: Finding) => !/^[HM]\d/.test(f.ruleId);
 const say = (c: Case, what: string) => `seed ${c.seed} (AZFN_SEED=${c.seed} replays it as case 0): ${what}`;
 
@@ -67,21 +71,81 @@ function targetOf(command: string, facts: CheckFacts): EnvironmentFacts | undefi
   );
 }
 
+/** The worker runtime a command sets. */
+const workerSetBy = (command: string) => /FUNCTIONS_WORKER_RUNTIME=([\w-]+)/.exec(command)?.[1];
+
 describe("property 1: a HOTFIX never changes what code a running production's host loads", () => {
   it(`holds on ${CASES} generated pairs`, () => {
     let hotfixes = 0;
+    let byPayload = 0;
     for (const c of cases) {
       if (c.plan.action !== "HOTFIX") continue;
       hotfixes++;
-      for (const command of commandsOf(c.plan).filter((s) => LOADS_OTHER_CODE.test(s))) {
-        // The only precondition under which a runtime change is a hotfix: the deployed build needs it.
+      const commands = commandsOf(c.plan);
+      // The deployed payload requires the change: its functions declare the worker the plan sets.
+      const payloadSets =
+        c.prodPayload !== undefined && commands.some((s) => workerSetBy(s) === c.prodPayload);
+      for (const command of commands.filter((s) => LOADS_OTHER_CODE.test(s))) {
+        const worker = workerSetBy(command);
+        // Functions that declare another worker prove the setting wrong: never a hotfix.
+        if (worker !== undefined && c.prodPayload !== undefined)
+          expect(worker, say(c, `HOTFIX sets ${worker} on functions that need ${c.prodPayload}`)).toBe(
+            c.prodPayload,
+          );
+        const required =
+          payloadSets &&
+          (worker !== undefined ||
+            (c.prodPayload === "dotnet-isolated" && /FUNCTIONS_INPROC_NET8_ENABLED$/.test(command)) ||
+            // Another runtime change (the .NET version) only as QA's running host runs the build.
+            hostRunsDeployed(c.facts.qa) === true);
+        // Otherwise the only precondition under which a runtime change is a hotfix: this host does not
+        // run as configured while QA's runs the build.
         expect(
-          hostRunsDeployed(c.facts.prod) === false && hostRunsDeployed(c.facts.qa) === true,
+          required || (hostRunsDeployed(c.facts.prod) === false && hostRunsDeployed(c.facts.qa) === true),
           say(c, `HOTFIX step "${command}" changes the loaded code of a production whose host runs`),
         ).toBe(true);
       }
+      if (payloadSets) byPayload++;
     }
     expect(hotfixes, "the generator must reach HOTFIX plans").toBeGreaterThan(50);
+    expect(byPayload, "the generator must reach HOTFIX plans the deployed payload requires").toBeGreaterThan(
+      5,
+    );
+  });
+});
+
+describe("property 1 on the bundled healthy release: what production's deployed functions declare decides", () => {
+  /**
+   * Issue 16's case: QA on .NET 8 isolated, production on the in-process .NET 8 setting
+   * (FUNCTIONS_WORKER_RUNTIME=dotnet, FUNCTIONS_INPROC_NET8_ENABLED=1); production's host runs.
+   */
+  const verdictWith = (deployed: string[] | undefined) => {
+    const facts = variant(base, (f) => {
+      f.qa.config!.netFrameworkVersion = "v8.0";
+      f.prod.config!.netFrameworkVersion = "v8.0";
+      setSetting(f.prod, "FUNCTIONS_WORKER_RUNTIME", "dotnet");
+      setSetting(f.prod, "FUNCTIONS_INPROC_NET8_ENABLED", "1");
+      if (deployed) f.prod.deployedLanguages = deployed;
+      else delete f.prod.deployedLanguages;
+    });
+    const analysis = analyse(facts, RULES_UNDER_TEST);
+    return decide(analysis, facts, resolveRelease(facts.prod));
+  };
+
+  it.each([
+    // The payload is isolated: dotnet-isolated is what it needs, a configuration hotfix.
+    [["dotnet-isolated"], true],
+    // The payload is in-process: QA's setting would stop production's host (AZFD0013), a build decides.
+    [["DotNetAssembly"], false],
+    [["CSharp", "DotNetAssembly"], false],
+    // Not known (the list unread, or two workers): as without the list, another build than QA tested.
+    [undefined, false],
+    [["dotnet-isolated", "DotNetAssembly"], false],
+  ] as const)("deployed functions %j: a hotfix setting dotnet-isolated: %s", (deployed, hotfix) => {
+    const plan = verdictWith(deployed ? [...deployed] : undefined);
+    expect(plan.action === "HOTFIX").toBe(hotfix);
+    const sets = commandsOf(plan).some((s) => /FUNCTIONS_WORKER_RUNTIME=dotnet-isolated$/.test(s));
+    expect(sets).toBe(hotfix);
   });
 });
 

@@ -59,7 +59,9 @@ describe("text report snapshots", () => {
       "  az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
     );
     // Identical in QA and production: said once, for both; both hosts run it, so a warning (property 1).
-    expect(run.stdout).toMatch(/MEDIUM +R11 +both +QA and production run dotnet6/);
+    expect(run.stdout).toMatch(
+      /MEDIUM +R11 +both +QA and production run \.NET 6 In-process, out of support since 2024-11-12$/m,
+    );
     expect(run.stdout).not.toMatch(
       /p=0\.0|p95 n\/a|Stacks API \(live\)|NotInRecording|Cannot read properties/,
     );

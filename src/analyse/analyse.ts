@@ -2,6 +2,7 @@ import type { CheckFacts, EnvironmentFacts, FactSource, Role } from "../core/fac
 import { judgeMetrics, type MetricJudgments, type MetricThresholds } from "./metrics/judge.js";
 import { runtimeProfile, type RuntimeProfile } from "./profile.js";
 import {
+  fixId,
   format,
   sayOnce,
   SEVERITIES,
@@ -109,12 +110,13 @@ export function analyse(
         }
         findings.push({
           ruleId: rule.id,
+          messageId: d.message,
           docs: rule.docs,
           severity: d.severity ?? rule.severity,
           environment: d.environment,
           title: format(rule.messages[d.message] ?? d.message, d.args),
           evidence: Object.fromEntries(Object.entries(d.evidence).filter(([, v]) => v !== undefined)),
-          ...(d.fix ? { fix: d.fix } : {}),
+          ...(d.fix ? { fix: { ...d.fix, id: fixId(rule.id, d.message, d.fix) } } : {}),
         });
       }
     } catch (error) {

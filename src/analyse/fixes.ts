@@ -3,6 +3,7 @@ import { rowVersion, type VersionSetting } from "./profile.js";
 import { azTarget } from "../core/resource-id.js";
 import { shellOption as option } from "../core/shell.js";
 import type { Fix } from "./rule.js";
+import { payloadWorker } from "./payload.js";
 
 /**
  * The exact `az` commands behind each fix. They only ever carry non-secret values, and every value
@@ -100,11 +101,38 @@ const PAYLOAD_NEEDS_IT =
   "the deployed build needs the new value: this app's host does not run as configured (not Running, or " +
   "errors) while the other environment's host runs the same build with that value";
 
+const PAYLOAD_DECLARES =
+  "the deployed build needs the new value: the deployed functions declare the worker the commands set " +
+  "(the functions list's language), and any other runtime change is what the other environment's host runs " +
+  "that build with";
+
+const PAYLOAD_REFUSES =
+  "never on this app: the deployed functions declare another worker than the commands set (the functions " +
+  "list's language); the change goes with a build of that worker";
+
+/** The worker runtime a command sets, if it sets one. */
+const workerSetBy = (command: string) => /FUNCTIONS_WORKER_RUNTIME=([\w-]+)/.exec(command)?.[1];
+
+/**
+ * A command the deployed payload itself requires once its functions declare `worker`: the worker
+ * setting to that worker, and for an isolated payload removing FUNCTIONS_INPROC_NET8_ENABLED, which
+ * only the in-process host reads.
+ */
+function payloadRequires(command: string, worker: string): boolean {
+  const set = workerSetBy(command);
+  if (set !== undefined) return set === worker;
+  return worker === "dotnet-isolated" && /appsettings delete .*FUNCTIONS_INPROC_NET8_ENABLED/.test(command);
+}
+
 /**
  * A change to what code the host loads. It is a configuration fix only when its precondition is known
- * to hold: this app's host does not run what is deployed, and `tested`'s host runs the same build with
- * the value the commands set. Otherwise the change goes with a build (`codeSummary`), the commands being
- * what to set when that build is deployed. A running app proves that its build runs as configured.
+ * to hold. When the commands set a worker runtime and the deployed functions declare one
+ * (src/analyse/payload.ts), they decide: the payload needs that worker (a hotfix, any other runtime
+ * change, such as the .NET version, being what `tested`'s host runs the build with) or it needs
+ * another (never a hotfix). Otherwise: this app's host does not run what is deployed, and `tested`'s
+ * host runs the same build with the value the commands set. When the precondition does not hold the
+ * change goes with a build (`codeSummary`), the commands being what to set when that build is
+ * deployed. A running app proves that its build runs as configured.
  */
 export function loadChangeFix(
   env: EnvironmentFacts,
@@ -113,7 +141,21 @@ export function loadChangeFix(
   codeSummary: string,
   ...commands: string[]
 ): Fix {
-  const holds = hostRunsDeployed(env) === false && tested !== undefined && hostRunsDeployed(tested) === true;
+  const deployed = payloadWorker(env);
+  const sets = commands.map(workerSetBy).find((worker) => worker !== undefined);
+  const testedRuns = tested !== undefined && hostRunsDeployed(tested) === true;
+  if (deployed !== undefined && sets !== undefined) {
+    const holds =
+      deployed === sets &&
+      (testedRuns || commands.every((c) => !LOADS_OTHER_CODE.test(c) || payloadRequires(c, deployed)));
+    return {
+      kind: holds ? "config" : "code",
+      summary: holds ? summary : codeSummary,
+      commands,
+      precondition: deployed === sets ? PAYLOAD_DECLARES : PAYLOAD_REFUSES,
+    };
+  }
+  const holds = hostRunsDeployed(env) === false && testedRuns;
   return {
     kind: holds ? "config" : "code",
     summary: holds ? summary : codeSummary,

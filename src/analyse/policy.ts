@@ -19,6 +19,8 @@ export interface Policy {
 
 export interface Ignored {
   ruleId: string;
+  /** The ignored finding's message id; absent for a rule that could not judge. */
+  messageId?: string;
   environment: string;
   title: string;
   reason: string;
@@ -36,7 +38,13 @@ export function applyPolicy(analysis: Analysis, policy: Policy): { analysis: Ana
   const findings = analysis.findings.flatMap((f) => {
     const ignore = ignoreOf(f.ruleId, f.environment);
     if (ignore) {
-      ignored.push({ ruleId: f.ruleId, environment: f.environment, title: f.title, reason: ignore.reason });
+      ignored.push({
+        ruleId: f.ruleId,
+        messageId: f.messageId,
+        environment: f.environment,
+        title: f.title,
+        reason: ignore.reason,
+      });
       return [];
     }
     const severity = policy.severities[f.ruleId] ?? f.severity;

@@ -294,6 +294,16 @@ export function stackLabel(row: StackRow | undefined): string {
     : "no matching stack";
 }
 
+/**
+ * A stacks row's human name, as the portal shows it: `PowerShell 7.4`, `Python 3.12`, `Node.js 20 LTS`,
+ * `.NET 8 Isolated`, `.NET 6 In-process`, `Java 17` (the minor version's displayText, without a
+ * support label such as `(LTS)`: the finding gives the date). The major's `value` is no name: it is
+ * `7` for PowerShell, `3` for Python, `dotnet8isolated` for .NET.
+ */
+export function stackName(row: StackRow): string {
+  return (row.minor || row.major).replace(/\s*\((?:LTS|STS|non-LTS)\)/gi, "");
+}
+
 /** A human name for what the profile runs: `python 3.11`, `node 20`, `dotnet-isolated 10.0`. */
 export function languageLabel(profile: RuntimeProfile): string {
   if (!profile.language) return "an unidentified stack";

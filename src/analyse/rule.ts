@@ -13,6 +13,12 @@ export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "l
 export type FixKind = "config" | "code" | "rollback";
 
 export interface Fix {
+  /**
+   * The fix's stable id, `<ruleId>.<messageId>` unless the rule names it (one message with several
+   * different fixes): what a plan step, a test or a pipeline refers to instead of the summary's words.
+   * A rule leaves it out; `analyse` sets it on every finding's fix.
+   */
+  id?: string;
   kind: FixKind;
   summary: string;
   commands: string[];
@@ -32,15 +38,23 @@ export interface Evidence {
   detail?: string;
 }
 
+/** A finding's fix: always with its id. */
+export type FindingFix = Fix & { id: string };
+
 export interface Finding {
   ruleId: string;
+  /**
+   * Which of the rule's messages the title says (the key in the rule's `messages`, e.g. `drift`):
+   * with `ruleId`, the finding's identity, stable while the wording changes.
+   */
+  messageId: string;
   /** The Microsoft doc or issue behind the rule; `azfn-health explain <ruleId>` says more. */
   docs: string;
   severity: Severity;
   environment: Role | "both";
   title: string;
   evidence: Evidence;
-  fix?: Fix;
+  fix?: FindingFix;
   /** Set by the configuration's `report-only`: shown, never gating; the severity it would have had. */
   reportOnly?: { severity: Severity };
 }
@@ -55,6 +69,7 @@ export interface Unknown {
 
 /** What a rule's detection returns: wording is applied afterwards from the rule's messages. */
 export interface Detection<Args extends Record<string, string> = Record<string, string>> {
+  /** The key of the rule's message that says it: becomes the finding's `messageId`. */
   message: string;
   /** The rule looked and could not judge (no data, an analysis error): an unknown, not a finding. */
   unknown?: true;
@@ -137,6 +152,11 @@ export function format(template: string, args: Record<string, string> = {}): str
     (whole, key: string) => (key === "env" ? ENV_NAMES[args.env ?? ""] : undefined) ?? args[key] ?? whole,
   );
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The one place a fix gets its id: the rule's own, or `<ruleId>.<messageId>`. */
+export function fixId(ruleId: string, messageId: string, fix: Fix): string {
+  return fix.id ?? `${ruleId}.${messageId}`;
 }
 
 /** Says a status once: an error text that repeats its own status ("HTTP 403 HTTP 403 …") reads as one. */

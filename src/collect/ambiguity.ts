@@ -3,17 +3,17 @@
  * space at its end, two settings that differ only by case, a key given twice in one JSON object, a
  * runtime string with a line break in it, a SKU name with a space, a metric series whose points do
  * not sit one interval apart. Azure (or whoever can write to the app) sent two readings at once;
- * taking one of them would be a guess, and a plan built on a guess can stop a running app. The shape
- * policy (src/collect/shapes.ts) turns each into an "ambiguous answer" for its source: a gap, like a
- * malformed answer, so the rules that need it report unknown and no fix is derived from it.
- * Pure, and no import from shapes.ts: the sources are named by the same strings.
+ * taking one of them would be a guess, and a plan built on a guess can stop a running app. Each
+ * response module (src/collect/responses/) names the checks that apply to it; the shape policy
+ * (src/collect/shapes.ts) turns what they find into an "ambiguous answer" for its source: a gap, like
+ * a malformed answer, so the rules that need it report unknown and no fix is derived from it.
  */
 type Body = Record<string, unknown>;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const isObject = (value: unknown): value is Body =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const propertiesOf = (body: unknown): Body | undefined => {
+export const propertiesOf = (body: unknown): Body | undefined => {
   if (!isObject(body)) return undefined;
   return isObject(body.properties) ? body.properties : undefined;
 };
@@ -23,7 +23,7 @@ const propertiesOf = (body: unknown): Body | undefined => {
  * Linux does not, and a trailing space is invisible in the portal. Names are never quoted (Azure text).
  * https://learn.microsoft.com/azure/app-service/reference-app-settings
  */
-function settingNames(body: unknown): string | undefined {
+export function settingNames(body: unknown): string | undefined {
   const names = Object.keys(propertiesOf(body) ?? {});
   const padded = names.findIndex((name) => name !== name.trim() || CONTROL.test(name));
   if (padded >= 0)
@@ -46,7 +46,7 @@ const VERSION_FIELDS = [
   "powerShellVersion",
   "javaVersion",
 ];
-function runtimeStrings(body: unknown): string | undefined {
+export function runtimeStrings(body: unknown): string | undefined {
   const properties = propertiesOf(body) ?? {};
   for (const field of VERSION_FIELDS) {
     const value = properties[field];
@@ -58,7 +58,7 @@ function runtimeStrings(body: unknown): string | undefined {
 
 /** A SKU name or tier is one word (`EP1`, `ElasticPremium`, `FlexConsumption`, `Y1`). */
 const SKU_WORD = /^[A-Za-z0-9_]+$/;
-function skuWords(body: unknown): string | undefined {
+export function skuWords(body: unknown): string | undefined {
   const sku = isObject(body) ? body.sku : undefined;
   const fromPlan = isObject(sku)
     ? [
@@ -85,7 +85,7 @@ export function durationMs(text: string): number | undefined {
  * so consecutive timestamps sit exactly one interval apart.
  * https://learn.microsoft.com/rest/api/monitor/metrics/list
  */
-function metricSpacing(body: unknown): string | undefined {
+export function metricSpacing(body: unknown): string | undefined {
   if (!isObject(body) || typeof body.interval !== "string" || !Array.isArray(body.value)) return undefined;
   const step = durationMs(body.interval);
   if (step === undefined || step <= 0) return "interval is not an ISO 8601 duration";
@@ -136,18 +136,4 @@ export function duplicateKeyPath(text: string): string | undefined {
     }
   }
   return undefined;
-}
-
-const CHECKS: Record<string, (body: unknown) => string | undefined> = {
-  appSettings: settingNames,
-  connectionStrings: settingNames,
-  config: runtimeStrings,
-  site: (body) => runtimeStrings({ properties: propertiesOf(body)?.siteConfig }) ?? skuWords(body),
-  plan: skuWords,
-  metrics: metricSpacing,
-};
-
-/** What makes a well-shaped answer ambiguous, or undefined. Called by shapePolicy after the shape check. */
-export function ambiguityProblem(source: string, body: unknown, text: string): string | undefined {
-  return duplicateKeyPath(text) ?? (Object.hasOwn(CHECKS, source) ? CHECKS[source]!(body) : undefined);
 }

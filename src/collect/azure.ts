@@ -251,7 +251,10 @@ async function collectRest(
   if (connections) facts.connectionStrings = connectionStringsFacts(connections, redact);
   if (slotNames) facts.slotSettingNames = slotSettingNamesFacts(slotNames);
   if (plan) facts.plan = planFacts(plan, rg);
-  if (functions) facts.functions = functionsFacts(functions);
+  if (functions) {
+    facts.functions = functionsFacts(functions);
+    facts.deployedLanguages = deployedLanguages(functions);
+  }
   if (slots) facts.slots = slotsFacts(slots);
   if (deployments) facts.deployments = deployments;
   if (host) facts.host = host;
@@ -319,6 +322,11 @@ export function functionsFacts(functions: FunctionEnvelope[]): EnvironmentFacts[
     name: (f.name ?? "").split("/").pop() ?? "",
     disabled: f.isDisabled === true,
   }));
+}
+
+/** The languages the deployed functions declare, distinct and sorted (EnvironmentFacts.deployedLanguages). */
+export function deployedLanguages(functions: FunctionEnvelope[]): string[] {
+  return [...new Set(functions.flatMap((f) => (f.language ? [f.language] : [])))].sort();
 }
 
 export function slotsFacts(slots: Site[]): EnvironmentFacts["slots"] {

@@ -10,17 +10,19 @@ import {
   type RecordedRequest,
   type Recording,
 } from "./recording.js";
-import { APP_INSIGHTS_TAG } from "./site.js";
 import { recordedValue, scrubSecretShaped, type Redactor } from "./redact.js";
+import { classify } from "./responses/index.js";
+import { ANY, type Keep } from "./responses/response.js";
 
 /**
  * Wraps the transport of a live check and keeps what Azure answered, redacted as it arrives.
- * Each response type has an ALLOW-LIST of the fields the check reads (RECORDED_FIELDS): any
- * other field, known or new, never reaches the file. Real responses carry tags on `config/web`,
- * `appsettings` and `connectionstrings` as well as the site (`hidden-link:
- * /app-insights-instrumentation-key` among them); only the site keeps one tag, the Application
- * Insights link. Setting values become markers (or stay, when allow-listed), any kept string that
- * looks like a secret is replaced, and no request header (so no token) is ever kept.
+ * Each response the check reads has an ALLOW-LIST of the fields kept (`keep` in its module,
+ * src/collect/responses/): any other field, known or new, never reaches the file. Real responses
+ * carry tags on `config/web`, `appsettings` and `connectionstrings` as well as the site
+ * (`hidden-link: /app-insights-instrumentation-key` among them); only the site keeps its
+ * Application Insights link and stage tags. Setting values become markers (or stay, when
+ * allow-listed), any kept string that looks like a secret is replaced, and no request header (so no
+ * token) is ever kept.
  */
 export function createRecorder(inner: HttpClient, redact: Redactor) {
   // Keyed by request: a throttled or failed attempt is replaced by the answer that followed it.
@@ -62,264 +64,12 @@ export function createRecorder(inner: HttpClient, redact: Redactor) {
   };
 }
 
-/**
- * What is kept of a JSON value: `true` keeps a primitive (a string is scrubbed of secret shapes;
- * an object or array there is dropped), `[shape]` keeps an array of that shape, an object keeps
- * the named fields, and its `"*"` entry keeps every other key with that shape.
- */
-export type Keep = true | readonly [Keep] | { readonly [field: string]: Keep };
-
-const ANY = "*";
-const NAME = { value: true, localizedValue: true } as const;
-const ARM = { id: true, name: true, type: true, kind: true, location: true } as const;
-const paged = (item: Keep): Keep => ({ value: [item], nextLink: true });
-
-const SITE: Keep = {
-  ...ARM,
-  // The stage tags say which app is QA and which production (D06); their values name a stage, no secret.
-  tags: { [APP_INSIGHTS_TAG]: true, environment: true, env: true, stage: true },
-  properties: {
-    name: true,
-    state: true,
-    enabled: true,
-    reserved: true,
-    kind: true,
-    serverFarmId: true,
-    sku: true,
-    lastModifiedTimeUtc: true,
-    managedEnvironmentId: true,
-    slotSwapStatus: { timestampUtc: true, sourceSlotName: true, destinationSlotName: true },
-    functionAppConfig: {
-      runtime: { name: true, version: true },
-      scaleAndConcurrency: { instanceMemoryMB: true, maximumInstanceCount: true },
-    },
-  },
-};
-
-const RUNTIME_SETTINGS: Keep = {
-  runtimeVersion: true,
-  isDeprecated: true,
-  isPreview: true,
-  isHidden: true,
-  isDefault: true,
-  endOfLifeDate: true,
-  supportedFunctionsExtensionVersions: [true],
-  appSettingsDictionary: { [ANY]: true },
-  siteConfigPropertiesDictionary: {
-    use32BitWorkerProcess: true,
-    linuxFxVersion: true,
-    netFrameworkVersion: true,
-  },
-};
-
-/** The response types a check reads, matched on the request path, each with its allow-list. */
-export const RECORDED_FIELDS: { type: string; path: RegExp; keep: Keep }[] = [
-  {
-    type: "stacks",
-    path: /^\/providers\/microsoft\.web\/functionappstacks$/,
-    keep: paged({
-      ...ARM,
-      properties: {
-        displayText: true,
-        value: true,
-        preferredOs: true,
-        majorVersions: [
-          {
-            displayText: true,
-            value: true,
-            minorVersions: [
-              {
-                displayText: true,
-                value: true,
-                stackSettings: {
-                  windowsRuntimeSettings: RUNTIME_SETTINGS,
-                  linuxRuntimeSettings: RUNTIME_SETTINGS,
-                },
-              },
-            ],
-          },
-        ],
-      },
-    }),
-  },
-  { type: "plan", path: /\/providers\/microsoft\.web\/serverfarms\/[^/]+$/, keep: planKeep() },
-  {
-    type: "metric definitions",
-    path: /\/providers\/microsoft\.insights\/metricdefinitions$/,
-    keep: paged({
-      id: true,
-      resourceId: true,
-      namespace: true,
-      name: NAME,
-      unit: true,
-      primaryAggregationType: true,
-      supportedAggregationTypes: [true],
-      metricAvailabilities: [{ timeGrain: true, retention: true }],
-    }),
-  },
-  {
-    type: "metrics",
-    path: /\/providers\/microsoft\.insights\/metrics$/,
-    keep: {
-      cost: true,
-      timespan: true,
-      interval: true,
-      namespace: true,
-      resourceregion: true,
-      value: [
-        {
-          id: true,
-          type: true,
-          name: NAME,
-          unit: true,
-          errorCode: true,
-          timeseries: [
-            {
-              metadatavalues: [{ name: NAME, value: true }],
-              data: [
-                { timeStamp: true, average: true, total: true, minimum: true, maximum: true, count: true },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    type: "logs",
-    path: /\/query$/,
-    keep: {
-      tables: [{ name: true, columns: [{ name: true, type: true }], rows: [[true]] }],
-      error: { code: true, message: true },
-    },
-  },
-  { type: "config/web", path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/web$/, keep: configKeep() },
-  {
-    type: "appsettings",
-    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/appsettings\/list$/,
-    keep: { id: true, name: true, type: true, location: true, properties: { [ANY]: true } },
-  },
-  {
-    type: "connectionstrings",
-    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/config\/connectionstrings\/list$/,
-    keep: {
-      id: true,
-      name: true,
-      type: true,
-      location: true,
-      properties: { [ANY]: { value: true, type: true } },
-    },
-  },
-  {
-    type: "slot settings",
-    path: /\/sites\/[^/]+\/config\/slotconfignames$/,
-    keep: {
-      id: true,
-      name: true,
-      type: true,
-      properties: { appSettingNames: [true], connectionStringNames: [true], azureStorageConfigNames: [true] },
-    },
-  },
-  {
-    type: "deployments",
-    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/deployments$/,
-    keep: paged({
-      id: true,
-      name: true,
-      type: true,
-      properties: {
-        status: true,
-        author: true,
-        deployer: true,
-        start_time: true,
-        end_time: true,
-        active: true,
-      },
-    }),
-  },
-  {
-    type: "functions",
-    path: /\/sites\/[^/]+(\/slots\/[^/]+)?\/functions$/,
-    keep: paged({
-      id: true,
-      name: true,
-      type: true,
-      properties: { name: true, isDisabled: true, language: true },
-    }),
-  },
-  { type: "slots", path: /\/sites\/[^/]+\/slots$/, keep: paged(SITE) },
-  {
-    type: "host status",
-    path: /\/hostruntime\/admin\/host\/status$/,
-    keep: {
-      id: true,
-      state: true,
-      version: true,
-      errors: [true],
-      extensionBundle: { id: true, version: true },
-    },
-  },
-  { type: "site", path: /\/providers\/microsoft\.web\/sites\/[^/]+(\/slots\/[^/]+)?$/, keep: SITE },
-];
-
 /** What any failed request keeps: ARM's error code and message (scrubbed), nothing else. */
 const ERROR_FIELDS: Keep = {
   error: { code: true, message: true, details: [{ code: true, message: true }] },
   Code: true,
   Message: true,
 };
-
-function planKeep(): Keep {
-  const sku = { name: true, tier: true, size: true, family: true, capacity: true } as const;
-  return {
-    ...ARM,
-    sku,
-    properties: {
-      status: true,
-      reserved: true,
-      numberOfSites: true,
-      maximumElasticWorkerCount: true,
-      elasticScaleEnabled: true,
-      zoneRedundant: true,
-      sku,
-    },
-  };
-}
-
-function configKeep(): Keep {
-  return {
-    id: true,
-    name: true,
-    type: true,
-    location: true,
-    properties: {
-      netFrameworkVersion: true,
-      linuxFxVersion: true,
-      windowsFxVersion: true,
-      powerShellVersion: true,
-      javaVersion: true,
-      nodeVersion: true,
-      pythonVersion: true,
-      use32BitWorkerProcess: true,
-      alwaysOn: true,
-      functionAppScaleLimit: true,
-      minimumElasticInstanceCount: true,
-      functionsRuntimeScaleMonitoringEnabled: true,
-      minTlsVersion: true,
-      ftpsState: true,
-      http20Enabled: true,
-    },
-  };
-}
-
-/** The response type a request reads, or undefined for one the check does not know. */
-export function responseType(url: string): (typeof RECORDED_FIELDS)[number] | undefined {
-  const path = new URL(url).pathname
-    .replace(/\/{2,}/g, "/")
-    .replace(/\/$/, "")
-    .toLowerCase();
-  return RECORDED_FIELDS.find((entry) => entry.path.test(path));
-}
 
 export function redactBody(redact: Redactor, url: string, status: number, text: string): unknown {
   if (text === "") return undefined;
@@ -330,20 +80,20 @@ export function redactBody(redact: Redactor, url: string, status: number, text: 
     // Not JSON (an HTML error page, plain text): only its first line, scrubbed, for the error message.
     return scrubSecretShaped(redact, text.split("\n")[0]!.slice(0, 500));
   }
-  const type = status >= 400 ? undefined : responseType(url);
-  const kept = keepFields(redact, body, status >= 400 ? ERROR_FIELDS : (type?.keep ?? {}));
+  const read = status >= 400 ? undefined : classify(url);
+  const kept = keepFields(redact, body, status >= 400 ? ERROR_FIELDS : (read?.keep ?? {}));
   // Setting values: every value becomes what `recordedValue` says (a marker unless allow-listed),
   // computed from the value as Azure sent it. A value of the wrong shape keeps its wrong shape
   // (emptied), so the replay finds the same malformed answer the live check did.
   const raw = (body as { properties?: Record<string, unknown> } | null)?.properties;
-  if (kept && raw && typeof raw === "object" && type?.type === "appsettings") {
+  if (kept && raw && typeof raw === "object" && read?.source === "appSettings") {
     (kept as { properties: unknown }).properties = Object.fromEntries(
       Object.entries(raw).map(([name, value]) => [
         name,
         typeof value === "string" ? recordedValue(redact, name, value) : emptied(value),
       ]),
     );
-  } else if (kept && raw && typeof raw === "object" && type?.type === "connectionstrings") {
+  } else if (kept && raw && typeof raw === "object" && read?.source === "connectionStrings") {
     (kept as { properties: unknown }).properties = Object.fromEntries(
       Object.entries(raw).map(([name, entry]) => {
         if (!entry || typeof entry !== "object" || Array.isArray(entry))

@@ -5,6 +5,7 @@ import { UsageError } from "../core/errors.js";
 import { byCodeUnit } from "../core/order.js";
 import type { BaselineMode } from "../core/windows.js";
 import { readBoundedFile } from "../files/read-bounded.js";
+import { classify, routePath } from "./responses/index.js";
 
 /**
  * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
@@ -101,10 +102,7 @@ function recordingProblem(data: unknown): string | undefined {
  */
 export function requestKey(method: string, url: string, { ignoreApiVersion = false } = {}): string {
   const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
-  const path = parsed.pathname
-    .replace(/\/{2,}/g, "/")
-    .replace(/\/$/, "")
-    .toLowerCase();
+  const path = routePath(parsed.href)!;
   const query = [...parsed.searchParams.entries()]
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .filter(([key]) => !(ignoreApiVersion && key === "api-version"))
@@ -185,8 +183,6 @@ function notRecorded(request: PipelineRequest): PipelineResponse {
   };
 }
 
-const METRICS_PATH = /\/providers\/microsoft\.insights\/metrics$/i;
-
 /**
  * A metrics request for a timespan the recording does not hold verbatim (a `check --watch` round
  * asks only for its new buckets): served from a recorded request for the same resource, metrics,
@@ -196,8 +192,9 @@ const METRICS_PATH = /\/providers\/microsoft\.insights\/metrics$/i;
  */
 export function metricsSlice(exchanges: readonly RecordedExchange[], method: string, url: string): unknown {
   if (method.toUpperCase() !== "GET") return undefined;
+  const isMetrics = (u: string) => classify(u)?.source === "metrics";
+  if (!isMetrics(url)) return undefined;
   const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
-  if (!METRICS_PATH.test(parsed.pathname)) return undefined;
   const span = timespanOf(parsed.searchParams.get("timespan"));
   if (!span) return undefined;
   const without = (u: string) => {
@@ -207,11 +204,7 @@ export function metricsSlice(exchanges: readonly RecordedExchange[], method: str
   };
   const wanted = without(url);
   const source = exchanges.find((e) => {
-    if (
-      e.response.status !== 200 ||
-      !METRICS_PATH.test(new URL(e.request.url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/")).pathname)
-    )
-      return false;
+    if (e.response.status !== 200 || !isMetrics(e.request.url)) return false;
     const recorded = timespanOf(
       new URL(e.request.url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/")).searchParams.get("timespan"),
     );

@@ -128,6 +128,13 @@ export interface EnvironmentFacts {
   slotSettingNames?: string[];
   plan?: PlanFacts;
   functions?: { name: string; disabled: boolean }[];
+  /**
+   * The languages the deployed functions declare (the functions list's `language`, as Azure writes
+   * it: `dotnet-isolated`, `DotNetAssembly`, `CSharp`, `node`, `python`, `java`, `powershell`, …),
+   * distinct and sorted; set whenever the functions list was read (empty: no function declares one).
+   * What the deployed payload needs (src/analyse/payload.ts).
+   */
+  deployedLanguages?: string[];
   slots?: { name: string; state: string }[];
   deployments?: DeploymentFacts[];
   host?: HostStatusFacts;

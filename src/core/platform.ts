@@ -71,7 +71,10 @@ export function hostingModelOf(tier: string | undefined): HostingModel | undefin
   if (!tier) return undefined;
   if (/^FlexConsumption$/i.test(tier)) return "flex";
   if (/^Dynamic$/i.test(tier)) return "consumption";
-  if (/^ElasticPremium$/i.test(tier)) return "elastic-premium";
+  // Workflow Standard (WS1-WS3, Logic Apps Standard) is an elastic plan (`kind: elastic`, elastic scale,
+  // always-ready instances) on the Elastic Premium infrastructure, not a dedicated one:
+  // https://learn.microsoft.com/azure/logic-apps/logic-apps-pricing#standard-pricing
+  if (/^(ElasticPremium|WorkflowStandard)$/i.test(tier)) return "elastic-premium";
   return "dedicated";
 }
 

@@ -6,13 +6,17 @@ import { azTarget } from "../core/resource-id.js";
 import { shellOption } from "../core/shell.js";
 import { isoDate } from "../core/time.js";
 import { successfulDeployments, type Release } from "../core/release.js";
+import { runsNow, scriptLine, step, type Moment, type PlanStep } from "./plan.js";
 
 export interface Recommendation {
   action: Verdict;
   summary: string;
   /** The findings that decided the verdict, as `ruleId: title`. */
   drivers: string[];
+  /** The plan as shell lines: commands as they are, everything else a `#` comment (`plan`'s `scriptLine`). */
   steps: string[];
+  /** The same plan as data: each step's kind, the rule and fix ids it carries out, its words (decide/plan.ts). */
+  plan: PlanStep[];
   alternatives: string[];
   warnings: string[];
   /**
@@ -42,6 +46,15 @@ const isSymptom = (f: Finding) => /^[HM]\d/.test(f.ruleId);
 /** End of support (R11, R12) is no release's cause: neither a hotfix nor a rollback ends it, a planned build does. */
 const isLifecycle = (f: Finding) => /^R1[12]$/.test(f.ruleId);
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+const fixIdsOf = (findings: Finding[]) => [...new Set(findings.flatMap((f) => (f.fix ? [f.fix.id] : [])))];
+
+/** A recommendation whose `steps` are its plan's lines: the one place they are written. */
+export function recommend(r: Omit<Recommendation, "steps">): Recommendation {
+  const { action, summary, drivers, plan, ...rest } = r;
+  return { action, summary, drivers, steps: plan.map(scriptLine), plan, ...rest };
+}
+
+export type { Moment };
 
 /**
  * The one decision over the findings, in order:
@@ -50,19 +63,21 @@ const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
  * INCONCLUSIVE when any rule could not judge (missing data never becomes PROCEED);
  * MONITOR on any other warning; PROCEED otherwise.
  */
-/**
- * When the decision is read: after the release (`check`), or before the deploy (`preflight`):
- * nothing is deployed yet, so no "roll back instead", and the re-run is a preflight. The wording
- * for each moment lives here, so no caller edits these sentences.
- */
-export type Moment = "check" | "preflight";
-
 export function decide(
   analysis: Analysis,
   facts: CheckFacts,
   release: Release,
   moment: Moment = "check",
 ): Recommendation {
+  return recommend(decidePlan(analysis, facts, release, moment));
+}
+
+function decidePlan(
+  analysis: Analysis,
+  facts: CheckFacts,
+  release: Release,
+  moment: Moment,
+): Omit<Recommendation, "steps"> {
   const { findings, unknowns } = analysis;
   const hotfixes = findings.filter((f) => affectsProd(f) && isSevere(f) && f.fix?.kind === "config");
   // A critical production finding that only a new build fixes (dotnet-isolated on ~3, a language
@@ -95,17 +110,15 @@ export function decide(
       action: "INCONCLUSIVE",
       summary: `Azure answered with data that is not its documented shape, so no plan is derived: ${malformed.join("; ")}.`,
       drivers: malformed,
-      steps: [
-        "# Run the check again; if the answer stays malformed, look for a proxy or gateway between this host and Azure.",
-      ],
+      plan: [step.advice("malformed-answer")],
       alternatives: [],
       warnings: warnings.map(describe),
     };
   }
   const missing = [...new Set(unknowns.map((u) => `${u.environment} ${u.reason}`))];
-  const backCommands = back.steps.filter((s) => !s.startsWith("#"));
-  // The way back's commands, or what to do when it has none (no `#` of a plan comment in a sentence).
-  const rollBack = backCommands.join(" && ") || back.steps.map((s) => s.replace(/^#\s*/, "")).join(" ");
+  const backCommands = back.plan.filter(runsNow).map((s) => s.text);
+  // The way back's commands, or what to do when it has none.
+  const rollBack = backCommands.join(" && ") || back.plan.map((s) => s.text).join(" ");
   const hotfixAllowed = hotfixes.length > 0 && unaddressed.length === 0;
   if (breakers.length > 0 && !hotfixAllowed && unknowns.length > 0) {
     // A rule that could not judge may be the one with a configuration fix (production's config/web
@@ -117,10 +130,7 @@ export function decide(
         `${new Set(unknowns.map((u) => u.ruleId)).size} rule(s) that may hold a configuration fix, so it ` +
         `cannot choose between a hotfix and a rollback: ${missing.join("; ")}.`,
       drivers: [...breakers.map(describe), ...unknowns.map(describeUnknown)],
-      steps: [
-        "# Give the identity the missing read access (see the reasons above) or run the check again; " +
-          "to end the outage first, roll back (see alternatives).",
-      ],
+      plan: [step.advice("grant-access-or-roll-back")],
       alternatives: [`Roll back now: ${rollBack}`, featureOnOldBuild],
       warnings: back.warnings,
     };
@@ -130,19 +140,22 @@ export function decide(
       action: "ROLLBACK",
       summary: `Production is broken and no configuration fix is known: ${breakers.map((f) => f.title).join("; ")}.`,
       drivers: breakers.map(describe),
-      steps: [...back.steps, ...rebuildSteps(rebuilds)],
+      plan: [...back.plan, ...rebuildSteps(rebuilds)],
       alternatives: [featureOnOldBuild],
       warnings: back.warnings,
     };
   }
   if (hotfixAllowed) {
-    const steps = planSteps(hotfixes);
-    const changes = steps.filter((s) => s.startsWith("# ")).length;
+    const plan = planSteps(hotfixes);
+    const changes = plan.filter((s) => s.kind === "change").length;
     const apps = `--qa ${facts.qa.ref.id} --prod ${facts.prod.ref.id}`;
-    steps.push(
-      moment === "preflight"
-        ? `# Then run the preflight again: azfn-health preflight ${apps}`
-        : `# Then check again: azfn-health check ${apps}${release.time ? ` --since ${release.time}` : ""}`,
+    plan.push(
+      step.checkAgain(
+        moment,
+        moment === "preflight"
+          ? `azfn-health preflight ${apps}`
+          : `azfn-health check ${apps}${release.time ? ` --since ${release.time}` : ""}`,
+      ),
     );
     const alternatives =
       moment === "preflight" ? [featureOnOldBuild] : [`Roll back instead: ${rollBack}`, featureOnOldBuild];
@@ -175,7 +188,7 @@ export function decide(
         ...hotfixes.map(describe),
         ...breakers.map((f) => `${describe(f)}, explained by ${by.join(", ")}`),
       ],
-      steps,
+      plan,
       alternatives,
       warnings: [...fallback, ...partial, ...back.warnings],
       ...(explained.length > 0 ? { explained } : {}),
@@ -188,9 +201,7 @@ export function decide(
         `The check could not judge ${new Set(unknowns.map((u) => u.ruleId)).size} rule(s), so it cannot call ` +
         `the release clean: ${missing.join("; ")}.`,
       drivers: unknowns.map(describeUnknown),
-      steps: [
-        "# Give the identity the missing read access (see the reasons above), or check the app in the portal, then run the check again.",
-      ],
+      plan: [step.advice("grant-access")],
       alternatives: [],
       warnings: warnings.map(describe),
     };
@@ -205,7 +216,9 @@ export function decide(
             `with that release; ${warnings.length} warning(s).`
           : `Nothing blocks the release; ${warnings.length} warning(s) to watch or plan for.`,
       drivers: warnings.map(describe),
-      steps: warnings.filter((f) => f.fix).map((f) => `# ${f.ruleId}: ${f.fix!.summary}`),
+      plan: warnings
+        .filter((f) => f.fix)
+        .map((f) => step.planFix({ ruleIds: [f.ruleId], fixIds: fixIdsOf([f]) }, f.fix!.summary)),
       alternatives: [],
       warnings: [],
     };
@@ -214,7 +227,7 @@ export function decide(
     action: "PROCEED",
     summary: "QA and production agree and nothing blocks the release.",
     drivers: [],
-    steps: [],
+    plan: [],
     alternatives: [],
     warnings: [],
   };
@@ -230,27 +243,30 @@ function malformedAnswers(facts: CheckFacts): string[] {
   );
 }
 
-/** What to build before releasing again: the code fixes, their commands as comments for after the deploy. */
-function rebuildSteps(findings: Finding[]): string[] {
-  return findings.flatMap((f) => [
-    `# Before releasing again, rebuild (${f.ruleId}): ${f.fix!.summary}`,
-    ...f.fix!.commands.map((c) => `#   after deploying the new build: ${c}`),
-  ]);
+/** What to build before releasing again: the code fixes, and their commands for after the deploy. */
+function rebuildSteps(findings: Finding[]): PlanStep[] {
+  return findings.flatMap((f) => {
+    const ids = { ruleIds: [f.ruleId], fixIds: fixIdsOf([f]) };
+    return [step.rebuild(ids, f.fix!.summary), ...f.fix!.commands.map((c) => step.afterBuild(c, ids))];
+  });
 }
 
 /** One step per distinct change: findings that share a fix (R09 and M03 both say 64-bit) share a step. */
-function planSteps(findings: Finding[]): string[] {
-  const byChange = new Map<string, { ids: string[]; summary: string; commands: string[] }>();
+function planSteps(findings: Finding[]): PlanStep[] {
+  const byChange = new Map<string, { findings: Finding[]; summary: string; commands: string[] }>();
   for (const f of findings) {
     const key = f.fix!.commands.join("\n") || `${f.ruleId}:${f.fix!.summary}`;
-    const step = byChange.get(key) ?? { ids: [], summary: f.fix!.summary, commands: f.fix!.commands };
-    if (!step.ids.includes(f.ruleId)) step.ids.push(f.ruleId);
-    byChange.set(key, step);
+    const change = byChange.get(key) ?? { findings: [], summary: f.fix!.summary, commands: f.fix!.commands };
+    change.findings.push(f);
+    byChange.set(key, change);
   }
-  return [...byChange.values()].flatMap((step) => [
-    `# ${step.ids.join(", ")}: ${step.summary}`,
-    ...step.commands,
-  ]);
+  return [...byChange.values()].flatMap((change) => {
+    const ids = {
+      ruleIds: [...new Set(change.findings.map((f) => f.ruleId))],
+      fixIds: fixIdsOf(change.findings),
+    };
+    return [step.change(ids, change.summary), ...change.commands.map((c) => step.command(c, ids))];
+  });
 }
 
 /** How production gets back to the build it ran before the release. */
@@ -258,9 +274,9 @@ function wayBack(
   facts: CheckFacts,
   analysis: Analysis,
   release: Release,
-): { steps: string[]; warnings: string[] } {
+): { plan: PlanStep[]; warnings: string[] } {
   const prod = facts.prod;
-  const steps: string[] = [];
+  const plan: PlanStep[] = [];
   const warnings: string[] = [];
   const swap = prod.site?.lastSwap;
   // Flex Consumption has no slots: a swap is never its way back (plan-safety.md).
@@ -273,9 +289,12 @@ function wayBack(
       : undefined;
   const previous = successfulDeployments(prod)[1];
   if (swappedSlot && (!release.time || swappedSlot.time >= previousTime(prod))) {
-    steps.push(
-      `# Slot ${swappedSlot.sourceSlot} holds the build production ran before the swap of ${swappedSlot.time}: swap it back.`,
-      `az functionapp deployment slot swap ${azTarget(prod.ref)} ${shellOption("--slot", swappedSlot.sourceSlot)} --target-slot production`,
+    plan.push(
+      step.swapBack(swappedSlot.sourceSlot, swappedSlot.time),
+      step.command(
+        `az functionapp deployment slot swap ${azTarget(prod.ref)} ` +
+          `${shellOption("--slot", swappedSlot.sourceSlot)} --target-slot production`,
+      ),
     );
     if ((analysis.profiles.prod.extensionMajor ?? 0) >= 4) {
       warnings.push(
@@ -286,22 +305,21 @@ function wayBack(
     }
   } else if (previous) {
     const who = previous.author || previous.deployer;
-    steps.push(
-      `# Redeploy the package of deployment ${previous.id} ` +
-        `(${previous.endTime ?? previous.startTime ?? "time unknown"}${who ? `, by ${who}` : ""}), the last ` +
-        `good one before the release.`,
-      `az functionapp deployment source config-zip ${azTarget(prod.ref)} ${shellOption("--src", `<package of deployment ${previous.id}>`)}`,
+    plan.push(
+      step.redeploy(previous.id, previous.endTime ?? previous.startTime, who),
+      step.command(
+        `az functionapp deployment source config-zip ${azTarget(prod.ref)} ` +
+          shellOption("--src", `<package of deployment ${previous.id}>`),
+      ),
     );
   } else {
-    steps.push(
-      "# No earlier deployment is recorded on the app: redeploy the last known-good build from your pipeline.",
-    );
+    plan.push(step.redeployFromPipeline());
   }
   const profile = analysis.profiles.prod;
   const dotnetCore3 = facts.stacks.rows.find((r) => r.major === "dotnetcore3" && r.endOfLife);
   // Only when the way back is a build the check cannot see: a known deployment or slot is named above.
   if (
-    steps.every((s) => s.startsWith("#")) &&
+    !plan.some(runsNow) &&
     (profile.extensionMajor ?? 0) >= 4 &&
     profile.workerRuntime === "dotnet" &&
     dotnetCore3?.endOfLife
@@ -313,7 +331,7 @@ function wayBack(
         `2026-09-30): prefer the hotfix or shipping the feature on the previous build.`,
     );
   }
-  return { steps, warnings };
+  return { plan, warnings };
 }
 
 function previousTime(env: EnvironmentFacts): string {

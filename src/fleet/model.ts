@@ -11,6 +11,7 @@ import type { FleetScope, Inventory } from "./collect.js";
  */
 export interface FleetFinding {
   ruleId: string;
+  messageId: string;
   severity: Finding["severity"];
   title: string;
   docs: string;
@@ -95,6 +96,7 @@ export const NOT_JUDGED = [
 
 const finding = (f: Finding): FleetFinding => ({
   ruleId: f.ruleId,
+  messageId: f.messageId,
   severity: f.severity,
   title: f.title,
   docs: f.docs,

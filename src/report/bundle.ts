@@ -1,5 +1,6 @@
 import type { CheckFacts } from "../core/facts.js";
 import { grainMs } from "../core/windows.js";
+import { runsNow, scriptLine, type PlanStep } from "../decide/plan.js";
 import { csvRows, type CsvValue } from "./csv.js";
 import { renderHtml } from "./html.js";
 import { inertDeep } from "./inert.js";
@@ -65,18 +66,18 @@ const PLACEHOLDER = /<[^>]+>/;
 
 const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
 
-function scriptLine(text: string): string {
+function planLine(step: PlanStep): string {
   // The report's text is already one line (src/report/inert.ts); a line break here would let the
   // rest of a comment run as a command, so plan.sh makes sure of it once more.
-  const step = oneLine(text);
-  if (step.startsWith("#")) return step;
-  return PLACEHOLDER.test(step) ? `# Fill in the <…> and run by hand: ${step}` : step;
+  const line = oneLine(scriptLine(step));
+  if (!runsNow(step)) return line;
+  return PLACEHOLDER.test(line) ? `# Fill in the <…> and run by hand: ${line}` : line;
 }
 
 /** The hotfix or rollback as a script to review and run by hand; azfn-health never runs it. */
 export function planScript(report: Report): string {
   const r = report.recommendation;
-  const commands = r.steps.filter((s) => !s.startsWith("#") && !PLACEHOLDER.test(s));
+  const commands = r.plan.filter((s) => runsNow(s) && !PLACEHOLDER.test(s.text));
   return [
     "#!/usr/bin/env bash",
     `# azfn-health ${report.tool.version}: ${r.action} for ${report.environments.prod.id}`,
@@ -86,15 +87,13 @@ export function planScript(report: Report): string {
     "set -euo pipefail",
     "",
     ...(commands.length === 0
-      ? [
-          "# Nothing to run as it is.",
-          ...r.steps.map(scriptLine).map((s) => (s.startsWith("#") ? s : `# ${s}`)),
-        ]
+      ? // Every step is then a comment: a command with a placeholder is one too (planLine).
+        ["# Nothing to run as it is.", ...r.plan.map(planLine)]
       : [
           'read -r -p "Apply these changes to production? Type yes: " answer',
           '[ "$answer" = yes ] || { echo "Nothing changed."; exit 1; }',
           "",
-          ...r.steps.map(scriptLine),
+          ...r.plan.map(planLine),
         ]),
     ...(r.alternatives.length
       ? ["", "# Alternatives:", ...r.alternatives.map((a) => `#   ${oneLine(a)}`)]

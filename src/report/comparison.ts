@@ -1,6 +1,7 @@
 import { RULES } from "../analyse/rules/index.js";
 import { PREFLIGHT_RULES } from "../analyse/rules/readiness.js";
 import { formatValue, groupThousands, signedPercent } from "../core/format.js";
+import { runsNow } from "../decide/plan.js";
 import type { EnvironmentSummary, Report } from "./model.js";
 
 /** The side-by-side rows both human formats show: label, QA, production. */
@@ -23,13 +24,8 @@ export function comparisonRows(
       (e) => (e.workerRuntime ? `${e.workerRuntime}${e.workerModel ? ` (${e.workerModel})` : ""}` : "?"),
     ],
     ["Bitness", (e) => e.bitness ?? "?"],
-    [
-      "Stack",
-      (e) =>
-        e.stack
-          ? `${e.stack.major}${e.stack.endOfLife ? `, EOL ${e.stack.endOfLife.slice(0, 10)}` : ""}`
-          : "no matching stack",
-    ],
+    ["Stack", (e) => e.stack?.name ?? "no matching stack"],
+    ["End of life", (e) => e.stack?.endOfLife?.slice(0, 10) ?? (e.stack ? "none announced" : "?")],
     ["OS", (e) => e.os ?? "?"],
     [
       "Plan",
@@ -204,7 +200,7 @@ export function unavailableMetrics(report: Report): string {
  * command are one thing to do); the verdict's own summary when there is nothing to run.
  */
 export function headline(r: Report["recommendation"]): string {
-  const commands = new Set(r.steps.filter((s) => /^az /.test(s))).size;
+  const commands = new Set(r.plan.filter(runsNow).map((s) => s.text)).size;
   if ((r.action !== "HOTFIX" && r.action !== "ROLLBACK") || commands === 0) return r.summary;
   const what = r.action === "HOTFIX" ? "Fix production" : "Roll production back";
   return `${what}: ${commands} ${commands === 1 ? "command" : "commands"} to run (the plan), then check again.`;

@@ -1,7 +1,7 @@
 import type { MetricJudgments } from "../analyse/metrics/judge.js";
 import type { Ignored } from "../analyse/policy.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
-import type { RuntimeProfile } from "../analyse/profile.js";
+import { stackName, type RuntimeProfile } from "../analyse/profile.js";
 import type { CheckResult } from "../decide/result.js";
 import type { Verdict } from "../core/exit-codes.js";
 import type { EnvironmentFacts, Gap } from "../core/facts.js";
@@ -31,7 +31,8 @@ export interface EnvironmentSummary {
   workerRuntime: string | null;
   workerModel: string | null;
   bitness: string | null;
-  stack: { major: string; runtimeVersion: string; endOfLife: string | null } | null;
+  /** `name` as the portal shows it (`PowerShell 7.4`); `major` is the stacks row's value (`7`). */
+  stack: { major: string; name: string; runtimeVersion: string; endOfLife: string | null } | null;
   plan: {
     name: string;
     sku: string;
@@ -104,6 +105,7 @@ function summarise(env: EnvironmentFacts, profile: RuntimeProfile): EnvironmentS
     stack: profile.stack
       ? {
           major: profile.stack.major,
+          name: stackName(profile.stack),
           runtimeVersion: profile.stack.runtimeVersion,
           endOfLife: profile.stack.endOfLife ?? null,
         }

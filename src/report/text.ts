@@ -15,6 +15,7 @@ import {
   unavailableMetrics,
   windowsLine,
 } from "./comparison.js";
+import { labelOf, runsNow, scriptLine, type PlanStep } from "../decide/plan.js";
 import type { Report } from "./model.js";
 import { timelineLines } from "./timeline.js";
 
@@ -94,17 +95,22 @@ export function wrapCommand(command: string, lead: string, width = DEFAULT_WIDTH
   return lines;
 }
 
-/** One line of the plan, kept under the width: commands split at options, comments wrap as comments. */
-function planLines(line: string, lead: string, width: number): string[] {
+const isShellCommand = (text: string) => /^(az|azfn-health) /.test(text);
+
+/** One step of the plan, kept under the width: commands split at options, comments wrap as comments. */
+function planLines(s: PlanStep, lead: string, width: number): string[] {
+  const line = scriptLine(s);
   if (lead.length + line.length <= width) return [lead + line];
-  if (line.startsWith("# ")) {
-    const command = /^(# [^:]*: ?)((?:az|azfn-health) .*)$/.exec(line);
-    if (command) return [lead + command[1]!.trimEnd(), ...wrapCommand(command[2]!, `${lead}#   `, width)];
-    return wrapWords(line.slice(2), `${lead}# `, `${lead}#   `, width);
-  }
-  return /^(az|azfn-health) /.test(line)
-    ? wrapCommand(line, lead, width)
-    : wrapWords(line, lead, `${lead}  `, width);
+  if (runsNow(s))
+    return isShellCommand(s.text)
+      ? wrapCommand(s.text, lead, width)
+      : wrapWords(s.text, lead, `${lead}  `, width);
+  // The comment's own mark ("# ", or "#   " under a rebuild), then its words or its label and command.
+  const mark = line.slice(0, line.length - s.text.length);
+  const label = labelOf(s);
+  if (label !== undefined && isShellCommand(s.command!))
+    return [lead + mark + label, ...wrapCommand(s.command!, `${lead}#   `, width)];
+  return wrapWords(s.text, `${lead}${mark}`, `${lead}#   `, width);
 }
 
 const SUBJECT = /^(Production|QA)(?=\s)/;
@@ -157,7 +163,7 @@ export function renderText(
   const c = createColors(color);
   const out: string[] = [];
   const r = report.recommendation;
-  const commands = new Set(r.steps.filter((s) => /^az /.test(s)));
+  const runsSomething = r.plan.some(runsNow);
 
   // What to do, first: the verdict and its exit code, why, and the plan.
   out.push(
@@ -171,14 +177,12 @@ export function renderText(
     out.push(c.bold("Why:"));
     for (const d of r.drivers) out.push(...wrap(d, "  - ", "    "));
   }
-  if (r.steps.length > 0) {
+  if (r.plan.length > 0) {
     out.push(c.bold("Plan:"));
     // Steps that are only comments (no command to run) are advice, not a script: said as a list.
-    for (const step of r.steps)
-      for (const line of commands.size > 0
-        ? planLines(step, "  ", width)
-        : wrap(step.replace(/^# /, ""), "  - ", "    "))
-        out.push(/^ {2}(az|azfn-health) |^ {4}--/.test(line) ? c.cyan(line) : line);
+    for (const step of r.plan)
+      for (const line of runsSomething ? planLines(step, "  ", width) : wrap(step.text, "  - ", "    "))
+        out.push(runsNow(step) ? c.cyan(line) : line);
   }
   for (const [title, lines] of [
     ["Alternatives:", r.alternatives],

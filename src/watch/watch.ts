@@ -5,7 +5,8 @@ import { ruleById } from "../analyse/rules/index.js";
 import { CollectError } from "../core/errors.js";
 import type { CheckFacts, Role } from "../core/facts.js";
 import { grainMs, planWindows, type Windows } from "../core/windows.js";
-import type { Recommendation } from "../decide/decide.js";
+import { recommend, type Recommendation } from "../decide/decide.js";
+import { step } from "../decide/plan.js";
 import { evidenceMinimum } from "./evidence.js";
 import type { EvidenceStatus, WatchRound, WatchStop, WatchSummary } from "../core/watch-model.js";
 
@@ -280,7 +281,7 @@ function finalRecommendation(rec: Recommendation, watch: WatchSummary): Recommen
     const needs = more !== null ? ` At the current traffic that needs about ${more} more minute(s).` : "";
     const longer =
       more !== null ? ` ${Math.ceil((watch.durationMinutes + more) / 5) * 5}m` : " with a longer duration";
-    return {
+    return recommend({
       action: "INCONCLUSIVE",
       summary:
         `Not enough evidence to call the release clean (${why[watch.stoppedBy]}): ` +
@@ -290,10 +291,10 @@ function finalRecommendation(rec: Recommendation, watch: WatchSummary): Recommen
         ...watch.evidence.missing.map((m) => `evidence minimum: ${m}`),
         ...(rec.action === "INCONCLUSIVE" ? rec.drivers : []),
       ],
-      steps: [`# Watch longer (--watch${longer}), or wait for traffic and run the check again.`],
+      plan: [step.advice("watch-longer", { longer })],
       alternatives: [],
       warnings: [...rec.drivers, ...rec.warnings],
-    };
+    });
   }
   return { ...rec, summary: `${rec.summary} (watch: ${why[watch.stoppedBy]}.)` };
 }

@@ -77,7 +77,7 @@ async function run(spec) {
           ]),
         )
       : null,
-    steps: report?.recommendation.steps ?? null,
+    steps: report?.recommendation.plan.map((s) => s.kind) ?? null,
     stderr,
     violations: standIn.state.violations,
     chaos: standIn.state.chaos,

@@ -5,7 +5,8 @@ import type { Seeded } from "./seeded.js";
 /**
  * Generated apps for property tests: each environment of a real (replayed) pair reshaped to a random
  * hosting model, language and version (supported, end of life, preview, unlisted), bitness, runtime
- * version, host state, plan answer (read, 404, 403), scale settings and tags.
+ * version, host state, what the deployed functions declare, plan answer (read, 404, 403), scale
+ * settings and tags.
  */
 export const HOSTINGS = [
   "windows-ep",
@@ -38,11 +39,30 @@ const PLAN: Record<Hosting, { tier: string; sku: string }> = {
   flex: { tier: "FlexConsumption", sku: "FC1" },
 };
 
+/**
+ * What the deployed functions declare (the functions list's `language`), per worker: the host's own
+ * names, in the casing Azure writes them (an in-process build says DotNetAssembly, or CSharp for a script).
+ */
+const DECLARED: Record<string, readonly string[]> = {
+  "dotnet-isolated": ["dotnet-isolated"],
+  dotnet: ["DotNetAssembly", "CSharp"],
+  node: ["node"],
+  python: ["python"],
+  java: ["java"],
+  powershell: ["powershell"],
+};
+
 export interface Shape {
   hosting: Hosting;
   language: string;
   version: string;
   host: "running" | "error" | "azfd0013" | "unread";
+  /**
+   * The worker the deployed functions need: the app's own (its build matches its setting), another
+   * (most often the other .NET model: a build deployed under the wrong setting), none known (the list
+   * unread, or its functions declaring two workers).
+   */
+  deployed: "own" | "other" | "unread" | "mixed";
 }
 
 function shapeOf(g: Seeded): Shape {
@@ -53,7 +73,23 @@ function shapeOf(g: Seeded): Shape {
     language,
     version: g.pick(VERSIONS[language]!),
     host: g.pick(["running", "running", "running", "error", "azfd0013", "unread"] as const),
+    deployed: g.pick(["own", "own", "own", "other", "other", "unread", "mixed"] as const),
   };
+}
+
+const NET_PARTNER: Record<string, string> = { dotnet: "dotnet-isolated", "dotnet-isolated": "dotnet" };
+
+/** Sets what the deployed functions declare; returns the one worker they need, if there is one. */
+function deploy(env: EnvironmentFacts, shape: Shape, g: Seeded): string | undefined {
+  const own = shape.hosting === "flex" && shape.language === "dotnet" ? "dotnet-isolated" : shape.language;
+  const other =
+    NET_PARTNER[own] && g.chance(0.6) ? NET_PARTNER[own] : g.pick(LANGUAGES.filter((l) => l !== own));
+  const worker = shape.deployed === "own" ? own : shape.deployed === "other" ? other : undefined;
+  if (shape.deployed === "unread") delete env.deployedLanguages;
+  else if (shape.deployed === "mixed")
+    env.deployedLanguages = [g.pick(DECLARED[own]!), g.pick(DECLARED[other]!)];
+  else env.deployedLanguages = [g.pick(DECLARED[worker!]!)];
+  return worker;
 }
 
 function reshape(env: EnvironmentFacts, shape: Shape, g: Seeded): void {
@@ -144,12 +180,31 @@ function reshape(env: EnvironmentFacts, shape: Shape, g: Seeded): void {
  * A generated pair: production reshaped at random and QA either the same shape (the release as tested)
  * or its own random one.
  */
-export function generatedPair(base: CheckFacts, g: Seeded): { facts: CheckFacts; qa: Shape; prod: Shape } {
-  const prod = shapeOf(g);
-  const qa = g.chance(0.4) ? { ...prod, host: g.pick(["running", "running", "error"] as const) } : shapeOf(g);
+export function generatedPair(
+  base: CheckFacts,
+  g: Seeded,
+): { facts: CheckFacts; qa: Shape; prod: Shape; payload: { qa?: string; prod?: string } } {
+  let prod = shapeOf(g);
+  let qa = g.chance(0.4)
+    ? { ...prod, host: g.pick(["running", "running", "error"] as const), deployed: "own" as const }
+    : shapeOf(g);
+  if (g.chance(0.15)) {
+    // A release under the other .NET model's setting: QA runs the build; production got the same build
+    // (most often) or still runs its own, under the setting of the other model.
+    qa = { ...qa, hosting: prod.hosting, language: g.pick(["dotnet", "dotnet-isolated"]), version: "8.0" };
+    prod = {
+      ...qa,
+      language: NET_PARTNER[qa.language]!,
+      host: prod.host,
+      deployed: g.pick(["other", "own"]),
+    };
+  }
+  const payload: { qa?: string; prod?: string } = {};
   const facts = variant(base, (f) => {
     reshape(f.prod, prod, g);
     reshape(f.qa, qa, g);
+    payload.prod = deploy(f.prod, prod, g);
+    payload.qa = deploy(f.qa, qa, g);
   });
-  return { facts, qa, prod };
+  return { facts, qa, prod, payload };
 }

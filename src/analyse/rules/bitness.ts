@@ -1,7 +1,14 @@
 import { settingValue } from "../../core/facts.js";
 import { az, configFix } from "../fixes.js";
-import { stackLabel } from "../profile.js";
+import { stackLabel, type RuntimeProfile } from "../profile.js";
 import { defineRule } from "../rule.js";
+
+/** A .NET worker (in-process or isolated) on ~4 and later running 32-bit: what R09 names. */
+export function isDotnetThirtyTwoBit(self: RuntimeProfile): boolean {
+  return (
+    self.bitness === "32-bit" && (self.extensionMajor ?? 0) >= 4 && /^dotnet/.test(self.workerRuntime ?? "")
+  );
+}
 
 /**
  * R09: the stacks matrix makes .NET in-process apps 32-bit on Windows, and an upgrade that
@@ -24,12 +31,10 @@ export const thirtyTwoBitWorker = defineRule({
   },
   check({ env, self, profile }) {
     // The title's promise is .NET's: a PowerShell, Node or Java worker's bitness is not this rule's.
-    if (
-      self.bitness !== "32-bit" ||
-      (self.extensionMajor ?? 0) < 4 ||
-      !/^dotnet/.test(self.workerRuntime ?? "")
-    )
-      return [];
+    if (!isDotnetThirtyTwoBit(self)) return [];
+    // QA 32-bit against a 64-bit production is D07's (what QA tested differs from production), not a
+    // second finding here; production 32-bit against a 64-bit QA stays this rule's (the seed story).
+    if (env.role === "qa" && profile.prod.bitness === "64-bit") return [];
     const drift = env.role === "prod" && profile.qa.bitness === "64-bit";
     return [
       {

@@ -1,7 +1,8 @@
 import type { EnvironmentFacts, SettingFact } from "../../core/facts.js";
 import { setting } from "../../core/facts.js";
 import { isContainerApp, isServerlessTier } from "../../core/platform.js";
-import { az, codeFix, configFix } from "../fixes.js";
+import { az, codeFix, configFix, hostRunsDeployed } from "../fixes.js";
+import { isDotnetThirtyTwoBit } from "./bitness.js";
 import { defineRule, type Detection } from "../rule.js";
 import { isSlotPair, staysWithSlot, stickyNames } from "../slots.js";
 
@@ -381,8 +382,16 @@ export const siteConfigDrift = defineRule({
         });
       return out;
     }
+    // functionAppScaleLimit is a Consumption and Elastic Premium setting, and two limits compare only
+    // on one hosting model: Consumption's 200 against Elastic Premium's "no limit" is a plan difference,
+    // which D02 names (a planned move or a new app), not a scale limit to raise.
+    if (
+      !/^(consumption|elastic-premium)$/.test(profile.prod.hosting) ||
+      profile.qa.hosting !== profile.prod.hosting
+    )
+      return out;
     const [qaLimit, prodLimit] = [
-      profile.qa.hosting === "flex" ? 0 : (qa.config!.functionAppScaleLimit ?? 0),
+      qa.config!.functionAppScaleLimit ?? 0,
       prod.config!.functionAppScaleLimit ?? 0,
     ];
     // 0 means no limit beyond the plan's own.
@@ -444,6 +453,112 @@ export const rolesSwapped = defineRule({
         fix: codeFix(
           "Run the check again with --qa and --prod the other way round; no plan is made until then.",
         ),
+      },
+    ];
+  },
+});
+
+const BITNESS_DOCS =
+  "https://learn.microsoft.com/azure/azure-functions/functions-app-settings#use32bitworkerprocess";
+
+/**
+ * D07: the worker's bitness (`use32BitWorkerProcess`) is part of what QA tested. A 32-bit worker has
+ * about 2 GB of address space whatever the plan (durable-extension#1003); a 64-bit one has a larger
+ * footprint (azure-functions-host#5430, #6999) and loads x64 native binaries. Only Windows offers a
+ * 32-bit worker: Linux runs 64-bit only (another OS is D05's), and so do Flex Consumption and Container
+ * Apps (both Linux), so the rule has nothing to compare there and, on a healthy app, nothing to say.
+ *
+ * One finding per difference, and who owns which:
+ * - R09: production 32-bit while QA ran 64-bit when production's worker is .NET on ~4 and later (its
+ *   title's case, the seed story; its fix is the same command);
+ * - D07: every other difference: production 32-bit against a 64-bit QA on other workers or runtimes,
+ *   and production 64-bit against a 32-bit QA (R09 then stays silent on QA).
+ *
+ * Switching restarts the app, and a build with a 32-bit-only native dependency stops on 64-bit
+ * (plan-safety.md): the switch is a hotfix only when the other environment's running host shows that
+ * this build runs with the bitness the command sets (the fix's precondition); otherwise it goes with
+ * the next release.
+ */
+export const bitnessDrift = defineRule({
+  id: "D07",
+  scope: "pair",
+  title: "Production runs the worker with the bitness QA tested",
+  severity: "high",
+  docs: BITNESS_DOCS,
+  why:
+    "A 32-bit worker is capped at about 2 GB of address space; a 64-bit worker uses more memory and loads " +
+    "other native binaries. A release tested with one bitness can run out of memory or fail to load on the other.",
+  needs: ["site"],
+  messages: {
+    narrower:
+      "production runs a 32-bit worker but QA ran 64-bit (use32BitWorkerProcess {prod} in production, {qa} in QA)",
+    wider:
+      "production runs a 64-bit worker but QA tested the release on 32-bit (use32BitWorkerProcess {prod} in production, {qa} in QA)",
+    unread: "the {env} site configuration (config/web) was not read: the worker bitness is not compared",
+  },
+  check({ qa, prod, profile }) {
+    const [a, b] = [profile.qa, profile.prod];
+    // Another OS is D05's: another app, whose bitness follows from it.
+    if (!a.os || !b.os || a.os !== b.os || a.os !== "windows") return [];
+    const unread = [qa, prod].filter((e) => profile[e.role].bitness === undefined);
+    if (unread.length > 0)
+      return unread.map((e) => ({
+        message: "unread",
+        unknown: true as const,
+        args: { env: e.role },
+        environment: e.role,
+        evidence: {},
+      }));
+    if (a.bitness === b.bitness || (b.bitness === "32-bit" && isDotnetThirtyTwoBit(b))) return [];
+    const flag = (p: typeof a) => String(p.bitness === "32-bit");
+    const evidence = { setting: "use32BitWorkerProcess", qa: flag(a), prod: flag(b) };
+    const args = { qa: flag(a), prod: flag(b) };
+    if (b.bitness === "32-bit") {
+      // QA's running host proves this build runs 64-bit (AnyCPU or x64, no 32-bit-only native dependency).
+      const proven = hostRunsDeployed(qa) === true;
+      return [
+        {
+          message: "narrower",
+          args,
+          environment: "prod",
+          evidence,
+          fix: {
+            kind: proven ? "config" : "code",
+            summary: proven
+              ? "Switch production to the 64-bit worker QA ran this build on (the app restarts)."
+              : "Switch production to the 64-bit worker with the next deployment, once QA's host is seen " +
+                "running this build 64-bit (a 32-bit-only native dependency would stop it).",
+            commands: [az.configSet(prod, "use-32bit-worker-process", "false")],
+            precondition: "QA's host runs this build as a 64-bit worker; the app restarts",
+          },
+        },
+      ];
+    }
+    // Production 64-bit, QA 32-bit: production's host failing while QA's runs the same build points at
+    // a 32-bit-only dependency, and QA's bitness is the hotfix; otherwise QA should test as production runs.
+    const pointsAtBitness = hostRunsDeployed(prod) === false && hostRunsDeployed(qa) === true;
+    return [
+      {
+        message: "wider",
+        args,
+        environment: "prod",
+        severity: pointsAtBitness ? "high" : "medium",
+        evidence,
+        fix: pointsAtBitness
+          ? {
+              kind: "config",
+              summary:
+                "Run production's worker 32-bit, as QA runs this build (the app restarts); move to 64-bit " +
+                "with a build that drops its 32-bit-only dependency.",
+              commands: [az.configSet(prod, "use-32bit-worker-process", "true")],
+              precondition:
+                "production's host does not run this build 64-bit while QA's host runs it 32-bit; the app restarts",
+            }
+          : codeFix(
+              "Test the release as production runs it: switch QA to the 64-bit worker (QA restarts) and " +
+                "run QA's tests again before the next release.",
+              az.configSet(qa, "use-32bit-worker-process", "false"),
+            ),
       },
     ];
   },

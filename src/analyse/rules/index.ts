@@ -1,7 +1,7 @@
 import type { Rule } from "../rule.js";
 import { inProcessNet8NotEnabled, targetNotInStacks, windowsNetFrameworkTooOld } from "./dotnet-target.js";
 import { isolatedPlaceholder, thirtyTwoBitWorker } from "./bitness.js";
-import { osDrift, planDrift, rolesSwapped, settingDrift, siteConfigDrift } from "./drift.js";
+import { bitnessDrift, osDrift, planDrift, rolesSwapped, settingDrift, siteConfigDrift } from "./drift.js";
 import { appStopped, hostErrors, hostNotRunning, notApplicable } from "./host.js";
 import { languageDrift, languageVersionOffered, stackIdentified } from "./language.js";
 import { dashboardSetting, v2CompatibilityMode } from "./legacy-settings.js";
@@ -54,6 +54,7 @@ export const RULES: readonly Rule[] = [
   languageDrift,
   osDrift,
   rolesSwapped,
+  bitnessDrift,
   hostNotRunning,
   hostErrors,
   appStopped,

@@ -2,7 +2,7 @@ import { setting } from "../../core/facts.js";
 import { successfulDeployments } from "../../core/release.js";
 import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
 import { az, codeFix, configFix } from "../fixes.js";
-import { stackLabel } from "../profile.js";
+import { stackLabel, stackName } from "../profile.js";
 import { defineRule, type Rule } from "../rule.js";
 import { RULES } from "./index.js";
 
@@ -123,7 +123,7 @@ export const wayBackEndOfLife = defineRule({
     return [
       {
         message: left <= 0 ? "past" : "soon",
-        args: { stack: row.major, date: isoDate(date) },
+        args: { stack: stackName(row), date: isoDate(date) },
         environment: "prod",
         evidence: {
           stack: stackLabel(row),

@@ -1,7 +1,7 @@
 import type { Role } from "../../core/facts.js";
 import { EOL_WARNING_MS, isoDate } from "../../core/time.js";
 import { codeFix, hostRunsDeployed, isolatedMoveCommands, loadChangeFix, versionCommand } from "../fixes.js";
-import { languageLabel, rowVersion, stackLabel } from "../profile.js";
+import { languageLabel, rowVersion, stackLabel, stackName } from "../profile.js";
 import { defineRule, type Detection, type Severity } from "../rule.js";
 import { newestUsable, qaAlternative } from "./language.js";
 
@@ -22,7 +22,7 @@ export const stackEndOfLife = defineRule({
   why: "Past end-of-life the stack gets no security fixes; the portal, az, Core Tools and VS Code all flag it, and warn 6 months ahead.",
   needs: ["appSettings", "config", "site"],
   messages: {
-    past: "{env} runs {stack}, which reached end-of-life on {date}",
+    past: "{env} runs {stack}, out of support since {date}",
     soon: "{env} runs {stack}, which reaches end-of-life on {date}",
   },
   check({ env, other, self, now, facts, profile }) {
@@ -49,15 +49,15 @@ export const stackEndOfLife = defineRule({
       ? isolatedMoveCommands(env, row.os, next)
       : [next && versionCommand(env, self.versionSetting, next)].filter((c): c is string => Boolean(c));
     const retarget = inProcess
-      ? `Move to the isolated worker model${next ? ` on ${next.major} (${next.minor})` : ""} in one build: ` +
+      ? `Move to the isolated worker model${next ? ` on ${stackName(next)}` : ""} in one build: ` +
         "a new isolated build deployed together with the settings below (any one alone stops the host)."
       : next
-        ? `Retarget the app to ${next.major} (${next.minor}) in a planned release${setting ? `, then set ${setting}` : ""}.`
+        ? `Retarget the app to ${stackName(next)} in a planned release${setting ? `, then set ${setting}` : ""}.`
         : "Retarget the app to a supported stack in a planned release.";
     return [
       {
         message: date.getTime() <= now.getTime() ? "past" : "soon",
-        args: { env: env.role, stack: row.major, date: isoDate(date) },
+        args: { env: env.role, stack: stackName(row), date: isoDate(date) },
         environment: env.role,
         severity,
         evidence: {

@@ -1,6 +1,7 @@
 import { az, codeFix, hostRunsDeployed, isolatedMoveCommands, loadChangeFix, rollbackFix } from "../fixes.js";
 import { isTargetable, newestUsable } from "./language.js";
 import { defineRule, type Detection } from "../rule.js";
+import { payloadWorker } from "../payload.js";
 
 /** R06: AZFD0011, "The 'FUNCTIONS_WORKER_RUNTIME' setting is required". */
 export const workerRuntimeMissing = defineRule({
@@ -14,6 +15,8 @@ export const workerRuntimeMissing = defineRule({
   messages: { missing: "FUNCTIONS_WORKER_RUNTIME is not set in {env}" },
   check({ env, other, self, profile }) {
     if (self.isFlex || self.workerRuntime) return [];
+    // The worker the deployed functions declare, else the one QA runs the build with.
+    const deployed = payloadWorker(env);
     const qaValue = env.role === "prod" ? profile.qa.workerRuntime : undefined;
     const deployedBuild =
       "Set it to the worker the deployed build targets (dotnet for in-process, dotnet-isolated for isolated).";
@@ -27,15 +30,23 @@ export const workerRuntimeMissing = defineRule({
           qa: profile.qa.workerRuntime ?? "(not set)",
           prod: env.role === "prod" ? "(not set)" : undefined,
         },
-        fix: qaValue
+        fix: deployed
           ? loadChangeFix(
               env,
               other,
-              `Set it to ${qaValue}, as in QA.`,
-              `${deployedBuild} QA uses ${qaValue}.`,
-              az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", qaValue),
+              `Set it to ${deployed}, the worker the deployed functions declare.`,
+              `${deployedBuild} The deployed functions declare ${deployed}.`,
+              az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", deployed),
             )
-          : codeFix(deployedBuild),
+          : qaValue
+            ? loadChangeFix(
+                env,
+                other,
+                `Set it to ${qaValue}, as in QA.`,
+                `${deployedBuild} QA uses ${qaValue}.`,
+                az.setSetting(env, "FUNCTIONS_WORKER_RUNTIME", qaValue),
+              )
+            : codeFix(deployedBuild),
       },
     ];
   },
@@ -57,6 +68,7 @@ export const workerRuntimeMismatch = defineRule({
     otherBuild:
       "production runs worker {prod} and its host runs, while QA runs {qa}: production runs another build than QA tested",
     host: "the {env} host reports a worker runtime mismatch: {error}",
+    payload: "production runs worker {prod} but its deployed functions are {payload}, the worker QA uses",
   },
   check({ qa, prod, profile, facts, now }) {
     const out: Detection[] = [];
@@ -66,6 +78,12 @@ export const workerRuntimeMismatch = defineRule({
       // runs proves its build matches its own setting (an in-process build under `dotnet`), and
       // QA's value would stop it (AZFD0013). Then the move is one build step, never a hotfix.
       const prodRuns = hostRunsDeployed(prod) === true;
+      // What production's deployed functions declare decides first (README property 1): a payload that
+      // needs QA's worker makes the setting its fix; one that needs production's own forbids it.
+      // Between the two .NET models the setting is the whole change; another language also needs its
+      // stack (linuxFxVersion, the version settings), which the functions list does not give.
+      const deployed = payloadWorker(prod);
+      const payloadNeedsQa = deployed === qaWorker && /^dotnet/.test(qaWorker) && /^dotnet/.test(prodWorker);
       const toIsolated = qaWorker === "dotnet-isolated" && prodWorker === "dotnet";
       const os = profile.prod.isFlex ? "linux" : (profile.prod.os ?? "linux");
       const target =
@@ -81,35 +99,49 @@ export const workerRuntimeMismatch = defineRule({
             `Deploy the build QA tested (${qaWorker}) to a Flex app whose runtime is ${qaWorker}: Flex's worker is ` +
               "set when the app is created (functionAppConfig.runtime), not by a setting.",
           )
-        : prodRuns
-          ? codeFix(
-              toIsolated
-                ? "Move production to the isolated build QA tested in one step: deploy that build together with " +
-                    "the settings below (any one alone stops production's host, AZFD0013)."
-                : `Deploy the build QA tested to production together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+        : payloadNeedsQa
+          ? loadChangeFix(
+              prod,
+              // The .NET version is taken from QA only when QA's own stack is the target.
+              target === profile.qa.stack ? qa : undefined,
+              `Production's deployed functions are ${deployed}: set FUNCTIONS_WORKER_RUNTIME=${qaWorker}, which they need` +
+                (toIsolated ? ", with the .NET version QA runs the build on." : "."),
+              `Production's deployed functions are ${deployed}: set FUNCTIONS_WORKER_RUNTIME=${qaWorker} together ` +
+                "with the .NET version the deployed build targets (confirm it against the build: QA's host does not prove it).",
               ...commands,
             )
-          : hostRunsDeployed(qa) === true
-            ? loadChangeFix(
-                prod,
-                qa,
-                `Use ${qaWorker}, which runs this build in QA.`,
-                `Deploy the build QA tested together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+          : prodRuns
+            ? codeFix(
+                toIsolated
+                  ? "Move production to the isolated build QA tested in one step: deploy that build together with " +
+                      "the settings below (any one alone stops production's host, AZFD0013)."
+                  : `Deploy the build QA tested to production together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
                 ...commands,
               )
-            : rollbackFix(
-                "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
-              );
+            : hostRunsDeployed(qa) === true
+              ? loadChangeFix(
+                  prod,
+                  qa,
+                  `Use ${qaWorker}, which runs this build in QA.`,
+                  `Deploy the build QA tested together with FUNCTIONS_WORKER_RUNTIME=${qaWorker}.`,
+                  ...commands,
+                )
+              : rollbackFix(
+                  "Deploy a build that matches the worker runtime, then set the setting; do not make it a slot setting.",
+                );
       out.push({
-        message: prodRuns ? "otherBuild" : "drift",
-        args: { qa: qaWorker, prod: prodWorker },
+        message: payloadNeedsQa ? "payload" : prodRuns ? "otherBuild" : "drift",
+        args: { qa: qaWorker, prod: prodWorker, ...(payloadNeedsQa ? { payload: deployed } : {}) },
         environment: "prod",
-        ...(prodRuns ? { severity: "high" as const } : {}),
+        ...(prodRuns && !payloadNeedsQa ? { severity: "high" as const } : {}),
         evidence: {
           setting: "FUNCTIONS_WORKER_RUNTIME",
           qa: qaWorker,
           prod: prodWorker,
-          detail: `QA host ${qa.host?.state ?? "state unknown"}; production host ${prod.host?.state ?? "state unknown"}${prod.host?.errors.length ? `, ${prod.host.errors.length} error(s)` : ""}`,
+          detail:
+            `QA host ${qa.host?.state ?? "state unknown"}; production host ${prod.host?.state ?? "state unknown"}` +
+            `${prod.host?.errors.length ? `, ${prod.host.errors.length} error(s)` : ""}` +
+            `; production's deployed functions: ${prod.deployedLanguages?.join(", ") || "not known"}`,
         },
         fix,
       });
