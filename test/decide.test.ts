@@ -310,7 +310,7 @@ describe("plans", () => {
       "az functionapp config set -g rg-orders-prod -n orders-func-prod --use-32bit-worker-process false",
     );
     expect(recommendation.warnings[0]).toBe(
-      "If M01, M10 persists after these changes, roll back (see alternatives).",
+      "If M01 or M10 persists after these changes, roll back (see alternatives).",
     );
   });
 

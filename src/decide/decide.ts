@@ -173,7 +173,7 @@ function decidePlan(
     const fallback =
       breakers.length > 0
         ? [
-            `If ${breakers.map((f) => f.ruleId).join(", ")} persists after these changes, roll back (see alternatives).`,
+            `If ${breakers.map((f) => f.ruleId).join(" or ")} persists after these changes, roll back (see alternatives).`,
           ]
         : [];
     const partial =
