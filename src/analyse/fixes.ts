@@ -85,8 +85,18 @@ export function rollbackFix(summary: string): Fix {
  * linuxFxVersion, the language version, the in-process .NET 8 host. Never a hotfix step on a running
  * production unless the deployed payload needs the change (property 1, README "What the gate promises").
  */
-export const LOADS_OTHER_CODE =
-  /FUNCTIONS_WORKER_RUNTIME=|FUNCTIONS_INPROC_NET8_ENABLED|WEBSITE_NODE_DEFAULT_VERSION=|--net-framework-version|--linux-fx-version|--java-version|--powershell-version|--runtime-version/;
+export const LOADS_OTHER_CODE = new RegExp(
+  [
+    "FUNCTIONS_WORKER_RUNTIME=",
+    "FUNCTIONS_INPROC_NET8_ENABLED",
+    "WEBSITE_NODE_DEFAULT_VERSION=",
+    "--net-framework-version",
+    "--linux-fx-version",
+    "--java-version",
+    "--powershell-version",
+    "--runtime-version",
+  ].join("|"),
+);
 
 /**
  * Whether the environment's host runs what is deployed: status Running with no errors (true), a host

@@ -183,7 +183,9 @@ function decidePlan(
     return {
       action: "HOTFIX",
       // Counted as the plan counts them: findings that share a fix are one change.
-      summary: `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
+      summary:
+        `${moment === "preflight" ? "Before deploying, production needs" : "Production needs"} ` +
+        `${plural(changes, "configuration change")}: ${hotfixes.map((f) => f.title).join("; ")}.`,
       drivers: [
         ...hotfixes.map(describe),
         ...breakers.map((f) => `${describe(f)}, explained by ${by.join(", ")}`),

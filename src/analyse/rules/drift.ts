@@ -439,7 +439,8 @@ export const rolesSwapped = defineRule({
   needs: ["site"],
   messages: {
     swapped:
-      "the app given as --prod looks like QA ({prodWhy}) and the one given as --qa like production ({qaWhy}): they seem to be the wrong way round",
+      "the app given as --prod looks like QA ({prodWhy}) and the one given as --qa like production " +
+      "({qaWhy}): they seem to be the wrong way round",
   },
   check({ qa, prod }) {
     const [a, b] = [stageOf(qa), stageOf(prod)];

@@ -528,7 +528,8 @@ export const cpuPressure = defineRule({
           burst > plan.maximumElasticWorkerCount
             ? configFix(`Raise the plan's maximum burst to ${burst}.`, az.maxBurst(plan, burst))
             : codeFix(
-                `The plan is at the platform's maximum burst (${ceiling} on ${plan.os}): move to a larger Elastic Premium SKU or spread the load.`,
+                `The plan is at the platform's maximum burst (${ceiling} on ${plan.os}): ` +
+                  "move to a larger Elastic Premium SKU or spread the load.",
               ),
       });
     }
