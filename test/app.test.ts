@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HEALTHY, STORY, runInProcess } from "./helpers.js";
+import { HEALTHY, STORY, runInProcess, showLedgerRecord } from "./helpers.js";
 
 /**
  * The application layer (src/app/): `check`, `check --watch` and `preflight` open a run and
@@ -34,15 +34,7 @@ describe("one delivery for check and check --watch", () => {
       expect(run.stderr).toContain(`(dry run) work note added to ${CHANGE}`);
       expect(run.stderr).not.toContain(SERVICENOW.SERVICENOW_PASSWORD);
       // The record is the one `ledger show` reads, with the change it was reported to.
-      const show = await runInProcess([
-        "ledger",
-        "show",
-        report.ledger.id,
-        "--ledger",
-        ledger,
-        "--format",
-        "json",
-      ]);
+      const show = await showLedgerRecord(report.ledger.id, ledger);
       expect(show.code).toBe(0);
       expect(JSON.parse(show.stdout)).toMatchObject({ id: report.ledger.id, servicenowChange: CHANGE });
     });

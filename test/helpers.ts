@@ -111,3 +111,8 @@ export function runInProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
   inProcessQueue = turn.catch(() => undefined);
   return turn;
 }
+
+/** `ledger show <id> --format json` in-process: the record a run wrote, as the release manager reads it. */
+export function showLedgerRecord(id: string, ledger: string): Promise<CliRun> {
+  return runInProcess(["ledger", "show", id, "--ledger", ledger, "--format", "json"]);
+}

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { unsupportedNode } from "../src/cli/node-version.js";
-import { HEALTHY, ROOT, runCli, runInProcess, STORY } from "./helpers.js";
+import { HEALTHY, ROOT, runCli, runInProcess, showLedgerRecord, STORY } from "./helpers.js";
 
 // In-process through main() (runInProcess), but for the environment and working-directory test, which
 // spawns the CLI (runCli) several times in a row: on a loaded 2-core machine that takes longer than the
@@ -40,15 +40,7 @@ describe("check --ledger", () => {
     expect(report.verdict).toBe("HOTFIX");
     expect(report.ledger).toMatchObject({ status: "recorded", location: ledger, sinceLastClean: null });
     expect(run.stderr).toContain(`recorded in the ledger as ${report.ledger.id}`);
-    const show = await runInProcess([
-      "ledger",
-      "show",
-      report.ledger.id,
-      "--ledger",
-      ledger,
-      "--format",
-      "json",
-    ]);
+    const show = await showLedgerRecord(report.ledger.id, ledger);
     expect(show.code).toBe(0);
     const record = JSON.parse(show.stdout) as {
       verdict: string;
@@ -304,15 +296,7 @@ describe("ledger: who marks, which record, what others wrote", () => {
       return other.slice(0, n);
     });
     for (const [i, prefix] of unique.entries()) {
-      const show = await runInProcess([
-        "ledger",
-        "show",
-        prefix.toUpperCase(),
-        "--ledger",
-        ledger,
-        "--format",
-        "json",
-      ]);
+      const show = await showLedgerRecord(prefix.toUpperCase(), ledger);
       expect(show.code, show.stderr).toBe(0);
       expect((JSON.parse(show.stdout) as { id: string }).id).toBe(all[i]!);
     }
