@@ -89,12 +89,19 @@ export function metricSpacing(body: unknown): string | undefined {
   if (!isObject(body) || typeof body.interval !== "string" || !Array.isArray(body.value)) return undefined;
   const step = durationMs(body.interval);
   if (step === undefined || step <= 0) return "interval is not an ISO 8601 duration";
-  for (const [m, metric] of body.value.entries()) {
-    const series = isObject(metric) && Array.isArray(metric.timeseries) ? metric.timeseries : [];
-    for (const [t, one] of series.entries()) {
-      const data = isObject(one) && Array.isArray(one.data) ? one.data : [];
+  // Index loops: a metric answer holds tens of thousands of points, read before the code warms up,
+  // and an iterator of [index, value] pairs costs an allocation per point.
+  const metrics = body.value as unknown[];
+  for (let m = 0; m < metrics.length; m++) {
+    const metric = metrics[m];
+    const series =
+      isObject(metric) && Array.isArray(metric.timeseries) ? (metric.timeseries as unknown[]) : [];
+    for (let t = 0; t < series.length; t++) {
+      const one = series[t];
+      const data = isObject(one) && Array.isArray(one.data) ? (one.data as unknown[]) : [];
       let previous: number | undefined;
-      for (const [p, point] of data.entries()) {
+      for (let p = 0; p < data.length; p++) {
+        const point = data[p];
         const time =
           isObject(point) && typeof point.timeStamp === "string" ? Date.parse(point.timeStamp) : NaN;
         if (previous !== undefined && time - previous !== step)
@@ -109,30 +116,62 @@ export function metricSpacing(body: unknown): string | undefined {
 /**
  * A key given twice in one object: JSON.parse keeps the last, another reader the first. A linear scan
  * of the text, keys compared after unescaping (`"a"` and `"\u0061"` are one key).
+ *
+ * Metric answers are megabytes of small objects, read by code that has not warmed up, so the scan
+ * leaves the characters to native code: one regex step per token (a whole string, or a bracket), a
+ * key read by JSON.parse only when it holds an escape, and no collection per object: the keys of the
+ * open objects sit in one list, each object's from where it starts (a Set once it holds many, so a
+ * huge object costs no more than a linear pass).
  */
+// A string (one left open runs to the end of the text, a lone backslash included) or a bracket.
+const TOKEN = /"[^"\\]*(?:\\[^][^"\\]*)*(?:"|\\?$)|[{}[\]]/g;
+const SPACE = /\s*/y;
+// eslint-disable-next-line no-control-regex
+const ESCAPED_OR_CONTROL = /[\\\u0000-\u001f]/;
+const MANY_KEYS = 32;
 export function duplicateKeyPath(text: string): string | undefined {
-  const stack: (Set<string> | undefined)[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{") stack.push(new Set());
-    else if (c === "[") stack.push(undefined);
-    else if (c === "}" || c === "]") stack.pop();
-    else if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      const keys = stack.at(-1);
-      if (!keys) continue;
-      let next = i + 1;
-      while (next < text.length && /\s/.test(text[next]!)) next++;
-      if (text[next] !== ":") continue;
-      let key: string;
-      try {
-        key = JSON.parse(text.slice(start, i + 1)) as string;
-      } catch {
-        return undefined;
+  const mayNeedParse = ESCAPED_OR_CONTROL.test(text);
+  const keys: string[] = [];
+  // Per depth: where that object's keys start in `keys` (-1: an array), and its Set once it holds many.
+  const firstKey: number[] = [];
+  const manyKeys: (Set<string> | undefined)[] = [];
+  let depth = 0;
+  let end = 0;
+  TOKEN.lastIndex = 0;
+  while (TOKEN.test(text)) {
+    const before = end;
+    const after = (end = TOKEN.lastIndex);
+    const last = text.charCodeAt(after - 1);
+    if (last === 0x7b /* { */) {
+      firstKey[depth] = keys.length;
+      manyKeys[depth++] = undefined;
+    } else if (last === 0x5b /* [ */) firstKey[depth++] = -1;
+    else if (last === 0x7d /* } */ || last === 0x5d /* ] */) {
+      if (depth > 0 && firstKey[--depth]! >= 0) keys.length = firstKey[depth]!;
+    } else {
+      // A string: a key when it is inside an object and a colon follows it.
+      const from = depth > 0 ? firstKey[depth - 1]! : -1;
+      if (from < 0) continue;
+      if (text.charCodeAt(after) !== 0x3a /* : */) {
+        SPACE.lastIndex = after;
+        SPACE.test(text);
+        if (text.charCodeAt(SPACE.lastIndex) !== 0x3a) continue;
       }
-      if (keys.has(key)) return `an object at depth ${stack.length} names one key twice`;
-      keys.add(key);
+      // Nothing but a bracket or a non-string can sit between the previous token and this string.
+      const start = text.indexOf('"', before);
+      let key = text.slice(start + 1, after - 1);
+      if (mayNeedParse && ESCAPED_OR_CONTROL.test(key)) {
+        try {
+          key = JSON.parse(text.slice(start, after)) as string;
+        } catch {
+          return undefined;
+        }
+      }
+      const set = manyKeys[depth - 1];
+      if (set ? set.has(key) : keys.indexOf(key, from) >= 0)
+        return `an object at depth ${depth} names one key twice`;
+      if (set) set.add(key);
+      else if (keys.push(key) - from > MANY_KEYS) manyKeys[depth - 1] = new Set(keys.slice(from));
     }
   }
   return undefined;

@@ -59,19 +59,24 @@ export async function readBoundedFile(path: string, label: string, maxBytes: num
     if (!stat.isFile()) throw refuse(`${KIND(stat)}, not a regular file`);
     if (stat.size > maxBytes)
       throw refuse(`${megabytes(stat.size)}, over the ${megabytes(maxBytes)} a real one stays under`);
-    // The size a file states is not a promise (/proc, a file still growing): read until the end or
-    // one byte past the limit, whichever comes first.
-    const chunks: Buffer[] = [];
+    // The size a file states is not a promise (/proc says 0, a file may still be growing): read into a
+    // buffer one byte larger than the stated size, so a regular file takes one read and a file that
+    // grows shows it at once; grow the buffer as needed, never past one byte over the limit.
+    let buffer = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - length));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (length === buffer.length) {
+        const larger = Buffer.allocUnsafe(Math.min(Math.max(length * 2, 64 * 1024), maxBytes + 1));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
       if (length > maxBytes) throw refuse(`over the ${megabytes(maxBytes)} a real one stays under`);
     }
-    return Buffer.concat(chunks, length).toString("utf8");
+    // Only the bytes read: the rest of an unsafe allocation is never looked at.
+    return buffer.toString("utf8", 0, length);
   } catch (error) {
     if (error instanceof FileReadError) throw error;
     throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
