@@ -8,6 +8,7 @@ import { unkeptFields, type Keep } from "../src/collect/responses/response.js";
 import { functions } from "../src/collect/responses/functions.js";
 import { parseAppId } from "../src/core/resource-id.js";
 import { HASH_KEY, HEALTHY, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
+import { BASE_SEED, seeded, type Seeded } from "./support/seeded.js";
 
 /**
  * The Azure response catalogue (src/collect/responses/): one module per response, one classifier of
@@ -122,5 +123,54 @@ describe("the functions list", () => {
   it("a language that is not a string is a malformed functions list", () => {
     const body = { value: [{ name: "a/f", properties: { isDisabled: false, language: 7 } }] };
     expect(functions.shape(body, "")).toMatch(/language is a number, expected a string/);
+  });
+});
+
+describe("the metrics guard", () => {
+  /** A well-shaped answer: metrics × series × points, as Azure Monitor sends them. */
+  const body = (g: Seeded) => ({
+    interval: "PT1M",
+    value: Array.from({ length: 1 + g.int(3) }, () => ({
+      name: { value: "Requests" },
+      timeseries: Array.from({ length: 1 + g.int(3) }, () => ({
+        data: Array.from({ length: 1 + g.int(40) }, (_, i) => ({
+          timeStamp: new Date(Date.UTC(2026, 10, 12) + i * 60_000).toISOString(),
+          average: g.next(),
+        })),
+      })),
+    })),
+  });
+  // What is wrong with one point, and how the guard names it at `path`.
+  const FAULTS: [(point: Record<string, unknown>) => void, (path: string) => string][] = [
+    [(p) => (p.timeStamp = "not a time"), (path) => `${path}.timeStamp is not a date`],
+    [(p) => delete p.timeStamp, (path) => `${path}.timeStamp is missing, expected a date`],
+    [(p) => (p.average = "1"), (path) => `${path}.average is a string, expected a number`],
+    [(p) => (p.count = Infinity), (path) => `${path}.count is a number, expected a number`],
+  ];
+
+  it("accepts a well-shaped answer and names the first point that does not fit, wherever it is (generated)", () => {
+    const metrics = RESPONSES.find((response) => response.source === "metrics")!;
+    for (let i = 0; i < 300; i++) {
+      const g = seeded(BASE_SEED + i);
+      const answer = body(g);
+      expect(metrics.shape(answer, ""), `seed ${g.seed}`).toBeUndefined();
+      // Two faults; the one earlier in document order is named.
+      const places = [0, 1].map(() => {
+        const m = g.int(answer.value.length);
+        const t = g.int(answer.value[m]!.timeseries.length);
+        const p = g.int(answer.value[m]!.timeseries[t]!.data.length);
+        return { m, t, p, fault: g.pick(FAULTS) };
+      });
+      for (const { m, t, p, fault } of places) fault[0](answer.value[m]!.timeseries[t]!.data[p]!);
+      const first = [...places].sort((a, b) => a.m - b.m || a.t - b.t || a.p - b.p)[0]!;
+      const sameFirst = places.filter((x) => x.m === first.m && x.t === first.t && x.p === first.p);
+      const problem = metrics.shape(answer, "");
+      const path = `value[${first.m}].timeseries[${first.t}].data[${first.p}]`;
+      // Two faults in one point: either may be the one checked first (field order).
+      expect(
+        sameFirst.map(({ fault }) => fault[1](path)),
+        `seed ${g.seed}`,
+      ).toContain(problem);
+    }
   });
 });

@@ -84,7 +84,7 @@ export const num = primitive("number", "a number");
 export const date: Guard = (value, path) =>
   typeof value !== "string"
     ? expected(value, path, "a date")
-    : Number.isNaN(new Date(value).getTime())
+    : Number.isNaN(Date.parse(value)) // what `new Date(value)` holds, without making one
       ? `${at(path)} is not a date`
       : undefined;
 
@@ -115,28 +115,36 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
+/*
+ * Whether a value fits never depends on the path it is named by, only the message does. A metric
+ * answer holds tens of thousands of points, so the containers below check each member under their
+ * own path and name the member's path (`a.b`, `a[3]`) only when it does not fit: a body that fits
+ * builds no path strings at all.
+ */
+
 /** An object with (at least) these fields; unknown fields are Azure's business. */
-export const obj = (fields: Record<string, Guard>): Guard =>
-  withFields(
+export const obj = (fields: Record<string, Guard>): Guard => {
+  const keys = Object.keys(fields);
+  const guards = Object.values(fields);
+  return withFields(
     (value, path) => {
       if (!isObject(value)) return expected(value, path, "an object");
-      for (const [key, guard] of Object.entries(fields)) {
-        const problem = guard(value[key], join(path, key));
-        if (problem) return problem;
+      for (let k = 0; k < keys.length; k++) {
+        const field = value[keys[k]!];
+        if (guards[k]!(field, path) !== undefined) return guards[k]!(field, join(path, keys[k]!));
       }
       return undefined;
     },
     Object.fromEntries(Object.entries(fields).map(([key, guard]) => [key, guard.fields ?? true])),
   );
+};
 
 export const arr = (item: Guard): Guard =>
   withFields(
     (value, path) => {
       if (!Array.isArray(value)) return expected(value, path, "an array");
-      for (let i = 0; i < value.length; i++) {
-        const problem = item(value[i], `${path}[${i}]`);
-        if (problem) return problem;
-      }
+      for (let i = 0; i < value.length; i++)
+        if (item(value[i], path) !== undefined) return item(value[i], `${path}[${i}]`);
       return undefined;
     },
     [item.fields ?? true],
@@ -148,8 +156,7 @@ export const record = (item: Guard): Guard =>
       if (!isObject(value)) return expected(value, path, "an object");
       for (const entry of Object.values(value)) {
         // Setting names are Azure text: never quoted, the entry is named `[…]`.
-        const problem = item(entry, `${path}[…]`);
-        if (problem) return problem;
+        if (item(entry, path) !== undefined) return item(entry, `${path}[…]`);
       }
       return undefined;
     },
