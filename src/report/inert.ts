@@ -1,6 +1,15 @@
 import { cleanText } from "../core/scrub.js";
 
 /**
+ * `inert` is a pure function of the text, and a report repeats its keys and words (a check's report
+ * makes ~2,500 texts inert, ~350 different ones): each short text goes through the fourteen patterns
+ * once per process. Bounded, so a long `--watch` keeps no more than a few MB.
+ */
+const INERT = new Map<string, string>();
+const INERT_KEPT = 10_000;
+const INERT_KEPT_LENGTH = 256;
+
+/**
  * The one choke point between Azure text and every output: the report model and facts.json pass
  * through here (src/report/model.ts, bundle.ts), so each format renders text that is already
  * clean. It makes text inert three ways:
@@ -12,9 +21,14 @@ import { cleanText } from "../core/scrub.js";
  * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
  */
 export function inert(text: string): string {
-  return cleanText(text)
-    .replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)} [`)
-    .replace(/::/g, ": :");
+  let clean = INERT.get(text);
+  if (clean === undefined) {
+    clean = cleanText(text)
+      .replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)} [`)
+      .replace(/::/g, ": :");
+    if (INERT.size < INERT_KEPT && text.length <= INERT_KEPT_LENGTH) INERT.set(text, clean);
+  }
+  return clean;
 }
 
 /** The same, through every string of a JSON-shaped value, keys (setting names) included. */

@@ -12,6 +12,7 @@ import {
   RAW_CONTROL,
   SECRET_SHAPES,
 } from "./hostile.js";
+import { BASE_SEED, seeded } from "../support/seeded.js";
 
 describe("control characters", () => {
   it("become visible escapes: ESC, OSC, BEL, CR, LF, C1, NUL, bidi overrides and isolates", () => {
@@ -22,6 +23,33 @@ describe("control characters", () => {
     expect(clean).toContain("\\u202e");
     expect(clean).toContain("b FAKE LINE ##[error]fake");
     expect(inert(CONTROL_PAYLOAD)).toContain("## [error]fake");
+  });
+
+  it("inert answers the same for a text it has seen: short and long, hostile and plain (generated)", () => {
+    const g = seeded(BASE_SEED);
+    const pieces = [
+      CONTROL_PAYLOAD,
+      MARKUP_PAYLOAD,
+      ...SECRET_SHAPES("m"),
+      "::set-output",
+      "##vso[",
+      "Requests",
+      " ",
+    ];
+    const texts = Array.from({ length: 400 }, () =>
+      Array.from({ length: 1 + g.int(4) }, () => g.pick(pieces)).join(g.pick(["", " ", "\n"])),
+    );
+    const first = texts.map((text) => inert(text));
+    // Seen again, in another order: each text still gets its own answer, which is the clean text.
+    expect([...texts].reverse().map((text) => inert(text))).toEqual([...first].reverse());
+    // …and that answer is the three passes, made afresh.
+    const afresh = (text: string) =>
+      cleanText(text)
+        .replace(/##(vso)?\[/gi, (match) => `${match.slice(0, -1)} [`)
+        .replace(/::/g, ": :");
+    for (const [i, text] of texts.entries()) expect(first[i], `seed ${g.seed}, text ${i}`).toBe(afresh(text));
+    expect(texts.some((text) => text.length > 256)).toBe(true);
+    expect(texts.some((text) => text.length <= 256)).toBe(true);
   });
 
   it("never reach any format, CI dialect or bundle file from any Azure field", async () => {
