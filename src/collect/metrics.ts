@@ -149,10 +149,12 @@ async function readLastWeek(
       const spec = specs.find((m) => m.name === metric.name.value);
       if (!spec) continue;
       const values: (number | null)[] = [];
-      for (const point of metric.timeseries?.[0]?.data ?? []) {
+      const data = metric.timeseries?.[0]?.data ?? [];
+      const total = spec.aggregation === "Total";
+      for (let i = 0; i < data.length; i++) {
+        const point = data[i]!;
         const at = point.timeStamp.getTime();
-        if (at >= start && at < end)
-          values.push((spec.aggregation === "Total" ? point.total : point.average) ?? null);
+        if (at >= start && at < end) values.push((total ? point.total : point.average) ?? null);
       }
       into[spec.name] = values;
     }
@@ -204,12 +206,17 @@ async function readMetrics(
       for (const metric of response.value) {
         const spec = names.find((m) => m.name === metric.name.value);
         if (!spec) continue;
-        for (const point of metric.timeseries?.[0]?.data ?? []) {
+        // Index loops over tens of thousands of points, in code that has not warmed up (issue #19).
+        const data = metric.timeseries?.[0]?.data ?? [];
+        const total = spec.aggregation === "Total";
+        const { baseline, after } = series[spec.name]!;
+        for (let i = 0; i < data.length; i++) {
+          const point = data[i]!;
           const at = point.timeStamp.getTime();
-          const value = (spec.aggregation === "Total" ? point.total : point.average) ?? null;
+          const value = (total ? point.total : point.average) ?? null;
           // The newest bucket may hold only a timestamp (ingestion delay): missing, not zero.
-          if (at >= baselineStart && at < baselineEnd) series[spec.name]!.baseline.push(value);
-          else if (at >= afterStart && at < afterEnd) series[spec.name]!.after.push(value);
+          if (at >= baselineStart && at < baselineEnd) baseline.push(value);
+          else if (at >= afterStart && at < afterEnd) after.push(value);
         }
       }
     }

@@ -5,7 +5,7 @@ import { UsageError } from "../core/errors.js";
 import { byCodeUnit } from "../core/order.js";
 import type { BaselineMode } from "../core/windows.js";
 import { readBoundedFile } from "../files/read-bounded.js";
-import { classify, routePath } from "./responses/index.js";
+import { classify, routeOfPathname } from "./responses/index.js";
 
 /**
  * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
@@ -101,8 +101,14 @@ function recordingProblem(data: unknown): string | undefined {
  * (`api%2Dversion`). A request asked for more often than it was recorded gets its last answer.
  */
 export function requestKey(method: string, url: string, { ignoreApiVersion = false } = {}): string {
-  const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
-  const path = routePath(parsed.href)!;
+  return keyOf(method, parsedRequestUrl(url), ignoreApiVersion);
+}
+
+const parsedRequestUrl = (url: string) => new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
+
+/** requestKey of a parsed URL: replay keys each exchange two ways, from one parse. */
+function keyOf(method: string, parsed: URL, ignoreApiVersion: boolean): string {
+  const path = routeOfPathname(parsed.pathname);
   const query = [...parsed.searchParams.entries()]
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .filter(([key]) => !(ignoreApiVersion && key === "api-version"))
@@ -117,9 +123,10 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
   const loose = new Map<string, RecordedExchange[]>();
   for (const exchange of recording.exchanges) {
     const { method, url } = exchange.request;
+    const parsed = parsedRequestUrl(url);
     for (const [map, key] of [
-      [exact, requestKey(method, url)],
-      [loose, requestKey(method, url, { ignoreApiVersion: true })],
+      [exact, keyOf(method, parsed, false)],
+      [loose, keyOf(method, parsed, true)],
     ] as const) {
       map.set(key, [...(map.get(key) ?? []), exchange]);
     }
@@ -127,9 +134,9 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
   const served = new Map<string, number>();
   return {
     sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
-      const key = requestKey(request.method, request.url);
-      const candidates =
-        exact.get(key) ?? loose.get(requestKey(request.method, request.url, { ignoreApiVersion: true }));
+      const parsed = parsedRequestUrl(request.url);
+      const key = keyOf(request.method, parsed, false);
+      const candidates = exact.get(key) ?? loose.get(keyOf(request.method, parsed, true));
       if (!candidates) {
         const sliced = metricsSlice(recording.exchanges, request.method, request.url);
         return Promise.resolve(

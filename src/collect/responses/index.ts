@@ -46,11 +46,15 @@ export function routePath(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  return path
+  return routeOfPathname(path);
+}
+
+/** The same, from a parsed URL's pathname (no second parse). */
+export const routeOfPathname = (pathname: string): string =>
+  pathname
     .replace(/\/{2,}/g, "/")
     .replace(/\/$/, "")
     .toLowerCase();
-}
 
 /** The one classifier of URLs: which response a request reads, or undefined for one the check does not know. */
 export function classify(url: string): AzureResponse<ResponseSource> | undefined {
