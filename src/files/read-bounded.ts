@@ -1,5 +1,4 @@
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../core/errors.js";
 
 /**
@@ -43,19 +42,29 @@ const megabytes = (bytes: number) =>
 /**
  * The file's text, or a FileReadError whose message is one line: `<label>: cannot read <path>: <why>`.
  * `label` names the input (`--from`, `--config`) so the line says which one.
+ *
+ * Read with synchronous calls: a run reads its inputs before it does anything else, and a replayed
+ * check then starts no thread pool (the first asynchronous file call costs milliseconds of start-up,
+ * issue #19). Nothing it refuses is ever read, so no call can block: a FIFO opens without blocking
+ * and is refused by its kind.
  */
-export async function readBoundedFile(path: string, label: string, maxBytes: number): Promise<string> {
+export function readBoundedFile(path: string, label: string, maxBytes: number): Promise<string> {
+  // A refusal rejects the promise, as it always has (the executor's throw).
+  return new Promise((resolve) => resolve(readBoundedFileNow(path, label, maxBytes)));
+}
+
+function readBoundedFileNow(path: string, label: string, maxBytes: number): string {
   const refuse = (why: string, code?: string) =>
     new FileReadError(`${label}: cannot read ${path}: ${why}`, code);
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw refuse(code === "ENOENT" ? "no such file" : (code ?? "error"), code);
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) throw refuse(`${KIND(stat)}, not a regular file`);
     if (stat.size > maxBytes)
       throw refuse(`${megabytes(stat.size)}, over the ${megabytes(maxBytes)} a real one stays under`);
@@ -70,7 +79,7 @@ export async function readBoundedFile(path: string, label: string, maxBytes: num
         buffer.copy(larger, 0, 0, length);
         buffer = larger;
       }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
       if (length > maxBytes) throw refuse(`over the ${megabytes(maxBytes)} a real one stays under`);
@@ -81,6 +90,6 @@ export async function readBoundedFile(path: string, label: string, maxBytes: num
     if (error instanceof FileReadError) throw error;
     throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

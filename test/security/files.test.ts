@@ -235,4 +235,25 @@ describe("special files as input", () => {
       /--config: cannot read \/proc\/self\/status: over the 16 bytes a real one stays under/,
     );
   });
+
+  it("a regular file is read whole, to the byte, up to exactly the limit; a missing one rejects, never throws", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "azfn-read-"));
+    // Sizes around the first growth step and multi-byte characters at every offset.
+    for (const [i, size] of [0, 1, 4095, 65_535, 65_536, 65_537, 200_001].entries()) {
+      const path = join(dir, `f${i}`);
+      const text = "aé€😀".repeat(size).slice(0, size);
+      writeFileSync(path, text);
+      const bytes = statSync(path).size;
+      await expect(readBoundedFile(path, "--from", bytes)).resolves.toBe(readFileSync(path, "utf8"));
+      if (bytes > 0)
+        await expect(readBoundedFile(path, "--from", bytes - 1)).rejects.toThrow(
+          /over the .* a real one stays under/,
+        );
+    }
+    const missing = readBoundedFile(join(dir, "none"), "--from", 10);
+    await expect(missing).rejects.toThrow(/--from: cannot read .*none: no such file/);
+    // A /proc file states size 0 and grows past the first buffer it is read into.
+    const maps = await readBoundedFile("/proc/self/smaps", "--config", MAX_RECORDING_BYTES);
+    expect(maps).toMatch(/^[0-9a-f]+-[0-9a-f]+ [\s\S]*\nVmFlags: .*\n$/);
+  });
 });
