@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { START_UP_PLUGINS } from "./bundle-plugins.mjs";
+import { BANNER, START_UP_PLUGINS } from "./bundle-plugins.mjs";
 
 // Chunk names carry hashes: without a clean start, old chunks would pile up.
 rmSync("dist/bundle", { recursive: true, force: true });
@@ -29,10 +29,7 @@ const { metafile } = await build({
   metafile: true,
   // Start-up cost a run does not need (issue #19): see bundle-plugins.mjs.
   plugins: START_UP_PLUGINS,
-  // CommonJS dependencies inside an ESM bundle need a require of their own.
-  banner: {
-    js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",
-  },
+  banner: { js: BANNER },
   logLevel: "warning",
 });
 
