@@ -115,14 +115,14 @@ export const builtinsByRequire = {
 
 /**
  * Builtins a replayed check never calls, which its libraries import at their top (the HTTP
- * runtime: http, https, the proxy agents' net and tls, os, zlib; the CLI's sign-in helpers:
- * child_process; the debug logger: tty): ~30 ms of each run loading them. Each is stood in for
- * by an object that loads the builtin on the first read of any of its names, and from then on
- * reads and writes through to it. Only object-valued modules whose functions do not use `this`
- * (a function or a class module, like events or assert, must be itself), and none Node loads
- * before any user code (fs, path, url, util, process: nothing to gain). The stand-in lists the
- * builtin's names as the building Node has them (esbuild copies an import's names when it
- * converts it); a name it lacks is still read through.
+ * runtime: http, https, os, zlib; the CLI's sign-in helper: child_process): ~30 ms of each run
+ * loading them. Each is stood in for by a proxy that loads the builtin on the first read of any
+ * of its names, and from then on reads and writes through to it. Only object modules whose
+ * functions do not use `this` (no function or class module: assert, events, stream), and none
+ * Node loads before any user code (fs, path, url, process: nothing to gain) but util: esbuild's
+ * copy of its names reads its lazy TextDecoder, which loads the encoding and worker modules. The
+ * stand-in lists the builtin's names as the building Node has them (esbuild copies an import's
+ * names when it converts it); a name it lacks is still read through.
  */
 const LOAD_WHEN_USED = new Set([
   "child_process",
@@ -136,6 +136,7 @@ const LOAD_WHEN_USED = new Set([
   "os",
   "tls",
   "tty",
+  "util",
   "zlib",
 ]);
 

@@ -33,6 +33,13 @@ const { metafile } = await build({
   logLevel: "warning",
 });
 
+// The banner makes a require for the chunk (a path lookup each): a chunk that calls none goes without.
+for (const file of readdirSync("dist/bundle").filter((name) => name.endsWith(".js"))) {
+  const text = readFileSync(join("dist/bundle", file), "utf8");
+  const withoutBanner = text.replace(`${BANNER}\n`, "");
+  if (!/\brequire\b/.test(withoutBanner)) writeFileSync(join("dist/bundle", file), withoutBanner);
+}
+
 /** The package directories (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
 const packageDirs = new Set(
   Object.keys(metafile.inputs)

@@ -34,17 +34,26 @@ async function runBundled(source: string): Promise<unknown> {
 }
 
 describe("the bundle's start-up plugins", () => {
-  it("a builtin imported as an ES module is what require gives, and loads no undici for node:http", async () => {
+  it("a builtin imported as an ES module is what require gives, and loads no undici or worker_threads", async () => {
     const result = await runBundled(`
       import { readFileSync } from "node:fs";
       import * as path from "node:path";
       import events from "node:events";
+      import { format } from "node:util";
+      const formatted = format("%s=%d", "a", 1);
       const sameFs = readFileSync === require("node:fs").readFileSync;
       const promises = await import("node:fs/promises");
       if (typeof promises.appendFile !== "function") throw new Error("import() of a builtin lost its names");
-      console.log(JSON.stringify({ sameFs, join: path.join("a", "b"), events: events === require("node:events"), undici: loaded("internal/deps/undici/undici") }));
+      console.log(JSON.stringify({ sameFs, join: path.join("a", "b"), events: events === require("node:events"), undici: loaded("internal/deps/undici/undici"), formatted, worker: loaded("worker_threads") }));
     `);
-    expect(result).toEqual({ sameFs: true, join: "a/b", events: true, undici: false });
+    expect(result).toEqual({
+      sameFs: true,
+      join: "a/b",
+      events: true,
+      undici: false,
+      formatted: "a=1",
+      worker: false,
+    });
   });
 
   it("the builtins a replay never calls load on their first use, and then read and write through", async () => {
