@@ -15,15 +15,11 @@ if (tooOld) {
 const fs = process.getBuiltinModule("node:fs");
 
 /**
- * Fast paths: `--help` and `--version` print text that yargs rendered at build time
- * (scripts/render-help.mjs), so they never pay for loading yargs (~100 ms, mostly string-width).
+ * Fast paths: `--help`, `<command> --help` and `--version` print text that yargs rendered at build
+ * time (scripts/render-help.mjs writes a page per command), so they never pay for loading yargs
+ * (~100 ms, mostly string-width). A command with no page (a typo) goes to yargs, which says so.
  */
-const FAST_HELP = new Map<string, string>(
-  ["root", "check", "record", "rules", "explain"].flatMap((file) => {
-    const prefix = file === "root" ? "" : `${file} `;
-    return [`${prefix}--help`, `${prefix}-h`].map((args) => [args, file] as [string, string]);
-  }),
-);
+const HELP_ARGS = /^(?:([a-z]+) )?(?:--help|-h)$/;
 
 /** What a write to stdout that failed means: EPIPE (a reader that stopped early) is not a failure. */
 let stdoutClosed = false;
@@ -59,8 +55,11 @@ const args = process.argv.slice(2);
 /** The fast path's text: a help page rendered at build time, or the package's version. */
 function fastText(): string | undefined {
   if (process.env.AZFN_INTERNAL_NO_FAST_PATH) return undefined;
-  const page = FAST_HELP.get(args.join(" "));
-  if (page) return fs.readFileSync(new URL(`../help/${page}.txt`, import.meta.url), "utf8");
+  const help = HELP_ARGS.exec(args.join(" "));
+  if (help) {
+    const page = new URL(`../help/${help[1] ?? "root"}.txt`, import.meta.url);
+    return fs.existsSync(page) ? fs.readFileSync(page, "utf8") : undefined;
+  }
   if (args.length === 1 && args[0] === "--version") {
     const { version } = JSON.parse(
       fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
