@@ -39,23 +39,28 @@ function duplicateKeyPathOracle(text: string): string | undefined {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** Every series as its list of times, the first pair not one interval apart named (the old loop's answer). */
 function metricSpacingOracle(body: unknown): string | undefined {
   if (!isObject(body) || typeof body.interval !== "string" || !Array.isArray(body.value)) return undefined;
   const step = durationMs(body.interval);
   if (step === undefined || step <= 0) return "interval is not an ISO 8601 duration";
-  for (const [m, metric] of body.value.entries()) {
-    const series = isObject(metric) && Array.isArray(metric.timeseries) ? metric.timeseries : [];
-    for (const [t, one] of series.entries()) {
-      const data = isObject(one) && Array.isArray(one.data) ? one.data : [];
-      let previous: number | undefined;
-      for (const [p, point] of data.entries()) {
-        const time =
-          isObject(point) && typeof point.timeStamp === "string" ? Date.parse(point.timeStamp) : NaN;
-        if (previous !== undefined && time - previous !== step)
-          return `value[${m}].timeseries[${t}].data[${p}] is not one interval (${body.interval}) after the point before it`;
-        previous = time;
-      }
-    }
+  const listOf = (value: unknown, field: string): unknown[] => {
+    const list = isObject(value) ? value[field] : undefined;
+    return Array.isArray(list) ? list : [];
+  };
+  const series = (body.value as unknown[]).flatMap((metric, m) =>
+    listOf(metric, "timeseries").map((one, t) => ({
+      m,
+      t,
+      times: listOf(one, "data").map((point) =>
+        isObject(point) && typeof point.timeStamp === "string" ? Date.parse(point.timeStamp) : NaN,
+      ),
+    })),
+  );
+  for (const { m, t, times } of series) {
+    const p = times.findIndex((time, i) => i > 0 && time - times[i - 1]! !== step);
+    if (p > 0)
+      return `value[${m}].timeseries[${t}].data[${p}] is not one interval (${body.interval}) after the point before it`;
   }
   return undefined;
 }
