@@ -35,7 +35,23 @@ export function inert(text: string): string {
 export function inertDeep<T>(value: T): T {
   if (typeof value === "string") return inert(value) as T;
   if (Array.isArray(value)) return (value as unknown[]).map((item) => inertDeep(item)) as T;
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [inert(k), inertDeep(v)])) as T;
+  if (value && typeof value === "object") {
+    // What Object.fromEntries(Object.entries(…)) made, without an array per member (a report has
+    // thousands): own data properties, a later key that reads the same once inert overwriting.
+    const out: Record<string, unknown> = {};
+    const source = value as Record<string, unknown>;
+    for (const key of Object.keys(source)) {
+      const name = inert(key);
+      if (name === "__proto__")
+        Object.defineProperty(out, name, {
+          value: inertDeep(source[key]),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      else out[name] = inertDeep(source[key]);
+    }
+    return out as T;
+  }
   return value;
 }

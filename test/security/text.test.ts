@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cleanText, scrubSecrets, stripControls } from "../../src/core/scrub.js";
-import { inert } from "../../src/report/inert.js";
+import { inert, inertDeep } from "../../src/report/inert.js";
 import {
   expectNoInjectedCommand,
   expectNoMarkup,
@@ -50,6 +50,40 @@ describe("control characters", () => {
     for (const [i, text] of texts.entries()) expect(first[i], `seed ${g.seed}, text ${i}`).toBe(afresh(text));
     expect(texts.some((text) => text.length > 256)).toBe(true);
     expect(texts.some((text) => text.length <= 256)).toBe(true);
+  });
+
+  it("inertDeep makes what Object.fromEntries over every member made: order, __proto__, keys that collide (generated)", () => {
+    const g = seeded(BASE_SEED + 1);
+    const oracle = (value: unknown): unknown =>
+      typeof value === "string"
+        ? inert(value)
+        : Array.isArray(value)
+          ? value.map(oracle)
+          : value && typeof value === "object"
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [inert(k), oracle(v)]))
+            : value;
+    const keys = ["a", "a::b", "a: :b", "__proto__", "##vso[x", "constructor", "1", "0", CONTROL_PAYLOAD];
+    const make = (depth: number): unknown => {
+      if (depth > 3 || g.chance(0.3)) return g.pick(["x::y", 1, null, true, CREDENTIAL, "plain"]);
+      if (g.chance(0.3)) return Array.from({ length: g.int(4) }, () => make(depth + 1));
+      // JSON.parse makes "__proto__" an own member, as Azure's JSON would.
+      const members = Array.from({ length: g.int(5) }, () => [g.pick(keys), make(depth + 1)] as const);
+      return JSON.parse(
+        `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`,
+      );
+    };
+    for (let i = 0; i < 300; i++) {
+      const value = make(0);
+      const [made, expected] = [inertDeep(value), oracle(value)];
+      expect(JSON.stringify(made), `seed ${g.seed}, case ${i}`).toBe(JSON.stringify(expected));
+      // Plain objects and arrays all through (a member named __proto__ sets no prototype).
+      const prototypes = (v: unknown): unknown[] =>
+        v && typeof v === "object" ? [Object.getPrototypeOf(v), ...Object.values(v).flatMap(prototypes)] : [];
+      expect(new Set(prototypes(made))).toEqual(new Set(prototypes(expected)));
+    }
+    const withProto = inertDeep(JSON.parse('{"__proto__":{"polluted":1}}') as object);
+    expect(Object.getPrototypeOf(withProto)).toBe(Object.prototype);
+    expect(Object.keys(withProto)).toEqual(["__proto__"]);
   });
 
   it("never reach any format, CI dialect or bundle file from any Azure field", async () => {
