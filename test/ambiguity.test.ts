@@ -169,6 +169,19 @@ describe("duplicateKeyPath answers as the straightforward scan does", () => {
     }
   });
 
+  it("a long run of escapes, a long string, a deep or wide text: answered, no stack overflow", () => {
+    const texts = [
+      JSON.stringify({ a: '"'.repeat(5e6), b: 1, a2: { q: 1 } }).replace('{"q":1}', '{"q":1,"q":2}'),
+      JSON.stringify({ a: "\\".repeat(1e6), b: "x".repeat(1e6) }),
+      `{${Array.from({ length: 20_000 }, (_, i) => `"k${i}":${i}`).join(",")},"k5":0}`,
+      `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
+      `${'{"a":'.repeat(50_000)}1${"}".repeat(50_000)}`,
+    ];
+    for (const text of texts) expect(duplicateKeyPath(text)).toBe(duplicateKeyPathOracle(text));
+    expect(duplicateKeyPath(texts[0]!)).toBe("an object at depth 2 names one key twice");
+    expect(duplicateKeyPath(texts[2]!)).toBe("an object at depth 1 names one key twice");
+  });
+
   it("names the depth of the object that repeats a key, arrays counted", () => {
     expect(duplicateKeyPath('[{"x":[{"a":1,"a":2}]}]')).toBe("an object at depth 4 names one key twice");
     expect(duplicateKeyPath('{"a" \n: 1, "\\u0061"\t:2}')).toBe("an object at depth 1 names one key twice");

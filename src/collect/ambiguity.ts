@@ -118,17 +118,24 @@ export function metricSpacing(body: unknown): string | undefined {
  * of the text, keys compared after unescaping (`"a"` and `"\u0061"` are one key).
  *
  * Metric answers are megabytes of small objects, read by code that has not warmed up, so the scan
- * leaves the characters to native code: one regex step per token (a whole string, or a bracket), a
- * key read by JSON.parse only when it holds an escape, and no collection per object: the keys of the
- * open objects sit in one list, each object's from where it starts (a Set once it holds many, so a
- * huge object costs no more than a linear pass).
+ * leaves the characters to native code: a regex step to the next quote or bracket, `indexOf` to a
+ * string's closing quote (an escaped one is skipped by the parity of the backslashes before it; a
+ * regex matching the whole string would keep a backtracking entry per escape and overflow on a
+ * long run of them), a key read by JSON.parse only when it holds an escape, and no collection per
+ * object: the keys of the open objects sit in one list, each object's from where it starts (a Set
+ * once it holds many, so a huge object costs no more than a linear pass).
  */
-// A string (one left open runs to the end of the text, a lone backslash included) or a bracket.
-const TOKEN = /"[^"\\]*(?:\\[^][^"\\]*)*(?:"|\\?$)|[{}[\]]/g;
+const NEXT = /["{}[\]]/g;
 const SPACE = /\s*/y;
 // eslint-disable-next-line no-control-regex
 const ESCAPED_OR_CONTROL = /[\\\u0000-\u001f]/;
 const MANY_KEYS = 32;
+/** Whether the quote at `at` is escaped: an odd run of backslashes right before it. */
+function escapedQuote(text: string, at: number): boolean {
+  let run = 0;
+  while (text.charCodeAt(at - 1 - run) === 0x5c /* \ */) run++;
+  return run % 2 === 1;
+}
 export function duplicateKeyPath(text: string): string | undefined {
   const mayNeedParse = ESCAPED_OR_CONTROL.test(text);
   const keys: string[] = [];
@@ -136,33 +143,34 @@ export function duplicateKeyPath(text: string): string | undefined {
   const firstKey: number[] = [];
   const manyKeys: (Set<string> | undefined)[] = [];
   let depth = 0;
-  let end = 0;
-  TOKEN.lastIndex = 0;
-  while (TOKEN.test(text)) {
-    const before = end;
-    const after = (end = TOKEN.lastIndex);
-    const last = text.charCodeAt(after - 1);
-    if (last === 0x7b /* { */) {
+  NEXT.lastIndex = 0;
+  while (NEXT.test(text)) {
+    const at = NEXT.lastIndex - 1;
+    const found = text.charCodeAt(at);
+    if (found === 0x7b /* { */) {
       firstKey[depth] = keys.length;
       manyKeys[depth++] = undefined;
-    } else if (last === 0x5b /* [ */) firstKey[depth++] = -1;
-    else if (last === 0x7d /* } */ || last === 0x5d /* ] */) {
+    } else if (found === 0x5b /* [ */) firstKey[depth++] = -1;
+    else if (found === 0x7d /* } */ || found === 0x5d /* ] */) {
       if (depth > 0 && firstKey[--depth]! >= 0) keys.length = firstKey[depth]!;
     } else {
-      // A string: a key when it is inside an object and a colon follows it.
+      let close = text.indexOf('"', at + 1);
+      while (close > 0 && escapedQuote(text, close)) close = text.indexOf('"', close + 1);
+      // A string left open runs to the end of the text: no key follows it.
+      if (close < 0) return undefined;
+      NEXT.lastIndex = close + 1;
+      // A key when it is inside an object and a colon follows it.
       const from = depth > 0 ? firstKey[depth - 1]! : -1;
       if (from < 0) continue;
-      if (text.charCodeAt(after) !== 0x3a /* : */) {
-        SPACE.lastIndex = after;
+      if (text.charCodeAt(close + 1) !== 0x3a /* : */) {
+        SPACE.lastIndex = close + 1;
         SPACE.test(text);
         if (text.charCodeAt(SPACE.lastIndex) !== 0x3a) continue;
       }
-      // Nothing but a bracket or a non-string can sit between the previous token and this string.
-      const start = text.indexOf('"', before);
-      let key = text.slice(start + 1, after - 1);
+      let key = text.slice(at + 1, close);
       if (mayNeedParse && ESCAPED_OR_CONTROL.test(key)) {
         try {
-          key = JSON.parse(text.slice(start, after)) as string;
+          key = JSON.parse(text.slice(at, close + 1)) as string;
         } catch {
           return undefined;
         }
