@@ -5,7 +5,7 @@ import { percentileSorted, sortedCopy } from "./stats.js";
  * is judged against the hours before, against last week, on its latest buckets and against QA,
  * and each of those used to filter, sort, sum and downsample it again. A check runs this cold, in
  * V8's interpreter, so the helpers here are index loops over typed arrays (no iterators, no
- * closures per value, no arrays grown by push); test/judge-oracle.test.ts holds them to the
+ * closures per value, no arrays grown by push); test/metrics-oracle.test.ts holds them to the
  * earlier spelling bit for bit.
  */
 export interface PreparedWindow {

@@ -9,7 +9,7 @@
  *
  * A check runs these once per process, cold, in V8's interpreter (issue 19): index loops over
  * typed arrays, no iterators, destructuring or per-call constant tables, so that they cost what
- * their arithmetic costs. test/stats-oracle.test.ts holds them to the earlier spelling bit for bit.
+ * their arithmetic costs. test/metrics-oracle.test.ts holds them to the earlier spelling bit for bit.
  */
 
 export function mean(values: ArrayLike<number>): number {
