@@ -1,20 +1,45 @@
 // esbuild plugins of scripts/bundle.mjs, on their own so test/bundle-plugins.test.ts can build with them.
 import { readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { dirname } from "node:path";
+
+const nodeRequire = createRequire(import.meta.url);
 
 /**
  * Start-up cost that a run does not need, removed at bundle time (issue #19: a replayed check
  * within 3x `node -e 0`). Each plugin changes when code runs, never what it does.
  *
- * string-width (three copies, under yargs, cliui and wrap-ansi) builds an Intl.Segmenter and
- * Unicode-property regular expressions (\p{RGI_Emoji}) at module load: ~40 ms per run, for help
- * rendering only. Its importers get a stand-in that loads the real module on the first call.
+ * Packages whose importers get a stand-in that loads the real module on the first call:
+ * - string-width (three copies, under yargs, cliui and wrap-ansi) builds an Intl.Segmenter and
+ *   Unicode-property regular expressions (\p{RGI_Emoji}) at module load: ~40 ms per run, for help
+ *   rendering only.
+ * - the proxy agents of the HTTP runtime (its proxy policy constructs one only when a proxy is
+ *   set) load agent-base, debug and supports-color, and with them Node's http, https, net, tls,
+ *   tty and os: ~25 ms of a replayed check, which sends nothing.
+ * Each export named here is a function (called) or a class (constructed: the stand-in's
+ * constructor returns the real instance).
  */
-export const lazyStringWidth = {
-  name: "lazy-string-width",
+const LOAD_ON_FIRST_CALL = {
+  "string-width": { default: "function" },
+  "https-proxy-agent": { HttpsProxyAgent: "class" },
+  "http-proxy-agent": { HttpProxyAgent: "class" },
+};
+const standInFor = (path, exports) =>
+  Object.entries(exports)
+    .map(([name, kind]) => {
+      const real = `require(${JSON.stringify(path)})[${JSON.stringify(name)}]`;
+      const declared = name === "default" ? "export default" : "export";
+      return kind === "class"
+        ? `${declared} class ${name} { constructor(...args) { return new (${real})(...args); } }`
+        : `${declared} function ${name === "default" ? "standIn" : name}(...args) { return ${real}(...args); }`;
+    })
+    .join("\n");
+
+export const loadOnFirstCall = {
+  name: "load-on-first-call",
   setup(build) {
-    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+    const filter = new RegExp(`^(${Object.keys(LOAD_ON_FIRST_CALL).join("|")})$`);
+    build.onResolve({ filter }, async (args) => {
       if (args.pluginData === "real") return undefined; // our own lookup of the real module
       const real = await build.resolve(args.path, {
         resolveDir: args.resolveDir,
@@ -22,11 +47,11 @@ export const lazyStringWidth = {
         pluginData: "real",
       });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: "lazy-string-width" };
+      return { path: real.path, namespace: "load-on-first-call", pluginData: args.path };
     });
-    build.onLoad({ filter: /.*/, namespace: "lazy-string-width" }, (args) => ({
-      // esbuild turns a require() of a bundled ES module into an initialiser run on that call.
-      contents: `export default function stringWidth(...args) { return require(${JSON.stringify(args.path)}).default(...args); }`,
+    build.onLoad({ filter: /.*/, namespace: "load-on-first-call" }, (args) => ({
+      // esbuild turns a require() of a bundled module into an initialiser run on that call.
+      contents: standInFor(args.path, LOAD_ON_FIRST_CALL[args.pluginData]),
       resolveDir: dirname(args.path),
     }));
   },
@@ -81,7 +106,7 @@ export const builtinsByRequire = {
     );
     build.onLoad({ filter: /.*/, namespace: "builtin-by-require" }, (args) => ({
       contents: LOAD_WHEN_USED.has(args.path)
-        ? `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}))[key] });`
+        ? loadedWhenUsed(args.path)
         : `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
       loader: "js",
     }));
@@ -89,11 +114,59 @@ export const builtinsByRequire = {
 };
 
 /**
- * Builtins only a request on the network uses (the HTTP runtime decompresses responses with
- * zlib): loaded on their first use, so a replay never loads them. Default imports only: a named
- * import of one fails the build ("No matching export"), it cannot go unnoticed.
+ * Builtins a replayed check never calls, which its libraries import at their top (the HTTP
+ * runtime: http, https, os, zlib; the CLI's sign-in helper: child_process): ~30 ms of each run
+ * loading them. Each is stood in for by a proxy that loads the builtin on the first read of any
+ * of its names, and from then on reads and writes through to it. Only object modules whose
+ * functions do not use `this` (no function or class module: assert, events, stream), and none
+ * Node loads before any user code (fs, path, url, process: nothing to gain) but util: esbuild's
+ * copy of its names reads its lazy TextDecoder, which loads the encoding and worker modules. The
+ * stand-in lists the builtin's names as the building Node has them (esbuild copies an import's
+ * names when it converts it); a name it lacks is still read through.
  */
-const LOAD_WHEN_USED = new Set(["zlib"]);
+const LOAD_WHEN_USED = new Set([
+  "child_process",
+  "crypto",
+  "dns",
+  "fs/promises",
+  "http",
+  "http2",
+  "https",
+  "net",
+  "os",
+  "tls",
+  "tty",
+  "util",
+  "zlib",
+]);
+
+function loadedWhenUsed(name) {
+  const real = nodeRequire(`node:${name}`);
+  const names = Object.getOwnPropertyNames(real).map((key) => [
+    key,
+    Object.getOwnPropertyDescriptor(real, key).enumerable,
+  ]);
+  return `let real;
+const load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));
+const names = new Map(${JSON.stringify(names)});
+module.exports = new Proxy({}, {
+  // esbuild's interop asks a CommonJS module whether it is a compiled ES module: a builtin never is.
+  get: (_, key) => (key === "__esModule" ? undefined : load()[key]),
+  set: (_, key, value) => { load()[key] = value; return true; },
+  has: (_, key) => key in load(),
+  ownKeys: () => [...names.keys()],
+  getOwnPropertyDescriptor: (_, key) =>
+    names.has(key) ? { configurable: true, enumerable: names.get(key), get: () => load()[key] } : undefined,
+});`;
+}
+
+/**
+ * The first line of every chunk: CommonJS code inside an ES bundle needs a require of its own.
+ * Taken from process.getBuiltinModule, as an ES import of node:module would build that module's
+ * ES facade; undefined on a Node too old for the CLI, which bin.js turns away before any require.
+ */
+export const BANNER =
+  'const require = process.getBuiltinModule?.("node:module").createRequire(import.meta.url);';
 
 /** In the order scripts/bundle.mjs applies them. */
-export const START_UP_PLUGINS = [lazyStringWidth, builtinsByRequire, formDataWithoutUndici];
+export const START_UP_PLUGINS = [loadOnFirstCall, builtinsByRequire, formDataWithoutUndici];

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { START_UP_PLUGINS } from "./bundle-plugins.mjs";
+import { BANNER, START_UP_PLUGINS } from "./bundle-plugins.mjs";
 
 // Chunk names carry hashes: without a clean start, old chunks would pile up.
 rmSync("dist/bundle", { recursive: true, force: true });
@@ -29,12 +29,16 @@ const { metafile } = await build({
   metafile: true,
   // Start-up cost a run does not need (issue #19): see bundle-plugins.mjs.
   plugins: START_UP_PLUGINS,
-  // CommonJS dependencies inside an ESM bundle need a require of their own.
-  banner: {
-    js: "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);",
-  },
+  banner: { js: BANNER },
   logLevel: "warning",
 });
+
+// The banner makes a require for the chunk (a path lookup each): a chunk that calls none goes without.
+for (const file of readdirSync("dist/bundle").filter((name) => name.endsWith(".js"))) {
+  const text = readFileSync(join("dist/bundle", file), "utf8");
+  const withoutBanner = text.replace(`${BANNER}\n`, "");
+  if (!/\brequire\b/.test(withoutBanner)) writeFileSync(join("dist/bundle", file), withoutBanner);
+}
 
 /** The package directories (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
 const packageDirs = new Set(

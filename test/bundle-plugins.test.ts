@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { START_UP_PLUGINS } from "../scripts/bundle-plugins.mjs";
+import { BANNER, START_UP_PLUGINS } from "../scripts/bundle-plugins.mjs";
 import { ROOT } from "./helpers.js";
 
 /**
@@ -24,9 +24,7 @@ async function runBundled(source: string): Promise<unknown> {
     nodePaths: [join(ROOT, "node_modules")],
     plugins: START_UP_PLUGINS,
     banner: {
-      js:
-        "import { createRequire as __azfnCreateRequire } from 'node:module'; const require = __azfnCreateRequire(import.meta.url);" +
-        "const loaded = (name) => process.moduleLoadList.includes(`NativeModule ${name}`);",
+      js: BANNER + "const loaded = (name) => process.moduleLoadList.includes(`NativeModule ${name}`);",
     },
     logLevel: "silent",
   });
@@ -36,28 +34,86 @@ async function runBundled(source: string): Promise<unknown> {
 }
 
 describe("the bundle's start-up plugins", () => {
-  it("a builtin imported as an ES module is what require gives, and loads no undici for node:http", async () => {
+  it("a builtin imported as an ES module is what require gives, and loads no undici or worker_threads", async () => {
     const result = await runBundled(`
-      import http from "node:http";
       import { readFileSync } from "node:fs";
       import * as path from "node:path";
-      const sameHttp = http === require("node:http");
+      import events from "node:events";
+      import { format } from "node:util";
+      const formatted = format("%s=%d", "a", 1);
+      const sameFs = readFileSync === require("node:fs").readFileSync;
       const promises = await import("node:fs/promises");
       if (typeof promises.appendFile !== "function") throw new Error("import() of a builtin lost its names");
-      console.log(JSON.stringify({ sameHttp, read: typeof readFileSync, join: path.join("a", "b"), undici: loaded("internal/deps/undici/undici") }));
+      console.log(JSON.stringify({ sameFs, join: path.join("a", "b"), events: events === require("node:events"), undici: loaded("internal/deps/undici/undici"), formatted, worker: loaded("worker_threads") }));
     `);
-    expect(result).toEqual({ sameHttp: true, read: "function", join: "a/b", undici: false });
+    expect(result).toEqual({
+      sameFs: true,
+      join: "a/b",
+      events: true,
+      undici: false,
+      formatted: "a=1",
+      worker: false,
+    });
   });
 
-  it("zlib loads on its first use, and then works as zlib", async () => {
+  it("the builtins a replay never calls load on their first use, and then read and write through", async () => {
     const result = await runBundled(`
+      import http, { STATUS_CODES } from "node:http";
+      import * as https from "node:https";
       import zlib from "node:zlib";
-      const before = loaded("zlib");
+      import { randomUUID } from "node:crypto";
+      import os from "node:os";
+      import { execFileSync } from "node:child_process";
+      const names = ["http", "https", "zlib", "crypto", "os", "child_process"];
+      const before = names.filter(loaded);
       const text = zlib.gunzipSync(zlib.gzipSync("azfn")).toString();
       const stream = zlib.createGunzip();
-      console.log(JSON.stringify({ before, after: loaded("zlib"), text, stream: typeof stream.pipe, constant: zlib.constants.Z_OK }));
+      const agent = new https.Agent({ keepAlive: false });
+      http.maxHeaderSize; // a read loads it
+      os.azfnMark = 1; // a write goes through to the real module
+      const wrote = require("node:os").azfnMark === 1;
+      delete require("node:os").azfnMark;
+      const uuid = /^[0-9a-f-]{36}$/.test(randomUUID());
+      const exec = execFileSync === require("node:child_process").execFileSync;
+      console.log(JSON.stringify({
+        before, after: names.filter(loaded),
+        text, stream: typeof stream.pipe, constant: zlib.constants.Z_OK,
+        status: STATUS_CODES[404], agent: agent instanceof require("node:https").Agent,
+        uuid, exec, keys: Object.keys(http).includes("request"), wrote,
+      }));
     `);
-    expect(result).toEqual({ before: false, after: true, text: "azfn", stream: "function", constant: 0 });
+    expect(result).toEqual({
+      before: [],
+      after: ["http", "https", "zlib", "crypto", "os", "child_process"],
+      text: "azfn",
+      stream: "function",
+      constant: 0,
+      status: "Not Found",
+      agent: true,
+      uuid: true,
+      exec: true,
+      keys: true,
+      wrote: true,
+    });
+  });
+
+  it("the proxy agents load on the first construction, and are the real agents", async () => {
+    const result = await runBundled(`
+      import { HttpsProxyAgent } from "https-proxy-agent";
+      import { HttpProxyAgent } from "http-proxy-agent";
+      const before = ["http", "https", "net", "tls", "tty"].filter(loaded);
+      const https = new HttpsProxyAgent("http://127.0.0.1:3128");
+      const http = new HttpProxyAgent("http://127.0.0.1:3128");
+      console.log(JSON.stringify({ before, https: typeof https.connect, http: typeof http.connect, real: https.constructor !== HttpsProxyAgent, proxy: https.proxy.port, after: loaded("https") }));
+    `);
+    expect(result).toEqual({
+      before: [],
+      https: "function",
+      http: "function",
+      real: true,
+      proxy: "3128",
+      after: true,
+    });
   });
 
   it("the HTTP runtime still turns a FormData body into form fields, and a JSON body loads no undici", async () => {

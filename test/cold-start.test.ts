@@ -21,6 +21,23 @@ const probed = (args: string[]) =>
     env: { PATH: process.env.PATH, NO_COLOR: "1" },
   });
 const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("icu-probe:"));
+const builtinsLoaded = (stderr: string) =>
+  /^builtins-probe: (.*)$/m.exec(stderr)?.[1]?.split(" ").sort(byCodeUnit) ?? ["(no probe line)"];
+/**
+ * Node's modules for the network, child processes and workers: a replay calls none of them (net
+ * is not among them: a report written to a pipe goes through a socket).
+ */
+const UNUSED_IN_REPLAY = [
+  "child_process",
+  "dns",
+  "http",
+  "http2",
+  "https",
+  "tls",
+  "tty",
+  "worker_threads",
+  "zlib",
+];
 
 describe("cold start", () => {
   it("the probe sees a locale call when there is one", () => {
@@ -32,6 +49,23 @@ describe("cold start", () => {
     const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
     expect(run.stdout).toContain("Verdict: HOTFIX");
     expect(icuCalls(run.stderr)).toEqual([]);
+  });
+
+  it("--help and --version load no Node module that `node -e 0` does not", () => {
+    const bare = builtinsLoaded(probed(["-e", "0"]).stderr);
+    for (const args of [["--help"], ["check", "--help"], ["--version"]]) {
+      const run = probed([`${ROOT}/dist/bundle/bin.js`, ...args]);
+      expect(run.status, args.join(" ")).toBe(0);
+      expect(builtinsLoaded(run.stderr), args.join(" ")).toEqual(bare);
+    }
+  });
+
+  it("a replayed check loads none of Node's network, child-process or worker modules", () => {
+    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    expect(run.stdout).toContain("Verdict: HOTFIX");
+    const loaded = builtinsLoaded(run.stderr);
+    expect(loaded).toContain("fs");
+    expect(loaded.filter((name) => UNUSED_IN_REPLAY.includes(name))).toEqual([]);
   });
 
   it("the bundle builds no whole App Service or Azure Monitor client, only the operations it calls", () => {

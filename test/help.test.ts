@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -62,14 +62,24 @@ describe("each command's help", () => {
     },
   );
 
-  it("the fast path's help is the same text yargs renders", async () => {
-    for (const command of ["check", "record", "rules"]) {
+  it("the fast path's help is the same text yargs renders, for every command", async () => {
+    const commands = ["preflight", "check", "demo", "record", "rules", "explain", "ledger", "fleet"];
+    for (const args of [["--help"], ["-h"], ...commands.map((command) => [command, "--help"])]) {
       const [fast, rendered] = await Promise.all([
-        runCli([command, "--help"], { COLUMNS: "100" }),
-        runCli([command, "--help"], { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" }),
+        runCli(args, { COLUMNS: "100" }),
+        runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" }),
       ]);
-      expect(fast.stdout).toBe(rendered.stdout);
+      expect(fast.stdout, args.join(" ")).toBe(rendered.stdout);
+      expect(fast.stdout, args.join(" ")).toMatch(/^azfn-health /);
     }
+    expect(readdirSync(join(ROOT, "dist/help")).sort()).toEqual(
+      ["root", ...commands].map((name) => `${name}.txt`).sort(),
+    );
+  });
+
+  it("a command with no help page (a typo) gets yargs' answer, not a page", async () => {
+    const run = await runCli(["chek", "--help"]);
+    expect(run.stdout).toMatch(/^azfn-health <command> \[options\]/);
   });
 });
 

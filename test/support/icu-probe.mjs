@@ -1,5 +1,12 @@
 // Preloaded (node --import) by test/cold-start.test.ts: reports each call that makes V8 load ICU data
-// (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each.
+// (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each,
+// and at exit the public Node modules the process loaded, on one "builtins-probe:" line.
+process.on("exit", () => {
+  const loaded = process.moduleLoadList
+    .filter((entry) => entry.startsWith("NativeModule ") && !entry.includes("internal/"))
+    .map((entry) => entry.slice("NativeModule ".length));
+  process.stderr.write(`builtins-probe: ${loaded.join(" ")}\n`);
+});
 const say = (what) => {
   const where = (new Error().stack ?? "").split("\n")[3]?.trim() ?? "";
   process.stderr.write(`icu-probe: ${what} ${where}\n`);
