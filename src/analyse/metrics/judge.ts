@@ -633,13 +633,8 @@ export function judgeMetrics(
         continue;
       }
       const { series, per } = judged;
-      const j = judgeWindows(
-        base,
-        spec,
-        cache.window(series.after),
-        cache.window(series.baseline),
-        own?.minChange,
-      );
+      const after = cache.window(series.after);
+      const j = judgeWindows(base, spec, after, cache.window(series.baseline), own?.minChange);
       judgments.push(per ? { ...j, per } : j);
     }
     const errors = metrics.series.Http5xx;
@@ -698,13 +693,8 @@ function weighTimeOfDay(
         unit: j.unit,
         comparison: j.comparison,
       };
-      const week = judgeWindows(
-        base,
-        spec,
-        cache.window(series.after),
-        cache.window(series.lastWeek),
-        own?.minChange,
-      );
+      const lastWeek = cache.window(series.lastWeek);
+      const week = judgeWindows(base, spec, cache.window(series.after), lastWeek, own?.minChange);
       judgments[index] =
         week.outcome === "ok"
           ? {
