@@ -91,6 +91,13 @@ export function classifyMetric(
   );
 }
 
+/** The same values at every position (an index loop: the judge runs this cold, issue 19). */
+function identical(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The classifier on cleaned series already in ascending order (the judge sorts each window once). */
 export function classifySorted(
   sortedE: Float64Array,
@@ -98,7 +105,8 @@ export function classifySorted(
   config: ClassifierConfig,
 ): MetricResult {
   try {
-    const [experiment, control] = [sortedE, sortedC];
+    const experiment = sortedE;
+    const control = sortedC;
     if (experiment.length === 0 || control.length === 0) {
       if (config.nanStrategy === "replace")
         return {
@@ -128,7 +136,7 @@ export function classifySorted(
       };
     }
     const deviation = meanRatio(experiment, control);
-    if (sortedE.length === sortedC.length && sortedE.every((v, i) => v === sortedC[i])) {
+    if (identical(sortedE, sortedC)) {
       return {
         classification: "Pass",
         critical: false,

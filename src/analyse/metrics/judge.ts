@@ -1,7 +1,17 @@
 import type { CheckFacts, EnvironmentFacts, Role } from "../../core/facts.js";
 import { METRICS, type MetricSpec } from "../../core/metric-catalogue.js";
 import { classifySorted, defaultConfig, type Classification } from "./classify.js";
-import { normalQuantile, percentileSorted, sortedCopy, type ShiftInterval } from "./stats.js";
+import {
+  finiteValues,
+  medianOf,
+  SeriesCache,
+  sumOf,
+  trendOf,
+  windowOf,
+  windowOfValues,
+  type PreparedWindow,
+} from "./prepared.js";
+import { normalQuantile, percentileSorted, type ShiftInterval } from "./stats.js";
 import type { Windows } from "../../core/windows.js";
 import { resolveRelease } from "../../core/release.js";
 
@@ -148,37 +158,19 @@ function classifier(minChange = MIN_CHANGE) {
 }
 const CLASSIFIER = classifier();
 
-function present(values: readonly (number | null)[]): number[] {
-  const out: number[] = [];
-  for (const v of values) if (v !== null && Number.isFinite(v)) out.push(v);
-  return out;
+export function summarise(sorted: Float64Array, spec?: Pick<MetricSpec, "aggregation">): WindowSummary {
+  return summaryOf({ values: sorted, sorted }, spec);
 }
 
-export function summarise(sorted: Float64Array, spec?: Pick<MetricSpec, "aggregation">): WindowSummary {
+function summaryOf(window: PreparedWindow, spec?: Pick<MetricSpec, "aggregation">): WindowSummary {
+  const sorted = window.sorted;
   if (sorted.length === 0) return { n: 0, median: null, p95: null, total: null };
-  let total = 0;
-  for (const v of sorted) total += v;
   return {
     n: sorted.length,
     median: percentileSorted(sorted, 50),
     p95: percentileSorted(sorted, 95),
-    total: spec?.aggregation === "Total" ? total : null,
+    total: spec?.aggregation === "Total" ? sumOf(window) : null,
   };
-}
-
-function medianOf(values: readonly number[]): number {
-  return percentileSorted(sortedCopy(values), 50);
-}
-
-function downsample(values: readonly number[], max = 60): number[] {
-  if (values.length <= max) return [...values];
-  const out: number[] = [];
-  const step = values.length / max;
-  for (let i = 0; i < max; i++) {
-    const slice = values.slice(Math.floor(i * step), Math.floor((i + 1) * step));
-    out.push(slice.reduce((a, b) => a + b, 0) / slice.length);
-  }
-  return out;
 }
 
 function outcomeOf(classification: Classification, spec: Pick<MetricSpec, "bad">): Outcome {
@@ -197,14 +189,24 @@ export function judgeSeries(
   controlRaw: readonly (number | null)[],
   minChange?: number,
 ): Judgment {
-  const experiment = present(experimentRaw);
-  const control = present(controlRaw);
-  const [sortedE, sortedC] = [sortedCopy(experiment), sortedCopy(control)];
+  return judgeWindows(base, spec, windowOf(experimentRaw), windowOf(controlRaw), minChange);
+}
+
+/** judgeSeries on windows already prepared (a judgment run prepares each series once). */
+function judgeWindows(
+  base: Pick<Judgment, "environment" | "metric" | "label" | "unit" | "comparison">,
+  spec: Pick<MetricSpec, "bad" | "aggregation">,
+  experimentWindow: PreparedWindow,
+  controlWindow: PreparedWindow,
+  minChange?: number,
+): Judgment {
+  const experiment = experimentWindow.values;
+  const control = controlWindow.values;
   const summaries = {
-    control: summarise(sortedC, spec),
-    experiment: summarise(sortedE, spec),
-    trend: downsample(experiment),
-    controlTrend: downsample(control),
+    control: summaryOf(controlWindow, spec),
+    experiment: summaryOf(experimentWindow, spec),
+    trend: trendOf(experimentWindow),
+    controlTrend: trendOf(controlWindow),
   };
   const change =
     summaries.control.median && summaries.experiment.median !== null
@@ -222,8 +224,8 @@ export function judgeSeries(
     };
   }
   const result = classifySorted(
-    sortedE,
-    sortedC,
+    experimentWindow.sorted,
+    controlWindow.sorted,
     minChange === undefined ? CLASSIFIER : classifier(minChange),
   );
   return {
@@ -443,9 +445,13 @@ export function judgeErrorRate(
   };
 }
 
+/** Σ of the finite values, in time order. */
 function total(values: readonly (number | null)[]): number {
   let sum = 0;
-  for (const v of values) if (v !== null && Number.isFinite(v)) sum += v;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== null && Number.isFinite(v)) sum += v;
+  }
   return sum;
 }
 
@@ -453,10 +459,13 @@ function perBucket(
   numerator: readonly (number | null)[],
   denominator: readonly (number | null)[],
 ): (number | null)[] {
-  return numerator.map((n, i) => {
+  const out = new Array<number | null>(numerator.length);
+  for (let i = 0; i < numerator.length; i++) {
+    const n = numerator[i]!;
     const d = denominator[i];
-    return n === null || d === null || d === undefined || d <= 0 ? null : n / d;
-  });
+    out[i] = n === null || d === null || d === undefined || d <= 0 ? null : n / d;
+  }
+  return out;
 }
 
 /**
@@ -487,17 +496,32 @@ const NORMALISATION: Record<string, Normalisation> = {
   DiskQueueLength: { per: "instance" },
 };
 
-/** The after-window of one metric, normalised as NORMALISATION says; undefined when it cannot be. */
-function normalisedAfter(env: EnvironmentFacts, metric: string): (number | null)[] | undefined {
+/**
+ * The after-window of one metric, normalised as NORMALISATION says; undefined when it cannot be.
+ * Made once per run: the judgment (M08) and the charts read the same array.
+ */
+function normalisedAfter(
+  env: EnvironmentFacts,
+  metric: string,
+  cache: SeriesCache,
+): (number | null)[] | undefined {
   const series = env.metrics?.series[metric]?.after;
   const by = NORMALISATION[metric]?.by;
   if (!series || !by) return series;
-  if (by === "instances") {
-    const instances = env.plan?.capacity;
-    return instances ? series.map((v) => (v === null ? null : v / instances)) : undefined;
-  }
-  const denominator = env.metrics!.series[by]?.after;
-  return denominator ? perBucket(series, denominator) : undefined;
+  return cache.derive(env, `normalised ${metric}`, () => {
+    if (by === "instances") {
+      const instances = env.plan?.capacity;
+      if (!instances) return undefined;
+      const out = new Array<number | null>(series.length);
+      for (let i = 0; i < series.length; i++) {
+        const v = series[i]!;
+        out[i] = v === null ? null : v / instances;
+      }
+      return out;
+    }
+    const denominator = env.metrics!.series[by]?.after;
+    return denominator ? perBucket(series, denominator) : undefined;
+  });
 }
 
 /** The metrics M08 judges, production against QA over the same window. */
@@ -543,10 +567,22 @@ const PER_UNIT: Record<string, readonly ("FunctionExecutionCount" | "Requests")[
 
 type Series = NonNullable<EnvironmentFacts["metrics"]>["series"][string];
 
-/** A metric's windows as judged: per unit of work for the totals of PER_UNIT, as measured otherwise. */
+/**
+ * A metric's windows as judged: per unit of work for the totals of PER_UNIT, as measured otherwise.
+ * Made once per run, so that every re-judgment reads the same (already prepared) arrays.
+ */
 function judgedSeries(
   metrics: NonNullable<EnvironmentFacts["metrics"]>,
   metric: string,
+  cache: SeriesCache,
+): { series: Series; per?: Judgment["per"] } | undefined {
+  return cache.derive(metrics, `judged ${metric}`, () => perUnitSeries(metrics, metric, cache));
+}
+
+function perUnitSeries(
+  metrics: NonNullable<EnvironmentFacts["metrics"]>,
+  metric: string,
+  cache: SeriesCache,
 ): { series: Series; per?: Judgment["per"] } | undefined {
   const series = metrics.series[metric];
   if (!series) return undefined;
@@ -555,10 +591,11 @@ function judgedSeries(
   const unit = metrics.series[by]!;
   // While the work done stays within the effect-size gate a total is its own per-unit measure:
   // judged as measured, in the numbers the portal shows.
-  const moved = [unit.baseline, unit.lastWeek].some((control) => {
-    const change = control ? medianChange(unit.after, control) : null;
+  const movedFrom = (control: Series["baseline"] | undefined) => {
+    const change = control ? windowMedianChange(cache.window(unit.after), cache.window(control)) : null;
     return change !== null && Math.abs(change) > MIN_CHANGE;
-  });
+  };
+  const moved = movedFrom(unit.baseline) || movedFrom(unit.lastWeek);
   if (!moved) return { series };
   return {
     series: {
@@ -574,11 +611,13 @@ export function judgeMetrics(
   facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">,
   thresholds: MetricThresholds = {},
 ): MetricJudgments {
+  const cache = new SeriesCache();
   const judgments: Judgment[] = [];
   for (const env of [facts.prod, facts.qa]) {
     const metrics = env.metrics;
     if (!metrics) continue;
-    for (const catalogued of METRICS) {
+    for (let m = 0; m < METRICS.length; m++) {
+      const catalogued = METRICS[m]!;
       const own = thresholds[catalogued.name];
       const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
       const base = {
@@ -588,33 +627,36 @@ export function judgeMetrics(
         unit: spec.unit,
         comparison: "after-vs-before" as const,
       };
-      const judged = judgedSeries(metrics, spec.name);
+      const judged = judgedSeries(metrics, spec.name, cache);
       if (!judged) {
         judgments.push(notJudged(base, metrics.unavailable[spec.name] ?? "not read"));
         continue;
       }
       const { series, per } = judged;
-      const j = judgeSeries(base, spec, series.after, series.baseline, own?.minChange);
+      const after = cache.window(series.after);
+      const j = judgeWindows(base, spec, after, cache.window(series.baseline), own?.minChange);
       judgments.push(per ? { ...j, per } : j);
     }
-    const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
+    const errors = metrics.series.Http5xx;
+    const requests = metrics.series.Requests;
     if (errors && requests) {
+      const rates = errorRates(metrics, cache)!;
       judgments.push(
         judgeErrorRate(
           env.role,
           { before: total(errors.baseline), after: total(errors.after) },
           { before: total(requests.baseline), after: total(requests.after) },
-          downsample(present(perBucket(errors.after, requests.after))),
-          downsample(present(perBucket(errors.baseline, requests.baseline))),
+          trendOf(cache.window(rates.after)),
+          trendOf(cache.window(rates.baseline)),
           facts.metricWindows ? windowMinutes(facts.metricWindows.after) : undefined,
         ),
       );
     }
   }
-  weighTimeOfDay(judgments, facts, thresholds);
-  weighPersistence(judgments, facts, thresholds);
-  judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa));
-  const prodAgainstQa = normaliseProdAgainstQa(facts.prod, facts.qa);
+  weighTimeOfDay(judgments, facts, thresholds, cache);
+  weighPersistence(judgments, facts, thresholds, cache);
+  judgments.push(...judgeProdAgainstQa(facts.prod, facts.qa, cache));
+  const prodAgainstQa = normaliseProdAgainstQa(facts.prod, facts.qa, cache);
   return {
     ...(facts.metricWindows ? { windows: facts.metricWindows } : {}),
     judgments,
@@ -632,16 +674,18 @@ function weighTimeOfDay(
   judgments: Judgment[],
   facts: Pick<CheckFacts, "qa" | "prod" | "metricWindows">,
   thresholds: MetricThresholds,
+  cache: SeriesCache,
 ): void {
-  for (const [index, j] of judgments.entries()) {
+  for (let index = 0; index < judgments.length; index++) {
+    const j = judgments[index]!;
     if (j.comparison !== "after-vs-before" || (j.outcome !== "worse" && j.outcome !== "better")) continue;
     const env = j.environment === "prod" ? facts.prod : facts.qa;
-    const series = env.metrics && judgedSeries(env.metrics, j.metric)?.series;
+    const series = env.metrics && judgedSeries(env.metrics, j.metric, cache)?.series;
     const catalogued = METRICS.find((m) => m.name === j.metric);
     if (!series || !catalogued) continue;
     const own = thresholds[j.metric];
     const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
-    if (series.lastWeek && present(series.lastWeek).length >= MIN_POINTS) {
+    if (series.lastWeek && cache.window(series.lastWeek).values.length >= MIN_POINTS) {
       const base = {
         environment: j.environment,
         metric: j.metric,
@@ -649,7 +693,8 @@ function weighTimeOfDay(
         unit: j.unit,
         comparison: j.comparison,
       };
-      const week = judgeSeries(base, spec, series.after, series.lastWeek, own?.minChange);
+      const lastWeek = cache.window(series.lastWeek);
+      const week = judgeWindows(base, spec, cache.window(series.after), lastWeek, own?.minChange);
       judgments[index] =
         week.outcome === "ok"
           ? {
@@ -714,11 +759,10 @@ export function latestBuckets(n: number): number {
   return Math.max(MIN_POINTS, Math.ceil(n / 4));
 }
 
-/** Indexes of the after-window's buckets with a value in every one of the series, newest last. */
-function presentIndexes(...series: readonly (readonly (number | null)[])[]): number[] {
+/** Indexes of the buckets with a finite value in both series, newest last. */
+function presentIndexes(a: readonly (number | null)[], b: readonly (number | null)[]): number[] {
   const out: number[] = [];
-  for (let i = 0; i < series[0]!.length; i++)
-    if (series.every((s) => s[i] !== null && s[i] !== undefined && Number.isFinite(s[i]))) out.push(i);
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]) && Number.isFinite(b[i])) out.push(i);
   return out;
 }
 
@@ -727,13 +771,17 @@ function weighPersistence(
   judgments: Judgment[],
   facts: Pick<CheckFacts, "qa" | "prod">,
   thresholds: MetricThresholds,
+  cache: SeriesCache,
 ): void {
-  for (const [index, j] of judgments.entries()) {
+  for (let index = 0; index < judgments.length; index++) {
+    const j = judgments[index]!;
     if (j.comparison !== "after-vs-before" || j.outcome !== "worse") continue;
     const metrics = (j.environment === "prod" ? facts.prod : facts.qa).metrics;
     if (!metrics) continue;
     const latest =
-      j.metric === "Http5xxRate" ? latestErrorRate(j, metrics) : latestSeries(j, metrics, thresholds);
+      j.metric === "Http5xxRate"
+        ? latestErrorRate(j, metrics, cache)
+        : latestSeries(j, metrics, thresholds, cache);
     if (!latest) continue;
     const halfway =
       j.control.median !== null && j.experiment.median !== null
@@ -780,13 +828,8 @@ interface LatestBuckets {
 }
 
 /** How many of the newest values in a row lie beyond the control's tail in the bad direction. */
-function consecutiveBeyond(
-  tail: readonly number[],
-  control: readonly number[],
-  worse: "High" | "Low",
-): number {
-  const sorted = sortedCopy(control);
-  const limit = percentileSorted(sorted, worse === "High" ? 95 : 5);
+function consecutiveBeyond(tail: ArrayLike<number>, control: PreparedWindow, worse: "High" | "Low"): number {
+  const limit = percentileSorted(control.sorted, worse === "High" ? 95 : 5);
   let count = 0;
   for (let i = tail.length - 1; i >= 0 && (worse === "High" ? tail[i]! > limit : tail[i]! < limit); i--)
     count++;
@@ -797,53 +840,75 @@ function latestSeries(
   j: Judgment,
   metrics: NonNullable<EnvironmentFacts["metrics"]>,
   thresholds: MetricThresholds,
+  cache: SeriesCache,
 ): LatestBuckets | undefined {
-  const series = judgedSeries(metrics, j.metric)?.series;
+  const series = judgedSeries(metrics, j.metric, cache)?.series;
   const catalogued = METRICS.find((m) => m.name === j.metric);
   const control = j.baseline === "last-week" ? series?.lastWeek : series?.baseline;
   if (!series || !catalogued || !control) return undefined;
-  const after = present(series.after);
+  const after = cache.window(series.after).values;
   const buckets = latestBuckets(after.length);
   if (buckets >= after.length) return undefined;
   const own = thresholds[j.metric];
   const spec = own?.bad ? { ...catalogued, bad: own.bad } : catalogued;
-  const tail = after.slice(-buckets);
+  const tail = after.subarray(after.length - buckets);
+  const controlWindow = cache.window(control);
   const { environment, metric, label, unit, comparison } = j;
-  const judgment = judgeSeries(
+  const judgment = judgeWindows(
     { environment, metric, label, unit, comparison },
     spec,
-    tail,
-    control,
+    windowOfValues(tail),
+    controlWindow,
     own?.minChange,
   );
   const worse = j.classification === "Low" ? "Low" : "High";
-  const consecutive = consecutiveBeyond(tail, present(control), worse);
+  const consecutive = consecutiveBeyond(tail, controlWindow, worse);
   return { judgment, value: judgment.experiment.median, buckets, consecutive };
+}
+
+/** 5xx per request bucket by bucket, after and before the release (null where no requests), made once per run. */
+function errorRates(
+  metrics: NonNullable<EnvironmentFacts["metrics"]>,
+  cache: SeriesCache,
+): { after: (number | null)[]; baseline: (number | null)[] } | undefined {
+  const errors = metrics.series.Http5xx;
+  const requests = metrics.series.Requests;
+  if (!errors || !requests) return undefined;
+  return cache.derive(metrics, "5xx rates", () => ({
+    after: perBucket(errors.after, requests.after),
+    baseline: perBucket(errors.baseline, requests.baseline),
+  }));
 }
 
 function latestErrorRate(
   j: Judgment,
   metrics: NonNullable<EnvironmentFacts["metrics"]>,
+  cache: SeriesCache,
 ): LatestBuckets | undefined {
-  const [errors, requests] = [metrics.series.Http5xx, metrics.series.Requests];
-  if (!errors || !requests) return undefined;
+  const errors = metrics.series.Http5xx;
+  const requests = metrics.series.Requests;
+  const rates = errorRates(metrics, cache);
+  if (!errors || !requests || !rates) return undefined;
   const kept = presentIndexes(errors.after, requests.after);
   const buckets = latestBuckets(kept.length);
   if (buckets >= kept.length) return undefined;
   const tail = kept.slice(-buckets);
-  const sum = (values: readonly (number | null)[], at: number[]) => at.reduce((a, i) => a + values[i]!, 0);
+  const tailRates = new Array<number | null>(tail.length);
+  let tailErrors = 0;
+  let tailRequests = 0;
+  for (let t = 0; t < tail.length; t++) {
+    const i = tail[t]!;
+    tailErrors += errors.after[i]!;
+    tailRequests += requests.after[i]!;
+    tailRates[t] = rates.after[i]!;
+  }
   const judgment = judgeErrorRate(
     j.environment,
-    { before: total(errors.baseline), after: sum(errors.after, tail) },
-    { before: total(requests.baseline), after: sum(requests.after, tail) },
+    { before: total(errors.baseline), after: tailErrors },
+    { before: total(requests.baseline), after: tailRequests },
     [],
   );
-  const rates = perBucket(errors.after, requests.after);
-  const consecutive = consecutiveBeyond(
-    present(tail.map((i) => rates[i]!)),
-    present(perBucket(errors.baseline, requests.baseline)),
-    "High",
-  );
+  const consecutive = consecutiveBeyond(finiteValues(tailRates), cache.window(rates.baseline), "High");
   return { judgment, value: judgment.experiment.median, buckets, consecutive };
 }
 
@@ -859,21 +924,30 @@ function windowMinutes(window: { start: string; end: string }): number {
 export const LOAD_RATIO = 10;
 
 /** Work per instance per after-window bucket: the median of requests (else executions), over the plan's instances. */
-export function loadPerInstance(env: EnvironmentFacts): { value: number; of: string } | undefined {
+export function loadPerInstance(
+  env: EnvironmentFacts,
+  cache = new SeriesCache(),
+): { value: number; of: string } | undefined {
   for (const [metric, of] of [
     ["Requests", "requests"],
     ["FunctionExecutionCount", "executions"],
   ] as const) {
-    const values = present(env.metrics?.series[metric]?.after ?? []);
-    if (values.length < MIN_POINTS) continue;
-    return { value: medianOf(values) / Math.max(1, env.plan?.capacity ?? 1), of };
+    const after = env.metrics?.series[metric]?.after;
+    const window = after && cache.window(after);
+    if (!window || window.values.length < MIN_POINTS) continue;
+    return { value: percentileSorted(window.sorted, 50) / Math.max(1, env.plan?.capacity ?? 1), of };
   }
   return undefined;
 }
 
 /** Why QA's load does not compare with production's, or undefined when it does (or cannot be told). */
-export function incomparableLoad(prod: EnvironmentFacts, qa: EnvironmentFacts): string | undefined {
-  const [p, q] = [loadPerInstance(prod), loadPerInstance(qa)];
+export function incomparableLoad(
+  prod: EnvironmentFacts,
+  qa: EnvironmentFacts,
+  cache = new SeriesCache(),
+): string | undefined {
+  const p = loadPerInstance(prod, cache);
+  const q = loadPerInstance(qa, cache);
   if (!p || !q || p.of !== q.of) return undefined;
   const ratio = Math.max(p.value, q.value) / Math.max(Math.min(p.value, q.value), Number.MIN_VALUE);
   if (ratio <= LOAD_RATIO) return undefined;
@@ -884,12 +958,13 @@ export function incomparableLoad(prod: EnvironmentFacts, qa: EnvironmentFacts): 
   );
 }
 
-function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgment[] {
+function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts, cache: SeriesCache): Judgment[] {
   if (!prod.metrics || !qa.metrics) return [];
   const out: Judgment[] = [];
-  const incomparable = incomparableLoad(prod, qa);
+  const incomparable = incomparableLoad(prod, qa, cache);
   for (const c of PROD_VS_QA) {
-    const [p, q] = [normalisedAfter(prod, c.metric), normalisedAfter(qa, c.metric)];
+    const p = normalisedAfter(prod, c.metric, cache);
+    const q = normalisedAfter(qa, c.metric, cache);
     if (!p || !q) continue;
     const base = {
       environment: "prod" as const,
@@ -902,7 +977,7 @@ function judgeProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): Judgm
       out.push(notJudged(base, incomparable));
       continue;
     }
-    out.push(judgeSeries(base, { bad: c.bad, aggregation: "Average" }, p, q));
+    out.push(judgeWindows(base, { bad: c.bad, aggregation: "Average" }, cache.window(p), cache.window(q)));
   }
   return out;
 }
@@ -919,7 +994,11 @@ function sizeOf(env: EnvironmentFacts): AppSize | undefined {
  * judged here (M08 judges its four); a metric that cannot be normalised (no instance count, no
  * requests) is left out and charted as measured.
  */
-function normaliseProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): ProdAgainstQa | undefined {
+function normaliseProdAgainstQa(
+  prod: EnvironmentFacts,
+  qa: EnvironmentFacts,
+  cache: SeriesCache,
+): ProdAgainstQa | undefined {
   const sizes = { qa: sizeOf(qa), prod: sizeOf(prod) };
   if (!sizes.qa || !sizes.prod || !prod.metrics || !qa.metrics) return undefined;
   const same =
@@ -928,13 +1007,17 @@ function normaliseProdAgainstQa(prod: EnvironmentFacts, qa: EnvironmentFacts): P
     sizes.qa.instances === sizes.prod.instances;
   if (same) return undefined;
   const summary = (values: readonly (number | null)[]) => {
-    const kept = present(values);
-    return { median: kept.length ? medianOf(kept) : null, trend: downsample(kept) };
+    const window = cache.window(values);
+    return {
+      median: window.values.length ? percentileSorted(window.sorted, 50) : null,
+      trend: trendOf(window),
+    };
   };
   const series: NormalisedSeries[] = [];
   for (const spec of METRICS) {
     const how = NORMALISATION[spec.name];
-    const [p, q] = [normalisedAfter(prod, spec.name), normalisedAfter(qa, spec.name)];
+    const p = normalisedAfter(prod, spec.name, cache);
+    const q = normalisedAfter(qa, spec.name, cache);
     if (!how || !p || !q) continue;
     series.push({
       metric: spec.name,
@@ -954,20 +1037,23 @@ export function medianChange(
   after: readonly (number | null)[],
   control: readonly (number | null)[],
 ): number | null {
-  const [a, c] = [present(after), present(control)];
-  if (a.length < MIN_POINTS || c.length < MIN_POINTS) return null;
-  const base = medianOf(c);
-  return base > 0 ? medianOf(a) / base - 1 : null;
+  return windowMedianChange(windowOf(after), windowOf(control));
+}
+
+function windowMedianChange(after: PreparedWindow, control: PreparedWindow): number | null {
+  if (after.values.length < MIN_POINTS || control.values.length < MIN_POINTS) return null;
+  const base = percentileSorted(control.sorted, 50);
+  return base > 0 ? percentileSorted(after.sorted, 50) / base - 1 : null;
 }
 
 /** How much a series grew within a window: the medians of its first and last quarters, and last / first − 1. */
 export function growthWithin(
   values: readonly (number | null)[],
 ): { first: number; last: number; growth: number } | null {
-  const v = present(values);
+  const v = finiteValues(values);
   if (v.length < MIN_POINTS) return null;
   const quarter = Math.max(1, Math.floor(v.length / 4));
-  const first = medianOf(v.slice(0, quarter));
-  const last = medianOf(v.slice(-quarter));
+  const first = medianOf(v.subarray(0, quarter));
+  const last = medianOf(v.subarray(v.length - quarter));
   return first > 0 ? { first, last, growth: last / first - 1 } : null;
 }
