@@ -128,9 +128,13 @@ if (text !== undefined) {
     startedAt: 0,
   });
   process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
-  // The command is done, its report written (stdout and stderr are synchronous on Linux pipes
-  // and files). A request the deadline could not cut (a token endpoint trickling a byte a second
-  // holds its socket open) must not keep the process alive past --timeout. Unref'd: a process
-  // with nothing left to do still ends at once, as before.
-  setTimeout(() => process.exit(), 250).unref();
+  // The command is done. A request the deadline could not cut (a token endpoint trickling a byte a
+  // second holds its socket open) must not keep the process alive past --timeout, so the process
+  // ends soon after its report is out. Out, not written: a pipe takes 64 KiB at a time and Node
+  // queues the rest for as long as the reader takes, so the timer starts when stdout has flushed
+  // (an empty write's callback runs after every write before it). Unref'd: a process with nothing
+  // left to do still ends at once.
+  const exitSoon = () => setTimeout(() => process.exit(), 250).unref();
+  if (stdoutClosed || process.stdout.writableLength === 0) exitSoon();
+  else process.stdout.write("", exitSoon);
 }

@@ -34,6 +34,29 @@ describe("exit codes and streams", () => {
     expect(exitThrough(`check --from ${fixture} --format ${format}`, `${pipe} >/dev/null`).code).toBe(code);
   });
 
+  it("a reader slower than the report still gets all of it, and the failing code", () => {
+    // The reader takes one byte, then waits a second before reading on: the report is out only
+    // when the reader has it, and the process must not end before then.
+    const count = (pipe: string) => {
+      const run = spawnSync(
+        "bash",
+        [
+          "-c",
+          `node ${BIN} check --from ${HOTFIX} --format json ${pipe} | wc -c; echo "exit=\${PIPESTATUS[0]}" >&2`,
+        ],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
+          encoding: "utf8",
+        },
+      );
+      return { bytes: Number(run.stdout.trim()), code: Number(/exit=(\d+)/.exec(run.stderr)?.[1]) };
+    };
+    const whole = count("");
+    expect(whole.bytes).toBeGreaterThan(2 * 65_536); // more than a pipe holds
+    expect(count("| (dd bs=1 count=1 2>/dev/null; sleep 1; cat)")).toEqual({ bytes: whole.bytes, code: 5 });
+  });
+
   it("a full disk on stdout is one line and exit 2, no stack", () => {
     const run = exitThrough(`check --from ${ROLLBACK} --format json`, "> /dev/full");
     expect(run.code).toBe(2);
