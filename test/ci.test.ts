@@ -8,6 +8,7 @@ import type { Recording } from "../src/collect/recording.js";
 import { azureOutput, detectCi, githubOutput } from "../src/report/ci.js";
 import { inert } from "../src/report/inert.js";
 import { HEALTHY, ROOT, runInProcess, STORY } from "./helpers.js";
+import { editBody } from "./support/recorded-body.js";
 
 const INJECTED_SETTING = "##vso[task.setvariable variable=pwned]yes";
 const INJECTED_ERRORS = [
@@ -19,13 +20,12 @@ const INJECTED_ERRORS = [
 /** A copy of a recording whose Azure-sourced text tries to speak to the runner. */
 function hostile(dir: string, edit?: (r: Recording) => void): string {
   const recording = JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
-  const body = (pattern: RegExp) =>
-    recording.exchanges.find((e) => pattern.test(e.request.url))!.response.body as {
-      properties: Record<string, string>;
-      errors?: string[];
-    };
-  body(/orders-func-qa\/config\/appsettings\/list/).properties[INJECTED_SETTING] = "x";
-  body(/orders-func-prod\/hostruntime/).errors = INJECTED_ERRORS;
+  editBody(recording, /orders-func-qa\/config\/appsettings\/list/, (settings) => {
+    settings.properties![INJECTED_SETTING] = "x";
+  });
+  editBody(recording, /orders-func-prod\/hostruntime/, (host) => {
+    host.errors = INJECTED_ERRORS;
+  });
   edit?.(recording);
   const out = mkdtempSync(join(tmpdir(), "azfn-ci-"));
   writeFileSync(join(out, "recording.json"), JSON.stringify(recording));
@@ -138,11 +138,9 @@ describe("Azure Pipelines", () => {
 
   it("marks MONITOR as succeeded with issues", async () => {
     const monitor = hostile(HEALTHY, (r) => {
-      (
-        r.exchanges.find((e) => /orders-func-prod\/hostruntime/.test(e.request.url))!.response.body as {
-          errors?: string[];
-        }
-      ).errors = [];
+      editBody(r, /orders-func-prod\/hostruntime/, (host) => {
+        host.errors = [];
+      });
     });
     const run = await runInProcess(["check", "--from", monitor], {
       TF_BUILD: "True",

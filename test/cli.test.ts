@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { isNonSecretSetting } from "../src/collect/redact.js";
 import type { Recording } from "../src/collect/recording.js";
 import { HEALTHY, ROOT, runCli, runInProcess, STORY } from "./helpers.js";
+import { bodyOf } from "./support/recorded-body.js";
 
 // In-process through main() (runInProcess); spawned (runCli) only where bin.ts is what is tested: its
 // help and version fast path, colour from the process's environment, the completion script.
@@ -283,7 +284,7 @@ describe("secrets", () => {
     const recording = JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
     const values: string[] = [];
     for (const { request, response } of recording.exchanges) {
-      const props = (response.body as { properties?: Record<string, unknown> })?.properties ?? {};
+      const props = bodyOf<{ properties?: Record<string, unknown> } | undefined>(response)?.properties ?? {};
       if (/appsettings\/list/.test(request.url)) {
         for (const [name, value] of Object.entries(props))
           if (!isNonSecretSetting(name) || !/^[\w~.-]{1,20}$/.test(String(value))) values.push(String(value));

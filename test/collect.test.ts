@@ -12,6 +12,7 @@ import { judge } from "../src/check.js";
 import { CollectError, UsageError } from "../src/core/errors.js";
 import { parseAppId } from "../src/core/resource-id.js";
 import { HASH_KEY, HEALTHY, REGRESSION, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
+import { type Body, bodyOf, editBody, setBody } from "./support/recorded-body.js";
 
 const forbidden = (status: number, code: string, message: string) => ({
   status,
@@ -343,13 +344,14 @@ describe("recordings keep an allow-list of fields per response type", () => {
 
   it("no tag but the Application Insights link and the stage tags, no unexpected field, and the same facts on replay", async () => {
     const recording = await readRecording(`${ROOT}/${HEALTHY}`);
-    for (const exchange of recording.exchanges) exchange.response.body = poison(exchange.response.body, true);
-    // A bare string among the connection strings is a malformed body (test/malformed.test.ts): here
-    // each entry carries its unexpected field inside, as Azure would add one.
-    for (const exchange of recording.exchanges.filter((e) => /connectionstrings\/list/.test(e.request.url))) {
-      const properties = (exchange.response.body as { properties: Record<string, unknown> }).properties;
-      for (const key of Object.keys(properties))
-        if (typeof properties[key] === "string") delete properties[key];
+    for (const exchange of recording.exchanges) {
+      const body = poison(bodyOf(exchange.response), true) as Body;
+      // A bare string among the connection strings is a malformed body (test/malformed.test.ts): here
+      // each entry carries its unexpected field inside, as Azure would add one.
+      if (/connectionstrings\/list/.test(exchange.request.url))
+        for (const [key, value] of Object.entries(body.properties!))
+          if (typeof value === "string") delete body.properties![key];
+      setBody(exchange.response, body);
     }
     const { original, saved, replayed } = await recordThrough(recording);
     expect(JSON.stringify(saved)).not.toMatch(/LEAK-|TEST-SECRET|0f8fad5b/);
@@ -362,7 +364,7 @@ describe("recordings keep an allow-list of fields per response type", () => {
     expect(JSON.stringify(recording)).toMatch(/LEAK-MARKER-\d+/);
     const bodies = saved.exchanges.map((e) => ({
       path: new URL(e.request.url).pathname,
-      body: e.response.body,
+      body: bodyOf(e.response),
     }));
     for (const path of [
       /\/config\/web$/,
@@ -389,6 +391,8 @@ describe("recordings keep an allow-list of fields per response type", () => {
   ])("%s recorded through the allow-list replays to the same facts and verdict", async (dir) => {
     const recording = await readRecording(`${ROOT}/${dir}`);
     const { original, saved, replayed } = await recordThrough(recording);
+    // Kept as the JSON text replay serves (RecordedExchange's `body`), and replayed from that text.
+    expect(saved.exchanges.filter((e) => typeof e.response.body !== "string")).toEqual([]);
     expect(replayed).toEqual(original);
     expect(judge(replayed).recommendation).toEqual(judge(original).recommendation);
     expect(JSON.stringify(saved)).not.toMatch(/TEST-SECRET/);
@@ -438,7 +442,8 @@ describe("recordings keep an allow-list of fields per response type", () => {
     const { redactBody } = await import("../src/collect/recorder.js");
     const redact = createRedactor(HASH_KEY);
     const keys = JSON.stringify({ masterKey: "LEAK-host-key", functionKeys: { default: "LEAK" } });
-    expect(redactBody(redact, "https://h/x/host/default/listkeys", 200, keys)).toEqual({});
+    // A recording keeps a body as the JSON text of what it kept; a body that is not JSON, its first line.
+    expect(redactBody(redact, "https://h/x/host/default/listkeys", 200, keys)).toBe("{}");
     const error = JSON.stringify({
       error: { code: "Conflict", message: "bad AccountKey=TEST-SECRET", target: "LEAK" },
       extra: "LEAK",
@@ -449,7 +454,7 @@ describe("recordings keep an allow-list of fields per response type", () => {
       409,
       error,
     );
-    expect(kept).toEqual({
+    expect(JSON.parse(kept!)).toEqual({
       error: { code: "Conflict", message: expect.stringMatching(/^azfn-health:redacted:/) },
     });
     expect(redactBody(redact, "https://h/x", 502, "<html>\nLEAK body</html>")).toBe("<html>");
@@ -620,11 +625,11 @@ describe("the bundled recordings of other kinds of app", () => {
 describe("Container Apps hosting", () => {
   it("reads no plan for an app on Container Apps, even when its body names a server farm", async () => {
     const recording = await readRecording(`${ROOT}/${HEALTHY}`);
-    const site = recording.exchanges.find((e) => /sites\/orders-func-prod\?/.test(e.request.url))!;
-    const body = site.response.body as { kind: string; properties: Record<string, unknown> };
-    body.kind = "functionapp,linux,container,azurecontainerapps";
-    body.properties.managedEnvironmentId =
-      "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/Microsoft.App/managedEnvironments/env";
+    editBody(recording, /sites\/orders-func-prod\?/, (site) => {
+      site.kind = "functionapp,linux,container,azurecontainerapps";
+      site.properties!.managedEnvironmentId =
+        "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg-orders-prod/providers/Microsoft.App/managedEnvironments/env";
+    });
     const replay = createReplayHttpClient(recording);
     const sent: string[] = [];
     const spy: HttpClient = {

@@ -7,6 +7,7 @@ import type { Recording } from "../src/collect/recording.js";
 import type { Fault, StandIn } from "./support/azure-stand-in.mjs";
 import { loadRecording as load, startLive } from "./support/live-stand-in.mjs";
 import { HEALTHY, runCli, runInProcess, STORY } from "./helpers.js";
+import { bodyOf, editBody, exchangeOf } from "./support/recorded-body.js";
 import { commandsOf } from "./support/plan.js";
 import type { PlanStep } from "../src/decide/plan.js";
 
@@ -194,11 +195,11 @@ describe("live checks against the Azure stand-in", () => {
 
   it("record a check that replays to the same verdict, with no secret, token or SAS on disk or screen", async () => {
     const recording = load(STORY);
-    const prodSettings = recording.exchanges.find((e) =>
-      /orders-func-prod\/config\/appsettings\/list/.test(e.request.url),
-    )!.response.body as { properties: Record<string, string> };
-    prodSettings.properties.WEBSITE_RUN_FROM_PACKAGE =
-      "https://stordersprod.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-12-30T00%3A00%3A00Z&sr=b&sp=r&sig=TEST-SECRET-sas-signature";
+    const prodSettings = /orders-func-prod\/config\/appsettings\/list/;
+    editBody(recording, prodSettings, (settings) => {
+      settings.properties!.WEBSITE_RUN_FROM_PACKAGE =
+        "https://stordersprod.blob.core.windows.net/pkg/app.zip?sv=2022-11-02&se=2026-12-30T00%3A00%3A00Z&sr=b&sp=r&sig=TEST-SECRET-sas-signature";
+    });
     const dir = mkdtempSync(join(tmpdir(), "azfn-record-"));
     const live = await liveCheck(recording, { args: ["--record", dir] });
     const saved = readFileSync(join(dir, "recording.json"), "utf8");
@@ -206,13 +207,18 @@ describe("live checks against the Azure stand-in", () => {
       expect(text).not.toMatch(/TEST-SECRET|stand-in-access-token|[?&]sig=|AccountKey=|Authorization/i);
     }
     expect(saved).toMatch(/azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod/);
-    expect(saved).toMatch(
-      /"WEBSITE_RUN_FROM_PACKAGE": "azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod;se=2026-12-30T00:00:00.000Z"/,
-    );
-    expect(JSON.parse(saved)).toMatchObject({
+    const written = JSON.parse(saved) as Recording;
+    expect(written).toMatchObject({
       format: "azfn-health-recording",
       constructed: false,
       apps: recording.apps,
+    });
+    // Every body is kept as the JSON text replay serves, not as a parsed tree.
+    expect(written.exchanges.filter((e) => typeof e.response.body !== "string")).toEqual([]);
+    expect(bodyOf(exchangeOf(written, prodSettings).response).properties).toMatchObject({
+      WEBSITE_RUN_FROM_PACKAGE: expect.stringMatching(
+        /^azfn-health:redacted:[0-9a-f]{12};shape=credential;account=stordersprod;se=2026-12-30T00:00:00.000Z$/,
+      ),
     });
     const replayed = JSON.parse((await runInProcess(["check", "--from", dir, "--format", "json"])).stdout);
     expect(outline(replayed)).toEqual(outline(live.report));

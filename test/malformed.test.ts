@@ -11,6 +11,7 @@ import { CollectError } from "../src/core/errors.js";
 import type { CheckFacts, FactSource, Role } from "../src/core/facts.js";
 import { HEALTHY, replayFacts, REGRESSION, ROOT, STORY } from "./helpers.js";
 import { commandsOf, kindsOf } from "./support/plan.js";
+import { bodyOf, setBody } from "./support/recorded-body.js";
 import type { PlanStep } from "../src/decide/plan.js";
 
 /**
@@ -369,8 +370,12 @@ function edited(base: Recording, url: RegExp, edit: Case["edit"]): Recording {
   const hits = recording.exchanges.filter((e) => url.test(e.request.url));
   expect(hits.length, `the fixture answers ${url}`).toBeGreaterThan(0);
   for (const hit of hits) {
-    if (typeof edit === "function") hit.response.body = edit(hit.response.body as Record<string, J>);
-    else {
+    if (typeof edit === "function") {
+      const body = edit(bodyOf<Record<string, J>>(hit.response));
+      // A string is the body's raw text (withMembers), served as is; any other value, its JSON text.
+      if (typeof body === "string") hit.response.body = body;
+      else setBody(hit.response, body);
+    } else {
       hit.response.body = edit.text;
       hit.response.headers = { "content-type": edit.contentType ?? "application/json; charset=utf-8" };
     }
@@ -564,7 +569,7 @@ describe("every real answer is accepted", () => {
       for (const e of load(`fixtures/${dir}`).exchanges) {
         const source = shapeSourceOf(e.request.url);
         expect(source, `${e.request.url} has a shape`).toBeDefined();
-        if (e.response.status < 300) bodies.push([`${dir} ${e.request.url}`, source!, e.response.body]);
+        if (e.response.status < 300) bodies.push([`${dir} ${e.request.url}`, source!, bodyOf(e.response)]);
       }
     }
     const examples = "/work/shared/reference/data/azure-rest-examples";

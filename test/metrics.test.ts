@@ -8,6 +8,8 @@ import {
 } from "../src/analyse/metrics/judge.js";
 import { grainFor, planWindows } from "../src/core/windows.js";
 import { runInProcess, STORY } from "./helpers.js";
+import { bodyOf, editBody } from "./support/recorded-body.js";
+import type { Recording } from "../src/collect/recording.js";
 
 const HOUR = 3_600_000;
 
@@ -162,11 +164,13 @@ describe("collecting metrics", () => {
         // Answer a single name from the recorded combined answer for the same resource.
         // The recorded answer for the same window (the recording also holds last week's).
         const timespan = new URL(request.url).searchParams.get("timespan");
-        const recorded = recording.exchanges.find(
-          (e) =>
-            /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url) &&
-            new URL(e.request.url).searchParams.get("timespan") === timespan,
-        )!.response.body as { value: { name: { value: string } }[] };
+        const recorded = bodyOf<{ value: { name: { value: string } }[] }>(
+          recording.exchanges.find(
+            (e) =>
+              /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url) &&
+              new URL(e.request.url).searchParams.get("timespan") === timespan,
+          )!.response,
+        );
         return reply(request as never, 200, {
           ...recorded,
           value: recorded.value.filter((m) => names.includes(m.name.value)),
@@ -221,11 +225,10 @@ describe("Application Insights without the portal's link", () => {
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const { ROOT, STORY, runInProcess } = await import("./helpers.js");
-    const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8"));
-    const site = recording.exchanges.find((e: { request: { url: string } }) =>
-      /sites\/orders-func-prod\?/.test(e.request.url),
-    );
-    site.response.body.tags = {};
+    const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as Recording;
+    editBody(recording, /sites\/orders-func-prod\?/, (site) => {
+      site.tags = {};
+    });
     const dir = mkdtempSync(join(tmpdir(), "azfn-unlinked-"));
     writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
     const unlinked = JSON.parse((await runInProcess(["check", "--from", dir, "--format", "json"])).stdout);

@@ -9,6 +9,7 @@ import { runWatch, type WatchClock, type WatchRequest } from "../src/watch/watch
 import { replayClock } from "../src/app/watch-clock.js";
 import type { StandIn } from "./support/azure-stand-in.mjs";
 import { loadRecording, startLive } from "./support/live-stand-in.mjs";
+import { editBody } from "./support/recorded-body.js";
 import {
   HASH_KEY,
   HEALTHY,
@@ -161,14 +162,11 @@ describe("check --watch (core, replayed)", () => {
     const { result } = await watchReplay(HEALTHY, {
       durationMs: 60 * MINUTE,
       edit: (r) => {
-        const host = r.exchanges.find((e) =>
-          /orders-func-prod\/hostruntime\/admin\/host\/status/.test(e.request.url),
-        )!;
-        host.response.body = {
-          ...(host.response.body as object),
+        editBody(r, /orders-func-prod\/hostruntime\/admin\/host\/status/, (host) => ({
+          ...host,
           state: "Error",
           errors: ["Microsoft.Azure.WebJobs.Host: boom"],
-        };
+        }));
       },
     });
     expect(result.watch.stoppedBy).toBe("critical finding");

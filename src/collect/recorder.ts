@@ -71,7 +71,11 @@ const ERROR_FIELDS: Keep = {
   Message: true,
 };
 
-export function redactBody(redact: Redactor, url: string, status: number, text: string): unknown {
+/**
+ * The body a recording keeps (RecordedExchange's `body`): the JSON text of the kept, redacted fields,
+ * which replay serves as is; or, for an answer that is not JSON, its scrubbed first line; or nothing.
+ */
+export function redactBody(redact: Redactor, url: string, status: number, text: string): string | undefined {
   if (text === "") return undefined;
   let body: unknown;
   try {
@@ -111,7 +115,8 @@ export function redactBody(redact: Redactor, url: string, status: number, text: 
       }),
     );
   }
-  return kept;
+  // Nothing kept (a JSON body of the wrong shape): an empty body.
+  return kept === undefined ? undefined : JSON.stringify(kept);
 }
 
 /** A value of the wrong shape, without its content: a number or boolean stays, an object or list is emptied. */

@@ -22,7 +22,19 @@ export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
 
 export interface RecordedExchange {
   request: { method: string; url: string };
-  response: { status: number; headers?: Record<string, string>; body?: unknown };
+  response: {
+    status: number;
+    headers?: Record<string, string>;
+    /**
+     * A string is the body exactly as replay serves it: the JSON text Azure sent, after redaction
+     * (the recorder writes `JSON.stringify` of the fields it keeps), or, for an answer that was not
+     * JSON (an HTML error page), its scrubbed first line. Any other value is a JSON value (older and
+     * hand-written recordings), served as `JSON.stringify(body)`: the same bytes the text would be.
+     * Absent: an empty body. Text keeps replay cheap: reading a recording builds no object per metric
+     * point, and the SDK parses each body once, as it parses Azure's.
+     */
+    body?: unknown;
+  };
 }
 
 export interface Recording {
@@ -160,15 +172,16 @@ export function createReplayHttpClient(recording: Recording): HttpClient {
           "content-type": "application/json; charset=utf-8",
           ...response.headers,
         }),
-        bodyAsText:
-          response.body === undefined
-            ? ""
-            : typeof response.body === "string"
-              ? response.body
-              : JSON.stringify(response.body),
+        bodyAsText: servedBody(response),
       });
     },
   };
+}
+
+/** The text a recorded response is served as (see RecordedExchange's `body`), by replay and the tests' stand-in. */
+export function servedBody(response: RecordedExchange["response"]): string {
+  const { body } = response;
+  return body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
 }
 
 /** What ARM says for a resource that is not there, so a gap in a recording reads like one in Azure. */
@@ -222,19 +235,51 @@ export function metricsSlice(exchanges: readonly RecordedExchange[], method: str
       without(e.request.url) === wanted
     );
   });
-  if (!source) return undefined;
-  const body = structuredClone(source.response.body) as {
-    timespan?: string;
-    value?: { timeseries?: { data?: { timeStamp: string }[] }[] }[];
+  const body = source && valueOf(source);
+  // A body that is not a JSON object has no points to keep: the span is not in the recording.
+  if (!isObject(body)) return undefined;
+  const inSpan = (point: unknown) => {
+    const at = Date.parse(String(isObject(point) ? point.timeStamp : undefined));
+    return at >= span.start && at < span.end;
   };
-  body.timespan = `${new Date(span.start).toISOString()}/${new Date(span.end).toISOString()}`;
-  for (const metric of body.value ?? [])
-    for (const series of metric.timeseries ?? [])
-      series.data = (series.data ?? []).filter((point) => {
-        const at = Date.parse(point.timeStamp);
-        return at >= span.start && at < span.end;
-      });
-  return body;
+  // New objects, not an edited copy: the parsed source is cached and shared by every slice of it.
+  const slicedSeries = (series: unknown) =>
+    isObject(series) ? { ...series, data: (listOf(series.data) ?? []).filter(inSpan) } : series;
+  const slicedMetric = (metric: unknown) => {
+    const series = isObject(metric) ? listOf(metric.timeseries) : undefined;
+    return series ? { ...(metric as JsonObject), timeseries: series.map(slicedSeries) } : metric;
+  };
+  const metrics = listOf(body.value);
+  return {
+    ...body,
+    timespan: `${new Date(span.start).toISOString()}/${new Date(span.end).toISOString()}`,
+    ...(metrics ? { value: metrics.map(slicedMetric) } : {}),
+  };
+}
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const listOf = (value: unknown): unknown[] | undefined =>
+  Array.isArray(value) ? (value as unknown[]) : undefined;
+
+/** Each metrics exchange's body parsed once, when a slice first needs it (most replays never do). */
+const parsedBodies = new WeakMap<RecordedExchange, unknown>();
+
+/** The JSON value of an exchange's body; undefined when it has none or its text is not JSON. */
+function valueOf(exchange: RecordedExchange): unknown {
+  if (!parsedBodies.has(exchange)) {
+    const { body } = exchange.response;
+    let value: unknown = body;
+    if (typeof body === "string")
+      try {
+        value = JSON.parse(body);
+      } catch {
+        value = undefined;
+      }
+    parsedBodies.set(exchange, value);
+  }
+  return parsedBodies.get(exchange);
 }
 
 function timespanOf(text: string | null): { start: number; end: number } | undefined {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { describeError } from "../../src/cli/main.js";
 import { ROOT, runInProcess } from "../helpers.js";
-import { bodyOf, readFixture, writeRecording } from "./hostile.js";
+import { readFixture, writeRecording } from "./hostile.js";
+import { editBody } from "../support/recorded-body.js";
 
 const BIN = join(ROOT, "dist/bundle/bin.js");
 const ROLLBACK = "fixtures/regression-5xx";
@@ -126,13 +127,16 @@ describe("exit codes and streams", () => {
     "a deployment time of %j in a recording is never a crash",
     async (time) => {
       const r = readFixture(HOTFIX);
-      const deployments = bodyOf(r, /orders-func-prod\/deployments/) as {
-        value: { properties: Record<string, unknown> }[];
-      };
-      for (const d of deployments.value) {
-        d.properties.end_time = time;
-        d.properties.start_time = time;
-      }
+      editBody<{ value: { properties: Record<string, unknown> }[] }>(
+        r,
+        /orders-func-prod\/deployments/,
+        (deployments) => {
+          for (const d of deployments.value) {
+            d.properties.end_time = time;
+            d.properties.start_time = time;
+          }
+        },
+      );
       const run = await runInProcess(["check", "--from", writeRecording(r), "--format", "json"]);
       expect(run.code, run.stderr).not.toBe(1);
       expect(run.stderr).not.toMatch(/unexpected error|at \w+ \(/);

@@ -17,6 +17,7 @@ import {
   writeRecording,
 } from "./hostile.js";
 import { runInProcess } from "../helpers.js";
+import { bodyOf, setBody } from "../support/recorded-body.js";
 import { rng } from "../support/seeded.mjs";
 import { soakCases } from "../support/soak.js";
 
@@ -69,7 +70,8 @@ function mutate(base: Recording, random: () => number): Mutated {
   const count = 1 + Math.floor(random() * 4);
   for (let n = 0; n < count; n++) {
     const exchange = pick(recording.exchanges);
-    const slots = slotsOf(exchange.response.body as Json);
+    const body = bodyOf<Json>(exchange.response);
+    const slots = slotsOf(body);
     if (slots.length === 0) continue;
     const [parent, key] = pick(slots);
     const current = (parent as Record<string, Json>)[key as string] ?? null;
@@ -106,6 +108,7 @@ function mutate(base: Recording, random: () => number): Mutated {
         `${url} ${String(key)}: ${typeof current} -> ${Array.isArray(swapped) ? "array" : typeof swapped}`,
       );
     }
+    setBody(exchange.response, body);
   }
   return { recording, malformed, what };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import type { Recording } from "../../src/collect/recording.js";
 import { ROOT, runInProcess } from "../helpers.js";
+import { editBody } from "../support/recorded-body.js";
 
 /** Values an attacker with write access to an app (or a garbled response) puts where names go. */
 export const SHELL_HOSTILE = [
@@ -21,17 +22,8 @@ export const SHELL_HOSTILE = [
   "-h",
 ];
 
-export type Body = Record<string, unknown> & { properties?: Record<string, unknown> | null };
-
 export function readFixture(dir: string): Recording {
   return JSON.parse(readFileSync(join(ROOT, dir, "recording.json"), "utf8")) as Recording;
-}
-
-/** The body of the first exchange whose URL matches. */
-export function bodyOf(recording: Recording, pattern: RegExp): Body {
-  const exchange = recording.exchanges.find((e) => pattern.test(e.request.url));
-  if (!exchange) throw new Error(`no exchange matches ${pattern}`);
-  return exchange.response.body as Body;
 }
 
 export function writeRecording(recording: Recording, prefix = "azfn-sec-"): string {
@@ -43,10 +35,12 @@ export function writeRecording(recording: Recording, prefix = "azfn-sec-"): stri
 /** regression-5xx (a ROLLBACK by swapping the slot back) with the slot renamed. */
 export function swappedFrom(slot: string): string {
   const r = readFixture("fixtures/regression-5xx");
-  const site = bodyOf(r, /sites\/orders-func-prod\?/);
-  (site.properties!.slotSwapStatus as { sourceSlotName: string }).sourceSlotName = slot;
-  const slots = bodyOf(r, /sites\/orders-func-prod\/slots\?/) as { value: { name: string }[] };
-  slots.value[0]!.name = `orders-func-prod/${slot}`;
+  editBody(r, /sites\/orders-func-prod\?/, (site) => {
+    (site.properties!.slotSwapStatus as { sourceSlotName: string }).sourceSlotName = slot;
+  });
+  editBody<{ value: { name: string }[] }>(r, /sites\/orders-func-prod\/slots\?/, (slots) => {
+    slots.value[0]!.name = `orders-func-prod/${slot}`;
+  });
   return writeRecording(r);
 }
 
@@ -86,32 +80,40 @@ export function everyFreeText(text: (field: string) => string, dir = "fixtures/s
   const r = readFixture(dir);
   for (const role of ["qa", "prod"]) {
     const app = `orders-func-${role}`;
-    const settings = bodyOf(r, new RegExp(`${app}/config/appsettings/list`));
-    settings.properties![text(`${role} setting name`)] = text(`${role} setting value`);
-    const host = bodyOf(r, new RegExp(`${app}/hostruntime`));
-    host.errors = [text(`${role} host error`)];
-    const deployments = bodyOf(r, new RegExp(`${app}/deployments`)) as {
-      value: { properties: Record<string, unknown> }[];
-    };
-    for (const d of deployments.value) {
-      d.properties.author = text(`${role} deployment author`);
-      d.properties.message = text(`${role} deployment message`);
-      d.properties.deployer = text(`${role} deployer`);
-    }
-    const functions = bodyOf(r, new RegExp(`${app}/functions\\?api-version=[^&]*$`)) as {
-      value: { name: string; properties?: Record<string, unknown> }[];
-    };
-    if (functions.value[0]) functions.value[0].name = `${app}/${text(`${role} function name`)}`;
-    const slots = bodyOf(r, new RegExp(`${app}/slots\\?`)) as { value: unknown[] };
-    slots.value.push({
-      id: `/x/slots/${role}`,
-      name: `${app}/${text(`${role} slot name`)}`,
-      properties: { state: text(`${role} slot state`) },
+    editBody(r, new RegExp(`${app}/config/appsettings/list`), (settings) => {
+      settings.properties![text(`${role} setting name`)] = text(`${role} setting value`);
     });
-    const logs = bodyOf(r, new RegExp(`appi-orders-${role}/query`)) as {
-      tables: { rows: unknown[][] }[];
-    };
-    for (const row of logs.tables[0]!.rows) row[2] = `${String(row[2])} ${text(`${role} log name`)}`;
+    editBody(r, new RegExp(`${app}/hostruntime`), (host) => {
+      host.errors = [text(`${role} host error`)];
+    });
+    editBody<{ value: { properties: Record<string, unknown> }[] }>(
+      r,
+      new RegExp(`${app}/deployments`),
+      (deployments) => {
+        for (const d of deployments.value) {
+          d.properties.author = text(`${role} deployment author`);
+          d.properties.message = text(`${role} deployment message`);
+          d.properties.deployer = text(`${role} deployer`);
+        }
+      },
+    );
+    editBody<{ value: { name: string }[] }>(
+      r,
+      new RegExp(`${app}/functions\\?api-version=[^&]*$`),
+      (functions) => {
+        if (functions.value[0]) functions.value[0].name = `${app}/${text(`${role} function name`)}`;
+      },
+    );
+    editBody<{ value: unknown[] }>(r, new RegExp(`${app}/slots\\?`), (slots) => {
+      slots.value.push({
+        id: `/x/slots/${role}`,
+        name: `${app}/${text(`${role} slot name`)}`,
+        properties: { state: text(`${role} slot state`) },
+      });
+    });
+    editBody<{ tables: { rows: unknown[][] }[] }>(r, new RegExp(`appi-orders-${role}/query`), (logs) => {
+      for (const row of logs.tables[0]!.rows) row[2] = `${String(row[2])} ${text(`${role} log name`)}`;
+    });
   }
   return writeRecording(r);
 }

@@ -14,7 +14,8 @@ import { describe, expect, it } from "vitest";
 import { shellCommand, shellOption, shellQuote } from "../../src/core/shell.js";
 import { inert } from "../../src/report/inert.js";
 import { runInProcess } from "../helpers.js";
-import { bodyOf, readFixture, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
+import { readFixture, SHELL_HOSTILE, swappedFrom, writeRecording } from "./hostile.js";
+import { editBody } from "../support/recorded-body.js";
 
 /** What bash makes of a command line: the words it passes, NUL-separated. */
 function wordsOf(line: string, cwd: string): string[] {
@@ -148,10 +149,9 @@ describe("shell quoting", () => {
   it("plan.sh sets hostile slot-setting names as data, never as code", async () => {
     const names = ["AzureWebJobsStorage", ...SHELL_HOSTILE.slice(0, 6)];
     const r = readFixture("fixtures/healthy-upgrade");
-    bodyOf(r, /orders-func-prod\/config\/slotConfigNames/).properties = {
-      appSettingNames: names,
-      connectionStringNames: null,
-    };
+    editBody(r, /orders-func-prod\/config\/slotConfigNames/, (body) => {
+      body.properties = { appSettingNames: names, connectionStringNames: null };
+    });
     const out = join(mkdtempSync(join(tmpdir(), "azfn-out-")), "bundle");
     const run = await runInProcess(["check", "--from", writeRecording(r), "--out", out]);
     expect(run.code, run.stderr).toBe(5);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { metricsSlice, requestKey } from "../../dist/collect/recording.js";
+import { metricsSlice, requestKey, servedBody } from "../../dist/collect/recording.js";
 
 export const STAND_IN_TOKEN = "stand-in-access-token";
 export const STAND_IN_CLIENT = {
@@ -240,12 +240,10 @@ export async function startStandIn({ recording, latencyMs = 0, faults = [], chao
       };
       const answer = answers.get(requestKey(req.method, `https://stand-in${path}?${query}`)) ?? sliced();
       if (!answer) return send(404, armError("ResourceNotFound", `The resource '${path}' was not found.`));
-      const text =
-        answer.body === undefined
-          ? ""
-          : JSON.stringify(answer.body)
-              .replaceAll("https://management.azure.com", base)
-              .replaceAll("https://api.loganalytics.io", base);
+      // The bytes replay would serve, with Azure's hosts pointed at the stand-in (next links).
+      const text = servedBody(answer)
+        .replaceAll("https://management.azure.com", base)
+        .replaceAll("https://api.loganalytics.io", base);
       send(answer.status, text, answer.headers ?? {});
     });
   });
