@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { collectCheckFacts } from "../src/collect/azure.js";
 import {
   createReplayHttpClient,
+  metricsSlice,
   readRecording,
   requestKey,
   type Recording,
@@ -11,7 +15,16 @@ import { createRedactor, isNonSecretSetting, redactedMarker } from "../src/colle
 import { judge } from "../src/check.js";
 import { CollectError, UsageError } from "../src/core/errors.js";
 import { parseAppId } from "../src/core/resource-id.js";
-import { HASH_KEY, HEALTHY, REGRESSION, replayFacts, ROOT, STORY, TEST_CREDENTIAL } from "./helpers.js";
+import {
+  HASH_KEY,
+  HEALTHY,
+  REGRESSION,
+  replayFacts,
+  ROOT,
+  runInProcess,
+  STORY,
+  TEST_CREDENTIAL,
+} from "./helpers.js";
 import { type Body, bodyOf, editBody, setBody } from "./support/recorded-body.js";
 
 const forbidden = (status: number, code: string, message: string) => ({
@@ -241,6 +254,80 @@ describe("recordings", () => {
   ])("reading %s is a usage error", async (dir, message) => {
     await expect(readRecording(`${ROOT}/${dir}`)).rejects.toThrow(UsageError);
     await expect(readRecording(`${ROOT}/${dir}`)).rejects.toThrow(message);
+  });
+
+  it("serve a text body byte for byte, a JSON value as its JSON text, and no body as nothing", async () => {
+    const served: [body: unknown, text: string][] = [
+      ['{"b": 1,  "a":[2]}', '{"b": 1,  "a":[2]}'], // as stored: never parsed and written again
+      ["<html><head><title>Sign in", "<html><head><title>Sign in"], // a non-JSON answer's first line
+      [{ b: 1, a: [2] }, '{"b":1,"a":[2]}'], // an older or hand-written recording's value
+      [null, "null"],
+      [undefined, ""],
+    ];
+    const url = (n: number) => `https://management.azure.com/x${n}?api-version=1`;
+    const client = createReplayHttpClient({
+      format: "azfn-health-recording",
+      version: 1,
+      recordedAt: "2026-11-20T00:00:00Z",
+      apps: { qa: "a", prod: "b" },
+      exchanges: served.map(([body], n) => ({
+        request: { method: "GET", url: url(n) },
+        response: { status: 200, ...(body === undefined ? {} : { body }) },
+      })),
+    });
+    for (const [n, [, text]] of served.entries())
+      expect((await client.sendRequest({ url: url(n), method: "GET" } as never)).bodyAsText).toBe(text);
+  });
+
+  it("slice a metrics span from a text body as from its value, leaving the parsed source unchanged", async () => {
+    const recording = await readRecording(`${ROOT}/${STORY}`);
+    const source = recording.exchanges.find(
+      (e) =>
+        /orders-func-prod\/providers\/Microsoft\.Insights\/metrics\?/i.test(e.request.url) &&
+        e.response.status === 200,
+    )!;
+    expect(typeof source.response.body).toBe("string");
+    const asValue = { ...source, response: { ...source.response, body: bodyOf(source.response) } };
+    const recorded = new URL(source.request.url).searchParams.get("timespan")!;
+    const [start, end] = recorded.split("/").map(Date.parse) as [number, number];
+    const within = (from: number, to: number) => {
+      const url = new URL(source.request.url);
+      url.searchParams.set("timespan", `${new Date(from).toISOString()}/${new Date(to).toISOString()}`);
+      return url.toString();
+    };
+    const points = (body: unknown) =>
+      (body as { value: { timeseries: { data: unknown[] }[] }[] }).value.flatMap((m) =>
+        m.timeseries.flatMap((t) => t.data),
+      ).length;
+    const narrow = within(start + 10 * 60_000, start + 20 * 60_000);
+    const fromText = metricsSlice([source], "GET", narrow);
+    expect(fromText).toEqual(metricsSlice([asValue], "GET", narrow));
+    expect(points(fromText)).toBeGreaterThan(0);
+    expect(points(fromText)).toBeLessThan(points(asValue.response.body));
+    // The whole span after a narrow slice of the same (cached) source: every recorded point is still there.
+    const whole = metricsSlice([source], "GET", within(start, end));
+    expect(points(whole)).toBe(points(asValue.response.body));
+    expect(whole).toEqual({ ...(asValue.response.body as object), timespan: expect.any(String) });
+  });
+
+  it("replay to identical reports whether their bodies are text or JSON values (the story)", async () => {
+    const recording = JSON.parse(readFileSync(join(ROOT, STORY, "recording.json"), "utf8")) as Recording;
+    expect(recording.exchanges.filter((e) => typeof e.response.body !== "string")).toEqual([]);
+    // The same recording as an older one holds it: each body the JSON value itself.
+    for (const exchange of recording.exchanges) exchange.response.body = bodyOf(exchange.response);
+    const dir = mkdtempSync(join(tmpdir(), "azfn-values-"));
+    writeFileSync(join(dir, "recording.json"), JSON.stringify(recording));
+    for (const args of [
+      ["--format", "json"],
+      ["--format", "text"],
+      ["--format", "markdown", "--baseline", "last-week"],
+    ]) {
+      const fromText = await runInProcess(["check", "--from", STORY, ...args]);
+      const fromValues = await runInProcess(["check", "--from", dir, ...args]);
+      expect(fromText.stdout.length, args.join(" ")).toBeGreaterThan(500);
+      expect(fromValues.code, args.join(" ")).toBe(fromText.code);
+      expect(fromValues.stdout.replaceAll(dir, STORY), args.join(" ")).toBe(fromText.stdout);
+    }
   });
 });
 
