@@ -58,31 +58,51 @@ export const loadOnFirstCall = {
 };
 
 /**
- * The HTTP runtime asks `typeof FormData` of every request (formDataPolicy, and each body sent):
- * Node's FormData is a lazy global whose first read loads undici, ~17 ms of a run that sends no
- * form. A real FormData says so in its Symbol.toStringTag; only then is the global consulted.
- * The same answer for every body, without loading undici for the ones that are not forms.
+ * Text patches of the HTTP runtime (@typespec/ts-http-runtime, under every Azure SDK), each of which
+ * must be found exactly once in its file: a runtime that no longer reads this way would keep its
+ * test unchanged, so the build fails instead.
+ *
+ * - The runtime asks `typeof FormData` of every request (formDataPolicy, and each body sent):
+ *   Node's FormData is a lazy global whose first read loads undici, ~17 ms of a run that sends no
+ *   form. A real FormData says so in its Symbol.toStringTag; only then is the global consulted.
+ *   The same answer for every body, without loading undici for the ones that are not forms.
+ * - The runtime parses every response body for the SDK's deserialiser, after azfn-health's shape
+ *   check (src/collect/shapes.ts) has parsed the same text: it takes the shape check's parse, left
+ *   on the response under `Symbol.for("azfn-health.parsedBody")` with the text it came from, when
+ *   that text is the body it would parse. One `JSON.parse` of each body instead of two (1.5 MB of
+ *   metrics in a replayed check); nothing reads the parse in between.
  */
 const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
-export const formDataWithoutUndici = {
-  name: "form-data-without-undici",
+const FORM_DATA_GUARD = {
+  find: FORM_DATA_TEST,
+  replace: `Object.prototype.toString.call(body) === "[object FormData]" && ${FORM_DATA_TEST}`,
+};
+const RESPONSE_PARSE = "return bodyToParse ? JSON.parse(bodyToParse) : undefined;";
+const PARSE_ONCE = {
+  find: RESPONSE_PARSE,
+  replace:
+    'const checked = response[Symbol.for("azfn-health.parsedBody")]; ' +
+    `if (checked !== undefined && checked.text === bodyToParse) return checked.body; ${RESPONSE_PARSE}`,
+};
+const RUNTIME_PATCHES = [
+  { file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/, patches: [FORM_DATA_GUARD] },
+  {
+    file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]client[\\/]sendRequest\.js$/,
+    patches: [FORM_DATA_GUARD, PARSE_ONCE],
+  },
+];
+export const patchHttpRuntime = {
+  name: "patch-http-runtime",
   setup(build) {
-    build.onLoad(
-      { filter: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/](formData|client[\\/]sendRequest)\.js$/ },
-      (args) => {
-        const source = readFileSync(args.path, "utf8");
-        // A runtime that no longer reads this way would keep its test unchanged: fail the build instead.
-        if (source.split(FORM_DATA_TEST).length !== 2)
-          throw new Error(`${args.path}: the FormData test to guard is not there once`);
-        return {
-          contents: source.replace(
-            FORM_DATA_TEST,
-            `Object.prototype.toString.call(body) === "[object FormData]" && ${FORM_DATA_TEST}`,
-          ),
-          loader: "js",
-        };
-      },
-    );
+    for (const { file, patches } of RUNTIME_PATCHES)
+      build.onLoad({ filter: file }, (args) => {
+        let source = readFileSync(args.path, "utf8");
+        for (const { find, replace } of patches) {
+          if (source.split(find).length !== 2) throw new Error(`${args.path}: "${find}" is not there once`);
+          source = source.replace(find, () => replace);
+        }
+        return { contents: source, loader: "js" };
+      });
   },
 };
 
@@ -169,4 +189,4 @@ export const BANNER =
   'const require = process.getBuiltinModule?.("node:module").createRequire(import.meta.url);';
 
 /** In the order scripts/bundle.mjs applies them. */
-export const START_UP_PLUGINS = [loadOnFirstCall, builtinsByRequire, formDataWithoutUndici];
+export const START_UP_PLUGINS = [loadOnFirstCall, builtinsByRequire, patchHttpRuntime];

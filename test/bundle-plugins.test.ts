@@ -133,6 +133,29 @@ describe("the bundle's start-up plugins", () => {
     expect(result).toEqual({ jsonBody: '{"a":1}', afterJson: false, formBody: true, multipart: true });
   });
 
+  it("the HTTP runtime takes the shape check's parse for the same text, and parses any other", async () => {
+    const result = await runBundled(`
+      import { getClient } from "@azure-rest/core-client";
+      import { createHttpHeaders } from "@azure/core-rest-pipeline";
+      const text = '{"a":1}';
+      const httpClient = { sendRequest: async (request) => ({ request, status: 200, bodyAsText: text, headers: createHttpHeaders({ "content-type": "application/json" }) }) };
+      const checked = { checked: true };
+      const bodyWhenLeft = async (leftFor) => {
+        const leave = { name: "leave", sendRequest: async (request, next) => {
+          const response = await next(request);
+          response[Symbol.for("azfn-health.parsedBody")] = { text: leftFor, body: checked };
+          return response;
+        } };
+        const client = getClient("https://example.invalid", { httpClient, additionalPolicies: [{ policy: leave, position: "perCall" }] });
+        return (await client.path("/x").get()).body;
+      };
+      const same = await bodyWhenLeft(text);
+      const other = await bodyWhenLeft('{"a":2}');
+      console.log(JSON.stringify({ taken: same === checked, other }));
+    `);
+    expect(result).toEqual({ taken: true, other: { a: 1 } });
+  });
+
   it("string-width measures as before, and builds nothing until it is called", async () => {
     const result = await runBundled(`
       import stringWidth from "string-width";

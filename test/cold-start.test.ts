@@ -68,6 +68,22 @@ describe("cold start", () => {
     expect(loaded.filter((name) => UNUSED_IN_REPLAY.includes(name))).toEqual([]);
   });
 
+  it("a replayed check parses each large body once: the SDK takes the shape check's parse", () => {
+    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    expect(run.stdout).toContain("Verdict: HOTFIX");
+    const recording = JSON.parse(readFileSync(join(STORY, "recording.json"), "utf8")) as {
+      exchanges: { response: { body?: unknown } }[];
+    };
+    const large = recording.exchanges.filter(
+      ({ response }) => typeof response.body === "string" && response.body.length > 10_000,
+    ).length;
+    expect(large).toBeGreaterThan(5);
+    // The recording itself, then each large body the check asks for, at most once (twice before).
+    const parses = Number(/^parse-probe: (\d+)$/m.exec(run.stderr)?.[1]);
+    expect(parses).toBeGreaterThan(5);
+    expect(parses).toBeLessThanOrEqual(1 + large);
+  });
+
   it("the bundle builds no whole App Service or Azure Monitor client, only the operations it calls", () => {
     const dir = join(ROOT, "dist/bundle");
     const whole = readdirSync(dir)

@@ -62,6 +62,9 @@ export function parsedBody(
   }
 }
 
+/** Where the shape check leaves its parse of a body, with the text it parsed, for the SDK's runtime. */
+const PARSED_BODY = Symbol.for("azfn-health.parsedBody");
+
 /**
  * Checks every successful response the check reads before the SDK deserialises it, so a
  * malformed body fails its own read (a gap for that source) and never yields a model. Per call,
@@ -81,6 +84,9 @@ export const shapePolicy: PipelinePolicy = {
     // A key given twice reads two ways in any response; the rest is the response's own (src/collect/ambiguity.ts).
     const ambiguous = duplicateKeyPath(response.bodyAsText ?? "") ?? read.ambiguity?.(parsed.body);
     if (ambiguous) throw new MalformedResponseError(read.source, ambiguous, "ambiguous");
+    // The SDK's runtime takes this parse for the same text instead of parsing it again
+    // (scripts/bundle-plugins.mjs, patchHttpRuntime); nothing here keeps or changes it.
+    Object.defineProperty(response, PARSED_BODY, { value: { text: response.bodyAsText, body: parsed.body } });
     return response;
   },
 };

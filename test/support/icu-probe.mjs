@@ -1,7 +1,15 @@
 // Preloaded (node --import) by test/cold-start.test.ts: reports each call that makes V8 load ICU data
 // (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each,
-// and at exit the public Node modules the process loaded, on one "builtins-probe:" line.
+// and at exit the public Node modules the process loaded, on one "builtins-probe:" line, and how
+// many texts over 10,000 characters were given to JSON.parse, on a "parse-probe:" line.
+const realParse = JSON.parse;
+let bigParses = 0;
+JSON.parse = function (text, reviver) {
+  if (typeof text === "string" && text.length > 10_000) bigParses++;
+  return realParse.call(this, text, reviver);
+};
 process.on("exit", () => {
+  process.stderr.write(`parse-probe: ${bigParses}\n`);
   const loaded = process.moduleLoadList
     .filter((entry) => entry.startsWith("NativeModule ") && !entry.includes("internal/"))
     .map((entry) => entry.slice("NativeModule ".length));
