@@ -86,8 +86,10 @@ describe("SIGINT and SIGTERM", () => {
       const run = start(checkArgs("https://127.0.0.1:9", ["--auth", "cli", "--timeout", "120"]), {
         PATH: `${dir}:${process.env.PATH}`,
       });
-      await until("the fake az was started", () => readdirSync(pids).length > 0);
-      const azPids = readdirSync(pids).map(Number);
+      // The shell creates the file before echo writes to it: wait for its line, not its name.
+      const written = () => readdirSync(pids).filter((pid) => readFileSync(join(pids, pid), "utf8") !== "");
+      await until("the fake az was started", () => written().length > 0);
+      const azPids = written().map(Number);
       expect(readFileSync(join(pids, String(azPids[0])), "utf8")).toMatch(/^account get-access-token/);
       expect(azPids.every(running)).toBe(true);
       run.child.kill(signal);
