@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { groupThousands } from "../src/core/format.js";
+import { enUsNumber, groupThousands } from "../src/core/format.js";
 import { byCodeUnit } from "../src/core/order.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 import { ROOT, STORY } from "./helpers.js";
@@ -102,6 +102,32 @@ describe("cold start", () => {
         Math.round(n).toLocaleString("en-US"),
       );
     }
+  });
+
+  it("enUsNumber writes a number as en-US does by default (generated cases)", () => {
+    const g = seeded(BASE_SEED + 2);
+    const cases = [0, -0, 0.0005, 0.0015, 1.0005, 2.675, 999.9995, 999_999.9995, 1e21, 1.23e-7, 0.1 + 0.2];
+    for (let i = 0; i < 5000; i++) {
+      let n = g.next() * 10 * 10 ** (g.int(34) - 10);
+      if (g.chance(0.5)) n = Number(n.toPrecision(1 + g.int(6)));
+      cases.push(g.chance(0.2) ? -n : n);
+    }
+    for (const [i, n] of cases.entries())
+      expect(enUsNumber(n), `seed ${g.seed}, case ${i}: ${n}`).toBe(n.toLocaleString("en-US"));
+  });
+
+  it("a replayed traffic loss, where the loads do not compare, loads no ICU data either", () => {
+    const run = probed([
+      `${ROOT}/dist/bundle/bin.js`,
+      "check",
+      "--from",
+      "traffic-loss",
+      "--fail-on",
+      "never",
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("Verdict:");
+    expect(icuCalls(run.stderr)).toEqual([]);
   });
 
   it("byCodeUnit sorts ISO times by time and ids by their characters, whatever the locale", () => {

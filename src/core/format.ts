@@ -23,6 +23,41 @@ export function groupThousands(n: number): string {
   return `${whole < 0 || Object.is(whole, -0) ? "-" : ""}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
 
+/**
+ * A number as en-US writes it by default (`toLocaleString("en-US")`: 1234.5678 → "1,234.568"):
+ * thousands grouped, at most three decimals, rounded half away from zero on the number's shortest
+ * decimal form, as ICU rounds. Not toLocaleString, for the reason groupThousands gives.
+ */
+export function enUsNumber(x: number): string {
+  if (!Number.isFinite(x)) return x.toLocaleString("en-US");
+  const [, whole = "0", fraction = "", exponent = "0"] =
+    /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(x))) ?? [];
+  const digits = `${whole}${fraction}`;
+  const point = whole.length + Number(exponent);
+  // The digits with the decimal point placed: whole part, then every fraction digit.
+  const [int, frac] =
+    point <= 0
+      ? ["0", `${"0".repeat(-point)}${digits}`]
+      : point >= digits.length
+        ? [`${digits}${"0".repeat(point - digits.length)}`, ""]
+        : [digits.slice(0, point), digits.slice(point)];
+  let kept = `${int}${frac.slice(0, 3).padEnd(3, "0")}`;
+  if ((frac[3] ?? "0") >= "5") kept = addOne(kept);
+  const intPart = kept.slice(0, -3).replace(/^0+(?=\d)/, "");
+  const fracPart = kept.slice(-3).replace(/0+$/, "");
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  return `${sign}${intPart.replace(/\B(?=(\d{3})+$)/g, ",")}${fracPart ? `.${fracPart}` : ""}`;
+}
+
+/** A string of decimal digits plus one ("0999" → "1000"). */
+function addOne(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits[i] === "9") i--;
+  return i < 0
+    ? `1${"0".repeat(digits.length)}`
+    : `${digits.slice(0, i)}${Number(digits[i]) + 1}${"0".repeat(digits.length - i - 1)}`;
+}
+
 /** A relative change as a signed whole percentage: 0.48 → "+48 %", -0.2 → "-20 %". */
 export function signedPercent(change: number): string {
   return `${change >= 0 ? "+" : ""}${(change * 100).toFixed(0)} %`;

@@ -14,6 +14,7 @@ import {
 import { normalQuantile, percentileSorted, type ShiftInterval } from "./stats.js";
 import type { Windows } from "../../core/windows.js";
 import { resolveRelease } from "../../core/release.js";
+import { enUsNumber } from "../../core/format.js";
 
 /**
  * The metric judgment, pure: every metric of both environments after the release against the
@@ -951,7 +952,7 @@ export function incomparableLoad(
   if (!p || !q || p.of !== q.of) return undefined;
   const ratio = Math.max(p.value, q.value) / Math.max(Math.min(p.value, q.value), Number.MIN_VALUE);
   if (ratio <= LOAD_RATIO) return undefined;
-  const shown = (v: number) => Number(v.toPrecision(3)).toLocaleString("en-US");
+  const shown = (v: number) => enUsNumber(Number(v.toPrecision(3)));
   return (
     `QA's load does not compare with production's: ${shown(q.value)} against ${shown(p.value)} ${p.of} ` +
     `per instance and bucket (more than ${LOAD_RATIO}× apart)`
