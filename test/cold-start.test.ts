@@ -13,7 +13,7 @@ import { ROOT, STORY } from "./helpers.js";
  * `npm run bench`, never in a test): no locale service on the replay path, and no whole SDK client
  * in the bundle.
  */
-const PROBE = join(ROOT, "test/support/icu-probe.mjs");
+const PROBE = join(ROOT, "test/support/cold-start-probe.mjs");
 const probed = (args: string[]) =>
   spawnSync(process.execPath, ["--import", pathToFileURL(PROBE).href, ...args], {
     cwd: ROOT,

@@ -1,3 +1,5 @@
+import { isObject } from "./responses/response.js";
+
 /**
  * Answers that fit their documented shape and still cannot be read one way: a setting name with a
  * space at its end, two settings that differ only by case, a key given twice in one JSON object, a
@@ -11,8 +13,6 @@
 type Body = Record<string, unknown>;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const isObject = (value: unknown): value is Body =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 export const propertiesOf = (body: unknown): Body | undefined => {
   if (!isObject(body)) return undefined;
   return isObject(body.properties) ? body.properties : undefined;

@@ -6,6 +6,7 @@ import { byCodeUnit } from "../core/order.js";
 import type { BaselineMode } from "../core/windows.js";
 import { readBoundedFile } from "../files/read-bounded.js";
 import { classify, routeOfPathname } from "./responses/index.js";
+import { isObject } from "./responses/response.js";
 
 /**
  * A recording is the raw HTTP exchanges of one check. Replay hands them back to the same
@@ -214,20 +215,17 @@ export function metricsSlice(exchanges: readonly RecordedExchange[], method: str
   if (method.toUpperCase() !== "GET") return undefined;
   const isMetrics = (u: string) => classify(u)?.source === "metrics";
   if (!isMetrics(url)) return undefined;
-  const parsed = new URL(url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
-  const span = timespanOf(parsed.searchParams.get("timespan"));
+  const span = timespanOf(parsedRequestUrl(url).searchParams.get("timespan"));
   if (!span) return undefined;
   const without = (u: string) => {
-    const copy = new URL(u.replace(/^(https?:\/\/[^/]+)\/+/, "$1/"));
+    const copy = parsedRequestUrl(u);
     copy.searchParams.delete("timespan");
-    return requestKey("GET", copy.toString(), { ignoreApiVersion: true });
+    return keyOf("GET", copy, true);
   };
   const wanted = without(url);
   const source = exchanges.find((e) => {
     if (e.response.status !== 200 || !isMetrics(e.request.url)) return false;
-    const recorded = timespanOf(
-      new URL(e.request.url.replace(/^(https?:\/\/[^/]+)\/+/, "$1/")).searchParams.get("timespan"),
-    );
+    const recorded = timespanOf(parsedRequestUrl(e.request.url).searchParams.get("timespan"));
     return (
       recorded !== undefined &&
       recorded.start <= span.start &&
@@ -247,7 +245,7 @@ export function metricsSlice(exchanges: readonly RecordedExchange[], method: str
     isObject(series) ? { ...series, data: (listOf(series.data) ?? []).filter(inSpan) } : series;
   const slicedMetric = (metric: unknown) => {
     const series = isObject(metric) ? listOf(metric.timeseries) : undefined;
-    return series ? { ...(metric as JsonObject), timeseries: series.map(slicedSeries) } : metric;
+    return series ? { ...(metric as Record<string, unknown>), timeseries: series.map(slicedSeries) } : metric;
   };
   const metrics = listOf(body.value);
   return {
@@ -257,9 +255,6 @@ export function metricsSlice(exchanges: readonly RecordedExchange[], method: str
   };
 }
 
-type JsonObject = Record<string, unknown>;
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const listOf = (value: unknown): unknown[] | undefined =>
   Array.isArray(value) ? (value as unknown[]) : undefined;
 

@@ -20,7 +20,7 @@ export function formatValue(
  */
 export function groupThousands(n: number): string {
   const whole = Math.round(n);
-  return `${whole < 0 || Object.is(whole, -0) ? "-" : ""}${String(Math.abs(whole)).replace(/\B(?=(\d{3})+$)/g, ",")}`;
+  return `${whole < 0 || Object.is(whole, -0) ? "-" : ""}${grouped(String(Math.abs(whole)))}`;
 }
 
 /**
@@ -46,8 +46,11 @@ export function enUsNumber(x: number): string {
   const intPart = kept.slice(0, -3).replace(/^0+(?=\d)/, "");
   const fracPart = kept.slice(-3).replace(/0+$/, "");
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
-  return `${sign}${intPart.replace(/\B(?=(\d{3})+$)/g, ",")}${fracPart ? `.${fracPart}` : ""}`;
+  return `${sign}${grouped(intPart)}${fracPart ? `.${fracPart}` : ""}`;
 }
+
+/** Decimal digits with a comma before each group of three from the right ("1234567" → "1,234,567"). */
+const grouped = (digits: string) => digits.replace(/\B(?=(\d{3})+$)/g, ",");
 
 /** A string of decimal digits plus one ("0999" → "1000"). */
 function addOne(digits: string): string {
