@@ -84,6 +84,9 @@ describe("--record never overwrites evidence", () => {
     expect(first.code).toBe(5);
     const saved = readFileSync(join(dir, "recording.json"), "utf8");
     expect(statSync(join(dir, "recording.json")).mode & 0o777).toBe(0o600);
+    // In ASCII (asciiJson): the story's "MB·ms" is written escaped, and the file reads one byte a character.
+    expect(saved).toMatch(/^[\0-\x7f]*$/);
+    expect(saved).toContain("MB\\u00b7ms");
     const again = await runInProcess(["check", "--from", STORY, "--record", dir, "--quiet"]);
     expect(again).toMatchObject({ code: 2, stdout: "" });
     expect(again.stderr).toMatch(/^azfn-health: --record: .* is not empty: .*never overwrites evidence\)\n$/);

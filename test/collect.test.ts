@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { collectCheckFacts } from "../src/collect/azure.js";
 import {
+  asciiJson,
   createReplayHttpClient,
   metricsSlice,
   readRecording,
@@ -15,6 +16,7 @@ import { createRedactor, isNonSecretSetting, redactedMarker } from "../src/colle
 import { judge } from "../src/check.js";
 import { CollectError, UsageError } from "../src/core/errors.js";
 import { parseAppId } from "../src/core/resource-id.js";
+import { BASE_SEED, seeded } from "./support/seeded.js";
 import {
   HASH_KEY,
   HEALTHY,
@@ -206,6 +208,26 @@ describe("collecting through the SDK (replayed)", () => {
 });
 
 describe("recordings", () => {
+  it("are written in ASCII that parses to the same value, over generated text", () => {
+    // Code units from every plane: ASCII, Latin-1 ("MB·ms"), the BMP, surrogate pairs and lone
+    // surrogates (JSON.stringify escapes those itself), and the controls JSON must escape.
+    const units = [0x41, 0x22, 0x5c, 0x0a, 0x1f, 0x7f, 0x80, 0xb7, 0x2026, 0xfeff, 0xd83d, 0xde00, 0xdfff];
+    for (let n = 0; n < 500; n++) {
+      const g = seeded(BASE_SEED + n);
+      const text = () =>
+        String.fromCharCode(
+          ...Array.from({ length: g.int(12) }, () => (g.chance(0.5) ? g.pick(units) : g.int(0x10000))),
+        );
+      const value = { [text()]: [text(), { [text()]: text() }, g.int(100)] };
+      const json = asciiJson(JSON.stringify(value, null, g.int(3)));
+      expect(json, `seed ${g.seed}`).toMatch(/^[\0-\x7f]*$/);
+      expect(JSON.parse(json), `seed ${g.seed}`).toEqual(value);
+    }
+    expect(asciiJson(JSON.stringify({ localizedValue: "Execution units (MB·ms)" }))).toBe(
+      '{"localizedValue":"Execution units (MB\\u00b7ms)"}',
+    );
+  });
+
   it("match requests whatever the host, slashes, case and query-key encoding", () => {
     const a = requestKey(
       "GET",

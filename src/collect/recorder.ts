@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { UsageError } from "../core/errors.js";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import {
+  asciiJson,
   RECORDING_FILE,
   RECORDING_FORMAT,
   requestKey,
@@ -172,7 +173,7 @@ export async function writeRecording(dir: string, recording: Recording, flag = "
   const path = join(dir, RECORDING_FILE);
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(path, `${JSON.stringify(recording, null, 2)}\n`, { flag: "wx", mode: 0o600 });
+    await writeFile(path, `${asciiJson(JSON.stringify(recording, null, 2))}\n`, { flag: "wx", mode: 0o600 });
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException;
     throw new UsageError(
