@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript (scripts, bench, the test stand-in) has no types for the type-aware rules to check.
-    files: ["**/*.mjs", "**/*.js"],
+    files: ["**/*.mjs", "**/*.js", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
   },
   {

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadRecording, startLive } from "../test/support/live-stand-in.mjs";
 import { benchAnalysis, REALISTIC_WEEK_BUCKETS } from "./analysis.mjs";
+import { benchFreshMemory } from "./fresh-memory.mjs";
 import { benchInstall } from "./install.mjs";
 import { benchLedger } from "./ledger.mjs";
 import { benchWatch } from "./watch.mjs";
@@ -72,6 +73,14 @@ console.log(
   `cold start, ${RUNS} interleaved rounds, Node ${process.version}; "x bare" is the median of each round's ratio`,
 );
 console.table(results);
+if (process.platform === "linux") {
+  const memory = benchFreshMemory(cases[2].args, ROOT);
+  console.log(
+    `fresh memory: the replay ends with ${memory.extraMiB.toFixed(1)} MiB more anonymous memory than bare node ` +
+      `(${memory.extraFaults.toLocaleString("en")} more minor page faults); a fresh 4 KiB page costs ` +
+      `${memory.microseconds.toFixed(1)} µs here, so about ${memory.ms.toFixed(0)} ms of the replay is the kernel handing out memory`,
+  );
+}
 
 // Round trips (issue #3): a live two-environment check against the local Azure stand-in, with
 // 200 ms added to every response (token endpoints included), against the same with none. The
