@@ -1,5 +1,5 @@
 // Fresh memory (Linux): a new process pays the kernel for each page it touches the first time. On
-// this VM a fresh 4 KiB page costs ~12 µs (on bare metal well under 1 µs), so how much memory a run
+// this VM a fresh 4 KiB page costs ~12 µs (touching it again, ~0.05 µs), so how much memory a run
 // touches weighs in its cold start as much as the code it runs. Reported, never a target: what the
 // replay's anonymous memory (the V8 heap, mostly) costs here, against bare `node -e 0`.
 import { spawnSync } from "node:child_process";
