@@ -20,6 +20,11 @@ const probed = (args: string[]) =>
     encoding: "utf8",
     env: { PATH: process.env.PATH, NO_COLOR: "1" },
   });
+/** A replayed check under the probe; the story's is run once and read by every test that needs it. */
+const replayed = (from: string) =>
+  probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", from, "--fail-on", "never"]);
+let story: ReturnType<typeof probed> | undefined;
+const storyReplay = () => (story ??= replayed(STORY));
 const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("icu-probe:"));
 const builtinsLoaded = (stderr: string) =>
   /^builtins-probe: (.*)$/m.exec(stderr)?.[1]?.split(" ").sort(byCodeUnit) ?? ["(no probe line)"];
@@ -46,7 +51,7 @@ describe("cold start", () => {
   });
 
   it("a replayed check loads no ICU data: its first locale call costs tens of ms", () => {
-    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    const run = storyReplay();
     expect(run.stdout).toContain("Verdict: HOTFIX");
     expect(icuCalls(run.stderr)).toEqual([]);
   });
@@ -61,7 +66,7 @@ describe("cold start", () => {
   });
 
   it("a replayed check loads none of Node's network, child-process or worker modules", () => {
-    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    const run = storyReplay();
     expect(run.stdout).toContain("Verdict: HOTFIX");
     const loaded = builtinsLoaded(run.stderr);
     expect(loaded).toContain("fs");
@@ -69,7 +74,7 @@ describe("cold start", () => {
   });
 
   it("a replayed check parses each large body once: the SDK takes the shape check's parse", () => {
-    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"]);
+    const run = storyReplay();
     expect(run.stdout).toContain("Verdict: HOTFIX");
     const recording = JSON.parse(readFileSync(join(STORY, "recording.json"), "utf8")) as {
       exchanges: { response: { body?: unknown } }[];
@@ -117,14 +122,7 @@ describe("cold start", () => {
   });
 
   it("a replayed traffic loss, where the loads do not compare, loads no ICU data either", () => {
-    const run = probed([
-      `${ROOT}/dist/bundle/bin.js`,
-      "check",
-      "--from",
-      "traffic-loss",
-      "--fail-on",
-      "never",
-    ]);
+    const run = replayed("traffic-loss");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("Verdict:");
     expect(icuCalls(run.stderr)).toEqual([]);

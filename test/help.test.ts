@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { COMMAND_NAMES } from "../src/cli/main.js";
 import { closest } from "../src/core/suggest.js";
 import { ROOT, runCli } from "./helpers.js";
 
@@ -63,8 +64,7 @@ describe("each command's help", () => {
   );
 
   it("the fast path's help is the same text yargs renders, for every command", async () => {
-    const commands = ["preflight", "check", "demo", "record", "rules", "explain", "ledger", "fleet"];
-    for (const args of [["--help"], ["-h"], ...commands.map((command) => [command, "--help"])]) {
+    for (const args of [["--help"], ["-h"], ...COMMAND_NAMES.map((command) => [command, "--help"])]) {
       const [fast, rendered] = await Promise.all([
         runCli(args, { COLUMNS: "100" }),
         runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" }),
@@ -73,7 +73,7 @@ describe("each command's help", () => {
       expect(fast.stdout, args.join(" ")).toMatch(/^azfn-health /);
     }
     expect(readdirSync(join(ROOT, "dist/help")).sort()).toEqual(
-      ["root", ...commands].map((name) => `${name}.txt`).sort(),
+      ["root", ...COMMAND_NAMES].map((name) => `${name}.txt`).sort(),
     );
   });
 

@@ -155,6 +155,9 @@ const COMMANDS: Record<
   },
 };
 
+/** Every command, in the order help lists them (scripts/render-help.mjs renders a page for each). */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as Command[];
+
 /** A flag's value before yargs runs: the configuration must be read first to give yargs its defaults. */
 function flagValue(argv: string[], flag: string): string | undefined {
   const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
@@ -195,7 +198,7 @@ function unknownArguments(y: Argv, message: string, argv: string[]): string | un
     .filter((name) => name === kebab(name) || !listed.includes(kebab(name)))
     .map((name) => {
       const isOption = argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
-      const guess = closest(name, isOption ? options : Object.keys(COMMANDS));
+      const guess = closest(name, isOption ? options : COMMAND_NAMES);
       const typed = isOption ? `--${name}` : name;
       const hint = guess ? ` (did you mean ${isOption ? `--${guess}` : guess}?)` : "";
       return `${isOption ? "unknown option" : "unknown command or argument"} ${typed}${hint}`;

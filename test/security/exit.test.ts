@@ -13,13 +13,17 @@ const ROLLBACK = "fixtures/regression-5xx";
 const HOTFIX = "fixtures/story-32bit-upgrade";
 
 /** The CLI's exit code when its stdout goes where `shell` sends it (bash, pipefail off: PIPESTATUS). */
-function exitThrough(args: string, shell: string): { code: number; stderr: string } {
+function exitThrough(args: string, shell: string): { code: number; stdout: string; stderr: string } {
   const run = spawnSync("bash", ["-c", `node ${BIN} ${args} ${shell}; echo "exit=\${PIPESTATUS[0]}" >&2`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
     encoding: "utf8",
   });
-  return { code: Number(/exit=(\d+)/.exec(run.stderr)?.[1]), stderr: run.stderr.replace(/exit=\d+\n$/, "") };
+  return {
+    code: Number(/exit=(\d+)/.exec(run.stderr)?.[1]),
+    stdout: run.stdout,
+    stderr: run.stderr.replace(/exit=\d+\n$/, ""),
+  };
 }
 
 describe("exit codes and streams", () => {
@@ -39,19 +43,8 @@ describe("exit codes and streams", () => {
     // The reader takes one byte, then waits a second before reading on: the report is out only
     // when the reader has it, and the process must not end before then.
     const count = (pipe: string) => {
-      const run = spawnSync(
-        "bash",
-        [
-          "-c",
-          `node ${BIN} check --from ${HOTFIX} --format json ${pipe} | wc -c; echo "exit=\${PIPESTATUS[0]}" >&2`,
-        ],
-        {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
-          encoding: "utf8",
-        },
-      );
-      return { bytes: Number(run.stdout.trim()), code: Number(/exit=(\d+)/.exec(run.stderr)?.[1]) };
+      const run = exitThrough(`check --from ${HOTFIX} --format json`, `${pipe} | wc -c`);
+      return { bytes: Number(run.stdout.trim()), code: run.code };
     };
     const whole = count("");
     expect(whole.bytes).toBeGreaterThan(2 * 65_536); // more than a pipe holds

@@ -7,6 +7,7 @@ import {
   SeriesCache,
   sumOf,
   trendOf,
+  windowMedian,
   windowOf,
   windowOfValues,
   type PreparedWindow,
@@ -168,7 +169,7 @@ function summaryOf(window: PreparedWindow, spec?: Pick<MetricSpec, "aggregation"
   if (sorted.length === 0) return { n: 0, median: null, p95: null, total: null };
   return {
     n: sorted.length,
-    median: percentileSorted(sorted, 50),
+    median: windowMedian(window),
     p95: percentileSorted(sorted, 95),
     total: spec?.aggregation === "Total" ? sumOf(window) : null,
   };
@@ -936,7 +937,7 @@ export function loadPerInstance(
     const after = env.metrics?.series[metric]?.after;
     const window = after && cache.window(after);
     if (!window || window.values.length < MIN_POINTS) continue;
-    return { value: percentileSorted(window.sorted, 50) / Math.max(1, env.plan?.capacity ?? 1), of };
+    return { value: windowMedian(window) / Math.max(1, env.plan?.capacity ?? 1), of };
   }
   return undefined;
 }
@@ -1010,7 +1011,7 @@ function normaliseProdAgainstQa(
   const summary = (values: readonly (number | null)[]) => {
     const window = cache.window(values);
     return {
-      median: window.values.length ? percentileSorted(window.sorted, 50) : null,
+      median: window.values.length ? windowMedian(window) : null,
       trend: trendOf(window),
     };
   };
@@ -1043,8 +1044,8 @@ export function medianChange(
 
 function windowMedianChange(after: PreparedWindow, control: PreparedWindow): number | null {
   if (after.values.length < MIN_POINTS || control.values.length < MIN_POINTS) return null;
-  const base = percentileSorted(control.sorted, 50);
-  return base > 0 ? percentileSorted(after.sorted, 50) / base - 1 : null;
+  const base = windowMedian(control);
+  return base > 0 ? windowMedian(after) / base - 1 : null;
 }
 
 /** How much a series grew within a window: the medians of its first and last quarters, and last / first − 1. */

@@ -47,6 +47,11 @@ export function medianOf(values: ArrayLike<number>): number {
   return percentileSorted(sortedCopy(values), 50);
 }
 
+/** The median of a prepared window, from its ascending copy. */
+export function windowMedian(window: PreparedWindow): number {
+  return percentileSorted(window.sorted, 50);
+}
+
 /** Σ of the ascending values, summed in that order (so the total never depends on who asks first). */
 export function sumOf(window: PreparedWindow): number {
   if (window.sum === undefined) {

@@ -386,6 +386,11 @@ const SKETCH = 16;
  */
 const SKETCH_MARGIN = 0.01;
 
+/** The sketch's value at a share of all differences (clamped to its ends). */
+function sketchAt(sketch: Float64Array, share: number): number {
+  return sketch[Math.min(sketch.length - 1, Math.max(0, Math.round(share * sketch.length)))]!;
+}
+
 /** Below this many candidates the remaining differences are listed and sorted. */
 const LIST_BELOW = 512;
 
@@ -475,10 +480,8 @@ export class PairwiseDifferences {
       this.sketched.add(k);
       const sketch = this.sketch();
       const f = (k - 0.5) / (n * m);
-      const below =
-        sketch[Math.min(sketch.length - 1, Math.max(0, Math.round((f - SKETCH_MARGIN) * sketch.length)))]!;
-      const above =
-        sketch[Math.min(sketch.length - 1, Math.max(0, Math.round((f + SKETCH_MARGIN) * sketch.length)))]!;
+      const below = sketchAt(sketch, f - SKETCH_MARGIN);
+      const above = sketchAt(sketch, f + SKETCH_MARGIN);
       if (below > a.value && below < b.value && take(this.count(below))) return answer();
       if (above > a.value && above < b.value && take(this.count(above))) return answer();
     }
