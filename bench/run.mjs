@@ -4,12 +4,14 @@
 // cold install of the packed tarball at most 10 s. The bench reports each figure against its target
 // and never fails on a timing: a shared machine is no place for timing assertions.
 import { spawn, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadRecording, startLive } from "../test/support/live-stand-in.mjs";
 import { benchAnalysis, REALISTIC_WEEK_BUCKETS } from "./analysis.mjs";
 import { benchFreshMemory } from "./fresh-memory.mjs";
 import { benchInstall } from "./install.mjs";
 import { benchLedger } from "./ledger.mjs";
+import { thinnedRecording } from "./thinned.mjs";
 import { benchWatch } from "./watch.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -19,6 +21,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const SMOKE = process.env.BENCH_SMOKE === "1";
 const BIN = `${ROOT}/dist/bundle/bin.js`;
 
+const thinned = thinnedRecording(`${ROOT}/fixtures/story-32bit-upgrade`);
 const cases = [
   { name: "node -e 0 (bare)", args: ["-e", "0"] },
   { name: "azfn-health --help", args: [BIN, "--help"], target: 1.1 },
@@ -26,6 +29,10 @@ const cases = [
     name: "azfn-health check --from story-32bit-upgrade",
     args: [BIN, "check", "--from", "story-32bit-upgrade", "--fail-on", "never"],
     target: 3,
+  },
+  {
+    name: "  the same, metric points thinned 20x",
+    args: [BIN, "check", "--from", thinned.dir, "--fail-on", "never"],
   },
 ];
 
@@ -48,7 +55,7 @@ for (let i = 0; i < RUNS; i++) for (const c of cases) (c.samples ??= []).push(ti
 let failed = false;
 for (const c of cases) {
   const sorted = [...c.samples].sort((a, b) => a - b);
-  const median = quantile(sorted, 0.5);
+  const median = (c.median = quantile(sorted, 0.5));
   // The median of each round's ratio to that round's bare run: on a shared machine the load
   // drifts between rounds, and a ratio within one round sees (nearly) the same load on both sides.
   const ratio = quantile(
@@ -73,6 +80,14 @@ console.log(
   `cold start, ${RUNS} interleaved rounds, Node ${process.version}; "x bare" is the median of each round's ratio`,
 );
 console.table(results);
+// The replay's cost per metric point (bench/thinned.mjs): what the story's points add to its run.
+const [storyMs, thinnedMs] = [cases[2].median, cases[3].median];
+console.log(
+  `per metric point: the ${thinned.dropped.toLocaleString("en")} points the thinned copy leaves out cost ` +
+    `${(storyMs - thinnedMs).toFixed(0)} ms of the story's replay, ${(((storyMs - thinnedMs) * 1000) / thinned.dropped).toFixed(1)} µs ` +
+    `each from reading the recording to the verdict`,
+);
+rmSync(thinned.dir, { recursive: true, force: true });
 if (process.platform === "linux") {
   const memory = benchFreshMemory(cases[2].args, ROOT);
   console.log(
