@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,6 +77,42 @@ describe("each command's help", () => {
       ["root", ...COMMAND_NAMES].map((name) => `${name}.txt`).sort(),
     );
   });
+
+  it("a terminal narrower than the pages gets yargs' help, wrapped to its width", async () => {
+    for (const args of [["--help"], ["check", "--help"], ["ledger", "--help"]]) {
+      const [fast, rendered] = await Promise.all([
+        runCli(args, { COLUMNS: "72" }),
+        runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "72" }),
+      ]);
+      expect(fast.stdout, args.join(" ")).toBe(rendered.stdout);
+      expect(
+        Math.max(...fast.stdout.split("\n").map((line) => line.length)),
+        args.join(" "),
+      ).toBeLessThanOrEqual(72);
+    }
+  });
+
+  // util-linux's script(1) runs the CLI on a pseudo-terminal of a chosen width (Debian has it in bsdutils).
+  it.skipIf(spawnSync("script", ["--version"]).error !== undefined)(
+    "on a terminal: a 70-column one gets help wrapped to 70, a 140-column one the 100-column page",
+    () => {
+      const helpOn = (columns: number) =>
+        spawnSync(
+          "script",
+          [
+            "-qec",
+            `stty cols ${columns}; exec "${process.execPath}" "${ROOT}/dist/bundle/bin.js" --help`,
+            "/dev/null",
+          ],
+          { encoding: "utf8", env: { ...process.env, COLUMNS: "" } },
+        ).stdout.replaceAll("\r", "");
+      const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+      const [narrow, wide] = [helpOn(70), helpOn(140)];
+      expect(narrow).toMatch(/^azfn-health <command> \[options\]/);
+      expect(widest(narrow)).toBeLessThanOrEqual(70);
+      expect(wide).toBe(readFileSync(join(ROOT, "dist/help/root.txt"), "utf8").replaceAll("\r", ""));
+    },
+  );
 
   it("a command with no help page (a typo) gets yargs' answer, not a page", async () => {
     const run = await runCli(["chek", "--help"]);

@@ -17,7 +17,8 @@ const fs = process.getBuiltinModule("node:fs");
 /**
  * Fast paths: `--help`, `<command> --help` and `--version` print text that yargs rendered at build
  * time (scripts/render-help.mjs writes a page per command), so they never load the CLI's chunks
- * (yargs among them: ~40 ms). A command with no page (a typo) goes to yargs, which says so.
+ * (yargs among them: ~40 ms). A command with no page (a typo) goes to yargs, which says so; a
+ * terminal narrower than the pages (100 columns) gets yargs' help, wrapped to its width.
  */
 const HELP_ARGS = /^(?:([a-z]+) )?(?:--help|-h)$/;
 
@@ -52,13 +53,27 @@ async function writeFast(text: string): Promise<number> {
 
 const args = process.argv.slice(2);
 
-/** The fast path's text: a help page rendered at build time, or the package's version. */
+/**
+ * The width yargs wraps help to (src/cli/main.ts): the terminal's, else COLUMNS; unbounded when
+ * neither says. process.stdout builds a stream (and loads its modules), so it is asked only when
+ * file descriptor 1 may be a terminal.
+ */
+function helpColumns(): number {
+  const columns = fs.fstatSync(1).isCharacterDevice() ? process.stdout.columns : undefined;
+  return columns || Number(process.env.COLUMNS) || Infinity;
+}
+
+/** Whether no line of a page is wider than the width: a narrower terminal gets help yargs wraps to it. */
+const fits = (text: string, columns: number) => text.split("\n").every((line) => line.length <= columns);
+
+/** The fast path's text: a help page rendered at build time (when it fits), or the package's version. */
 function fastText(): string | undefined {
   if (process.env.AZFN_INTERNAL_NO_FAST_PATH) return undefined;
   const help = HELP_ARGS.exec(args.join(" "));
   if (help) {
     const page = new URL(`../help/${help[1] ?? "root"}.txt`, import.meta.url);
-    return fs.existsSync(page) ? fs.readFileSync(page, "utf8") : undefined;
+    const text = fs.existsSync(page) ? fs.readFileSync(page, "utf8") : undefined;
+    return text !== undefined && fits(text, helpColumns()) ? text : undefined;
   }
   if (args.length === 1 && args[0] === "--version") {
     const { version } = JSON.parse(
