@@ -71,11 +71,20 @@ export const loadOnFirstCall = {
  *   on the response under `Symbol.for("azfn-health.parsedBody")` with the text it came from, when
  *   that text is the body it would parse. One `JSON.parse` of each body instead of two (1.5 MB of
  *   metrics in a replayed check); nothing reads the parse in between.
+ * - The runtime asks `x instanceof ReadableStream` of each request body it sends (a Log Analytics
+ *   query's JSON): Node's ReadableStream is a lazy global whose first read loads the web streams
+ *   (and MessagePort's worker modules). A real one says so in its Symbol.toStringTag, as FormData
+ *   does above.
  */
 const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
 const FORM_DATA_GUARD = {
   find: FORM_DATA_TEST,
   replace: `Object.prototype.toString.call(body) === "[object FormData]" && ${FORM_DATA_TEST}`,
+};
+const WEB_STREAM_GUARD = {
+  find: "return x instanceof ReadableStream;",
+  replace:
+    'return Object.prototype.toString.call(x) === "[object ReadableStream]" && x instanceof ReadableStream;',
 };
 const RESPONSE_PARSE = "return bodyToParse ? JSON.parse(bodyToParse) : undefined;";
 const PARSE_ONCE = {
@@ -89,6 +98,10 @@ const RUNTIME_PATCHES = [
   {
     file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]client[\\/]sendRequest\.js$/,
     patches: [FORM_DATA_GUARD, PARSE_ONCE],
+  },
+  {
+    file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]util[\\/]typeGuards-node\.js$/,
+    patches: [WEB_STREAM_GUARD],
   },
 ];
 export const patchHttpRuntime = {

@@ -133,6 +133,22 @@ describe("the bundle's start-up plugins", () => {
     expect(result).toEqual({ jsonBody: '{"a":1}', afterJson: false, formBody: true, multipart: true });
   });
 
+  it("the HTTP runtime still sends a web ReadableStream body as a stream, and a JSON body loads no web streams", async () => {
+    const result = await runBundled(`
+      import { getClient } from "@azure-rest/core-client";
+      import { createHttpHeaders } from "@azure/core-rest-pipeline";
+      const sent = [];
+      const httpClient = { sendRequest: async (request) => (sent.push(request.body), { request, status: 200, bodyAsText: "{}", headers: createHttpHeaders({ "content-type": "application/json" }) }) };
+      const client = getClient("https://example.invalid", { httpClient });
+      await client.path("/query").post({ body: { query: "requests | take 1" } });
+      const afterJson = loaded("internal/webstreams/readablestream");
+      const stream = new ReadableStream({ start(controller) { controller.enqueue(new Uint8Array([1])); controller.close(); } });
+      await client.path("/upload").post({ body: stream, contentType: "application/octet-stream" });
+      console.log(JSON.stringify({ json: sent[0], afterJson, streamSentAsIs: sent[1] === stream }));
+    `);
+    expect(result).toEqual({ json: '{"query":"requests | take 1"}', afterJson: false, streamSentAsIs: true });
+  });
+
   it("the HTTP runtime takes the shape check's parse for the same text, and parses any other", async () => {
     const result = await runBundled(`
       import { getClient } from "@azure-rest/core-client";

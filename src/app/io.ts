@@ -9,7 +9,7 @@ export interface Io {
   columns?: number;
   /** Whether a person may be watching stderr (for the spinner). */
   stderrIsTTY?: boolean;
-  /** When the command started (performance.now()): --timeout counts from here. 0 is the process start. */
+  /** When the command started, in ms since the process started: --timeout counts from here. 0 is the process start. */
   startedAt?: number;
   /** The environment (CI detection, outputs); the process's when absent. Tests pass their own. */
   env?: NodeJS.ProcessEnv;

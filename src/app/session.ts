@@ -26,9 +26,11 @@ export const DEMO_RECORDING = "story-32bit-upgrade";
  */
 function recordingDir(from: string): string {
   if (existsSync(from)) return basename(from) === "recording.json" ? dirname(from) : from;
-  const names = bundledRecordings();
   const name = /^(?:\.\/)?(?:fixtures\/)?([a-z0-9][a-z0-9-]*)\/?$/.exec(from)?.[1];
-  if (name && names.includes(name)) return fileURLToPath(new URL(`${name}/`, BUNDLED_RECORDINGS));
+  // A bundled name is one file to look for, not a directory to list.
+  const bundled = name && fileURLToPath(new URL(`${name}/`, BUNDLED_RECORDINGS));
+  if (bundled && existsSync(join(bundled, "recording.json"))) return bundled;
+  const names = bundledRecordings();
   const guess = closest(name ?? basename(from), names);
   throw new UsageError(
     `--from ${JSON.stringify(from)}: no such recording${guess ? ` (did you mean ${guess}?)` : ""}. ` +
@@ -305,7 +307,9 @@ export function startDeadline(
   seconds: number,
   io?: Pick<Io, "startedAt">,
 ): { at: number; clear: () => void } {
-  const elapsed = io?.startedAt === undefined ? 0 : performance.now() - io.startedAt;
+  // process.uptime() counts from the process's start as performance.now() does, without loading
+  // the performance timeline's dozen modules into a run that reads nothing else of it (issue #19).
+  const elapsed = io?.startedAt === undefined ? 0 : process.uptime() * 1000 - io.startedAt;
   const at = Date.now() + seconds * 1000 - elapsed;
   const timer = setTimeout(() => deadline.abort(), Math.max(0, at - Date.now())).unref();
   return { at, clear: () => clearTimeout(timer) };

@@ -45,28 +45,32 @@ export function perTryTimeoutPolicy(timeoutMs: number): PipelinePolicy {
   };
 }
 
-/** Reports each attempt (method, URL, status, time) to an observer: progress and --verbose. */
+/**
+ * Reports each attempt (method, URL, status, time) to an observer: progress and --verbose. Timed by
+ * Date.now(): whole milliseconds are what they show, and the first read of `performance` loads the
+ * performance timeline's modules (issue #19).
+ */
 export function observerPolicy(
   onRequest: (event: { method: string; url: string; status?: number; ms: number; error?: string }) => void,
 ): PipelinePolicy {
   return {
     name: "azfnHealthObserver",
     async sendRequest(request, next) {
-      const started = performance.now();
+      const started = Date.now();
       try {
         const response = await next(request);
         onRequest({
           method: request.method,
           url: request.url,
           status: response.status,
-          ms: performance.now() - started,
+          ms: Date.now() - started,
         });
         return response;
       } catch (error) {
         onRequest({
           method: request.method,
           url: request.url,
-          ms: performance.now() - started,
+          ms: Date.now() - started,
           error: (error as { code?: string }).code ?? (error as Error).name,
         });
         throw error;
