@@ -29,8 +29,8 @@ const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.st
 const builtinsLoaded = (stderr: string) =>
   /^builtins-probe: (.*)$/m.exec(stderr)?.[1]?.split(" ").sort(byCodeUnit) ?? ["(no probe line)"];
 /**
- * Node's modules for the network, child processes and workers: a replay calls none of them (net
- * is not among them: a report written to a pipe goes through a socket).
+ * Node's modules for the network, child processes, workers and the performance timeline: a replay
+ * calls none of them (net is not among them: a report written to a pipe goes through a socket).
  */
 const UNUSED_IN_REPLAY = [
   "child_process",
@@ -38,6 +38,7 @@ const UNUSED_IN_REPLAY = [
   "http",
   "http2",
   "https",
+  "perf_hooks",
   "tls",
   "tty",
   "worker_threads",
@@ -65,7 +66,7 @@ describe("cold start", () => {
     }
   });
 
-  it("a replayed check loads none of Node's network, child-process or worker modules", () => {
+  it("a replayed check loads none of Node's network, child-process, worker or timeline modules", () => {
     const run = storyReplay();
     expect(run.stdout).toContain("Verdict: HOTFIX");
     const loaded = builtinsLoaded(run.stderr);
