@@ -58,10 +58,10 @@ export const loadOnFirstCall = {
 };
 
 /**
- * Text patches of the HTTP runtime (@typespec/ts-http-runtime, under every Azure SDK), each of which
- * must be found exactly once in its file: a runtime that no longer reads this way would keep its
- * test unchanged, so the build fails instead.
+ * Text patches of bundled packages, each of which must be found exactly once in its file: a package
+ * that no longer reads this way would keep its test unchanged, so the build fails instead.
  *
+ * The HTTP runtime (@typespec/ts-http-runtime, under every Azure SDK):
  * - The runtime asks `typeof FormData` of every request (formDataPolicy, and each body sent):
  *   Node's FormData is a lazy global whose first read loads undici, ~17 ms of a run that sends no
  *   form. A real FormData says so in its Symbol.toStringTag; only then is the global consulted.
@@ -75,6 +75,15 @@ export const loadOnFirstCall = {
  *   query's JSON): Node's ReadableStream is a lazy global whose first read loads the web streams
  *   (and MessagePort's worker modules). A real one says so in its Symbol.toStringTag, as FormData
  *   does above.
+ *
+ * yargs' platform shim (yargs/lib/platform-shims/esm.mjs), at its load:
+ * - It imports Node's assert for the two checks it makes of every option it is given. Loading
+ *   assert loads its error's colours, which build process.stderr (a socket on a pipe: Node's net
+ *   and stream modules). Each check is Object.is, as assert's own (https://nodejs.org/api/assert.html
+ *   #assertstrictequalactual-expected-message); assert loads only to throw its own error.
+ * - It reads process.stdout.columns, which builds process.stdout, for the help's width: read when
+ *   yargs asks for it instead. A run then builds neither stream unless it writes to it
+ *   (src/cli/bin.ts writes stdout straight to its descriptor).
  */
 const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
 const FORM_DATA_GUARD = {
@@ -93,7 +102,19 @@ const PARSE_ONCE = {
     'const checked = response[Symbol.for("azfn-health.parsedBody")]; ' +
     `if (checked !== undefined && checked.text === bodyToParse) return checked.body; ${RESPONSE_PARSE}`,
 };
-const RUNTIME_PATCHES = [
+const LAZY_ASSERT = {
+  find: "import { notStrictEqual, strictEqual } from 'assert'",
+  replace:
+    'const realAssert = () => process.getBuiltinModule("node:assert");\n' +
+    "const notStrictEqual = (actual, expected, message) => { if (Object.is(actual, expected)) realAssert().notStrictEqual(actual, expected, message); };\n" +
+    "const strictEqual = (actual, expected, message) => { if (!Object.is(actual, expected)) realAssert().strictEqual(actual, expected, message); };",
+};
+const LAZY_COLUMNS = {
+  find: "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
+  replace:
+    "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }",
+};
+const PACKAGE_PATCHES = [
   { file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/, patches: [FORM_DATA_GUARD] },
   {
     file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]client[\\/]sendRequest\.js$/,
@@ -103,11 +124,12 @@ const RUNTIME_PATCHES = [
     file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]util[\\/]typeGuards-node\.js$/,
     patches: [WEB_STREAM_GUARD],
   },
+  { file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/, patches: [LAZY_ASSERT, LAZY_COLUMNS] },
 ];
-export const patchHttpRuntime = {
-  name: "patch-http-runtime",
+export const patchPackages = {
+  name: "patch-packages",
   setup(build) {
-    for (const { file, patches } of RUNTIME_PATCHES)
+    for (const { file, patches } of PACKAGE_PATCHES)
       build.onLoad({ filter: file }, (args) => {
         let source = readFileSync(args.path, "utf8");
         for (const { find, replace } of patches) {
@@ -202,4 +224,4 @@ export const BANNER =
   'const require = process.getBuiltinModule?.("node:module").createRequire(import.meta.url);';
 
 /** In the order scripts/bundle.mjs applies them. */
-export const START_UP_PLUGINS = [loadOnFirstCall, builtinsByRequire, patchHttpRuntime];
+export const START_UP_PLUGINS = [loadOnFirstCall, builtinsByRequire, patchPackages];

@@ -172,6 +172,35 @@ describe("the bundle's start-up plugins", () => {
     expect(result).toEqual({ taken: true, other: { a: 1 } });
   });
 
+  it("yargs checks as before, loading assert only to throw its error, and builds stdout only when asked its width", async () => {
+    const result = await runBundled(`
+      import yargs from "yargs";
+      import shim from ${JSON.stringify(join(ROOT, "node_modules/yargs/lib/platform-shims/esm.mjs"))};
+      const parsed = await yargs(["--fail-on", "never"]).option("fail-on", { type: "string", describe: "when" }).alias("f", "fail-on").parseAsync();
+      const before = { assert: loaded("assert"), net: loaded("net") };
+      // Object.is, as assert's: NaN equals NaN, 0 and -0 differ.
+      const passes = [() => shim.assert.strictEqual(NaN, NaN), () => shim.assert.notStrictEqual(0, -0), () => shim.assert.strictEqual("a", "a")];
+      passes.forEach((check) => check());
+      const stillUnloaded = !loaded("assert");
+      const failures = [() => shim.assert.strictEqual("number", "string"), () => shim.assert.notStrictEqual(1, 1, "one")].map((check) => {
+        try { check(); return "passed"; } catch (e) { return [e.name, e.code, e.message.split("\\n")[0]]; }
+      });
+      const width = yargs([]).terminalWidth();
+      console.log(JSON.stringify({ failOn: parsed["fail-on"], before, stillUnloaded, failures, width, netAfter: loaded("net") }));
+    `);
+    expect(result).toEqual({
+      failOn: "never",
+      before: { assert: false, net: false },
+      stillUnloaded: true,
+      failures: [
+        ["AssertionError", "ERR_ASSERTION", "Expected values to be strictly equal:"],
+        ["AssertionError", "ERR_ASSERTION", "one"],
+      ],
+      width: null,
+      netAfter: true,
+    });
+  });
+
   it("string-width measures as before, and builds nothing until it is called", async () => {
     const result = await runBundled(`
       import stringWidth from "string-width";

@@ -22,7 +22,19 @@ const fs = process.getBuiltinModule("node:fs");
  */
 const HELP_ARGS = /^(?:([a-z]+) )?(?:--help|-h)$/;
 
-/** What a write to stdout that failed means: EPIPE (a reader that stopped early) is not a failure. */
+/** Whether stderr was written (its stream built): only then is it flushed before the exit. */
+let stderrUsed = false;
+const writeStderr = (text: string) => {
+  stderrUsed = true;
+  process.stderr.write(text);
+};
+
+/**
+ * What a write to stdout that failed means. A reader that stops early (`| head -1`) closes the pipe
+ * (EPIPE): stop writing, quietly, as other CLIs do, but finish the check, so the verdict's exit
+ * code survives (a closed stdout must never turn a failing gate green). Any other failure (ENOSPC
+ * on a full disk) means the report was not delivered: one line and exit 2, never a stack.
+ */
 let stdoutClosed = false;
 let stdoutFailure: NodeJS.ErrnoException | undefined;
 const onStdoutError = (error: NodeJS.ErrnoException) => {
@@ -30,25 +42,61 @@ const onStdoutError = (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") return;
   if (!stdoutFailure) {
     stdoutFailure = error;
-    process.stderr.write(`azfn-health: cannot write the report to stdout: ${error.code ?? error.message}\n`);
+    writeStderr(`azfn-health: cannot write the report to stdout: ${error.code ?? error.message}\n`);
   }
 };
 
 /**
- * A fast path's text, written straight to file descriptor 1: process.stdout would build a stream
- * (and load its modules) for one write. A pipe opened non-blocking by the parent may take part of
- * it (EAGAIN): the stream then writes the rest.
+ * Standard output, written straight to file descriptor 1 while that cannot block: process.stdout
+ * builds a stream (for a pipe, a socket: Node's net and stream modules, ~6 ms of a run) for what
+ * is mostly one write of a few KiB. A pipe holds at least 16 KiB before its writer waits (macOS;
+ * 64 KiB on Linux), so up to that much in all goes straight out; past it, or when a pipe opened
+ * non-blocking by the parent takes only part (EAGAIN), the stream takes over for the rest of the
+ * run: it waits for a slow reader without blocking the event loop, so signals and --timeout still
+ * act. Windows' pipes may hold 4 KiB: there the stream writes everything.
  */
-async function writeFast(text: string): Promise<number> {
-  const bytes = Buffer.from(text);
-  let written = 0;
-  try {
-    while (written < bytes.length) written += fs.writeSync(1, bytes, written);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") onStdoutError(error as NodeJS.ErrnoException);
-    else process.stdout.write(bytes.subarray(written));
+const DIRECT_BYTES = process.platform === "win32" ? 0 : 16 * 1024;
+let directBytes = 0;
+let stdoutStream: NodeJS.WriteStream | undefined;
+function streamedStdout(): NodeJS.WriteStream {
+  if (!stdoutStream) {
+    stdoutStream = process.stdout;
+    stdoutStream.on("error", onStdoutError);
   }
-  return stdoutFailure ? (await exitCodes()).USAGE.code : 0;
+  return stdoutStream;
+}
+
+function writeStdout(text: string): void {
+  if (stdoutClosed) return;
+  let bytes = Buffer.from(text);
+  if (!stdoutStream && directBytes + bytes.length <= DIRECT_BYTES) {
+    let written = 0;
+    try {
+      while (written < bytes.length) written += fs.writeSync(1, bytes, written);
+      directBytes += written;
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") {
+        onStdoutError(error as NodeJS.ErrnoException);
+        return;
+      }
+      bytes = bytes.subarray(written);
+    }
+  }
+  try {
+    streamedStdout().write(bytes);
+  } catch (error) {
+    onStdoutError(error as NodeJS.ErrnoException);
+  }
+}
+
+/** Whether a descriptor may be a terminal: only a character device can be (asked before building its stream). */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    return fs.fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 const args = process.argv.slice(2);
@@ -59,7 +107,7 @@ const args = process.argv.slice(2);
  * file descriptor 1 may be a terminal.
  */
 function helpColumns(): number {
-  const columns = fs.fstatSync(1).isCharacterDevice() ? process.stdout.columns : undefined;
+  const columns = mayBeTerminal(1) ? process.stdout.columns : undefined;
   return columns || Number(process.env.COLUMNS) || Infinity;
 }
 
@@ -93,7 +141,8 @@ try {
   // A page that cannot be read (a damaged install): the CLI renders it as it would without one.
 }
 if (text !== undefined) {
-  process.exitCode = await writeFast(text);
+  writeStdout(text);
+  if (stdoutFailure) process.exitCode = (await exitCodes()).USAGE.code;
 } else {
   /**
    * Node's on-disk compile cache (Node 22.1+; NODE_COMPILE_CACHE, else the system's temporary
@@ -114,32 +163,15 @@ if (text !== undefined) {
   process.on("uncaughtException", lastResort);
   process.on("unhandledRejection", lastResort);
   const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
-  /**
-   * A reader that stops early (`| head -1`) closes the pipe: stop writing, quietly, as other CLIs
-   * do, but finish the check, so the verdict's exit code survives (a closed stdout must never turn
-   * a failing gate green). Any other write failure (ENOSPC on a full disk) means the report was not
-   * delivered: one line and exit 2, never a stack.
-   */
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    onStdoutError(error);
-    if (stdoutFailure) process.exitCode = EXIT_CODES.USAGE.code;
-  });
-  const writeStdout = (text: string) => {
-    if (stdoutClosed) return;
-    try {
-      process.stdout.write(text);
-    } catch (error) {
-      process.stdout.emit("error", error);
-    }
-  };
+  const stdoutTerminal = mayBeTerminal(1) && process.stdout.isTTY;
   // Set, not passed to process.exit() here: a large report on a pipe must be flushed first (below).
   const code = await main(args, {
     stdout: writeStdout,
-    stderr: (text) => process.stderr.write(text),
-    color: useColor(process.env, process.stdout),
-    stderrIsTTY: process.stderr.isTTY,
+    stderr: writeStderr,
+    color: useColor(process.env, { isTTY: stdoutTerminal }),
+    stderrIsTTY: mayBeTerminal(2) && process.stderr.isTTY,
     // The text report wraps at the terminal's width; a pipe or a CI log gets the report's default.
-    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
+    ...(stdoutTerminal && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
     startedAt: 0,
   });
   process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
@@ -154,8 +186,12 @@ if (text !== undefined) {
       if (stream.writableLength === 0) resolve();
       else stream.write("", () => resolve());
     });
-  await Promise.all([stdoutClosed ? undefined : flushed(process.stdout), flushed(process.stderr)]);
-  // A write that failed at once (ENOSPC) reports its error on a later tick: let it set the code.
+  await Promise.all([
+    stdoutStream && !stdoutClosed ? flushed(stdoutStream) : undefined,
+    stderrUsed ? flushed(process.stderr) : undefined,
+  ]);
+  // A streamed write that failed at once (ENOSPC) reports its error on a later tick: it sets the code.
   await new Promise((resolve) => setImmediate(resolve));
+  if (stdoutFailure) process.exitCode = EXIT_CODES.USAGE.code;
   process.exit();
 }

@@ -85,7 +85,7 @@ export const shapePolicy: PipelinePolicy = {
     const ambiguous = duplicateKeyPath(response.bodyAsText ?? "") ?? read.ambiguity?.(parsed.body);
     if (ambiguous) throw new MalformedResponseError(read.source, ambiguous, "ambiguous");
     // The SDK's runtime takes this parse for the same text instead of parsing it again
-    // (scripts/bundle-plugins.mjs, patchHttpRuntime); nothing here keeps or changes it.
+    // (scripts/bundle-plugins.mjs, patchPackages); nothing here keeps or changes it.
     Object.defineProperty(response, PARSED_BODY, { value: { text: response.bodyAsText, body: parsed.body } });
     return response;
   },

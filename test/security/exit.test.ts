@@ -51,11 +51,15 @@ describe("exit codes and streams", () => {
     expect(count("| (dd bs=1 count=1 2>/dev/null; sleep 1; cat)")).toEqual({ bytes: whole.bytes, code: 5 });
   });
 
-  it("a full disk on stdout is one line and exit 2, no stack", () => {
-    const run = exitThrough(`check --from ${ROLLBACK} --format json`, "> /dev/full");
-    expect(run.code).toBe(2);
-    expect(run.stderr).toBe("azfn-health: cannot write the report to stdout: ENOSPC\n");
-  });
+  // A text report goes straight to the descriptor, a JSON one (over 16 KiB) through the stream (src/cli/bin.ts).
+  it.each(["json", "text"])(
+    "a full disk on stdout (--format %s) is one line and exit 2, no stack",
+    (format) => {
+      const run = exitThrough(`check --from ${ROLLBACK} --format ${format}`, "> /dev/full");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe("azfn-health: cannot write the report to stdout: ENOSPC\n");
+    },
+  );
 
   const bomb = join(mkdtempSync(join(tmpdir(), "azfn-bomb-")), "azfn-health.config.yaml");
   writeFileSync(

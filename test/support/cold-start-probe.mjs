@@ -2,6 +2,9 @@
 // (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each,
 // and at exit the public Node modules the process loaded, on one "builtins-probe:" line, and how
 // many texts over 10,000 characters were given to JSON.parse, on a "parse-probe:" line.
+// Written straight to file descriptor 2: process.stderr would build a stream (net, for a pipe) and
+// show up in the very list it reports.
+const writeStderr = (text) => process.getBuiltinModule("node:fs").writeSync(2, text);
 const realParse = JSON.parse;
 let bigParses = 0;
 JSON.parse = function (text, reviver) {
@@ -9,15 +12,15 @@ JSON.parse = function (text, reviver) {
   return realParse.call(this, text, reviver);
 };
 process.on("exit", () => {
-  process.stderr.write(`parse-probe: ${bigParses}\n`);
+  writeStderr(`parse-probe: ${bigParses}\n`);
   const loaded = process.moduleLoadList
     .filter((entry) => entry.startsWith("NativeModule ") && !entry.includes("internal/"))
     .map((entry) => entry.slice("NativeModule ".length));
-  process.stderr.write(`builtins-probe: ${loaded.join(" ")}\n`);
+  writeStderr(`builtins-probe: ${loaded.join(" ")}\n`);
 });
 const say = (what) => {
   const where = (new Error().stack ?? "").split("\n")[3]?.trim() ?? "";
-  process.stderr.write(`icu-probe: ${what} ${where}\n`);
+  writeStderr(`icu-probe: ${what} ${where}\n`);
 };
 for (const name of [
   "Collator",
