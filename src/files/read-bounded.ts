@@ -88,7 +88,13 @@ function readBoundedFileNow(path: string, label: string, maxBytes: number): stri
     return buffer.toString("utf8", 0, length);
   } catch (error) {
     if (error instanceof FileReadError) throw error;
-    throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    const code = (error as NodeJS.ErrnoException).code;
+    // A read waiting on a file system that stopped answering ends only by a signal (the pipeline's
+    // SIGTERM): --timeout cannot cut a synchronous call, and an asynchronous one would not end the
+    // process either, as Node's exit waits for its thread pool.
+    throw refuse(
+      code === "EINTR" ? "interrupted by a signal while reading it" : (code ?? (error as Error).message),
+    );
   } finally {
     closeSync(fd);
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -19,7 +19,10 @@ import { MAX_CONFIG_BYTES } from "../../src/config/load.js";
 import { readBoundedFile } from "../../src/files/read-bounded.js";
 import { writeNewFiles } from "../../src/files/write-new.js";
 import { BUNDLE_FILES } from "../../src/report/bundle.js";
-import { runCli, runInProcess } from "../helpers.js";
+import { ROOT, runCli, runInProcess } from "../helpers.js";
+import { canMountFuse, mountHangingFile } from "../support/hanging-file.mjs";
+
+const BIN = join(ROOT, "dist/bundle/bin.js");
 
 const HOTFIX = "fixtures/story-32bit-upgrade";
 
@@ -196,6 +199,32 @@ describe("special files as input", () => {
       `azfn-health: --config: cannot read ${config}: a FIFO, not a regular file\n`,
     );
   });
+
+  // A FUSE file whose reads are never answered (test/support/hanging-file.mjs): root and /dev/fuse only.
+  it.skipIf(!canMountFuse())(
+    "a recording on a file system that stops answering: the pipeline's SIGTERM ends the read in one line, exit 2",
+    async () => {
+      const hanging = mountHangingFile();
+      try {
+        const child = spawn(process.execPath, [BIN, "check", "--from", hanging.dir], {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { PATH: process.env.PATH, NO_COLOR: "1" },
+        });
+        let stderr = "";
+        child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+        const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+        await hanging.waiting;
+        child.kill("SIGTERM");
+        expect(await closed).toBe(2);
+        expect(stderr).toBe(
+          `azfn-health: --from: cannot read ${join(hanging.dir, "recording.json")}: interrupted by a signal while reading it\n`,
+        );
+      } finally {
+        hanging.close();
+      }
+    },
+  );
 
   it("recording.json linked to /dev/urandom or /dev/zero is refused without reading it", async () => {
     for (const device of ["/dev/urandom", "/dev/zero"]) {
