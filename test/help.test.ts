@@ -64,12 +64,17 @@ describe("each command's help", () => {
     },
   );
 
+  /** The help a run prints at a width, from the fast path (where it takes it) and from yargs itself. */
+  const fastAndYargs = (args: string[], columns: number) =>
+    Promise.all([
+      runCli(args, { COLUMNS: String(columns) }),
+      runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: String(columns) }),
+    ]);
+  const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+
   it("the fast path's help is the same text yargs renders, for every command", async () => {
     for (const args of [["--help"], ["-h"], ...COMMAND_NAMES.map((command) => [command, "--help"])]) {
-      const [fast, rendered] = await Promise.all([
-        runCli(args, { COLUMNS: "100" }),
-        runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "100" }),
-      ]);
+      const [fast, rendered] = await fastAndYargs(args, 100);
       expect(fast.stdout, args.join(" ")).toBe(rendered.stdout);
       expect(fast.stdout, args.join(" ")).toMatch(/^azfn-health /);
     }
@@ -80,15 +85,9 @@ describe("each command's help", () => {
 
   it("a terminal narrower than the pages gets yargs' help, wrapped to its width", async () => {
     for (const args of [["--help"], ["check", "--help"], ["ledger", "--help"]]) {
-      const [fast, rendered] = await Promise.all([
-        runCli(args, { COLUMNS: "72" }),
-        runCli(args, { AZFN_INTERNAL_NO_FAST_PATH: "1", COLUMNS: "72" }),
-      ]);
+      const [fast, rendered] = await fastAndYargs(args, 72);
       expect(fast.stdout, args.join(" ")).toBe(rendered.stdout);
-      expect(
-        Math.max(...fast.stdout.split("\n").map((line) => line.length)),
-        args.join(" "),
-      ).toBeLessThanOrEqual(72);
+      expect(widest(fast.stdout), args.join(" ")).toBeLessThanOrEqual(72);
     }
   });
 
@@ -107,7 +106,6 @@ describe("each command's help", () => {
           ],
           { encoding: "utf8", env: { ...process.env, COLUMNS: "" } },
         ).stdout.replaceAll("\r", "");
-      const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
       const [narrow, wide] = [helpOn(70), helpOn(140)];
       expect(narrow).toMatch(/^azfn-health <command> \[options\]/);
       expect(widest(narrow)).toBeLessThanOrEqual(70);

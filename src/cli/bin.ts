@@ -99,16 +99,15 @@ function mayBeTerminal(fd: number): boolean {
   }
 }
 
+/** stdout when it is a terminal; its stream is built only when it may be one. */
+const stdoutTerminal = (): NodeJS.WriteStream | undefined =>
+  mayBeTerminal(1) && process.stdout.isTTY ? process.stdout : undefined;
+
 const args = process.argv.slice(2);
 
-/**
- * The width yargs wraps help to (src/cli/main.ts): the terminal's, else COLUMNS; unbounded when
- * neither says. process.stdout builds a stream (and loads its modules), so it is asked only when
- * file descriptor 1 may be a terminal.
- */
+/** The width yargs wraps help to (src/cli/main.ts): the terminal's, else COLUMNS; unbounded when neither says. */
 function helpColumns(): number {
-  const columns = mayBeTerminal(1) ? process.stdout.columns : undefined;
-  return columns || Number(process.env.COLUMNS) || Infinity;
+  return stdoutTerminal()?.columns || Number(process.env.COLUMNS) || Infinity;
 }
 
 /** Whether no line of a page is wider than the width: a narrower terminal gets help yargs wraps to it. */
@@ -163,15 +162,15 @@ if (text !== undefined) {
   process.on("uncaughtException", lastResort);
   process.on("unhandledRejection", lastResort);
   const [{ main }, { useColor }] = await Promise.all([import("./main.js"), import("./color.js")]);
-  const stdoutTerminal = mayBeTerminal(1) && process.stdout.isTTY;
+  const terminal = stdoutTerminal();
   // Set, not passed to process.exit() here: a large report on a pipe must be flushed first (below).
   const code = await main(args, {
     stdout: writeStdout,
     stderr: writeStderr,
-    color: useColor(process.env, { isTTY: stdoutTerminal }),
+    color: useColor(process.env, { isTTY: terminal !== undefined }),
     stderrIsTTY: mayBeTerminal(2) && process.stderr.isTTY,
     // The text report wraps at the terminal's width; a pipe or a CI log gets the report's default.
-    ...(stdoutTerminal && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
+    ...(terminal && terminal.columns > 0 ? { columns: terminal.columns } : {}),
     startedAt: 0,
   });
   process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
