@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { enUsNumber, groupThousands } from "../src/core/format.js";
+import { youngGenerationFlag } from "../src/cli/node-version.js";
 import { byCodeUnit } from "../src/core/order.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 import { ROOT, STORY } from "./helpers.js";
@@ -25,6 +26,8 @@ const replayed = (from: string) =>
   probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", from, "--fail-on", "never"]);
 let story: ReturnType<typeof probed> | undefined;
 const storyReplay = () => (story ??= replayed(STORY));
+/** V8's young generation at the process's exit (both semi-spaces), in bytes. */
+const youngSize = (stderr: string) => Number(/^young-probe: (\d+)$/m.exec(stderr)?.[1]);
 const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("icu-probe:"));
 const builtinsLoaded = (stderr: string) =>
   /^builtins-probe: (.*)$/m.exec(stderr)?.[1]?.split(" ").sort(byCodeUnit) ?? ["(no probe line)"];
@@ -75,6 +78,31 @@ describe("cold start", () => {
     const loaded = builtinsLoaded(run.stderr);
     expect(loaded).toContain("fs");
     expect(loaded.filter((name) => UNUSED_IN_REPLAY.includes(name))).toEqual([]);
+  });
+
+  it("the probe sees V8's young generation grow when a run keeps much of it alive", () => {
+    const first = youngSize(probed(["-e", "0"]).stderr);
+    const kept = probed(["-e", "globalThis.kept = Array.from({ length: 400_000 }, (_, i) => ({ i }))"]);
+    expect(first).toBeGreaterThan(0);
+    expect(youngSize(kept.stderr)).toBeGreaterThan(2 * first);
+  });
+
+  it("a replayed check keeps V8's young generation at its first size: fresh memory costs a VM", () => {
+    const first = youngSize(probed(["-e", "0"]).stderr);
+    const run = storyReplay();
+    expect(run.stdout).toContain("Verdict: HOTFIX");
+    // Both semi-spaces at their first size; V8 would have doubled them to 8 MB each.
+    expect(youngSize(run.stderr)).toBeLessThanOrEqual(2 * first);
+  });
+
+  it("the young generation's flag is set on the Node majors it is tested on, and on no other", () => {
+    const flag = "--semi-space-growth-factor=1";
+    for (const version of ["22.13.0", "v22.23.5", "24.0.0", "v24.22.3"])
+      expect(youngGenerationFlag(version), version).toBe(flag);
+    for (const version of ["20.19.0", "23.11.0", "25.2.1", "26.0.0", "", "garbage"])
+      expect(youngGenerationFlag(version), version).toBeUndefined();
+    // This test runs on one of them: the flag the CLI sets is one this V8 knows.
+    expect(youngGenerationFlag(process.versions.node)).toBe(flag);
   });
 
   it("a replayed check parses each large body once: the SDK takes the shape check's parse", () => {

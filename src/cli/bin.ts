@@ -2,7 +2,7 @@
 // No static import but one module of its own: --help and --version read a file and write it, and
 // load nothing Node has not loaded already (issue #19: --help within 1.1x `node -e 0`). Builtins
 // come from process.getBuiltinModule (Node 20.16+, 22.3+), the exit codes and the CLI on demand.
-import { unsupportedNode } from "./node-version.js";
+import { unsupportedNode, youngGenerationFlag } from "./node-version.js";
 
 const exitCodes = async () => (await import("../core/exit-codes.js")).EXIT_CODES;
 
@@ -143,6 +143,10 @@ if (text !== undefined) {
   writeStdout(text);
   if (stdoutFailure) process.exitCode = (await exitCodes()).USAGE.code;
 } else {
+  // A young generation kept small (src/cli/node-version.ts). Set before the compile cache opens:
+  // V8 keys a cache to its flags, so every run writes and reads it under these.
+  const heapFlag = youngGenerationFlag(process.versions.node);
+  if (heapFlag) process.getBuiltinModule("node:v8").setFlagsFromString(heapFlag);
   /**
    * Node's on-disk compile cache (Node 22.1+; NODE_COMPILE_CACHE, else the system's temporary
    * directory): a second run skips compiling the bundle's chunks. A cache that cannot be written (a

@@ -14,3 +14,21 @@ export function unsupportedNode(version: string): string | undefined {
     `${version.replace(/^v?/, "")}. Install Node.js 24 (https://nodejs.org) and run it again.\n`
   );
 }
+
+/**
+ * The V8 flag that keeps the young generation at its first size, on the Node majors it is tested on
+ * (test/cold-start.test.ts), else undefined: V8 prints an error for a flag it does not know.
+ *
+ * V8 doubles the young generation (from 1 MB a semi-space, up to 8 here) whenever a collection
+ * finds much of it alive, as a run's loaded code and fetched data are. Each doubling is fresh
+ * memory, which a VM charges by the page (~12 µs a 4 KiB page on the bench's VM). A run lasts
+ * seconds, not hours: it is faster with the young generation kept small, though it collects more
+ * often (issue #19: a replayed check ~20 ms faster, `ledger report` over 10,000 records 749 → 611 ms,
+ * its peak memory 150 → 108 MB). V8 reads the factor each time it would grow the space
+ * (SemiSpaceNewSpace::Grow, https://github.com/v8/v8/blob/main/src/heap/new-spaces.cc), so
+ * setting it once Node has started holds.
+ */
+export function youngGenerationFlag(version: string): string | undefined {
+  const major = Number(version.replace(/^v/, "").split(".")[0]);
+  return major === 22 || major === 24 ? "--semi-space-growth-factor=1" : undefined;
+}

@@ -1,7 +1,8 @@
 // Preloaded (node --import) by test/cold-start.test.ts: reports each call that makes V8 load ICU data
 // (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each,
 // and at exit the public Node modules the process loaded, on one "builtins-probe:" line, and how
-// many texts over 10,000 characters were given to JSON.parse, on a "parse-probe:" line.
+// many texts over 10,000 characters were given to JSON.parse, on a "parse-probe:" line, and the
+// size of V8's young generation (both semi-spaces, in bytes) on a "young-probe:" line.
 // Written straight to file descriptor 2: process.stderr would build a stream (net, for a pipe) and
 // show up in the very list it reports.
 const writeStderr = (text) => process.getBuiltinModule("node:fs").writeSync(2, text);
@@ -17,6 +18,12 @@ process.on("exit", () => {
     .filter((entry) => entry.startsWith("NativeModule ") && !entry.includes("internal/"))
     .map((entry) => entry.slice("NativeModule ".length));
   writeStderr(`builtins-probe: ${loaded.join(" ")}\n`);
+  // Read after the list above, which must not show the v8 module this loads.
+  const young = process
+    .getBuiltinModule("node:v8")
+    .getHeapSpaceStatistics()
+    .find((space) => space.space_name === "new_space");
+  writeStderr(`young-probe: ${young?.space_size}\n`);
 });
 const say = (what) => {
   const where = (new Error().stack ?? "").split("\n")[3]?.trim() ?? "";
