@@ -18,6 +18,22 @@ export default tseslint.config(
     },
   },
   {
+    // A machine's locale must not reorder or reword a report, and the first locale call of a run loads
+    // ICU's data (tens of ms, issue #19): src/core/order.ts and src/core/format.ts stand in.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["localeCompare", "toLocaleString", "toLocaleDateString", "toLocaleTimeString"].map(
+          (property) => ({
+            property,
+            message: "Locale-dependent: use byCodeUnit / byCodeUnitIgnoringCase (core/order) or core/format.",
+          }),
+        ),
+      ],
+    },
+  },
+  {
     // The pure layers (README "Architecture"): no process, file system or network, and no import of
     // the collector, the application layer or the CLI. test/architecture.test.ts checks the whole graph.
     files: ["src/core/**/*.ts", "src/analyse/**/*.ts", "src/decide/**/*.ts", "src/report/**/*.ts"],

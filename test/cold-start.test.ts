@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { enUsNumber, groupThousands } from "../src/core/format.js";
 import { youngGenerationFlag } from "../src/cli/node-version.js";
-import { byCodeUnit } from "../src/core/order.js";
+import { byCodeUnit, byCodeUnitIgnoringCase } from "../src/core/order.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 import { ROOT, STORY } from "./helpers.js";
 
@@ -143,7 +143,22 @@ describe("cold start", () => {
 
   it("enUsNumber writes a number as en-US does by default (generated cases)", () => {
     const g = seeded(BASE_SEED + 2);
-    const cases = [0, -0, 0.0005, 0.0015, 1.0005, 2.675, 999.9995, 999_999.9995, 1e21, 1.23e-7, 0.1 + 0.2];
+    const cases = [
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      0.0005,
+      0.0015,
+      1.0005,
+      2.675,
+      999.9995,
+      999_999.9995,
+      1e21,
+      1.23e-7,
+      0.1 + 0.2,
+    ];
     for (let i = 0; i < 5000; i++) {
       let n = g.next() * 10 * 10 ** (g.int(34) - 10);
       if (g.chance(0.5)) n = Number(n.toPrecision(1 + g.int(6)));
@@ -166,5 +181,35 @@ describe("cold start", () => {
     expect([...times].sort(byCodeUnit).map(Date.parse)).toEqual(times.map(Date.parse).sort((a, b) => a - b));
     expect(["R10", "M03", "R09", "D04", "m01"].sort(byCodeUnit)).toEqual(["D04", "M03", "R09", "R10", "m01"]);
     expect(byCodeUnit("a", "a")).toBe(0);
+  });
+
+  it("byCodeUnitIgnoringCase is a total order that keeps case variants side by side (generated texts)", () => {
+    const g = seeded(BASE_SEED + 3);
+    const letters = ["a", "A", "b", "B", "z", "Z", "-", "/", "0", "9", "é", "É", "ı", "İ", "ß"];
+    const texts = Array.from({ length: 300 }, () =>
+      Array.from({ length: 1 + g.int(4) }, () => letters[g.int(letters.length)]).join(""),
+    );
+    const sign = (n: number) => Math.sign(n) || 0;
+    const sorted = [...texts].sort(byCodeUnitIgnoringCase);
+    for (const [i, a] of sorted.entries())
+      for (const b of sorted.slice(i)) {
+        expect(byCodeUnitIgnoringCase(a, b), `seed ${g.seed}: ${a} before ${b}`).toBeLessThanOrEqual(0);
+        expect(sign(byCodeUnitIgnoringCase(b, a)), `${b}, ${a}`).toBe(
+          -sign(byCodeUnitIgnoringCase(a, b)) || 0,
+        );
+        expect(byCodeUnitIgnoringCase(a, b) === 0, `${a}, ${b}`).toBe(a === b);
+      }
+    // Case variants of one name are neighbours: each lower-case form occupies one run.
+    const runs = sorted.map((t) => t.toLowerCase()).filter((t, i, all) => t !== all[i - 1]);
+    expect(new Set(runs).size).toBe(runs.length);
+    // Lower-case texts keep plain code-unit order.
+    const lower = texts.map((t) => t.toLowerCase());
+    expect([...lower].sort(byCodeUnitIgnoringCase)).toEqual([...lower].sort(byCodeUnit));
+    expect(["rg-Orders", "RG-apps", "rg-orders", "rg-zeta"].sort(byCodeUnitIgnoringCase)).toEqual([
+      "RG-apps",
+      "rg-Orders",
+      "rg-orders",
+      "rg-zeta",
+    ]);
   });
 });

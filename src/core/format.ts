@@ -29,7 +29,7 @@ export function groupThousands(n: number): string {
  * decimal form, as ICU rounds. Not toLocaleString, for the reason groupThousands gives.
  */
 export function enUsNumber(x: number): string {
-  if (!Number.isFinite(x)) return x.toLocaleString("en-US");
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "NaN" : x < 0 ? "-∞" : "∞";
   const [, whole = "0", fraction = "", exponent = "0"] =
     /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(x))) ?? [];
   const digits = `${whole}${fraction}`;

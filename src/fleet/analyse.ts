@@ -7,6 +7,7 @@ import { defaultHostId, hostIdCollision, storageAccount } from "../analyse/rules
 import type { Verdict } from "../core/exit-codes.js";
 import type { CheckFacts, EnvironmentFacts, Role, StacksFacts } from "../core/facts.js";
 import { settingValue } from "../core/facts.js";
+import { byCodeUnitIgnoringCase } from "../core/order.js";
 import { isContainerApp } from "../core/platform.js";
 import { shellCommand } from "../core/shell.js";
 import type { FleetApp } from "./collect.js";
@@ -190,7 +191,7 @@ export function findPairs(
   const pairs: { qa: JudgedApp; prod: JudgedApp; matchedBy: JudgedPair["matchedBy"] }[] = [];
   for (const members of groups.values()) {
     if (members.length < 2) continue;
-    const sorted = [...members].sort((a, b) => a.app.ref.id.localeCompare(b.app.ref.id));
+    const sorted = [...members].sort((a, b) => byCodeUnitIgnoringCase(a.app.ref.id, b.app.ref.id));
     const qa = sorted.find((m) => m.environment === "qa");
     if (!qa) continue;
     const explicit = sorted.find((m) => m.environment === "prod");
@@ -286,7 +287,7 @@ export function judgeFleet(
   const byRisk =
     <T extends { risk: Risk }>(name: (x: T) => string) =>
     (a: T, b: T) =>
-      riskRank(a.risk) - riskRank(b.risk) || name(a).localeCompare(name(b));
+      riskRank(a.risk) - riskRank(b.risk) || byCodeUnitIgnoringCase(name(a), name(b));
   judged.sort(byRisk((j) => j.app.ref.id));
   pairs.sort(byRisk((p) => p.prod.app.ref.id));
   const all = [...judged.map((j) => j.risk), ...pairs.map((p) => p.risk)];

@@ -1,6 +1,7 @@
 import type { Finding } from "../analyse/rule.js";
 import type { FailOn, Verdict } from "../core/exit-codes.js";
 import type { StacksFacts } from "../core/facts.js";
+import { byCodeUnitIgnoringCase } from "../core/order.js";
 import { inertDeep } from "../report/inert.js";
 import { RISKS, type FleetJudgment, type JudgedApp, type NotRun, type Risk } from "./analyse.js";
 import type { FleetScope, Inventory } from "./collect.js";
@@ -195,11 +196,11 @@ export function buildFleetReport(input: {
         (a, b) =>
           RISKS.indexOf(a.worst) - RISKS.indexOf(b.worst) ||
           b.apps - a.apps ||
-          a.stack.localeCompare(b.stack),
+          byCodeUnitIgnoringCase(a.stack, b.stack),
       ),
       byHosting: [...hosting]
         .map(([h, n]) => ({ hosting: h, apps: n }))
-        .sort((a, b) => b.apps - a.apps || a.hosting.localeCompare(b.hosting)),
+        .sort((a, b) => b.apps - a.apps || byCodeUnitIgnoringCase(a.hosting, b.hosting)),
     },
     apps,
     pairs: judgment.pairs.map((p) => ({
@@ -229,5 +230,5 @@ export function notRunSummary(report: FleetReport): { reason: string; ruleIds: s
     }
   return [...byReason]
     .map(([reason, e]) => ({ reason, ruleIds: [...e.ids].sort(), apps: e.apps.size }))
-    .sort((a, b) => b.apps - a.apps || a.reason.localeCompare(b.reason));
+    .sort((a, b) => b.apps - a.apps || byCodeUnitIgnoringCase(a.reason, b.reason));
 }

@@ -1,4 +1,5 @@
 import type { SettingFact } from "../core/facts.js";
+import { byCodeUnit } from "../core/order.js";
 import { effectiveOutcome, type EnvironmentSnapshot, type LedgerEntry, type LedgerRecord } from "./record.js";
 
 /**
@@ -53,7 +54,7 @@ export function lastCleanBefore(
         released(r) < released(record) &&
         effectiveOutcome(r) === "clean",
     )
-    .sort((a, b) => released(a).localeCompare(released(b)) || a.recordedAt.localeCompare(b.recordedAt))
+    .sort((a, b) => byCodeUnit(released(a), released(b)) || byCodeUnit(a.recordedAt, b.recordedAt))
     .at(-1);
 }
 

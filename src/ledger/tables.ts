@@ -1,5 +1,6 @@
 import type { TableClient } from "@azure/data-tables";
 import { UsageError } from "../core/errors.js";
+import { byCodeUnit } from "../core/order.js";
 import type { LedgerEntry, LedgerRecord, Mark } from "./record.js";
 import type { LedgerLocation, LedgerStore, OpenOptions } from "./location.js";
 import { checkEntry, checkMarks, type Checked } from "./shape.js";
@@ -188,7 +189,7 @@ function tableStore(
           if (!entry.ok) onSkippedRow(entry.skipped);
           else if (!app || entry.value.apps.prod.toLowerCase() === app) entries.push(entry.value);
         }
-        return entries.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id));
+        return entries.sort((a, b) => byCodeUnit(a.recordedAt, b.recordedAt) || byCodeUnit(a.id, b.id));
       }),
     get: (id) =>
       call(async () => {
