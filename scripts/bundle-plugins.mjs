@@ -84,6 +84,13 @@ export const loadOnFirstCall = {
  * - It reads process.stdout.columns, which builds process.stdout, for the help's width: read when
  *   yargs asks for it instead. A run then builds neither stream unless it writes to it
  *   (src/cli/bin.ts writes stdout straight to its descriptor).
+ * - Every yargs() guesses a version from the nearest package.json above its "main file", which it
+ *   takes from the shim's own path up to "node_modules": in the bundle there is none, so it took
+ *   the working directory. A run then listed the user's directory and each above it up to a
+ *   package.json, and parsed that file, whoever wrote it; a directory named with a dot
+ *   ("tmp.x1Y2") counted as a file, so the walk began at its parent (/tmp: 50,000 entries here).
+ *   The main file is this package's root instead (the bundle sits in dist/bundle/): one listing,
+ *   of its own directory, and its own package.json.
  */
 const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
 const FORM_DATA_GUARD = {
@@ -114,6 +121,10 @@ const LAZY_COLUMNS = {
   replace:
     "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }",
 };
+const OWN_PACKAGE = {
+  find: "mainFilename: mainFilename || process.cwd(),",
+  replace: 'mainFilename: fileURLToPath(new URL("../../", import.meta.url)),',
+};
 const PACKAGE_PATCHES = [
   { file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/, patches: [FORM_DATA_GUARD] },
   {
@@ -124,7 +135,10 @@ const PACKAGE_PATCHES = [
     file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]util[\\/]typeGuards-node\.js$/,
     patches: [WEB_STREAM_GUARD],
   },
-  { file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/, patches: [LAZY_ASSERT, LAZY_COLUMNS] },
+  {
+    file: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    patches: [LAZY_ASSERT, LAZY_COLUMNS, OWN_PACKAGE],
+  },
 ];
 export const patchPackages = {
   name: "patch-packages",

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -10,14 +10,18 @@ import { ROOT } from "./helpers.js";
 /**
  * The bundle's start-up plugins (issue #19) change when code runs, never what it does: each is
  * built here into a small program, as scripts/bundle.mjs builds the CLI, and run in a fresh Node.
- * `loaded(name)` tells whether Node has loaded one of its own modules so far.
+ * `loaded(name)` tells whether Node has loaded one of its own modules so far. The program sits
+ * where the CLI's chunks do, in dist/bundle/ under a package of its own (version 1.2.3), and runs
+ * in `cwd` when given.
  */
-async function runBundled(source: string): Promise<unknown> {
+async function runBundled(source: string, cwd?: string): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), "azfn-plugins-"));
   writeFileSync(join(dir, "entry.mjs"), source);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bundled", version: "1.2.3" }));
+  mkdirSync(join(dir, "dist/bundle"), { recursive: true });
   await build({
     entryPoints: [join(dir, "entry.mjs")],
-    outfile: join(dir, "out.mjs"),
+    outfile: join(dir, "dist/bundle/out.mjs"),
     bundle: true,
     format: "esm",
     platform: "node",
@@ -28,7 +32,7 @@ async function runBundled(source: string): Promise<unknown> {
     },
     logLevel: "silent",
   });
-  const run = spawnSync(process.execPath, [join(dir, "out.mjs")], { encoding: "utf8" });
+  const run = spawnSync(process.execPath, [join(dir, "dist/bundle/out.mjs")], { encoding: "utf8", cwd });
   expect(run.stderr).toBe("");
   return JSON.parse(run.stdout);
 }
@@ -199,6 +203,25 @@ describe("the bundle's start-up plugins", () => {
       width: null,
       netAfter: true,
     });
+  });
+
+  it("yargs guesses its version from the bundle's own package, never from the working directory's", async () => {
+    // A directory named with a dot, whose package.json yargs would have taken (or, for the dot,
+    // walked past to its parent's, up to the root, loading assert to throw when it found none).
+    const snippet = `
+      import yargs from "yargs";
+      const printed = [];
+      const log = console.log;
+      console.log = (...args) => printed.push(args.join(" "));
+      await yargs(["--version"]).exitProcess(false).parseAsync();
+      console.log = log;
+      console.log(JSON.stringify({ version: printed[0], assert: loaded("assert") }));
+    `;
+    for (const name of ["azfn-cwd-", "azfn.cwd-"]) {
+      const cwd = mkdtempSync(join(tmpdir(), name));
+      writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "decoy", version: "6.6.6-decoy" }));
+      expect(await runBundled(snippet, cwd), name).toEqual({ version: "1.2.3", assert: false });
+    }
   });
 
   it("string-width measures as before, and builds nothing until it is called", async () => {

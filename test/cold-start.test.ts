@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -15,9 +16,9 @@ import { ROOT, STORY } from "./helpers.js";
  * in the bundle.
  */
 const PROBE = join(ROOT, "test/support/cold-start-probe.mjs");
-const probed = (args: string[]) =>
+const probed = (args: string[], cwd = ROOT) =>
   spawnSync(process.execPath, ["--import", pathToFileURL(PROBE).href, ...args], {
-    cwd: ROOT,
+    cwd,
     encoding: "utf8",
     env: { PATH: process.env.PATH, NO_COLOR: "1" },
   });
@@ -103,6 +104,20 @@ describe("cold start", () => {
       expect(youngGenerationFlag(version), version).toBeUndefined();
     // This test runs on one of them: the flag the CLI sets is one this V8 knows.
     expect(youngGenerationFlag(process.versions.node)).toBe(flag);
+  });
+
+  it("a run lists no directory but its own package's, wherever it runs: yargs looked from the working directory up", () => {
+    // A directory named with a dot (yargs took it for a file and began at its parent) with a
+    // package.json of someone else's.
+    const cwd = mkdtempSync(join(tmpdir(), "azfn.cwd-"));
+    writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "decoy", version: "6.6.6-decoy" }));
+    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"], cwd);
+    expect(run.stdout).toContain("Verdict: HOTFIX");
+    const listed = [...run.stderr.matchAll(/^readdir-probe: (.*)$/gm)].map((m) => m[1]!);
+    // ROOT ends in a slash: the package's own directory, or one inside it.
+    expect(listed.filter((dir) => !`${dir}/`.startsWith(ROOT))).toEqual([]);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(builtinsLoaded(run.stderr).filter((name) => UNUSED_IN_REPLAY.includes(name))).toEqual([]);
   });
 
   it("a replayed check parses each large body once: the SDK takes the shape check's parse", () => {

@@ -2,10 +2,18 @@
 // (Intl services, localeCompare, toLocale*String, normalize) on stderr, one "icu-probe:" line each,
 // and at exit the public Node modules the process loaded, on one "builtins-probe:" line, and how
 // many texts over 10,000 characters were given to JSON.parse, on a "parse-probe:" line, and the
-// size of V8's young generation (both semi-spaces, in bytes) on a "young-probe:" line.
+// size of V8's young generation (both semi-spaces, in bytes) on a "young-probe:" line, and the
+// directories it listed, one "readdir-probe:" line each.
 // Written straight to file descriptor 2: process.stderr would build a stream (net, for a pipe) and
 // show up in the very list it reports.
 const writeStderr = (text) => process.getBuiltinModule("node:fs").writeSync(2, text);
+const fs = process.getBuiltinModule("node:fs");
+const realReaddir = fs.readdirSync;
+const listed = [];
+fs.readdirSync = function (path, ...rest) {
+  listed.push(String(path));
+  return realReaddir.call(this, path, ...rest);
+};
 const realParse = JSON.parse;
 let bigParses = 0;
 JSON.parse = function (text, reviver) {
@@ -14,6 +22,7 @@ JSON.parse = function (text, reviver) {
 };
 process.on("exit", () => {
   writeStderr(`parse-probe: ${bigParses}\n`);
+  for (const dir of listed) writeStderr(`readdir-probe: ${dir}\n`);
   const loaded = process.moduleLoadList
     .filter((entry) => entry.startsWith("NativeModule ") && !entry.includes("internal/"))
     .map((entry) => entry.slice("NativeModule ".length));
