@@ -23,7 +23,7 @@ export function unsupportedNode(version: string): string | undefined {
  * finds much of it alive, as a run's loaded code and fetched data are. Each doubling is fresh
  * memory, which a VM charges by the page (~12 µs a 4 KiB page on the bench's VM). A run lasts
  * seconds, not hours: it is faster with the young generation kept small, though it collects more
- * often (issue #19: a replayed check ~20 ms faster, `ledger report` over 10,000 records 749 → 611 ms,
+ * often (issue #19: a replayed check ~15 ms faster, `ledger report` over 10,000 records 749 → 611 ms,
  * its peak memory 150 → 108 MB). V8 reads the factor each time it would grow the space
  * (SemiSpaceNewSpace::Grow, https://github.com/v8/v8/blob/main/src/heap/new-spaces.cc), so
  * setting it once Node has started holds.
