@@ -89,8 +89,9 @@ export const loadOnFirstCall = {
  *   the working directory. A run then listed the user's directory and each above it up to a
  *   package.json, and parsed that file, whoever wrote it; a directory named with a dot
  *   ("tmp.x1Y2") counted as a file, so the walk began at its parent (/tmp: 50,000 entries here).
- *   The main file is this package's root instead (the bundle sits in dist/bundle/): one listing,
- *   of its own directory, and its own package.json.
+ *   The main file is this package's package.json instead (the bundle sits in dist/bundle/; a file,
+ *   so a package directory named with a dot is no trap): one listing, of its own directory, and
+ *   its own package.json.
  */
 const FORM_DATA_TEST = 'typeof FormData !== "undefined" && body instanceof FormData';
 const FORM_DATA_GUARD = {
@@ -123,7 +124,7 @@ const LAZY_COLUMNS = {
 };
 const OWN_PACKAGE = {
   find: "mainFilename: mainFilename || process.cwd(),",
-  replace: 'mainFilename: fileURLToPath(new URL("../../", import.meta.url)),',
+  replace: 'mainFilename: fileURLToPath(new URL("../../package.json", import.meta.url)),',
 };
 const PACKAGE_PATCHES = [
   { file: /@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/, patches: [FORM_DATA_GUARD] },

@@ -15,7 +15,8 @@ import { ROOT } from "./helpers.js";
  * in `cwd` when given.
  */
 async function runBundled(source: string, cwd?: string): Promise<unknown> {
-  const dir = mkdtempSync(join(tmpdir(), "azfn-plugins-"));
+  // Named with a dot, as a clean clone in mktemp's directory is: yargs once took such a name for a file's.
+  const dir = mkdtempSync(join(tmpdir(), "azfn.plugins-"));
   writeFileSync(join(dir, "entry.mjs"), source);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bundled", version: "1.2.3" }));
   mkdirSync(join(dir, "dist/bundle"), { recursive: true });
