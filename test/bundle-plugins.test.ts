@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { BANNER, START_UP_PLUGINS } from "../scripts/bundle-plugins.mjs";
-import { ROOT } from "./helpers.js";
+import { decoyWorkingDirectory, ROOT } from "./helpers.js";
 
 /**
  * The bundle's start-up plugins (issue #19) change when code runs, never what it does: each is
@@ -218,11 +218,11 @@ describe("the bundle's start-up plugins", () => {
       console.log = log;
       console.log(JSON.stringify({ version: printed[0], assert: loaded("assert") }));
     `;
-    for (const name of ["azfn-cwd-", "azfn.cwd-"]) {
-      const cwd = mkdtempSync(join(tmpdir(), name));
-      writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "decoy", version: "6.6.6-decoy" }));
-      expect(await runBundled(snippet, cwd), name).toEqual({ version: "1.2.3", assert: false });
-    }
+    for (const name of ["azfn-cwd-", "azfn.cwd-"])
+      expect(await runBundled(snippet, decoyWorkingDirectory(name)), name).toEqual({
+        version: "1.2.3",
+        assert: false,
+      });
   });
 
   it("string-width measures as before, and builds nothing until it is called", async () => {

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -8,7 +7,7 @@ import { enUsNumber, groupThousands } from "../src/core/format.js";
 import { youngGenerationFlag } from "../src/cli/node-version.js";
 import { byCodeUnit, byCodeUnitIgnoringCase } from "../src/core/order.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
-import { ROOT, STORY } from "./helpers.js";
+import { decoyWorkingDirectory, ROOT, STORY } from "./helpers.js";
 
 /**
  * What keeps a replayed check's start-up short (issue #19; the timings themselves live in
@@ -22,11 +21,13 @@ const probed = (args: string[], cwd = ROOT) =>
     encoding: "utf8",
     env: { PATH: process.env.PATH, NO_COLOR: "1" },
   });
-/** A replayed check under the probe; the story's is run once and read by every test that needs it. */
-const replayed = (from: string) =>
-  probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", from, "--fail-on", "never"]);
+/** A replayed check under the probe; the story's is run once and read by every test that needs it, as is bare node's. */
+const replayed = (from: string, cwd?: string) =>
+  probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", from, "--fail-on", "never"], cwd);
 let story: ReturnType<typeof probed> | undefined;
 const storyReplay = () => (story ??= replayed(STORY));
+let bare: ReturnType<typeof probed> | undefined;
+const bareNode = () => (bare ??= probed(["-e", "0"]));
 /** V8's young generation at the process's exit (both semi-spaces), in bytes. */
 const youngSize = (stderr: string) => Number(/^young-probe: (\d+)$/m.exec(stderr)?.[1]);
 const icuCalls = (stderr: string) => stderr.split("\n").filter((line) => line.startsWith("icu-probe:"));
@@ -65,11 +66,11 @@ describe("cold start", () => {
   });
 
   it("--help and --version load no Node module that `node -e 0` does not", () => {
-    const bare = builtinsLoaded(probed(["-e", "0"]).stderr);
+    const bareLoaded = builtinsLoaded(bareNode().stderr);
     for (const args of [["--help"], ["check", "--help"], ["--version"]]) {
       const run = probed([`${ROOT}/dist/bundle/bin.js`, ...args]);
       expect(run.status, args.join(" ")).toBe(0);
-      expect(builtinsLoaded(run.stderr), args.join(" ")).toEqual(bare);
+      expect(builtinsLoaded(run.stderr), args.join(" ")).toEqual(bareLoaded);
     }
   });
 
@@ -82,14 +83,14 @@ describe("cold start", () => {
   });
 
   it("the probe sees V8's young generation grow when a run keeps much of it alive", () => {
-    const first = youngSize(probed(["-e", "0"]).stderr);
+    const first = youngSize(bareNode().stderr);
     const kept = probed(["-e", "globalThis.kept = Array.from({ length: 400_000 }, (_, i) => ({ i }))"]);
     expect(first).toBeGreaterThan(0);
     expect(youngSize(kept.stderr)).toBeGreaterThan(2 * first);
   });
 
   it("a replayed check keeps V8's young generation at its first size: fresh memory costs a VM", () => {
-    const first = youngSize(probed(["-e", "0"]).stderr);
+    const first = youngSize(bareNode().stderr);
     const run = storyReplay();
     expect(run.stdout).toContain("Verdict: HOTFIX");
     // Both semi-spaces at their first size; V8 would have doubled them to 8 MB each.
@@ -109,9 +110,7 @@ describe("cold start", () => {
   it("a run lists no directory but its own package's, wherever it runs: yargs looked from the working directory up", () => {
     // A directory named with a dot (yargs took it for a file and began at its parent) with a
     // package.json of someone else's.
-    const cwd = mkdtempSync(join(tmpdir(), "azfn.cwd-"));
-    writeFileSync(join(cwd, "package.json"), JSON.stringify({ name: "decoy", version: "6.6.6-decoy" }));
-    const run = probed([`${ROOT}/dist/bundle/bin.js`, "check", "--from", STORY, "--fail-on", "never"], cwd);
+    const run = replayed(STORY, decoyWorkingDirectory("azfn.cwd-"));
     expect(run.stdout).toContain("Verdict: HOTFIX");
     const listed = [...run.stderr.matchAll(/^readdir-probe: (.*)$/gm)].map((m) => m[1]!);
     // ROOT ends in a slash: the package's own directory, or one inside it.

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { collectCheckFacts } from "../src/collect/azure.js";
 import { createReplayHttpClient, readRecording, type Recording } from "../src/collect/recording.js";
@@ -12,6 +15,16 @@ export const STORY = "fixtures/story-32bit-upgrade";
 export const HEALTHY = "fixtures/healthy-upgrade";
 export const REGRESSION = "fixtures/regression-5xx";
 export const HASH_KEY = new Uint8Array(32).fill(7);
+/**
+ * A new working directory holding someone else's package.json (version 6.6.6-decoy): a run must
+ * read nothing there. A `prefix` with a dot makes a name yargs once took for a file's.
+ */
+export function decoyWorkingDirectory(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "decoy", version: "6.6.6-decoy" }));
+  return dir;
+}
+
 export const TEST_CREDENTIAL = {
   getToken: () => Promise.resolve({ token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 }),
 };

@@ -4,9 +4,12 @@
  */
 export const MINIMUM_NODE = [22, 13] as const;
 
+/** A version's numbers ("v22.13.1" → [22, 13, 1]), as unsupportedNode and youngGenerationFlag read them. */
+const majorMinor = (version: string) => version.replace(/^v/, "").split(".").map(Number);
+
 /** One line for a Node.js that is too old (older Node has no node:sqlite), else undefined. */
 export function unsupportedNode(version: string): string | undefined {
-  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  const [major = 0, minor = 0] = majorMinor(version);
   const [needMajor, needMinor] = MINIMUM_NODE;
   if (major > needMajor || (major === needMajor && minor >= needMinor)) return undefined;
   return (
@@ -29,6 +32,6 @@ export function unsupportedNode(version: string): string | undefined {
  * setting it once Node has started holds.
  */
 export function youngGenerationFlag(version: string): string | undefined {
-  const major = Number(version.replace(/^v/, "").split(".")[0]);
+  const [major] = majorMinor(version);
   return major === 22 || major === 24 ? "--semi-space-growth-factor=1" : undefined;
 }

@@ -6,8 +6,8 @@
 // directories it listed, one "readdir-probe:" line each.
 // Written straight to file descriptor 2: process.stderr would build a stream (net, for a pipe) and
 // show up in the very list it reports.
-const writeStderr = (text) => process.getBuiltinModule("node:fs").writeSync(2, text);
 const fs = process.getBuiltinModule("node:fs");
+const writeStderr = (text) => fs.writeSync(2, text);
 const realReaddir = fs.readdirSync;
 const listed = [];
 fs.readdirSync = function (path, ...rest) {
