@@ -40,6 +40,21 @@ for (const file of readdirSync("dist/bundle").filter((name) => name.endsWith(".j
   if (!/\brequire\b/.test(withoutBanner)) writeFileSync(join("dist/bundle", file), withoutBanner);
 }
 
+// esbuild has the entry import the chunk of its own helpers (__require, __toESM, ...) although
+// bin.js calls none of them. That chunk's first line builds a require, which loads Node's `module`
+// and its source-map code: ~3 ms of every --help and --version, whose fast path is meant to load
+// nothing (issue #19). The chunk defines functions and nothing else, and every chunk that calls one
+// imports it by name, so the entry's bare import of it goes.
+const runtimeChunks = Object.entries(metafile.outputs)
+  .filter(([, output]) => Object.keys(output.inputs).length === 0 && output.imports.length === 0)
+  .filter(([, output]) => output.exports.length > 0 && output.exports.every((name) => name.startsWith("__")))
+  .map(([path]) => path.split("/").pop());
+const entry = readFileSync("dist/bundle/bin.js", "utf8");
+writeFileSync(
+  "dist/bundle/bin.js",
+  runtimeChunks.reduce((text, chunk) => text.replace(`import "./${chunk}";\n`, ""), entry),
+);
+
 /** The package directories (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
 const packageDirs = new Set(
   Object.keys(metafile.inputs)
