@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Writes schema/azfn-health.config.schema.json from the zod definition (src/config/schema.ts).
+// Writes the JSON Schemas under schema/: the configuration's from its zod definition
+// (src/config/schema.ts), and the reports' from their TypeScript types (scripts/report-schemas.mjs).
 import { writeFileSync } from "node:fs";
 import { configJsonSchema } from "../dist/config/schema.js";
+import { REPORT_SCHEMAS, reportSchema } from "./report-schemas.mjs";
 
-writeFileSync(
-  new URL("../schema/azfn-health.config.schema.json", import.meta.url),
-  `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
-);
+const write = (file, schema) =>
+  writeFileSync(new URL(`../schema/${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
+
+write("azfn-health.config.schema.json", configJsonSchema());
+for (const entry of REPORT_SCHEMAS) write(entry.file, reportSchema(entry));

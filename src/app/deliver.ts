@@ -81,7 +81,7 @@ export async function deliver(result: CheckResult, args: DeliverArgs, delivery: 
   };
   const shown = sinks
     ? await sinks.recordBeforeOutput({ ...sinkContext, credential: session.access.credential })
-    : { report, trailer: "" };
+    : { report, trailer: "", ledger: undefined };
   if (bundleRefused) throw bundleRefused;
   io.stdout(
     (await render(shown.report, args.format, {

@@ -32,13 +32,22 @@ export interface SinkContext {
 }
 
 /**
+ * What `--format json` prints: the report, and with `--ledger` the ledger's answer. Its JSON
+ * Schema (schema/azfn-health.report.schema.json, `npm run schema`) is generated from this type.
+ */
+export type JsonReport = Report & {
+  /** `--ledger` only: the record written, or why none was (the verdict and exit code stay as they are). */
+  ledger?: LedgerStatus;
+};
+
+/**
  * Before the report is printed: record the check. The JSON report gains `ledger` (recorded, or the
  * failure); the text report gains the "since the last clean deployment" section. A failure is one
  * line on stderr and never changes the verdict or the exit code.
  */
 export async function recordBeforeOutput(
   ctx: SinkContext,
-): Promise<{ report: Report; trailer: string; ledger?: LedgerStatus }> {
+): Promise<{ report: JsonReport; trailer: string; ledger?: LedgerStatus }> {
   if (ctx.args.ledger === undefined) return { report: ctx.report, trailer: "" };
   const ledger = inertDeep(
     await recordCheck({
@@ -57,7 +66,7 @@ export async function recordBeforeOutput(
     ledger.status === "recorded" && ctx.args.format === "text"
       ? `\n${renderDiffText(ledger.sinceLastClean ?? undefined)}`
       : "";
-  return { report: Object.assign({}, ctx.report, { ledger }), trailer, ledger };
+  return { report: { ...ctx.report, ledger }, trailer, ledger };
 }
 
 /** After the report and the bundle: the change ticket. */

@@ -3,7 +3,7 @@ import type { Ignored } from "../analyse/policy.js";
 import type { Finding, Unknown } from "../analyse/rule.js";
 import { stackName, type RuntimeProfile } from "../analyse/profile.js";
 import type { CheckResult } from "../decide/result.js";
-import type { Verdict } from "../core/exit-codes.js";
+import type { FailOn, Verdict } from "../core/exit-codes.js";
 import type { EnvironmentFacts, Gap } from "../core/facts.js";
 import { daysBetween } from "../core/time.js";
 import { inertDeep } from "./inert.js";
@@ -13,7 +13,8 @@ import type { WatchSummary } from "../core/watch-model.js";
 
 /**
  * The report every format renders: `--format json` prints it as it is, so its shape is a
- * contract (docs/report-schema.md). Bump SCHEMA_VERSION on any breaking change.
+ * contract (docs/report-schema.md, and the JSON Schema generated from these types:
+ * schema/azfn-health.report.schema.json). Bump SCHEMA_VERSION on any breaking change.
  */
 export const SCHEMA_VERSION = 1;
 
@@ -52,7 +53,7 @@ export interface Report {
   recording?: { path: string; constructed: boolean; description?: string };
   verdict: Verdict;
   exitCode: number;
-  failOn: string;
+  failOn: FailOn;
   release: Release;
   stacks: {
     source: "api" | "bundled";
@@ -80,7 +81,7 @@ export interface Report {
 export interface ReportContext {
   toolVersion: string;
   exitCode: number;
-  failOn: string;
+  failOn: FailOn;
   mode: "live" | "replay";
   recording?: Report["recording"];
   config?: string;
