@@ -1,7 +1,7 @@
 // The JSON Schemas of what `--format json` prints, generated from the TypeScript types the code
 // builds those objects with, so the contract a pipeline validates against cannot drift from the
 // code: `npm run schema` writes them (schema/), and test/report-schema.test.ts checks the committed
-// files are what the types give and that every report the CLI prints is valid under them.
+// files are what the types give and that every JSON document the CLI prints is valid under them.
 import { fileURLToPath } from "node:url";
 import { createGenerator } from "ts-json-schema-generator";
 
@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const REPORT_SCHEMAS = [
   {
     file: "azfn-health.report.schema.json",
-    title: "azfn-health report (check, preflight, check --watch; --format json)",
+    title: "azfn-health check, preflight and check --watch report (--format json)",
     path: "src/app/sinks.ts",
     type: "JsonReport",
   },
@@ -21,18 +21,50 @@ export const REPORT_SCHEMAS = [
     path: "src/fleet/model.ts",
     type: "FleetReport",
   },
+  {
+    file: "azfn-health.ledger-record.schema.json",
+    title: "azfn-health ledger record (ledger show --format json)",
+    path: "src/ledger/record.ts",
+    type: "LedgerRecord",
+  },
+  {
+    file: "azfn-health.ledger-list.schema.json",
+    title: "azfn-health ledger deployments (ledger list --format json)",
+    path: "src/ledger/render.ts",
+    type: "LedgerListJson",
+  },
+  {
+    file: "azfn-health.ledger-diff.schema.json",
+    title: "azfn-health ledger diff (ledger diff --format json)",
+    path: "src/ledger/render.ts",
+    type: "LedgerDiffJson",
+  },
+  {
+    file: "azfn-health.ledger-report.schema.json",
+    title: "azfn-health ledger report (ledger report --format json)",
+    path: "src/ledger/metrics.ts",
+    type: "LedgerSummary",
+  },
 ];
 
-/** The schema of one entry of REPORT_SCHEMAS, as an object (draft-07, no property the type does not declare). */
-export function reportSchema({ title, path, type }) {
-  const schema = createGenerator({
-    path: `${ROOT}/${path}`,
+/**
+ * Every schema of REPORT_SCHEMAS, by file: draft-07, no property the type does not declare. One
+ * program reads all the modules (reading them is most of the seconds this takes).
+ */
+export function reportSchemas() {
+  const paths = [...new Set(REPORT_SCHEMAS.map((entry) => entry.path.replace(/^src\/|\.ts$/g, "")))];
+  const generator = createGenerator({
+    path: `${ROOT}/src/{${paths.join(",")}}.ts`,
     tsconfig: `${ROOT}/tsconfig.json`,
-    type,
     // `npm run typecheck` checks the types; the generator only reads them.
     skipTypeCheck: true,
     additionalProperties: false,
     jsDoc: "extended",
-  }).createSchema(type);
-  return { $schema: schema.$schema, title, ...schema };
+  });
+  return Object.fromEntries(
+    REPORT_SCHEMAS.map(({ file, title, type }) => {
+      const schema = generator.createSchema(type);
+      return [file, { $schema: schema.$schema, title, ...schema }];
+    }),
+  );
 }

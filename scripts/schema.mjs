@@ -3,10 +3,10 @@
 // (src/config/schema.ts), and the reports' from their TypeScript types (scripts/report-schemas.mjs).
 import { writeFileSync } from "node:fs";
 import { configJsonSchema } from "../dist/config/schema.js";
-import { REPORT_SCHEMAS, reportSchema } from "./report-schemas.mjs";
+import { reportSchemas } from "./report-schemas.mjs";
 
 const write = (file, schema) =>
   writeFileSync(new URL(`../schema/${file}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
 
 write("azfn-health.config.schema.json", configJsonSchema());
-for (const entry of REPORT_SCHEMAS) write(entry.file, reportSchema(entry));
+for (const [file, schema] of Object.entries(reportSchemas())) write(file, schema);

@@ -4,6 +4,7 @@ import { CONNECTION_STRING_ENV } from "../src/ledger/tables.js";
 import { HEALTHY, runInProcess, STORY } from "./helpers.js";
 import { runWriter, sampleRecord, seeded } from "./ledger-sample.js";
 import { startAzurite, type Azurite } from "./support/azurite.mjs";
+import { schemaProblems } from "./support/schemas.js";
 
 let azurite: Azurite;
 beforeAll(async () => {
@@ -173,6 +174,16 @@ describe("Azure Table ledger (Azurite on 127.0.0.1)", () => {
       '"orders-func-prod",2,1,1,0,1,2,50,0,0,"N/A","N/A",1,0,0,0,0',
     );
     expect(JSON.stringify(report)).not.toContain(azurite.connectionString.slice(-20));
+    // The table gives back the documents SQLite does: each of its JSON answers is of its schema.
+    for (const [args, file] of [
+      [["show", id.id], "azfn-health.ledger-record.schema.json"],
+      [["list"], "azfn-health.ledger-list.schema.json"],
+      [["report"], "azfn-health.ledger-report.schema.json"],
+    ] as const) {
+      const run = await runInProcess(["ledger", ...args, "--ledger", url, "--format", "json"], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(schemaProblems(file, JSON.parse(run.stdout)), file).toEqual([]);
+    }
   });
 
   it("a table that cannot be reached is reported and the check's exit code stays", async () => {

@@ -1,16 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Validator } from "@cfworker/json-schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Policy } from "../src/analyse/policy.js";
 import { judge } from "../src/check.js";
 import type { CheckFacts } from "../src/core/facts.js";
 import { buildReport } from "../src/report/model.js";
-import { REPORT_SCHEMAS, reportSchema } from "../scripts/report-schemas.mjs";
+import { REPORT_SCHEMAS, reportSchemas } from "../scripts/report-schemas.mjs";
 import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
 import { generateTenant, tenantRoutes } from "./support/fleet-tenant.mjs";
 import { generatedPair } from "./support/generate-facts.js";
+import { committedSchema, schemaProblems } from "./support/schemas.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
 import { HEALTHY, REGRESSION, replayFacts, ROOT, runCli, runInProcess, STORY, variant } from "./helpers.js";
 
@@ -21,21 +21,9 @@ import { HEALTHY, REGRESSION, replayFacts, ROOT, runCli, runInProcess, STORY, va
  * files, which allow no property they do not declare: a field the code adds without its type, a
  * value outside its enum or a number that became null fails here.
  */
-const committed = (file: string) => JSON.parse(readFileSync(join(ROOT, "schema", file), "utf8")) as object;
-const validator = (file: string) => new Validator(committed(file), "7", false);
 const REPORT = "azfn-health.report.schema.json";
 const FLEET = "azfn-health.fleet.schema.json";
-
-/** The schema's complaints about a document, the deepest first: [] when it is valid. */
-function problems(file: string, document: unknown): string[] {
-  const result = validator(file).validate(document);
-  return result.valid
-    ? []
-    : result.errors
-        .map((e) => `${e.instanceLocation}: ${e.error}`)
-        .reverse()
-        .slice(0, 5);
-}
+const problems = schemaProblems;
 
 const RECORDINGS = readdirSync(join(ROOT, "fixtures")).sort();
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
@@ -43,10 +31,12 @@ let scratch: string;
 beforeAll(() => void (scratch = mkdtempSync(join(tmpdir(), "azfn-health-schema-"))));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("the report schemas", () => {
+describe("the JSON schemas", () => {
   it("the committed files are what the types generate (npm run schema)", { timeout: 60_000 }, () => {
-    for (const entry of REPORT_SCHEMAS)
-      expect(committed(entry.file), entry.file).toEqual(JSON.parse(JSON.stringify(reportSchema(entry))));
+    const generated = reportSchemas();
+    expect(Object.keys(generated)).toEqual(REPORT_SCHEMAS.map((entry) => entry.file));
+    for (const [file, schema] of Object.entries(generated))
+      expect(committedSchema(file), file).toEqual(JSON.parse(JSON.stringify(schema)));
   });
 
   it("refuse what the contract does not allow: an undeclared field, a verdict outside the five, a missing part, a null count", async () => {
@@ -117,6 +107,22 @@ describe("every report the CLI prints is of its schema", () => {
     const failed = await check(HEALTHY, scratch);
     expect(failed.ledger).toMatchObject({ status: "failed" });
     for (const report of [story, healthy, failed]) expect(problems(REPORT, report)).toEqual([]);
+    // What the release manager reads back: the record, the deployments, the diff and the report.
+    const ledgerJson = async (...args: string[]) => {
+      const run = await runInProcess(["ledger", ...args, "--ledger", ledger, "--format", "json"]);
+      expect(run.code, `ledger ${args.join(" ")}: ${run.stderr}`).toBe(0);
+      return json(run.stdout);
+    };
+    const healthyId = (healthy.ledger as { id: string }).id;
+    const read = {
+      "azfn-health.ledger-record.schema.json": await ledgerJson("show", id),
+      "azfn-health.ledger-list.schema.json": await ledgerJson("list"),
+      "azfn-health.ledger-diff.schema.json": await ledgerJson("diff", healthyId),
+      "azfn-health.ledger-report.schema.json": await ledgerJson("report"),
+    };
+    expect(read["azfn-health.ledger-diff.schema.json"].sinceLastClean).toMatchObject({ from: { id } });
+    expect((read["azfn-health.ledger-list.schema.json"].deployments as unknown[]).length).toBe(2);
+    for (const [file, document] of Object.entries(read)) expect(problems(file, document), file).toEqual([]);
   });
 
   it("over generated QA and production pairs, with a policy that ignores, reclassifies and mutes rules", async () => {

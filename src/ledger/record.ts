@@ -38,6 +38,8 @@ export interface Mark {
   reason: string;
   restoredAt?: string;
   by: string;
+  /** Where `by` came from: `--by`, or the variable it was read from (GITHUB_ACTOR, USER, …). */
+  byFrom?: string;
   ciBuild?: string;
   at: string;
   servicenowChange?: string;

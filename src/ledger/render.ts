@@ -13,7 +13,13 @@ import {
   type Rate,
   type UncleanDeployment,
 } from "./metrics.js";
-import { effectiveOutcome, type LedgerEntry, type LedgerRecord } from "./record.js";
+import {
+  effectiveOutcome,
+  type LedgerEntry,
+  type LedgerRecord,
+  type Outcome,
+  type Remediation,
+} from "./record.js";
 
 /**
  * The ledger's output formats, pure. Text in ledger records comes from Azure and from people
@@ -41,6 +47,35 @@ function outcomeText(e: LedgerEntry): string {
 
 // --- list ---------------------------------------------------------------------------------
 
+/**
+ * One deployment (the checks of one release of one production app), as `ledger list` shows it:
+ * the text and CSV with a line per check (`checkRow`), the JSON with each check as recorded.
+ */
+export interface DeploymentRow<Check> {
+  app: string;
+  /** The release time; null when no check of it knew one. */
+  release: string | null;
+  /** The deployment's outcome: a person's latest mark, else the latest check's own. */
+  outcome: Outcome;
+  /** The latest check's own outcome, from its verdict. */
+  automatic: Outcome;
+  /** How the deployment was put right, as the latest mark that says so records it. */
+  remediation: Remediation | null;
+  checks: Check[];
+}
+
+/** `ledger list --format json` (schema/azfn-health.ledger-list.schema.json). */
+export interface LedgerListJson {
+  /** Oldest release first; each check as recorded, without its facts snapshot (`ledger show` has it). */
+  deployments: DeploymentRow<LedgerEntry>[];
+}
+
+/** `ledger diff <id> --format json` (schema/azfn-health.ledger-diff.schema.json). */
+export interface LedgerDiffJson {
+  /** Against the production app's last clean check before this one; null when there is none. */
+  sinceLastClean: SnapshotDiff | null;
+}
+
 /** One check as `ledger list` shows it inside its deployment. */
 function checkRow(e: LedgerEntry) {
   return {
@@ -53,8 +88,9 @@ function checkRow(e: LedgerEntry) {
   };
 }
 
-/** One deployment (the checks of one release of one production app), as `ledger list` shows it. */
-function deploymentRow(d: Deployment) {
+type CheckRow = ReturnType<typeof checkRow>;
+
+function deploymentRow(d: Deployment): DeploymentRow<CheckRow> {
   return {
     app: d.app,
     release: d.record.release.time ?? null,
@@ -74,7 +110,7 @@ export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat
   if (format === "json")
     return json({
       deployments: ds.map((d) => ({ ...deploymentRow(d), checks: d.checks })),
-    });
+    } satisfies LedgerListJson);
   const rows = ds.map(deploymentRow);
   if (format === "csv")
     return csv([
@@ -125,11 +161,9 @@ export function renderList(entries: readonly LedgerEntry[], format: LedgerFormat
   return `${lines.join("\n")}\n`;
 }
 
-type DeploymentRow = ReturnType<typeof deploymentRow>;
-
 const LIST_HEAD = ["release", "app", "outcome", "remediation", "check", "checked", "verdict", "findings"];
 
-function listHtml(rows: readonly DeploymentRow[]): string {
+function listHtml(rows: readonly DeploymentRow<CheckRow>[]): string {
   const body = rows.flatMap((r) =>
     r.checks.map((c, i) => {
       const deployment =
@@ -210,7 +244,7 @@ export function renderDiffText(
 }
 
 export function renderDiff(diff: SnapshotDiff | undefined, format: "text" | "json"): string {
-  if (format === "json") return json({ sinceLastClean: diff ?? null });
+  if (format === "json") return json({ sinceLastClean: diff ?? null } satisfies LedgerDiffJson);
   return renderDiffText(diff);
 }
 
