@@ -192,7 +192,30 @@ describe("bad input", () => {
   const site = (name: string) =>
     `/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg/providers/Microsoft.Web/sites/${name}`;
   it.each([
-    [["check", "--qa", "orders-qa", "--prod", site("b")], /--qa: not a Function App resource ID/],
+    [["check", "--qa", "orders-qa", "--prod", site("orders-b")], /--qa: not a Function App resource ID/],
+    // The shape is right and one part breaks Azure's naming rules: the line says which, and why.
+    [
+      ["check", "--qa", site("orders-a"), "--prod", site("b")],
+      /--prod: the site name "b" is not one Azure allows \(2 to 60 letters, digits or '-'\)\n$/,
+    ],
+    [
+      ["check", "--qa", `${site("orders-a")}/slots/stg_1`, "--prod", site("orders-b")],
+      /--qa: the slot name "stg_1" is not one Azure allows/,
+    ],
+    [
+      ["check", "--qa", site("orders-a").replace("/rg/", "/rg a/"), "--prod", site("orders-b")],
+      /--qa: the resource group "rg a" is not one Azure allows/,
+    ],
+    [
+      [
+        "check",
+        "--qa",
+        site("orders-a").replace("8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05", "my-sub"),
+        "--prod",
+        site("orders-b"),
+      ],
+      /--qa: the subscription ID "my-sub" is not one Azure allows \(a GUID\)/,
+    ],
     [["check", "--qa", site("orders-a"), "--prod", site("Orders-A")], /--qa and --prod name the same app/],
     [["check"], /needs --qa and --prod \(or --from <recording>\)/],
     [

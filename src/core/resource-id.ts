@@ -21,14 +21,35 @@ const APP_ID = new RegExp(
   "i",
 );
 
+/** An app's resource ID cut into its parts, whatever they hold: to say which part breaks Azure's rules. */
+const APP_ID_PARTS =
+  /^\/subscriptions\/([^/]*)\/resourceGroups\/([^/]*)\/providers\/Microsoft\.Web\/sites\/([^/]*)(?:\/slots\/([^/]*))?\/?$/i;
+/** Each part's rule, as APP_ID has it, in the words of Azure's naming rules. */
+const APP_ID_RULES: [part: string, rule: RegExp, allowed: string][] = [
+  ["subscription ID", /^[0-9a-f-]{36}$/i, "a GUID"],
+  ["resource group", /^[-\w.()]{1,90}$/, "1 to 90 letters, digits, '-', '_', '.', '(' or ')'"],
+  ["site name", /^[a-z0-9-]{2,60}$/i, "2 to 60 letters, digits or '-'"],
+  ["slot name", /^[a-z0-9-]{1,59}$/i, "1 to 59 letters, digits or '-'"],
+];
+
+/** Why a text is no app's resource ID: the part that breaks its rule when the shape is right, else the shape. */
+function notAnAppId(text: string, flag: string): UsageError {
+  const parts = APP_ID_PARTS.exec(text)?.slice(1) ?? [];
+  const broken = APP_ID_RULES.findIndex(([, rule], i) => parts[i] !== undefined && !rule.test(parts[i]));
+  if (broken >= 0) {
+    const [part, , allowed] = APP_ID_RULES[broken]!;
+    const value = JSON.stringify(parts[broken]!.slice(0, 100));
+    return new UsageError(`${flag}: the ${part} ${value} is not one Azure allows (${allowed})`);
+  }
+  return new UsageError(
+    `${flag}: not a Function App resource ID: expected ` +
+      `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
+  );
+}
+
 export function parseAppId(text: string, flag: string): AppRef {
   const match = APP_ID.exec(text.trim());
-  if (!match) {
-    throw new UsageError(
-      `${flag}: not a Function App resource ID: expected ` +
-        `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
-    );
-  }
+  if (!match) throw notAnAppId(text.trim(), flag);
   const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [
     string,
     string,
