@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMAND_NAMES } from "../src/cli/main.js";
-import { closest } from "../src/core/suggest.js";
-import { ROOT, runCli } from "./helpers.js";
+import { closest, onlyCompletion } from "../src/core/suggest.js";
+import { ROOT, runCli, runInProcess } from "./helpers.js";
 
 /** A directory outside the repository: what a user who installed the package runs from. */
 const elsewhere = () => mkdtempSync(join(tmpdir(), "azfn-help-"));
@@ -32,6 +32,23 @@ describe("--from, once installed", () => {
     expect(run.stderr).toContain("(did you mean story-32bit-upgrade?)");
     for (const name of ["healthy-upgrade", "regression-5xx", "story-32bit-upgrade"])
       expect(run.stderr).toContain(name);
+  });
+
+  it("a name typed in part: the one recording it begins, and no guess when it begins two", async () => {
+    for (const [typed, meant] of [
+      ["story", "story-32bit-upgrade"],
+      ["fixtures/slot-swap", "slot-swap-release"],
+      ["healthy", undefined],
+      ["st", undefined],
+    ] as const) {
+      const run = await runInProcess(["check", "--from", typed]);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+      if (meant) expect(run.stderr, typed).toContain(`(did you mean ${meant}?)`);
+      else expect(run.stderr, typed).not.toContain("did you mean");
+    }
+    expect(onlyCompletion("STORY-32", ["story-32bit-upgrade", "scale-out"])).toBe("story-32bit-upgrade");
+    expect(onlyCompletion("sto", [])).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import type { RecordedRequest } from "../collect/recording.js";
 import { resolveEndpoints } from "../core/clouds.js";
 import { UsageError } from "../core/errors.js";
 import { parseAppId, sameApp, type AppRef } from "../core/resource-id.js";
-import { closest } from "../core/suggest.js";
+import { closest, onlyCompletion } from "../core/suggest.js";
 import { parseSince } from "../core/time.js";
 import type { AccessArgs } from "./args.js";
 import type { Io } from "./io.js";
@@ -31,7 +31,8 @@ function recordingDir(from: string): string {
   const bundled = name && fileURLToPath(new URL(`${name}/`, BUNDLED_RECORDINGS));
   if (bundled && existsSync(join(bundled, "recording.json"))) return bundled;
   const names = bundledRecordings();
-  const guess = closest(name ?? basename(from), names);
+  const typed = name ?? basename(from);
+  const guess = closest(typed, names) ?? onlyCompletion(typed, names);
   throw new UsageError(
     `--from ${JSON.stringify(from)}: no such recording${guess ? ` (did you mean ${guess}?)` : ""}. ` +
       `Give a directory holding recording.json, or a bundled recording: ${names.join(", ")}`,

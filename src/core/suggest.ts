@@ -28,3 +28,14 @@ export function editDistance(a: string, b: string): number {
     }
   return rows[a.length]![b.length]!;
 }
+
+/**
+ * The one candidate that begins with what was typed (`story` for `story-32bit-upgrade`): a name
+ * typed only in part is no typo for `closest`. Three characters at least, and only when one
+ * candidate begins so: two would make it a guess.
+ */
+export function onlyCompletion(typed: string, candidates: readonly string[]): string | undefined {
+  if (typed.length < 3) return undefined;
+  const begun = candidates.filter((candidate) => candidate.toLowerCase().startsWith(typed.toLowerCase()));
+  return begun.length === 1 ? begun[0] : undefined;
+}
