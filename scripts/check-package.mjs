@@ -26,6 +26,9 @@ try {
     "dist/bundle/bin.js",
     "dist/bundle/THIRD-PARTY-NOTICES.txt",
     "fixtures/story-32bit-upgrade/recording.json",
+    // The JSON output's contract, which docs/report-schema.md tells a pipeline to validate against.
+    "schema/azfn-health.report.schema.json",
+    "schema/azfn-health.fleet.schema.json",
   ])
     if (!packed.files.some((f) => f.path === required)) throw new Error(`the tarball lacks ${required}`);
   // The package is its bundle: nothing to download beside it, nothing to run on install.
