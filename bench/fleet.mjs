@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startStandIn, standInEnv } from "../test/support/azure-stand-in.mjs";
-import { generateTenant, tenantRoutes } from "../test/support/fleet-tenant.mjs";
+import { fleetArgs, generateTenant, tenantRoutes } from "../test/support/fleet-tenant.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = `${ROOT}/dist/bundle/bin.js`;
@@ -25,19 +25,7 @@ async function run(tenant, latencyMs, extra = []) {
   const code = await new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        BIN,
-        "fleet",
-        "--auth",
-        "environment",
-        "--arm-endpoint",
-        standIn.url,
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        ...extra,
-      ],
+      [BIN, ...fleetArgs(standIn.url, "--format", "json", "--fail-on", "never", ...extra)],
       { cwd: ROOT, stdio: "ignore", env: { PATH: process.env.PATH, NO_COLOR: "1", ...standInEnv(standIn) } },
     );
     child.on("error", reject);

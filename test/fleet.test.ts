@@ -4,7 +4,7 @@ import { appFromRow, FLEET_QUERY, fleetKind, PAGE_SIZE, throttleWaitMs } from ".
 import type { FleetReport } from "../src/fleet/model.js";
 import { shellCommand } from "../src/core/shell.js";
 import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
-import { generateTenant, tenantRoutes } from "./support/fleet-tenant.mjs";
+import { fleetArgs, generateTenant, tenantRoutes } from "./support/fleet-tenant.mjs";
 import { runCli } from "./helpers.js";
 
 /**
@@ -28,10 +28,7 @@ async function fleet(
 ) {
   const routes = tenantRoutes(tenant, options);
   standIn = await startStandIn({ recording: { exchanges: [] } as never, routes: routes.route });
-  const run = await runCli(
-    ["fleet", "--auth", "environment", "--arm-endpoint", standIn.url, "--timeout", "60", ...args],
-    standInEnv(standIn),
-  );
+  const run = await runCli(fleetArgs(standIn.url, "--timeout", "60", ...args), standInEnv(standIn));
   const json = args.includes("json") && run.stdout ? (JSON.parse(run.stdout) as FleetReport) : undefined;
   return { ...run, report: json, counters: routes.counters };
 }
@@ -132,10 +129,7 @@ describe("fleet: the inventory from Resource Graph", { timeout: 180_000 }, () =>
     const tenant = generateTenant({ seed: SEED + 4, units: 20 });
     const routes = tenantRoutes(tenant, { throttle: { every: 1, retryAfter: 120 } });
     standIn = await startStandIn({ recording: { exchanges: [] } as never, routes: routes.route });
-    const run = await runCli(
-      ["fleet", "--auth", "environment", "--arm-endpoint", standIn.url, "--timeout", "20"],
-      standInEnv(standIn),
-    );
+    const run = await runCli(fleetArgs(standIn.url, "--timeout", "20"), standInEnv(standIn));
     expect(run.code).toBe(3);
     expect(run.stdout).toBe("");
     expect(run.stderr.trim().split("\n")).toHaveLength(1);

@@ -8,7 +8,7 @@ import type { CheckFacts } from "../src/core/facts.js";
 import { buildReport } from "../src/report/model.js";
 import { REPORT_SCHEMAS, reportSchemas } from "../scripts/report-schemas.mjs";
 import { startStandIn, standInEnv, type StandIn } from "./support/azure-stand-in.mjs";
-import { generateTenant, tenantRoutes } from "./support/fleet-tenant.mjs";
+import { fleetArgs, generateTenant, tenantRoutes } from "./support/fleet-tenant.mjs";
 import { generatedPair } from "./support/generate-facts.js";
 import { committedSchema, schemaProblems } from "./support/schemas.js";
 import { BASE_SEED, seeded } from "./support/seeded.js";
@@ -174,18 +174,7 @@ describe("every fleet report is of its schema", () => {
       standIn = await startStandIn({ recording: { exchanges: [] } as never, routes: routes.route });
       for (const extra of [[], ["--read-settings"]]) {
         const run = await runCli(
-          [
-            "fleet",
-            "--auth",
-            "environment",
-            "--arm-endpoint",
-            standIn.url,
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            ...extra,
-          ],
+          fleetArgs(standIn.url, "--format", "json", "--fail-on", "never", ...extra),
           standInEnv(standIn),
         );
         expect(run.code, run.stderr).toBe(0);

@@ -33,3 +33,6 @@ export function tenantRoutes(
   route: import("./azure-stand-in.mjs").Route;
   counters: { queries: number; throttled: number; settings: number; bodies: unknown[] };
 };
+
+/** `azfn-health fleet`'s arguments against the stand-in at `url`, signed in from the environment (standInEnv). */
+export function fleetArgs(url: string, ...extra: string[]): string[];

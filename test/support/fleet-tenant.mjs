@@ -274,3 +274,8 @@ export function tenantRoutes(tenant, { throttle } = {}) {
   };
   return { route, counters };
 }
+
+/** `azfn-health fleet`'s arguments against the stand-in at `url`, signed in from the environment (standInEnv). */
+export function fleetArgs(url, ...extra) {
+  return ["fleet", "--auth", "environment", "--arm-endpoint", url, ...extra];
+}
