@@ -34,6 +34,13 @@ const cases = [
     name: "  the same, metric points thinned 20x",
     args: [BIN, "check", "--from", thinned.dir, "--fail-on", "never"],
   },
+  // Two floors of the replay, no target: yargs and the CLI with no Azure code at all, and the
+  // story's recording read and parsed (it and each body) by a script that loads nothing else.
+  { name: "  floor: azfn-health rules (yargs, the CLI)", args: [BIN, "rules"] },
+  {
+    name: "  floor: the story's recording read and parsed alone",
+    args: [`${ROOT}/bench/parse-only.mjs`, `${ROOT}/fixtures/story-32bit-upgrade/recording.json`],
+  },
 ];
 
 function time(args) {
