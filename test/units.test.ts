@@ -43,15 +43,26 @@ describe("resource IDs", () => {
     expect(parseAppId(`${site}/slots/production`, "--qa").slot).toBeUndefined();
   });
   it.each([
-    ["orders-func"],
-    ["/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a"],
-    [`${site}/functions/x`],
+    ["orders-func", /^--prod: not a Function App resource ID/],
+    [`${site}/functions/x`, /^--prod: not a Function App resource ID/],
     [
       "/subscriptions/8f3a2c71-5b0e-4d39-9a61-2e7c4b1d9f05/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan",
+      /^--prod: not a Function App resource ID/,
     ],
-  ])("rejects %s with a usage error naming the flag", (text) => {
+    // The right shape with one part Azure does not allow: the first such part, named, and its rule.
+    [
+      "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a",
+      /^--prod: the subscription ID "not-a-guid" is not one Azure allows \(a GUID\)$/,
+    ],
+    [site.replace(/sites\/.*/, "sites/a"), /^--prod: the site name "a" is not one Azure allows/],
+    [`${site}/slots/`, /^--prod: the slot name "" is not one Azure allows/],
+    [
+      site.replace("/resourceGroups/", "/resourceGroups/rg%20x/x/"),
+      /^--prod: not a Function App resource ID/,
+    ],
+  ])("rejects %s with a usage error naming the flag", (text, message) => {
     expect(() => parseAppId(text, "--prod")).toThrow(UsageError);
-    expect(() => parseAppId(text, "--prod")).toThrow(/^--prod: not a Function App resource ID/);
+    expect(() => parseAppId(text, "--prod")).toThrow(message);
   });
   it("compares IDs case-insensitively, as ARM does", () => {
     expect(
