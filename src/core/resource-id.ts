@@ -10,21 +10,13 @@ export interface AppRef {
   slot?: string;
 }
 
-// https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftweb
-const APP_ID = new RegExp(
-  [
-    "^/subscriptions/([0-9a-fA-F-]{36})",
-    "/resourceGroups/([-\\w.()]{1,90})",
-    "/providers/Microsoft\\.Web/sites/([a-zA-Z0-9-]{2,60})",
-    "(?:/slots/([a-zA-Z0-9-]{1,59}))?/?$",
-  ].join(""),
-  "i",
-);
-
-/** An app's resource ID cut into its parts, whatever they hold: to say which part breaks Azure's rules. */
+/** An app's resource ID cut into its parts, whatever they hold; each part then meets its rule below. */
 const APP_ID_PARTS =
   /^\/subscriptions\/([^/]*)\/resourceGroups\/([^/]*)\/providers\/Microsoft\.Web\/sites\/([^/]*)(?:\/slots\/([^/]*))?\/?$/i;
-/** Each part's rule, as APP_ID has it, in the words of Azure's naming rules. */
+/**
+ * Each part's rule, in the order of APP_ID_PARTS, and in the words of Azure's naming rules:
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftweb
+ */
 const APP_ID_RULES: [part: string, rule: RegExp, allowed: string][] = [
   ["subscription ID", /^[0-9a-f-]{36}$/i, "a GUID"],
   ["resource group", /^[-\w.()]{1,90}$/, "1 to 90 letters, digits, '-', '_', '.', '(' or ')'"],
@@ -32,31 +24,21 @@ const APP_ID_RULES: [part: string, rule: RegExp, allowed: string][] = [
   ["slot name", /^[a-z0-9-]{1,59}$/i, "1 to 59 letters, digits or '-'"],
 ];
 
-/** Why a text is no app's resource ID: the part that breaks its rule when the shape is right, else the shape. */
-function notAnAppId(text: string, flag: string): UsageError {
-  const parts = APP_ID_PARTS.exec(text)?.slice(1) ?? [];
+/** The app a resource ID names; a usage error saying the part that breaks its rule, else the shape expected. */
+export function parseAppId(text: string, flag: string): AppRef {
+  const parts = APP_ID_PARTS.exec(text.trim())?.slice(1);
+  if (!parts)
+    throw new UsageError(
+      `${flag}: not a Function App resource ID: expected ` +
+        `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
+    );
   const broken = APP_ID_RULES.findIndex(([, rule], i) => parts[i] !== undefined && !rule.test(parts[i]));
   if (broken >= 0) {
     const [part, , allowed] = APP_ID_RULES[broken]!;
     const value = JSON.stringify(parts[broken]!.slice(0, 100));
-    return new UsageError(`${flag}: the ${part} ${value} is not one Azure allows (${allowed})`);
+    throw new UsageError(`${flag}: the ${part} ${value} is not one Azure allows (${allowed})`);
   }
-  return new UsageError(
-    `${flag}: not a Function App resource ID: expected ` +
-      `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<name>[/slots/<slot>]`,
-  );
-}
-
-export function parseAppId(text: string, flag: string): AppRef {
-  const match = APP_ID.exec(text.trim());
-  if (!match) throw notAnAppId(text.trim(), flag);
-  const [, subscriptionId, resourceGroup, site, slot] = match as unknown as [
-    string,
-    string,
-    string,
-    string,
-    string | undefined,
-  ];
+  const [subscriptionId, resourceGroup, site, slot] = parts as [string, string, string, string | undefined];
   const ref: AppRef = {
     id:
       `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}` +
