@@ -33,27 +33,24 @@ const { metafile } = await build({
   logLevel: "warning",
 });
 
-// The banner makes a require for the chunk (a path lookup each): a chunk that calls none goes without.
-for (const file of readdirSync("dist/bundle").filter((name) => name.endsWith(".js"))) {
-  const text = readFileSync(join("dist/bundle", file), "utf8");
-  const withoutBanner = text.replace(`${BANNER}\n`, "");
-  if (!/\brequire\b/.test(withoutBanner)) writeFileSync(join("dist/bundle", file), withoutBanner);
-}
-
 // esbuild has the entry import the chunk of its own helpers (__require, __toESM, ...) although
 // bin.js calls none of them. That chunk's first line builds a require, which loads Node's `module`
 // and its source-map code: ~3 ms of every --help and --version, whose fast path is meant to load
 // nothing (issue #19). The chunk defines functions and nothing else, and every chunk that calls one
 // imports it by name, so the entry's bare import of it goes.
-const runtimeChunks = Object.entries(metafile.outputs)
+const helperImports = Object.entries(metafile.outputs)
   .filter(([, output]) => Object.keys(output.inputs).length === 0 && output.imports.length === 0)
   .filter(([, output]) => output.exports.length > 0 && output.exports.every((name) => name.startsWith("__")))
-  .map(([path]) => path.split("/").pop());
-const entry = readFileSync("dist/bundle/bin.js", "utf8");
-writeFileSync(
-  "dist/bundle/bin.js",
-  runtimeChunks.reduce((text, chunk) => text.replace(`import "./${chunk}";\n`, ""), entry),
-);
+  .map(([path]) => `import "./${path.split("/").pop()}";\n`);
+
+// The banner makes a require for the chunk (a path lookup each): a chunk that calls none goes without.
+for (const file of readdirSync("dist/bundle").filter((name) => name.endsWith(".js"))) {
+  const text = readFileSync(join("dist/bundle", file), "utf8");
+  let edited = text.replace(`${BANNER}\n`, "");
+  if (/\brequire\b/.test(edited)) edited = text;
+  if (file === "bin.js") for (const line of helperImports) edited = edited.replace(line, "");
+  if (edited !== text) writeFileSync(join("dist/bundle", file), edited);
+}
 
 /** The package directories (node_modules/<name> or node_modules/@scope/<name>) the bundle took code from. */
 const packageDirs = new Set(
