@@ -23,7 +23,6 @@ import { HEALTHY, REGRESSION, replayFacts, ROOT, runCli, runInProcess, STORY, va
  */
 const REPORT = "azfn-health.report.schema.json";
 const FLEET = "azfn-health.fleet.schema.json";
-const problems = schemaProblems;
 
 const RECORDINGS = readdirSync(join(ROOT, "fixtures")).sort();
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
@@ -43,7 +42,7 @@ describe("the JSON schemas", () => {
     const report = json(
       (await runInProcess(["check", "--from", STORY, "--format", "json", "--fail-on", "never"])).stdout,
     );
-    expect(problems(REPORT, report)).toEqual([]);
+    expect(schemaProblems(REPORT, report)).toEqual([]);
     const finding = (report.findings as Record<string, unknown>[])[0]!;
     const broken: [string, Record<string, unknown>][] = [
       ["an undeclared field", { ...report, extra: 1 }],
@@ -56,7 +55,7 @@ describe("the JSON schemas", () => {
       ["a null exit code", { ...report, exitCode: null }],
       ["a failOn no flag takes", { ...report, failOn: "sometimes" }],
     ];
-    for (const [what, document] of broken) expect(problems(REPORT, document), what).not.toEqual([]);
+    for (const [what, document] of broken) expect(schemaProblems(REPORT, document), what).not.toEqual([]);
   });
 });
 
@@ -65,7 +64,7 @@ describe("every report the CLI prints is of its schema", () => {
     for (const command of ["check", "preflight"]) {
       const run = await runInProcess([command, "--from", name, "--format", "json", "--fail-on", "never"]);
       expect(run.code, `${command} ${name}: ${run.stderr}`).toBe(0);
-      expect(problems(REPORT, json(run.stdout)), `${command} ${name}`).toEqual([]);
+      expect(schemaProblems(REPORT, json(run.stdout)), `${command} ${name}`).toEqual([]);
     }
   });
 
@@ -73,7 +72,7 @@ describe("every report the CLI prints is of its schema", () => {
     const run = await runInProcess(["check", "--from", REGRESSION, "--watch", "30m", "--format", "json"]);
     const report = json(run.stdout);
     expect(report.watch).toBeDefined();
-    expect(problems(REPORT, report)).toEqual([]);
+    expect(schemaProblems(REPORT, report)).toEqual([]);
   });
 
   it("check --ledger: recorded (first, then with a diff since the last clean check), and failed", async () => {
@@ -106,7 +105,7 @@ describe("every report the CLI prints is of its schema", () => {
     // A directory is no ledger file: the write fails, and the report says so.
     const failed = await check(HEALTHY, scratch);
     expect(failed.ledger).toMatchObject({ status: "failed" });
-    for (const report of [story, healthy, failed]) expect(problems(REPORT, report)).toEqual([]);
+    for (const report of [story, healthy, failed]) expect(schemaProblems(REPORT, report)).toEqual([]);
     // What the release manager reads back: the record, the deployments, the diff and the report.
     const ledgerJson = async (...args: string[]) => {
       const run = await runInProcess(["ledger", ...args, "--ledger", ledger, "--format", "json"]);
@@ -122,7 +121,8 @@ describe("every report the CLI prints is of its schema", () => {
     };
     expect(read["azfn-health.ledger-diff.schema.json"].sinceLastClean).toMatchObject({ from: { id } });
     expect((read["azfn-health.ledger-list.schema.json"].deployments as unknown[]).length).toBe(2);
-    for (const [file, document] of Object.entries(read)) expect(problems(file, document), file).toEqual([]);
+    for (const [file, document] of Object.entries(read))
+      expect(schemaProblems(file, document), file).toEqual([]);
   });
 
   it("over generated QA and production pairs, with a policy that ignores, reclassifies and mutes rules", async () => {
@@ -149,7 +149,7 @@ describe("every report the CLI prints is of its schema", () => {
         failOn: "never",
         mode: "replay",
       });
-      expect(problems(REPORT, JSON.parse(JSON.stringify(report))), `seed ${seed}`).toEqual([]);
+      expect(schemaProblems(REPORT, JSON.parse(JSON.stringify(report))), `seed ${seed}`).toEqual([]);
       seen.ignored += report.ignored.length;
       seen.reportOnly += report.findings.filter((f) => f.reportOnly).length;
       seen.verdicts.add(report.verdict);
@@ -181,7 +181,7 @@ describe("every fleet report is of its schema", () => {
         const report = json(run.stdout);
         expect((report.apps as unknown[]).length).toBeGreaterThan(0);
         expect((report.pairs as unknown[]).length).toBeGreaterThan(0);
-        expect(problems(FLEET, report), extra.join(" ")).toEqual([]);
+        expect(schemaProblems(FLEET, report), extra.join(" ")).toEqual([]);
       }
       expect(standIn.state.violations, "the tool must never write to Azure").toEqual([]);
     },

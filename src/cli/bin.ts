@@ -177,7 +177,7 @@ if (text !== undefined) {
     ...(terminal && terminal.columns > 0 ? { columns: terminal.columns } : {}),
     startedAt: 0,
   });
-  process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
+  process.exitCode = code;
   // The command is done and every sink has its result: the process ends once its output is out.
   // Out, not written: a pipe takes 64 KiB at a time and Node queues the rest for as long as the
   // reader takes (an empty write's callback runs after every write before it). Ending then, not
@@ -193,7 +193,8 @@ if (text !== undefined) {
     stdoutStream && !stdoutClosed ? flushed(stdoutStream) : undefined,
     stderrUsed ? flushed(process.stderr) : undefined,
   ]);
-  // A streamed write that failed at once (ENOSPC) reports its error on a later tick: it sets the code.
+  // A failed write to stdout is exit 2, whatever the verdict; a streamed write that failed at once
+  // (ENOSPC) reports its error on a later tick, so the code is settled after one.
   await new Promise((resolve) => setImmediate(resolve));
   if (stdoutFailure) process.exitCode = EXIT_CODES.USAGE.code;
   process.exit();

@@ -7,9 +7,13 @@ import { ROOT } from "../helpers.js";
 export const committedSchema = (file: string): object =>
   JSON.parse(readFileSync(join(ROOT, "schema", file), "utf8")) as object;
 
+const validators = new Map<string, Validator>();
+
 /** What the committed schema `file` says is wrong with a document, the deepest first: [] when it is valid. */
 export function schemaProblems(file: string, document: unknown): string[] {
-  const result = new Validator(committedSchema(file), "7", false).validate(document);
+  let validator = validators.get(file);
+  if (!validator) validators.set(file, (validator = new Validator(committedSchema(file), "7", false)));
+  const result = validator.validate(document);
   return result.valid
     ? []
     : result.errors
