@@ -177,7 +177,7 @@ if (text !== undefined) {
     ...(terminal && terminal.columns > 0 ? { columns: terminal.columns } : {}),
     startedAt: 0,
   });
-  process.exitCode = code;
+  process.exitCode = stdoutFailure ? EXIT_CODES.USAGE.code : code;
   // The command is done and every sink has its result: the process ends once its output is out.
   // Out, not written: a pipe takes 64 KiB at a time and Node queues the rest for as long as the
   // reader takes (an empty write's callback runs after every write before it). Ending then, not
@@ -193,8 +193,7 @@ if (text !== undefined) {
     stdoutStream && !stdoutClosed ? flushed(stdoutStream) : undefined,
     stderrUsed ? flushed(process.stderr) : undefined,
   ]);
-  // A failed write to stdout is exit 2, whatever the verdict; a streamed write that failed at once
-  // (ENOSPC) reports its error on a later tick, so the code is settled after one.
+  // A streamed write that failed at once (ENOSPC) reports its error on a later tick: it sets the code.
   await new Promise((resolve) => setImmediate(resolve));
   if (stdoutFailure) process.exitCode = EXIT_CODES.USAGE.code;
   process.exit();
